@@ -313,8 +313,9 @@ def strip_acc(en, es):
             continue
         if ch == "_":
             # identifiers like foo_bar present verbatim on both sides: keep
-            toks = [t for t in en.split() if "_" in t]
-            if any(t in es for t in toks):
+            # (only mid-word underscores can be identifiers; "_File" is a mnemonic)
+            toks = re.findall(r"\w+_\w+", en)
+            if any(re.search(r"(?<!\w)" + re.escape(t) + r"(?!\w)", es) for t in toks):
                 continue
         if len(en_hits) <= 1:
             en = rx.sub("", en, count=1)
@@ -363,7 +364,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", default="tools/data/corpus")
     ap.add_argument("--threads", type=int, default=8)
-    ap.add_argument("--max-packages", type=int, default=1500)
+    ap.add_argument("--max-packages", type=int, default=1600,
+                    help="cap (most .mo files first); bookworm has ~1549 such packages")
     ap.add_argument("--download-budget", type=float, default=600, help="seconds")
     ap.add_argument("--dev-test-cap", type=int, default=3000)
     ap.add_argument("--manifest", default=os.path.join(HERE, "manifest.json"))

@@ -1,0 +1,20 @@
+// The bundled tokenizer.json, read by @huggingface/tokenizers, must split text exactly as the
+// SentencePiece model it was converted from (ids written by tools/model/golden.py).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Tokenizer } from '@huggingface/tokenizers';
+import { expect, it } from 'vitest';
+
+const MODEL_DIR = process.env.PARLA_PARITY_MODEL ?? 'resources/models/parla-tiny-en-es';
+const FIXTURE = process.env.PARLA_TOKENS_FIXTURE ?? 'test/fixtures/tokens-tiny-en-es.json';
+
+it('tokenizer.json encodes held-out sentences exactly like SentencePiece', () => {
+  const tokenizer = new Tokenizer(
+    JSON.parse(readFileSync(join(MODEL_DIR, 'tokenizer.json'), 'utf8')),
+    JSON.parse(readFileSync(join(MODEL_DIR, 'tokenizer_config.json'), 'utf8')),
+  );
+  const cases = JSON.parse(readFileSync(FIXTURE, 'utf8')) as { text: string; ids: number[] }[];
+  const mismatches = cases.filter((c) => JSON.stringify(tokenizer.encode(c.text).ids) !== JSON.stringify(c.ids));
+  expect(cases.length).toBeGreaterThanOrEqual(1000);
+  expect(mismatches.slice(0, 3)).toEqual([]);
+});
