@@ -6,7 +6,12 @@ import { indexToLetter, letterToIndex } from './text-cells.js';
 export type ColumnMap = (col: number) => number;
 
 const SHEET = String.raw`((?:'(?:[^']|'')+'|[A-Za-z_][\w.]*)!)?`;
-const CELL_REF = new RegExp(String.raw`(?<![\w.$!'])${SHEET}(\$?)([A-Za-z]{1,3})(\$?)(\d+)(?![\w(!])`, 'gu');
+// A cell or a cell range; a range's sheet prefix covers both ends (Data!B2:B4).
+const CELL_REF = new RegExp(
+  String.raw`(?<![\w.$!'])${SHEET}(\$?[A-Za-z]{1,3}\$?\d+)(?::(\$?[A-Za-z]{1,3}\$?\d+))?(?![\w(!])`,
+  'gu',
+);
+const ONE_CELL = /^(\$?)([A-Za-z]{1,3})(\$?)(\d+)$/u;
 const COL_RANGE = new RegExp(String.raw`(?<![\w.$!'])${SHEET}(\$?)([A-Za-z]{1,3}):(\$?)([A-Za-z]{1,3})(?![\w(!])`, 'gu');
 
 function sheetOf(prefix: string | undefined, own: string): string {
@@ -27,9 +32,11 @@ export function shiftFormula(formula: string, own: string, maps: ReadonlyMap<str
     .map((part, i) => {
       if (i % 2 === 1) return part;
       return part
-        .replace(CELL_REF, (whole, prefix: string | undefined, d1: string, col: string, d2: string, row: string) => {
+        .replace(CELL_REF, (whole, prefix: string | undefined, start: string, end: string | undefined) => {
           const map = maps.get(sheetOf(prefix, own));
-          return map ? `${prefix ?? ''}${d1}${shiftLetters(col, map)}${d2}${row}` : whole;
+          if (!map) return whole;
+          const shift = (ref: string) => ref.replace(ONE_CELL, (_m, d1: string, col: string, d2: string, row: string) => `${d1}${shiftLetters(col, map)}${d2}${row}`);
+          return `${prefix ?? ''}${shift(start)}${end ? `:${shift(end)}` : ''}`;
         })
         .replace(COL_RANGE, (whole, prefix: string | undefined, d1: string, c1: string, d2: string, c2: string) => {
           const map = maps.get(sheetOf(prefix, own));
