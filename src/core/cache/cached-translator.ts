@@ -1,0 +1,76 @@
+// Puts the cache in front of any Translator: hits answer at once, only the distinct misses go to
+// the model in one call, and their results are written back for every door to reuse.
+import type { HistoryDoor } from '../../shared/history.js';
+import type { TranslateRequest, Translation, Translator } from '../../shared/translation.js';
+import type { HistoryStore } from '../history/store.js';
+import type { CacheBackend } from './backend.js';
+import { cacheKey } from './key.js';
+
+export interface ModelIdentity {
+  id: string;
+  /** Changes whenever the model's weights change, so stale translations stop matching. */
+  revision: string;
+}
+
+export interface CachedTranslatorOptions {
+  /** Which model (and revision) a request is routed to; part of every cache key. */
+  resolveModel(request: TranslateRequest): Promise<ModelIdentity> | ModelIdentity;
+  /** Records each translated text; leave out for batch jobs, which record one summary entry. */
+  history?: { store: HistoryStore; door: Exclude<HistoryDoor, 'batch'> };
+}
+
+export class CachedTranslator implements Translator {
+  constructor(
+    private readonly inner: Translator,
+    private readonly cache: CacheBackend,
+    private readonly options: CachedTranslatorOptions,
+  ) {}
+
+  async translate(request: TranslateRequest, signal?: AbortSignal): Promise<Translation[]> {
+    const results = await this.translateThroughCache(request, signal);
+    this.options.history?.store.record(
+      results.map((r) => ({
+        source: r.source,
+        text: r.text,
+        from: request.from ?? '',
+        to: request.to,
+        model: r.model,
+        door: this.options.history?.door ?? 'cli',
+      })),
+    );
+    return results;
+  }
+
+  private async translateThroughCache(request: TranslateRequest, signal?: AbortSignal): Promise<Translation[]> {
+    if (request.texts.length === 0) return [];
+    // n-best lists are not cached (an entry holds one text), so they always go to the model.
+    if ((request.options?.nBest ?? 1) > 1) return this.inner.translate(request, signal);
+    const started = performance.now();
+    const model = await this.options.resolveModel(request);
+    const keys = request.texts.map((text) =>
+      cacheKey({ model: model.id, revision: model.revision, to: request.to, options: request.options, text }),
+    );
+    const found = request.noCache ? keys.map(() => undefined) : await this.cache.getMany(keys);
+    const lookupMs = performance.now() - started;
+
+    const missIndex = new Map<string, number>();
+    const missTexts: string[] = [];
+    keys.forEach((key, i) => {
+      if (found[i] === undefined && !missIndex.has(key)) {
+        missIndex.set(key, missTexts.length);
+        missTexts.push(request.texts[i] as string);
+      }
+    });
+    const fresh = missTexts.length > 0 ? await this.inner.translate({ ...request, texts: missTexts }, signal) : [];
+    if (fresh.length > 0) {
+      await this.cache.setMany([...missIndex].map(([key, i]) => [key, { text: fresh[i]!.text, model: fresh[i]!.model }] as const));
+    }
+
+    return request.texts.map((source, i): Translation => {
+      const hit = found[i];
+      if (hit) return { source, text: hit.text, model: hit.model, cached: true, ms: lookupMs };
+      const t = fresh[missIndex.get(keys[i] as string) as number] as Translation;
+      return { ...t, source, cached: false };
+    });
+  }
+}

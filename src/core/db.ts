@@ -1,0 +1,28 @@
+// The local state database: cache, history and job queue share one SQLite file per data dir so a
+// batch, the API and the app see the same state. WAL lets readers run while a batch writes.
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+export type Db = Database.Database;
+
+export const STATE_DB_FILE = 'parla.db';
+
+export function stateDbPath(dataDir: string): string {
+  return join(dataDir, STATE_DB_FILE);
+}
+
+/** Opens (creating if needed) a SQLite file tuned for many short transactions from several processes. */
+export function openDb(file: string, options: { readonly?: boolean } = {}): Db {
+  if (file !== ':memory:' && !options.readonly) mkdirSync(dirname(file), { recursive: true });
+  const db = new Database(file, { readonly: options.readonly ?? false });
+  // Another process (a second `parla batch`, the API) may hold the write lock for a moment.
+  db.pragma('busy_timeout = 10000');
+  if (!options.readonly) {
+    db.pragma('journal_mode = WAL');
+    // NORMAL in WAL mode is still durable against process crashes (kill -9); only an OS crash
+    // may lose the last transactions, never corrupt the file.
+    db.pragma('synchronous = NORMAL');
+  }
+  return db;
+}

@@ -1,0 +1,167 @@
+// Translation history: one row per translation, an FTS5 index over source and text so people can
+// find "that sentence from last week" in any language, without caring about accents.
+import { writeFileSync, renameSync } from 'node:fs';
+import { stringify } from 'csv-stringify/sync';
+import type { HistoryEntry, HistoryExportFormat, HistoryQuery, NewHistoryEntry } from '../../shared/history.js';
+import { ParlaError } from '../../shared/errors.js';
+import type { Db } from '../db.js';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS history (
+  id INTEGER PRIMARY KEY,
+  source TEXT NOT NULL, text TEXT NOT NULL,
+  src_lang TEXT NOT NULL, tgt_lang TEXT NOT NULL,
+  model TEXT NOT NULL, door TEXT NOT NULL, created_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS history_created ON history (created_at);
+CREATE INDEX IF NOT EXISTS history_pair ON history (src_lang, tgt_lang, created_at);
+CREATE VIRTUAL TABLE IF NOT EXISTS history_fts USING fts5 (
+  source, text, content='history', content_rowid='id', tokenize="unicode61 remove_diacritics 2"
+);
+CREATE TRIGGER IF NOT EXISTS history_ai AFTER INSERT ON history BEGIN
+  INSERT INTO history_fts (rowid, source, text) VALUES (new.id, new.source, new.text);
+END;
+CREATE TRIGGER IF NOT EXISTS history_ad AFTER DELETE ON history BEGIN
+  INSERT INTO history_fts (history_fts, rowid, source, text) VALUES ('delete', old.id, old.source, old.text);
+END;
+CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+`;
+
+interface Row {
+  id: number;
+  source: string;
+  text: string;
+  src_lang: string;
+  tgt_lang: string;
+  model: string;
+  door: string;
+  created_at: string;
+}
+
+const DEFAULT_LIMIT = 100;
+const DAY_MS = 86_400_000;
+
+function toEntry(r: Row): HistoryEntry {
+  return {
+    id: r.id,
+    source: r.source,
+    text: r.text,
+    from: r.src_lang,
+    to: r.tgt_lang,
+    model: r.model,
+    door: r.door as HistoryEntry['door'],
+    createdAt: r.created_at,
+  };
+}
+
+/**
+ * Turns what a person types into an FTS5 query: every word must appear (prefix match), and
+ * FTS5 syntax characters in the input are quoted away instead of raising a syntax error.
+ */
+export function toFtsQuery(q: string): string {
+  const words = q.normalize('NFC').match(/[\p{L}\p{N}_]+/gu) ?? [];
+  return words.map((w) => `"${w}"*`).join(' ');
+}
+
+export class HistoryStore {
+  private readonly insert;
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    db.exec(SCHEMA);
+    const stmt = db.prepare<[string, string, string, string, string, string, string]>(
+      'INSERT INTO history (source, text, src_lang, tgt_lang, model, door, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.insert = db.transaction((entries: readonly NewHistoryEntry[]) => {
+      const at = this.now().toISOString();
+      for (const e of entries) stmt.run(e.source, e.text, e.from, e.to, e.model, e.door, e.createdAt ?? at);
+    });
+    // Retention is enforced whenever a door opens the history, not only when the setting changes.
+    this.prune();
+  }
+
+  record(entries: readonly NewHistoryEntry[]): void {
+    if (entries.length > 0) this.insert(entries);
+  }
+
+  /** Newest first; `q` searches source and translation. */
+  list(query: HistoryQuery = {}): HistoryEntry[] {
+    const where: string[] = [];
+    const params: (string | number)[] = [];
+    let from = 'history h';
+    if (query.q !== undefined && query.q.trim() !== '') {
+      const fts = toFtsQuery(query.q);
+      if (fts === '') return [];
+      from = 'history_fts f JOIN history h ON h.id = f.rowid';
+      where.push('history_fts MATCH ?');
+      params.push(fts);
+    }
+    if (query.from) (where.push('h.src_lang = ?'), params.push(query.from));
+    if (query.to) (where.push('h.tgt_lang = ?'), params.push(query.to));
+    if (query.since) (where.push('h.created_at >= ?'), params.push(query.since));
+    if (query.until) (where.push('h.created_at <= ?'), params.push(query.until));
+    const sql = `SELECT h.* FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY h.created_at DESC, h.id DESC LIMIT ? OFFSET ?`;
+    params.push(query.limit ?? DEFAULT_LIMIT, query.offset ?? 0);
+    return this.db.prepare<(string | number)[], Row>(sql).all(...params).map(toEntry);
+  }
+
+  search(q: string, query: Omit<HistoryQuery, 'q'> = {}): HistoryEntry[] {
+    return this.list({ ...query, q });
+  }
+
+  get(id: number): HistoryEntry | undefined {
+    const row = this.db.prepare<[number], Row>('SELECT * FROM history WHERE id = ?').get(id);
+    return row ? toEntry(row) : undefined;
+  }
+
+  delete(id: number): boolean {
+    return this.db.prepare('DELETE FROM history WHERE id = ?').run(id).changes > 0;
+  }
+
+  clear(): number {
+    const n = this.db.prepare('DELETE FROM history').run().changes;
+    this.db.exec(`INSERT INTO history_fts (history_fts) VALUES ('rebuild')`);
+    return n;
+  }
+
+  /** Retention in days; undefined keeps everything. */
+  get retentionDays(): number | undefined {
+    const row = this.db.prepare<[], { value: string }>(`SELECT value FROM settings WHERE name = 'history.retentionDays'`).get();
+    return row ? Number(row.value) : undefined;
+  }
+
+  setRetentionDays(days: number | undefined): void {
+    if (days === undefined) {
+      this.db.prepare(`DELETE FROM settings WHERE name = 'history.retentionDays'`).run();
+      return;
+    }
+    if (!Number.isInteger(days) || days < 1) throw new ParlaError('BAD_INPUT', `retention must be a whole number of days ≥ 1, got ${days}`);
+    this.db
+      .prepare(`INSERT INTO settings (name, value) VALUES ('history.retentionDays', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value`)
+      .run(String(days));
+    this.prune();
+  }
+
+  /** Deletes entries older than the retention setting; returns how many went. */
+  prune(): number {
+    const days = this.retentionDays;
+    if (days === undefined) return 0;
+    const cutoff = new Date(this.now().getTime() - days * DAY_MS).toISOString();
+    return this.db.prepare('DELETE FROM history WHERE created_at < ?').run(cutoff).changes;
+  }
+
+  /** Writes matching entries (all by default) to `file`; temp file + rename, never half a file. */
+  export(file: string, format: HistoryExportFormat, query: HistoryQuery = {}): number {
+    const entries = this.list({ ...query, limit: query.limit ?? -1 });
+    const body =
+      format === 'json'
+        ? JSON.stringify(entries, null, 2) + '\n'
+        : stringify(entries, { header: true, columns: ['id', 'createdAt', 'from', 'to', 'model', 'door', 'source', 'text'] });
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, body);
+    renameSync(tmp, file);
+    return entries.length;
+  }
+}

@@ -1,0 +1,268 @@
+// The job runner: drives one job from its queue backend to the end. Distinct texts go to the
+// translator (normally a CachedTranslator) in model-sized batches; each batch's outcomes are
+// committed atomically, so a killed process resumes at the last committed batch. Pause and cancel
+// may come from another process: the runner re-reads the job's status between batches.
+import { EventEmitter } from 'node:events';
+import { randomUUID } from 'node:crypto';
+import { ParlaError, toErrorInfo } from '../../shared/errors.js';
+import { isFinalStatus, type JobEvent, type JobEventType, type JobRecord } from '../../shared/jobs.js';
+import type { DecodeOptions, Translator } from '../../shared/translation.js';
+import type { HistoryStore } from '../history/store.js';
+import type { JobOwner, PendingText, QueueBackend, TextOutcome } from '../queue/backend.js';
+import type { SourceFactory } from './source.js';
+
+export interface JobRunnerOptions {
+  queue: QueueBackend;
+  translator: Translator;
+  sourceFor: SourceFactory;
+  /** Gets one summary entry per finished job. */
+  history?: HistoryStore;
+  /** Distinct texts per model call. */
+  batchSize?: number;
+  /** Tries per text before it is marked failed. */
+  maxAttempts?: number;
+  /** First retry delay; doubles per attempt up to maxBackoffMs. */
+  backoffMs?: number;
+  maxBackoffMs?: number;
+  /** How often to look at a job another live process is running. */
+  pollMs?: number;
+  owner?: JobOwner;
+  now?: () => number;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+export const RUNNER_DEFAULTS = {
+  batchSize: 64,
+  maxAttempts: 3,
+  backoffMs: 500,
+  maxBackoffMs: 30_000,
+  pollMs: 250,
+} as const;
+
+function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+interface RunClock {
+  startedAt: number;
+  settledAtStart: number;
+}
+
+export declare interface JobRunner {
+  on(event: 'event', listener: (event: JobEvent) => void): this;
+  emit(event: 'event', payload: JobEvent): boolean;
+}
+
+export class JobRunner extends EventEmitter {
+  private readonly o: Required<Omit<JobRunnerOptions, 'history'>> & Pick<JobRunnerOptions, 'history'>;
+  /** In-process runs, so cancel can abort the batch in flight instead of waiting for it. */
+  private readonly active = new Map<string, AbortController>();
+
+  constructor(options: JobRunnerOptions) {
+    super();
+    this.o = {
+      ...RUNNER_DEFAULTS,
+      owner: { id: randomUUID(), pid: process.pid },
+      now: Date.now,
+      sleep: defaultSleep,
+      ...options,
+    };
+  }
+
+  /** Runs (or resumes) a job until it is done, failed, paused or canceled; returns its record. */
+  async run(jobId: string, signal?: AbortSignal): Promise<JobRecord> {
+    const { queue, owner } = this.o;
+    const stored = await this.mustGet(jobId);
+    if (isFinalStatus(stored.record.status)) return stored.record;
+    if (!(await queue.acquire(jobId, owner))) return this.follow(jobId, signal);
+
+    const controller = new AbortController();
+    const onAbort = () => controller.abort(signal?.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    this.active.set(jobId, controller);
+    try {
+      await queue.setStatus(jobId, 'running', { error: null });
+      return await this.drive(jobId, controller.signal);
+    } catch (error) {
+      if (controller.signal.aborted) return (await this.mustGet(jobId)).record;
+      const record = await queue.setStatus(jobId, 'failed', { error: toErrorInfo(error) });
+      this.publish('failed', record);
+      return record;
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      this.active.delete(jobId);
+      await queue.release(jobId, owner.id);
+    }
+  }
+
+  async pause(jobId: string): Promise<JobRecord> {
+    const job = await this.mustGet(jobId);
+    if (isFinalStatus(job.record.status)) return job.record;
+    return this.o.queue.setStatus(jobId, 'paused');
+  }
+
+  /** Sets a paused (or interrupted) job going again and returns when it ends. */
+  async resume(jobId: string, signal?: AbortSignal): Promise<JobRecord> {
+    const job = await this.mustGet(jobId);
+    if (job.record.status === 'paused') await this.o.queue.setStatus(jobId, 'queued');
+    return this.run(jobId, signal);
+  }
+
+  async cancel(jobId: string): Promise<JobRecord> {
+    const job = await this.mustGet(jobId);
+    if (isFinalStatus(job.record.status)) return job.record;
+    const record = await this.o.queue.setStatus(jobId, 'canceled');
+    this.active.get(jobId)?.abort(new ParlaError('CANCELED', `job ${jobId} canceled`));
+    this.publish('canceled', record);
+    return record;
+  }
+
+  /** Puts failed items back in the queue and runs the job again. */
+  async retry(jobId: string, signal?: AbortSignal): Promise<JobRecord> {
+    const job = await this.mustGet(jobId);
+    if (job.record.status === 'canceled') throw new ParlaError('CONFLICT', `job ${jobId} was canceled; start a new batch`);
+    await this.o.queue.retryFailed(jobId);
+    await this.o.queue.setStatus(jobId, 'queued', { error: null });
+    return this.run(jobId, signal);
+  }
+
+  private async drive(jobId: string, signal: AbortSignal): Promise<JobRecord> {
+    const { queue } = this.o;
+    let job = await this.mustGet(jobId);
+    const source = this.o.sourceFor(job);
+    if (!job.ingested) {
+      await queue.resetItems(jobId);
+      await source.ingest((texts) => queue.addTexts(jobId, texts), signal);
+      await queue.finishIngest(jobId);
+      job = await this.mustGet(jobId);
+    }
+    const p = job.record.progress;
+    const clock: RunClock = { startedAt: this.o.now(), settledAtStart: p.done + p.failed };
+    this.publish('progress', this.withRate(job.record, clock));
+
+    for (;;) {
+      const status = (await this.mustGet(jobId)).record.status;
+      if (status === 'paused' || status === 'canceled') {
+        const record = (await this.mustGet(jobId)).record;
+        this.publish(status, record);
+        return record;
+      }
+      const batch = await queue.nextTexts(jobId, this.o.batchSize, this.o.now());
+      if (batch.length === 0) {
+        const retryAt = await queue.nextRetryAt(jobId);
+        if (retryAt === undefined) break;
+        await this.o.sleep(Math.max(0, retryAt - this.o.now()), signal);
+        if (signal.aborted) return (await this.mustGet(jobId)).record;
+        continue;
+      }
+      const outcomes = await this.translateBatch(job.record.from, job.spec, batch, signal);
+      if (signal.aborted) return (await this.mustGet(jobId)).record;
+      await queue.commit(jobId, outcomes);
+      this.publish('progress', this.withRate((await this.mustGet(jobId)).record, clock));
+    }
+
+    if (source.writeOutput) await source.writeOutput((lang, keys) => queue.lookup(jobId, lang, keys), signal);
+    const { progress } = (await this.mustGet(jobId)).record;
+    const allFailed = progress.total > 0 && progress.done === 0 && progress.failed > 0;
+    const record = await queue.setStatus(
+      jobId,
+      allFailed ? 'failed' : 'done',
+      allFailed ? { error: { name: 'ParlaError', code: 'INTERNAL', message: `every item of job ${jobId} failed` } } : {},
+    );
+    this.recordHistory(record);
+    const final = this.withRate(record, clock);
+    this.publish(allFailed ? 'failed' : 'done', final);
+    return final;
+  }
+
+  private async translateBatch(
+    from: string,
+    spec: Record<string, unknown>,
+    batch: PendingText[],
+    signal: AbortSignal,
+  ): Promise<TextOutcome[]> {
+    const lang = (batch[0] as PendingText).lang;
+    try {
+      const results = await this.o.translator.translate(
+        {
+          texts: batch.map((t) => t.source),
+          to: lang,
+          ...(from ? { from } : {}),
+          ...(typeof spec['model'] === 'string' ? { model: spec['model'] } : {}),
+          ...(spec['options'] ? { options: spec['options'] as DecodeOptions } : {}),
+        },
+        signal,
+      );
+      if (results.length !== batch.length) {
+        throw new ParlaError('INTERNAL', `translator returned ${results.length} results for ${batch.length} texts`);
+      }
+      return batch.map((t, i) => ({ id: t.id, ok: true, text: results[i]!.text, cached: results[i]!.cached }));
+    } catch (error) {
+      const info = toErrorInfo(error);
+      const now = this.o.now();
+      return batch.map((t) => ({
+        id: t.id,
+        ok: false,
+        error: info,
+        final: t.attempts + 1 >= this.o.maxAttempts,
+        retryAt: now + Math.min(this.o.maxBackoffMs, this.o.backoffMs * 2 ** t.attempts),
+      }));
+    }
+  }
+
+  /** Watches a job that another live process is running, until it stops. */
+  private async follow(jobId: string, signal?: AbortSignal): Promise<JobRecord> {
+    for (;;) {
+      const { record } = await this.mustGet(jobId);
+      if (isFinalStatus(record.status) || record.status === 'paused' || signal?.aborted) return record;
+      this.publish('progress', record);
+      await this.o.sleep(this.o.pollMs, signal);
+      // The other process may have died without finishing: take the job over.
+      if (await this.o.queue.acquire(jobId, this.o.owner)) {
+        await this.o.queue.release(jobId, this.o.owner.id);
+        return this.run(jobId, signal);
+      }
+    }
+  }
+
+  private withRate(record: JobRecord, clock: RunClock): JobRecord {
+    const p = record.progress;
+    const seconds = (this.o.now() - clock.startedAt) / 1000;
+    const settled = p.done + p.failed - clock.settledAtStart;
+    const rate = seconds > 0 ? settled / seconds : 0;
+    const left = p.total - p.done - p.failed;
+    return { ...record, progress: { ...p, rate, etaSeconds: rate > 0 ? left / rate : left === 0 ? 0 : null } };
+  }
+
+  private recordHistory(record: JobRecord): void {
+    const p = record.progress;
+    this.o.history?.record([
+      {
+        source: record.input?.file ?? `job ${record.id}`,
+        text: `${p.done} of ${p.total} items translated${p.failed ? `, ${p.failed} failed` : ''}${record.output ? ` → ${record.output}` : ''}`,
+        from: record.from,
+        to: record.to.join(','),
+        model: '',
+        door: 'batch',
+      },
+    ]);
+  }
+
+  private publish(type: JobEventType, job: JobRecord): void {
+    this.emit('event', { type, job });
+  }
+
+  private async mustGet(jobId: string) {
+    const job = await this.o.queue.get(jobId);
+    if (!job) throw new ParlaError('NOT_FOUND', `no job ${jobId}`);
+    return job;
+  }
+}

@@ -1,0 +1,39 @@
+// Text jobs (`POST /api/v1/jobs {texts, from?, to}`): the texts live in the job spec.
+import { ParlaError } from '../../shared/errors.js';
+import type { QueueBackend, StoredJob } from '../queue/backend.js';
+import type { JobSource } from './source.js';
+import { textKey } from './text-key.js';
+
+const INGEST_CHUNK = 1000;
+
+function specTexts(job: StoredJob): string[] {
+  const texts = job.spec['texts'];
+  if (!Array.isArray(texts) || !texts.every((t): t is string => typeof t === 'string')) {
+    throw new ParlaError('BAD_INPUT', `job ${job.record.id} has no texts`);
+  }
+  return texts;
+}
+
+export function textJobSource(job: StoredJob): JobSource {
+  const texts = specTexts(job);
+  return {
+    async ingest(add) {
+      for (const lang of job.record.to) {
+        for (let i = 0; i < texts.length; i += INGEST_CHUNK) {
+          await add(texts.slice(i, i + INGEST_CHUNK).map((source) => ({ lang, key: textKey(source), source })));
+        }
+      }
+    },
+  };
+}
+
+/** A text job's translations per target language, in input order (undefined where failed). */
+export async function textJobResults(queue: QueueBackend, jobId: string): Promise<Record<string, (string | undefined)[]>> {
+  const job = await queue.get(jobId);
+  if (!job) throw new ParlaError('NOT_FOUND', `no job ${jobId}`);
+  const texts = specTexts(job);
+  const keys = texts.map(textKey);
+  const out: Record<string, (string | undefined)[]> = {};
+  for (const lang of job.record.to) out[lang] = await queue.lookup(jobId, lang, keys);
+  return out;
+}

@@ -1,0 +1,195 @@
+// CSV/TSV, streamed end to end: ingestion and output each read the input once, row by row, so a
+// million-row file runs in bounded memory. Output goes to a temp file renamed into place.
+import { createReadStream, createWriteStream, renameSync, rmSync } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { parse } from 'csv-parse';
+import { stringify } from 'csv-stringify';
+import iconv from 'iconv-lite';
+import { ParlaError } from '../../shared/errors.js';
+import type { NewText } from '../queue/backend.js';
+import { textKey } from '../jobs/text-key.js';
+import type { Lookup } from '../jobs/source.js';
+import { detectDelimiter, type SniffedFile } from './detect.js';
+import { mostlyTextColumns, resolveColumns, translatedHeader, type SheetPlan, type TextEncoding } from './plan.js';
+import { isTranslatableText } from './text-cells.js';
+
+const SAMPLE_ROWS = 200;
+const INGEST_CHUNK = 2000;
+const WRITE_CHUNK = 500;
+
+const ICONV_NAME: Record<TextEncoding, string> = {
+  utf8: 'utf8',
+  utf8bom: 'utf8',
+  utf16le: 'utf16le',
+  utf16be: 'utf16be',
+  win1252: 'win1252',
+};
+
+function textStream(file: string, encoding: TextEncoding): NodeJS.ReadWriteStream {
+  // iconv strips a leading BOM; output decides separately whether to write one.
+  return createReadStream(file).pipe(iconv.decodeStream(ICONV_NAME[encoding]));
+}
+
+async function* rows(file: string, encoding: TextEncoding, delimiter: string): AsyncGenerator<string[]> {
+  const parser = textStream(file, encoding).pipe(
+    parse({ delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: false }),
+  );
+  try {
+    for await (const row of parser) yield row as string[];
+  } catch (error) {
+    throw new ParlaError('BAD_FILE', `${file}: cannot read as CSV (${(error as Error).message})`);
+  }
+}
+
+export async function planCsv(
+  file: string,
+  sniffed: SniffedFile,
+  to: readonly string[],
+  columns: readonly string[] | undefined,
+  output: string,
+): Promise<SheetPlan> {
+  const encoding = sniffed.encoding ?? 'utf8';
+  const sample = iconv.decode(
+    await readHead(file, 64 * 1024),
+    ICONV_NAME[encoding],
+  );
+  const delimiter = detectDelimiter(sample, file);
+  let headers: string[] | undefined;
+  const counts: [number, number][] = [];
+  let dataRows = 0;
+  for await (const row of rows(file, encoding, delimiter)) {
+    if (!headers) {
+      headers = row;
+      continue;
+    }
+    if (++dataRows > SAMPLE_ROWS) break;
+    row.forEach((cell, i) => {
+      const c = (counts[i] ??= [0, 0]);
+      if (cell.trim() !== '') c[1] += 1;
+      if (isTranslatableText(cell)) c[0] += 1;
+    });
+  }
+  if (!headers || headers.every((h) => h.trim() === '')) throw new ParlaError('BAD_FILE', `${file} has no header row`);
+  if (dataRows === 0) throw new ParlaError('BAD_FILE', `${file} has a header but no rows`);
+  const picked = columns && columns.length > 0 ? resolveColumns(columns, headers, 'csv') : mostlyTextColumns(headers, counts);
+  if (picked.length === 0) throw new ParlaError('BAD_INPUT', `${file}: no column is mostly text; name one with --columns`);
+  return { file, format: 'csv', encoding, delimiter, sheets: [{ name: 'csv', columns: picked }], to: [...to], output };
+}
+
+async function readHead(file: string, bytes: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let n = 0;
+  for await (const chunk of createReadStream(file, { start: 0, end: bytes - 1 })) {
+    chunks.push(chunk as Buffer);
+    n += (chunk as Buffer).length;
+  }
+  return Buffer.concat(chunks, n);
+}
+
+export async function ingestCsv(plan: SheetPlan, add: (texts: readonly NewText[]) => Promise<void>): Promise<void> {
+  const columns = plan.sheets[0]?.columns ?? [];
+  let chunk = new Map<string, NewText>();
+  const flush = async () => {
+    if (chunk.size > 0) await add([...chunk.values()]);
+    chunk = new Map();
+  };
+  let first = true;
+  for await (const row of rows(plan.file, plan.encoding ?? 'utf8', plan.delimiter ?? ',')) {
+    if (first) {
+      first = false;
+      continue;
+    }
+    for (const col of columns) {
+      const cell = row[col.index] ?? '';
+      if (!isTranslatableText(cell)) continue;
+      const key = textKey(cell);
+      for (const lang of plan.to) {
+        const id = `${lang}\u0000${key}`;
+        const seen = chunk.get(id);
+        if (seen) seen.count = (seen.count ?? 1) + 1;
+        else chunk.set(id, { lang, key, source: cell, count: 1 });
+      }
+    }
+    if (chunk.size >= INGEST_CHUNK) await flush();
+  }
+  await flush();
+}
+
+/** Rows of the output: originals (ragged rows padded) with translations right of their columns. */
+async function* outputRows(plan: SheetPlan, lookup: Lookup): AsyncGenerator<string[]> {
+  const columns = plan.sheets[0]?.columns ?? [];
+  const translated = new Set(columns.map((c) => c.index));
+  let width = 0;
+  let header = true;
+  let pending: string[][] = [];
+
+  const expand = async (batch: string[][]): Promise<string[][]> => {
+    const perLang = new Map<string, Map<string, string | undefined>>();
+    for (const lang of plan.to) {
+      const keys = [...new Set(batch.flatMap((row) => columns.map((c) => row[c.index] ?? '').filter(isTranslatableText).map(textKey)))];
+      const found = keys.length > 0 ? await lookup(lang, keys) : [];
+      perLang.set(lang, new Map(keys.map((k, i) => [k, found[i]])));
+    }
+    return batch.map((row) => {
+      const out: string[] = [];
+      for (let i = 0; i < Math.max(width, row.length); i++) {
+        const cell = row[i] ?? '';
+        out.push(cell);
+        if (!translated.has(i)) continue;
+        const key = isTranslatableText(cell) ? textKey(cell) : undefined;
+        for (const lang of plan.to) out.push(key ? (perLang.get(lang)?.get(key) ?? '') : '');
+      }
+      return out;
+    });
+  };
+
+  for await (const row of rows(plan.file, plan.encoding ?? 'utf8', plan.delimiter ?? ',')) {
+    if (header) {
+      header = false;
+      width = row.length;
+      const out: string[] = [];
+      row.forEach((h, i) => {
+        out.push(h);
+        if (translated.has(i)) for (const lang of plan.to) out.push(translatedHeader(h, lang));
+      });
+      yield out;
+      continue;
+    }
+    pending.push(row);
+    if (pending.length >= WRITE_CHUNK) {
+      yield* await expand(pending);
+      pending = [];
+    }
+  }
+  if (pending.length > 0) yield* await expand(pending);
+}
+
+/** Writes the output encoding: a BOM where the input had one or where Windows-1252 becomes UTF-8. */
+function outputEncoding(encoding: TextEncoding): { name: string; bom: boolean } {
+  if (encoding === 'utf8') return { name: 'utf8', bom: false };
+  if (encoding === 'utf16le' || encoding === 'utf16be') return { name: encoding, bom: true };
+  // Windows-1252 cannot hold most target languages: write UTF-8 with a BOM so Excel reads it.
+  return { name: 'utf8', bom: true };
+}
+
+export async function writeCsv(plan: SheetPlan, lookup: Lookup): Promise<void> {
+  const head = await readHead(plan.file, 64 * 1024);
+  const crlf = head.includes('\r\n') || head.includes(Buffer.from('\r\0\n\0')) || head.includes(Buffer.from('\0\r\0\n'));
+  const enc = outputEncoding(plan.encoding ?? 'utf8');
+  const tmp = `${plan.output}.${process.pid}.partial`;
+  const stringifier = stringify({ delimiter: plan.delimiter ?? ',', record_delimiter: crlf ? 'windows' : 'unix' });
+  // iconv's encoder takes strings, not the Buffers csv-stringify emits by default.
+  stringifier.setEncoding('utf8');
+  try {
+    await pipeline(
+      outputRows(plan, lookup),
+      stringifier,
+      iconv.encodeStream(enc.name, { addBOM: enc.bom }),
+      createWriteStream(tmp),
+    );
+    renameSync(tmp, plan.output);
+  } catch (error) {
+    rmSync(tmp, { force: true });
+    throw error;
+  }
+}

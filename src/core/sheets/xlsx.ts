@@ -1,0 +1,209 @@
+// XLSX through exceljs. The workbook is read whole (styles and formulas need it); the zip guard
+// has already bounded how large it can be. Output keeps every sheet, cell, type, style and
+// formula, with translation columns inserted right of their source columns.
+import { renameSync, rmSync } from 'node:fs';
+import ExcelJS from 'exceljs';
+import { ParlaError } from '../../shared/errors.js';
+import type { NewText } from '../queue/backend.js';
+import { textKey } from '../jobs/text-key.js';
+import type { Lookup } from '../jobs/source.js';
+import { checkZip } from './zip-guard.js';
+import { insertionMap, shiftFormula, type ColumnMap } from './formula-shift.js';
+import { mostlyTextColumns, resolveColumns, translatedHeader, type PlannedSheet, type SheetPlan } from './plan.js';
+import { isTranslatableText } from './text-cells.js';
+
+const SAMPLE_ROWS = 200;
+const INGEST_CHUNK = 2000;
+
+async function load(file: string): Promise<ExcelJS.Workbook> {
+  checkZip(file);
+  const wb = new ExcelJS.Workbook();
+  try {
+    await wb.xlsx.readFile(file);
+  } catch (error) {
+    throw new ParlaError('BAD_FILE', `${file} is not a readable .xlsx workbook (${(error as Error).message})`);
+  }
+  return wb;
+}
+
+/** The words in a cell, or undefined for anything that must not reach the model. */
+export function cellText(cell: ExcelJS.Cell): string | undefined {
+  let text: string | undefined;
+  if (cell.type === ExcelJS.ValueType.String) text = cell.value as string;
+  else if (cell.type === ExcelJS.ValueType.RichText) text = (cell.value as ExcelJS.CellRichTextValue).richText.map((r) => r.text).join('');
+  return text !== undefined && isTranslatableText(text) ? text : undefined;
+}
+
+function headerTexts(ws: ExcelJS.Worksheet): string[] {
+  const row = ws.getRow(1);
+  const out: string[] = [];
+  for (let c = 1; c <= Math.max(row.cellCount, ws.columnCount); c++) out.push(row.getCell(c).text ?? '');
+  return out;
+}
+
+function planSheet(ws: ExcelJS.Worksheet, columns: readonly string[] | undefined): PlannedSheet {
+  const headers = headerTexts(ws);
+  if (columns && columns.length > 0) return { name: ws.name, columns: resolveColumns(columns, headers, ws.name) };
+  const counts: [number, number][] = headers.map(() => [0, 0]);
+  for (let r = 2; r <= Math.min(ws.rowCount, SAMPLE_ROWS + 1); r++) {
+    const row = ws.getRow(r);
+    counts.forEach((c, i) => {
+      const cell = row.getCell(i + 1);
+      if (cell.type !== ExcelJS.ValueType.Null) c[1] += 1;
+      if (cellText(cell) !== undefined) c[0] += 1;
+    });
+  }
+  return { name: ws.name, columns: mostlyTextColumns(headers, counts) };
+}
+
+export async function planXlsx(
+  file: string,
+  to: readonly string[],
+  columns: readonly string[] | undefined,
+  sheet: string | undefined,
+  output: string,
+): Promise<SheetPlan> {
+  const wb = await load(file);
+  const names = wb.worksheets.map((ws) => ws.name);
+  let chosen = wb.worksheets;
+  if (sheet !== undefined) {
+    const ws = wb.getWorksheet(sheet);
+    if (!ws) throw new ParlaError('BAD_INPUT', `${file} has no sheet "${sheet}" (sheets: ${names.join(', ') || 'none'})`);
+    if (ws.actualRowCount === 0) throw new ParlaError('BAD_FILE', `sheet "${sheet}" of ${file} is empty`);
+    chosen = [ws];
+  }
+  const nonEmpty = chosen.filter((ws) => ws.actualRowCount > 0);
+  if (nonEmpty.length === 0) throw new ParlaError('BAD_FILE', `${file} has no data (every sheet is empty)`);
+  const planned: PlannedSheet[] = [];
+  let firstError: unknown;
+  for (const ws of nonEmpty) {
+    try {
+      const p = planSheet(ws, columns);
+      if (p.columns.length > 0) planned.push(p);
+    } catch (error) {
+      firstError ??= error;
+    }
+  }
+  if (planned.length === 0) {
+    if (firstError) throw firstError;
+    throw new ParlaError('BAD_INPUT', `${file}: no column is mostly text; name one with --columns`);
+  }
+  return { file, format: 'xlsx', sheets: planned, to: [...to], output };
+}
+
+export async function ingestXlsx(plan: SheetPlan, add: (texts: readonly NewText[]) => Promise<void>): Promise<void> {
+  const wb = await load(plan.file);
+  let chunk = new Map<string, NewText>();
+  for (const sp of plan.sheets) {
+    const ws = wb.getWorksheet(sp.name);
+    if (!ws) throw new ParlaError('BAD_FILE', `${plan.file} no longer has sheet "${sp.name}"`);
+    for (let r = 2; r <= ws.rowCount; r++) {
+      const row = ws.getRow(r);
+      for (const col of sp.columns) {
+        const text = cellText(row.getCell(col.index + 1));
+        if (text === undefined) continue;
+        const key = textKey(text);
+        for (const lang of plan.to) {
+          const id = `${lang}\u0000${key}`;
+          const seen = chunk.get(id);
+          if (seen) seen.count = (seen.count ?? 1) + 1;
+          else chunk.set(id, { lang, key, source: text, count: 1 });
+        }
+      }
+      if (chunk.size >= INGEST_CHUNK) {
+        await add([...chunk.values()]);
+        chunk = new Map();
+      }
+    }
+  }
+  if (chunk.size > 0) await add([...chunk.values()]);
+}
+
+/** Shared formulas point at a master cell by address; give each cell its own formula before cells move. */
+function unshareFormulas(wb: ExcelJS.Workbook): void {
+  for (const ws of wb.worksheets) {
+    ws.eachRow({ includeEmpty: false }, (row) => {
+      row.eachCell({ includeEmpty: false }, (cell) => {
+        const v = cell.value as ExcelJS.CellSharedFormulaValue | null;
+        if (cell.type === ExcelJS.ValueType.Formula && v && 'sharedFormula' in v && v.sharedFormula) {
+          cell.value = { formula: cell.formula, result: v.result } as ExcelJS.CellFormulaValue;
+        }
+      });
+    });
+  }
+}
+
+async function translationsFor(ws: ExcelJS.Worksheet, sp: PlannedSheet, langs: readonly string[], lookup: Lookup) {
+  const cells: { row: number; col: number; key: string }[] = [];
+  for (let r = 2; r <= ws.rowCount; r++) {
+    const row = ws.getRow(r);
+    for (const col of sp.columns) {
+      const text = cellText(row.getCell(col.index + 1));
+      if (text !== undefined) cells.push({ row: r, col: col.index, key: textKey(text) });
+    }
+  }
+  const keys = [...new Set(cells.map((c) => c.key))];
+  const byLang = new Map<string, Map<string, string | undefined>>();
+  for (const lang of langs) {
+    const found: (string | undefined)[] = [];
+    for (let i = 0; i < keys.length; i += 5000) found.push(...(await lookup(lang, keys.slice(i, i + 5000))));
+    byLang.set(lang, new Map(keys.map((k, i) => [k, found[i]])));
+  }
+  return { cells, byLang };
+}
+
+export async function writeXlsx(plan: SheetPlan, lookup: Lookup): Promise<void> {
+  const wb = await load(plan.file);
+  unshareFormulas(wb);
+  const maps = new Map<string, ColumnMap>();
+  const n = plan.to.length;
+  for (const sp of plan.sheets) {
+    const ws = wb.getWorksheet(sp.name);
+    if (!ws) throw new ParlaError('BAD_FILE', `${plan.file} no longer has sheet "${sp.name}"`);
+    const { cells, byLang } = await translationsFor(ws, sp, plan.to, lookup);
+    const map = insertionMap(sp.columns.map((c) => ({ after: c.index + 1, count: n })));
+    // Right to left, so columns still to be processed keep their original positions.
+    for (const col of [...sp.columns].sort((a, b) => b.index - a.index)) {
+      const src = col.index + 1;
+      ws.spliceColumns(src + 1, 0, ...plan.to.map(() => []));
+      const width = ws.getColumn(src).width;
+      plan.to.forEach((lang, j) => {
+        const dst = src + 1 + j;
+        if (width !== undefined) ws.getColumn(dst).width = width;
+        const head = ws.getRow(1).getCell(dst);
+        head.value = translatedHeader(col.header, lang);
+        head.style = ws.getRow(1).getCell(src).style;
+      });
+    }
+    for (const c of cells) {
+      const row = ws.getRow(c.row);
+      const at = map(c.col + 1);
+      plan.to.forEach((lang, j) => {
+        const text = byLang.get(lang)?.get(c.key);
+        if (text === undefined) return;
+        const cell = row.getCell(at + 1 + j);
+        cell.value = text;
+        cell.style = row.getCell(at).style;
+      });
+    }
+    maps.set(sp.name, map);
+  }
+  for (const ws of wb.worksheets) {
+    ws.eachRow({ includeEmpty: false }, (row) => {
+      row.eachCell({ includeEmpty: false }, (cell) => {
+        if (cell.type !== ExcelJS.ValueType.Formula) return;
+        const v = cell.value as ExcelJS.CellFormulaValue;
+        const shifted = shiftFormula(v.formula, ws.name, maps);
+        if (shifted !== v.formula) cell.value = { ...v, formula: shifted };
+      });
+    });
+  }
+  const tmp = `${plan.output}.${process.pid}.partial`;
+  try {
+    await wb.xlsx.writeFile(tmp);
+    renameSync(tmp, plan.output);
+  } catch (error) {
+    rmSync(tmp, { force: true });
+    throw error;
+  }
+}

@@ -1,0 +1,81 @@
+// Local state for one data dir: cache, history and queue over one SQLite file, and a job runner
+// whose translator puts the cache in front of the engine. The engine is opened lazily, so work
+// that the cache answers entirely never loads a model.
+import type { TranslateRequest, Translation, Translator } from '../shared/translation.js';
+import { CachedTranslator, type ModelIdentity } from './cache/cached-translator.js';
+import type { CacheLimits } from './cache/backend.js';
+import { SqliteCache } from './cache/sqlite.js';
+import { openDb, stateDbPath, type Db } from './db.js';
+import { HistoryStore } from './history/store.js';
+import { JobRunner, type JobRunnerOptions } from './jobs/runner.js';
+import { sourceForJob } from './jobs/sources.js';
+import { SqliteQueue } from './queue/sqlite.js';
+
+/** The engine as local state needs it; `resolveModel` keys the cache by model revision. */
+export type EngineTranslator = Translator & {
+  close?(): Promise<void> | void;
+  resolveModel?(request: TranslateRequest): Promise<ModelIdentity>;
+};
+
+export interface LocalStateOptions {
+  dataDir: string;
+  openEngine: () => Promise<EngineTranslator>;
+  cache?: CacheLimits;
+  runner?: Partial<Omit<JobRunnerOptions, 'queue' | 'translator' | 'sourceFor' | 'history'>>;
+}
+
+/** Opens the engine on first use and reuses it (the engine itself loads model weights lazily). */
+class LazyEngine implements Translator {
+  private engine: Promise<EngineTranslator> | undefined;
+  constructor(private readonly open: () => Promise<EngineTranslator>) {}
+  get(): Promise<EngineTranslator> {
+    this.engine ??= this.open();
+    return this.engine;
+  }
+  get opened(): boolean {
+    return this.engine !== undefined;
+  }
+  async translate(request: TranslateRequest, signal?: AbortSignal): Promise<Translation[]> {
+    return (await this.get()).translate(request, signal);
+  }
+}
+
+export interface LocalState {
+  db: Db;
+  cache: SqliteCache;
+  history: HistoryStore;
+  queue: SqliteQueue;
+  runner: JobRunner;
+  /** Cache in front of the engine, without history (for batch jobs). */
+  translator: Translator;
+  close(): Promise<void>;
+}
+
+export function openLocalState(options: LocalStateOptions): LocalState {
+  const db = openDb(stateDbPath(options.dataDir));
+  const cache = new SqliteCache({ db, ...options.cache });
+  const history = new HistoryStore(db);
+  const queue = new SqliteQueue({ db });
+  const engine = new LazyEngine(options.openEngine);
+  const translator = new CachedTranslator(engine, cache, {
+    // Keys must not depend on whether the engine happens to be open yet, so an engine without
+    // resolveModel is always keyed by the requested model or routed pair.
+    resolveModel: async (req) => {
+      const e = await engine.get();
+      return e.resolveModel ? e.resolveModel(req) : { id: req.model ?? `pair:${req.from ?? 'auto'}-${req.to}`, revision: 'unknown' };
+    },
+  });
+  const runner = new JobRunner({ queue, translator, history, sourceFor: sourceForJob, ...options.runner });
+  return {
+    db,
+    cache,
+    history,
+    queue,
+    runner,
+    translator,
+    async close() {
+      if (engine.opened) await (await engine.get()).close?.();
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,56 @@
+// Job record contract (DESIGN.md): `parla batch --json`, `parla jobs show ID --json`,
+// `GET /api/v1/jobs/:id` and IPC all return exactly this shape.
+import type { ErrorCode } from './errors.js';
+
+export const JOB_STATUSES = ['queued', 'running', 'paused', 'done', 'failed', 'canceled'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
+/** Statuses a job never leaves on its own. */
+export const FINAL_STATUSES: readonly JobStatus[] = ['done', 'failed', 'canceled'];
+
+export interface JobProgress {
+  /** Items (cell × target language, or text × target language) in the job. */
+  total: number;
+  /** Items translated so far (repeats of one text count once each). */
+  done: number;
+  /** Items whose text failed after every retry. */
+  failed: number;
+  /** Unique texts answered by the cache. */
+  cached: number;
+  /** Unique texts that reached the model (not cache hits, not repeats). */
+  modelCalls: number;
+  /** Items per second over the current run. */
+  rate: number;
+  /** null until a rate is known. */
+  etaSeconds: number | null;
+}
+
+export interface JobInput {
+  file: string;
+  sheet?: string;
+  columns: string[];
+}
+
+export interface JobRecord {
+  id: string;
+  status: JobStatus;
+  createdAt: string;
+  updatedAt: string;
+  from: string;
+  to: string[];
+  input?: JobInput;
+  output?: string;
+  progress: JobProgress;
+  error?: { code: ErrorCode; message: string };
+}
+
+export type JobEventType = 'progress' | 'done' | 'failed' | 'paused' | 'canceled';
+
+export interface JobEvent {
+  type: JobEventType;
+  job: JobRecord;
+}
+
+export function isFinalStatus(status: JobStatus): boolean {
+  return FINAL_STATUSES.includes(status);
+}

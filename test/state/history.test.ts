@@ -1,0 +1,79 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { describe, expect, it } from 'vitest';
+import { openDb } from '../../src/core/db.js';
+import { HistoryStore } from '../../src/core/history/store.js';
+import type { NewHistoryEntry } from '../../src/shared/history.js';
+import { useTmpDirs } from './helpers/tmp.js';
+
+const tmp = useTmpDirs();
+
+const entry = (source: string, text: string, from = 'en', to = 'es', createdAt?: string): NewHistoryEntry => ({
+  source, text, from, to, model: 'm', door: 'cli', ...(createdAt ? { createdAt } : {}),
+});
+
+describe('HistoryStore', () => {
+  it('searches any language, diacritics-insensitive, with prefix words', () => {
+    const h = new HistoryStore(openDb(join(tmp(), 'parla.db')));
+    h.record([
+      entry('The coffee is hot', 'El café está caliente'),
+      entry('Crème brûlée', 'Crema quemada', 'fr', 'es'),
+      entry('Привет мир', 'Hola mundo', 'ru', 'es'),
+      entry('日本語 テキスト', 'texto japonés', 'ja', 'es'),
+    ]);
+    expect(h.search('cafe').map((e) => e.source)).toEqual(['The coffee is hot']);
+    expect(h.search('CREME brulee')).toHaveLength(1);
+    expect(h.search('привет')).toHaveLength(1);
+    expect(h.search('japones')).toHaveLength(1);
+    expect(h.search('cal')).toHaveLength(1);
+    expect(h.search('"unbalanced (quote* AND')).toEqual([]);
+  });
+
+  it('filters by language pair and date range', () => {
+    const h = new HistoryStore(openDb(join(tmp(), 'parla.db')));
+    h.record([
+      entry('a', 'A', 'en', 'es', '2024-01-01T00:00:00.000Z'),
+      entry('b', 'B', 'en', 'fr', '2024-02-01T00:00:00.000Z'),
+      entry('c', 'C', 'en', 'es', '2024-03-01T00:00:00.000Z'),
+    ]);
+    expect(h.list({ from: 'en', to: 'es' }).map((e) => e.source)).toEqual(['c', 'a']);
+    expect(h.list({ since: '2024-01-15T00:00:00Z', until: '2024-02-15T00:00:00Z' }).map((e) => e.source)).toEqual(['b']);
+  });
+
+  it('deletes by id and all, keeping search consistent', () => {
+    const h = new HistoryStore(openDb(join(tmp(), 'parla.db')));
+    h.record([entry('apple pie', 'tarta'), entry('apple juice', 'zumo')]);
+    const [newest] = h.search('apple');
+    expect(h.delete(newest!.id)).toBe(true);
+    expect(h.search('apple')).toHaveLength(1);
+    expect(h.clear()).toBe(1);
+    expect(h.search('apple')).toHaveLength(0);
+    h.record([entry('apple again', 'x')]);
+    expect(h.search('apple')).toHaveLength(1);
+  });
+
+  it('prunes by retention days, now and on open', () => {
+    const file = join(tmp(), 'parla.db');
+    let now = new Date('2024-06-30T00:00:00Z');
+    const h = new HistoryStore(openDb(file), () => now);
+    h.record([entry('old', 'x', 'en', 'es', '2024-05-01T00:00:00.000Z'), entry('new', 'y', 'en', 'es', '2024-06-29T00:00:00.000Z')]);
+    h.setRetentionDays(30);
+    expect(h.list().map((e) => e.source)).toEqual(['new']);
+    now = new Date('2024-08-30T00:00:00Z');
+    const reopened = new HistoryStore(openDb(file), () => now);
+    expect(reopened.list()).toEqual([]);
+    expect(() => h.setRetentionDays(0)).toThrow(/retention/);
+  });
+
+  it('exports CSV and JSON', () => {
+    const dir = tmp();
+    const h = new HistoryStore(openDb(join(dir, 'parla.db')));
+    h.record([entry('a, "quoted"\nline', 'b'), entry('c', 'd')]);
+    expect(h.export(join(dir, 'h.csv'), 'csv')).toBe(2);
+    const rows = parse(readFileSync(join(dir, 'h.csv')), { columns: true }) as Record<string, string>[];
+    expect(rows.map((r) => r.source).sort()).toEqual(['a, "quoted"\nline', 'c']);
+    h.export(join(dir, 'h.json'), 'json');
+    expect(JSON.parse(readFileSync(join(dir, 'h.json'), 'utf8'))).toHaveLength(2);
+  });
+});

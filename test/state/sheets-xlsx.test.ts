@@ -1,0 +1,113 @@
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import { describe, expect, it } from 'vitest';
+import { shiftFormula, insertionMap } from '../../src/core/sheets/formula-shift.js';
+import { batch, localState } from './helpers/local.js';
+import { useTmpDirs } from './helpers/tmp.js';
+
+const tmp = useTmpDirs();
+const when = new Date(Date.UTC(2024, 4, 17));
+
+async function makeWorkbook(file: string): Promise<void> {
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet('Products');
+  ws.columns = [
+    { header: 'Name', width: 30 },
+    { header: 'Price', width: 10 },
+    { header: 'Added', width: 14 },
+    { header: 'Double', width: 10 },
+    { header: 'Active', width: 8 },
+    { header: 'Description', width: 50 },
+  ];
+  const header = ws.getRow(1);
+  header.font = { bold: true, color: { argb: 'FFFFFFFF' } };
+  header.eachCell((c) => (c.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FF336699' } }));
+  ws.addRow(['Red apple', 1.5, when, null, true, { richText: [{ text: 'Crisp ', font: { italic: true } }, { text: 'and sweet' }] }]);
+  ws.addRow(['Green pear', 2, when, null, false, 'Juicy']);
+  ws.addRow(['Red apple', 3, null, null, null, null]);
+  ws.getCell('D2').value = { formula: 'B2*2', result: 3, shareType: 'shared', ref: 'D2:D4' };
+  ws.getCell('D3').value = { sharedFormula: 'D2', result: 4 };
+  ws.getCell('D4').value = { sharedFormula: 'D2', result: 6 };
+  ws.getCell('B2').numFmt = '"$"#,##0.00';
+  ws.getCell('A2').font = { name: 'Arial', size: 14, italic: true };
+  ws.getCell('G2').value = { formula: 'CONCATENATE(A2," costs ",B2,"; see F2")', result: 'Red apple costs 1.5; see F2' };
+  const summary = wb.addWorksheet('Summary');
+  summary.getCell('A1').value = 'Total';
+  summary.getCell('B1').value = { formula: 'SUM(Products!B2:B4)', result: 6.5 };
+  summary.getCell('C1').value = { formula: "'Products'!F2", result: 'Crisp and sweet' };
+  wb.addWorksheet('Empty');
+  await wb.xlsx.writeFile(file);
+}
+
+describe('XLSX batches', () => {
+  it('keeps every sheet, cell, type, style and formula and inserts translation columns', async () => {
+    const dir = tmp();
+    const file = join(dir, 'book.xlsx');
+    await makeWorkbook(file);
+    const s = localState(dir);
+    const { record } = await batch(s, { file, to: ['es', 'fr'], columns: ['Name', 'F'] });
+    expect(record.status).toBe('done');
+    expect(record.output).toBe(join(dir, 'book.es+fr.xlsx'));
+
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(record.output!);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['Products', 'Summary', 'Empty']);
+    const ws = wb.getWorksheet('Products')!;
+    expect((ws.getRow(1).values as unknown[]).slice(1)).toEqual([
+      'Name', 'Name (es)', 'Name (fr)', 'Price', 'Added', 'Double', 'Active', 'Description', 'Description (es)', 'Description (fr)',
+    ]);
+    // Original cells and types, shifted by the two inserted columns.
+    expect(ws.getCell('A2').value).toBe('Red apple');
+    expect(ws.getCell('B2').value).toBe('es:RED APPLE');
+    expect(ws.getCell('C2').value).toBe('fr:RED APPLE');
+    expect(ws.getCell('D2').value).toBe(1.5);
+    expect(ws.getCell('D2').numFmt).toBe('"$"#,##0.00');
+    expect((ws.getCell('E2').value as Date).getTime()).toBe(when.getTime());
+    expect(ws.getCell('G2').value).toBe(true);
+    expect(ws.getCell('G3').value).toBe(false);
+    expect((ws.getCell('H2').value as ExcelJS.CellRichTextValue).richText).toHaveLength(2);
+    expect(ws.getCell('I2').value).toBe('es:CRISP AND SWEET');
+    expect(ws.getCell('J3').value).toBe('fr:JUICY');
+    expect(ws.getCell('I4').value).toBeNull();
+    // Formulas follow the cells they point at, including formerly shared ones.
+    expect(ws.getCell('F2').formula).toBe('D2*2');
+    expect(ws.getCell('F3').formula).toBe('D3*2');
+    expect(ws.getCell('F4').formula).toBe('D4*2');
+    expect(ws.getCell('K2').formula).toBe('CONCATENATE(A2," costs ",D2,"; see F2")');
+    const summary = wb.getWorksheet('Summary')!;
+    expect(summary.getCell('B1').formula).toBe('SUM(Products!D2:D4)');
+    expect(summary.getCell('C1').formula).toBe("'Products'!H2");
+    expect(summary.getCell('A1').value).toBe('Total');
+    // Styles: header fill/bold copied to new headers, cell fonts kept and copied.
+    expect(ws.getCell('B1').font?.bold).toBe(true);
+    expect((ws.getCell('B1').fill as ExcelJS.FillPattern).fgColor?.argb).toBe('FF336699');
+    expect(ws.getCell('A2').font?.name).toBe('Arial');
+    expect(ws.getCell('B2').font?.size).toBe(14);
+    expect(ws.getColumn(1).width).toBe(30);
+    expect(ws.getColumn(2).width).toBe(30);
+    expect(ws.getColumn(4).width).toBe(10);
+    // Repeats went to the model once per language; numbers, dates, booleans, formulas never.
+    expect(s.model.texts.sort()).toEqual(['Crisp and sweet', 'Crisp and sweet', 'Green pear', 'Green pear', 'Juicy', 'Juicy', 'Red apple', 'Red apple']);
+    await s.close();
+  });
+
+  it('translates one chosen sheet and finds mostly-text columns by itself', async () => {
+    const dir = tmp();
+    const file = join(dir, 'book.xlsx');
+    await makeWorkbook(file);
+    const s = localState(dir);
+    const { record } = await batch(s, { file, to: ['es'], sheet: 'Products', out: join(dir, 'out.xlsx') });
+    expect(record.input).toMatchObject({ sheet: 'Products', columns: ['Name', 'Description'] });
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(join(dir, 'out.xlsx'));
+    expect(wb.getWorksheet('Summary')!.getCell('B1').formula).toBe('SUM(Products!C2:C4)');
+    await s.close();
+  });
+
+  it('shifts only references into changed sheets and never string literals', () => {
+    const maps = new Map([['Data', insertionMap([{ after: 1, count: 1 }])]]);
+    expect(shiftFormula('A1+B1+$C$2+SUM(B:C)', 'Data', maps)).toBe('A1+C1+$D$2+SUM(C:D)');
+    expect(shiftFormula('Other!B1+B1+"B1"+LOG10(B2)', 'Other', maps)).toBe('Other!B1+B1+"B1"+LOG10(B2)');
+    expect(shiftFormula("Data!B1+'Data'!B1", 'Other', maps)).toBe("Data!C1+'Data'!C1");
+  });
+});
