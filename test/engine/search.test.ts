@@ -62,7 +62,8 @@ describe('beam search', () => {
     const lp3 = logSoftmax(table[3]!);
     // Finished at cur_len 2 (start + one token before eos).
     expect(best!.score).toBeCloseTo((lp0[3]! + lp3[1]!) / 2, 5);
-    expect(second!.ids).toEqual([2, 1]);
+    // 2→4→eos beats 2→eos once divided by its length (-1.93/3 > -1.70/2).
+    expect(second!.ids).toEqual([2, 4, 1]);
   });
 
   it('ends running beams at max_length with their cumulative score', () => {
