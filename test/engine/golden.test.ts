@@ -1,5 +1,5 @@
 // Slow: real ONNX sessions on the tiny model. Reproduces the torch reference token for token.
-import { mkdtemp, mkdir, rm, symlink } from 'node:fs/promises';
+import { copyFile, mkdtemp, mkdir, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,10 +12,11 @@ async function splitLayoutCopy(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'parla-split-'));
   await mkdir(join(dir, 'onnx'));
   for (const f of ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json']) {
-    await symlink(join(MODEL_DIR, f), join(dir, f));
+    await copyFile(join(MODEL_DIR, f), join(dir, f));
   }
-  for (const f of ['encoder_model.onnx', 'decoder_model.onnx', 'decoder_with_past_model.onnx']) {
-    await symlink(join(MODEL_DIR, 'onnx', f), join(dir, 'onnx', f));
+  // Copies, not symlinks: ORT resolves external weight files next to the real model path.
+  for (const f of await readdir(join(MODEL_DIR, 'onnx'))) {
+    if (!f.startsWith('decoder_model_merged')) await copyFile(join(MODEL_DIR, 'onnx', f), join(dir, 'onnx', f));
   }
   return dir;
 }

@@ -77,11 +77,10 @@ export class MarianModel {
     const generation = files.includes('generation_config.json') ? await readJson(join(dir, 'generation_config.json')) : undefined;
     const parsed = parseMarianConfig(config, generation, dir);
     const tokenizer = new Tokenizer(await readJson(join(dir, 'tokenizer.json')), await readJson(join(dir, 'tokenizer_config.json')));
-    const sessionOptions: ort.InferenceSession.SessionOptions = {
-      intraOpNumThreads: options.intraOpNumThreads || undefined,
-      interOpNumThreads: options.interOpNumThreads || undefined,
-      graphOptimizationLevel: 'all',
-    };
+    // ORT rejects undefined thread counts; 0 means "leave it to ORT", so omit the key.
+    const sessionOptions: ort.InferenceSession.SessionOptions = { graphOptimizationLevel: 'all' };
+    if (options.intraOpNumThreads) sessionOptions.intraOpNumThreads = options.intraOpNumThreads;
+    if (options.interOpNumThreads) sessionOptions.interOpNumThreads = options.interOpNumThreads;
     const open = (rel: string) => ort.InferenceSession.create(join(dir, rel), sessionOptions);
     const encoder = await open(onnx.encoder);
     let decoder: MarianDecoder;
