@@ -39,7 +39,9 @@ const cfg = model.config;
 const config = JSON.parse(readFileSync(join(modelDir, 'config.json'), 'utf8'));
 const ids = lines.map((l) => model.encode(l));
 const srcTokens = ids.reduce((s, x) => s + x.length, 0);
-const greedy = { beam: 1 };
+// BENCH_MAX_LENGTH caps decoding (an undertrained model may never emit EOS); default: config.
+const maxLength = Number(process.env.BENCH_MAX_LENGTH ?? 0) || cfg.maxLength;
+const greedy = { beam: 1, maxLength };
 
 // Matmul FLOPs per token (2 × multiply-adds), from the config's sizes; attention score/value
 // products are included with the average lengths seen.
@@ -81,7 +83,7 @@ try {
   const name = 'parla-tiny-en-es';
   const tok = await AutoTokenizer.from_pretrained(name);
   const m = await AutoModelForSeq2SeqLM.from_pretrained(name, { dtype: 'fp32', device: 'cpu' });
-  const maxNew = cfg.maxLength;
+  const maxNew = maxLength - 1;
   const run = await timed(async () => {
     let tokens = 0;
     for (const l of lines) {
@@ -128,7 +130,7 @@ const result = {
   date: new Date().toISOString(),
   machine: { cpus: (await import('node:os')).cpus().length, node: process.version, intraOpNumThreads: threads ?? 'ort default' },
   model: { dir: 'resources/models/parla-tiny-en-es', dModel: d, layers: cfg.decoderLayers, vocab: cfg.vocabSize },
-  sentences: { source, count: lines.length, sourceTokens: srcTokens, generatedTokens: outTokens },
+  sentences: { source, count: lines.length, maxLength, sourceTokens: srcTokens, generatedTokens: outTokens },
   naive: { seconds: naive.s, sentencesPerSec: lines.length / naive.s, tokensPerSec: outTokens / naive.s },
   batched: { seconds: batched.s, sentencesPerSec: lines.length / batched.s, tokensPerSec: outTokens / batched.s, sameAsNaive: same },
   transformersJs: tjs,
@@ -144,7 +146,7 @@ const f = (x, n = 1) => (typeof x === 'number' ? x.toFixed(n) : String(x));
 const md = `# Engine benchmark
 
 ${result.date} · ${result.machine.cpus} CPUs · Node ${result.machine.node} · model ${result.model.dir} (d=${d}, ${cfg.decoderLayers} decoder layers, vocab ${cfg.vocabSize})
-${lines.length} sentences from \`${source}\`, greedy, ${srcTokens} source / ${outTokens} generated tokens.
+${lines.length} sentences from \`${source}\`, greedy, max_length ${maxLength}, ${srcTokens} source / ${outTokens} generated tokens.
 
 | run | seconds | sentences/s | tokens/s |
 |---|---:|---:|---:|
