@@ -101,7 +101,7 @@ try {
 
 // onnxruntime MatMul peak on this machine (same thread settings).
 const K = 512;
-const mm = await ort.InferenceSession.create(matmulModel(K, K), { intraOpNumThreads: threads, interOpNumThreads: 1 });
+const mm = await ort.InferenceSession.create(matmulModel(K, K), threads ? { intraOpNumThreads: threads, interOpNumThreads: 1 } : { interOpNumThreads: 1 });
 const A = new ort.Tensor('float32', Float32Array.from({ length: 256 * K }, () => Math.random()), [256, K]);
 const B = new ort.Tensor('float32', Float32Array.from({ length: K * K }, () => Math.random()), [K, K]);
 for (let i = 0; i < 5; i++) await mm.run({ A, B });
