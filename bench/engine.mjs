@@ -1,0 +1,163 @@
+// Engine benchmark on the bundled model (npm run bench:engine). Greedy decoding of up to 500
+// test sentences: (a) naive loop, one sentence per encoder+decoder run; (b) Parla's batched
+// generation; (c) transformers.js on the same model folder. Also: achieved FLOP/s against a
+// measured onnxruntime MatMul peak, cold start to first translation through the CLI, and the
+// model host's RSS with 1 and 3 clients. Writes bench/results/engine.{json,md}.
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import * as ort from 'onnxruntime-node';
+import { matmulModel } from './onnx-matmul.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const { MarianModel } = await import(join(root, 'dist/workers/marian/marian-model.js'));
+const { HostClient } = await import(join(root, 'dist/core/host/host-client.js'));
+const modelDir = join(root, 'resources/models/parla-tiny-en-es');
+const N = 500;
+const threads = Number(process.env.BENCH_THREADS ?? 0) || undefined;
+
+function sentences() {
+  for (const p of ['tools/data/corpus/test.en', 'test/fixtures/bench-sentences.en']) {
+    const full = join(root, p);
+    if (existsSync(full)) {
+      const lines = readFileSync(full, 'utf8').split('\n').map((l) => l.trim()).filter(Boolean);
+      const out = [];
+      while (out.length < N && lines.length) out.push(...lines.slice(0, N - out.length));
+      return { source: p, lines: out };
+    }
+  }
+  throw new Error('no test sentences: need tools/data/corpus/test.en or test/fixtures/bench-sentences.en');
+}
+
+const { source, lines } = sentences();
+const model = await MarianModel.load(modelDir, { intraOpNumThreads: threads, interOpNumThreads: 1 });
+const cfg = model.config;
+const config = JSON.parse(readFileSync(join(modelDir, 'config.json'), 'utf8'));
+const ids = lines.map((l) => model.encode(l));
+const srcTokens = ids.reduce((s, x) => s + x.length, 0);
+// BENCH_MAX_LENGTH caps decoding (an undertrained model may never emit EOS); default: config.
+const maxLength = Number(process.env.BENCH_MAX_LENGTH ?? 0) || cfg.maxLength;
+const greedy = { beam: 1, maxLength };
+
+// Matmul FLOPs per token (2 × multiply-adds), from the config's sizes; attention score/value
+// products are included with the average lengths seen.
+const d = cfg.dModel;
+const ffn = config.decoder_ffn_dim ?? config.encoder_ffn_dim ?? 4 * d;
+const encFfn = config.encoder_ffn_dim ?? ffn;
+const encLayers = config.encoder_layers ?? cfg.decoderLayers;
+function flops(srcLen, tgtLen) {
+  const enc = srcLen * encLayers * 2 * (4 * d * d + 2 * d * encFfn + 2 * srcLen * d);
+  const crossKV = srcLen * cfg.decoderLayers * 2 * (2 * d * d);
+  const perTgt = cfg.decoderLayers * 2 * (4 * d * d + 2 * d * d + 2 * d * ffn + 2 * (tgtLen / 2) * d + 2 * srcLen * d) + 2 * d * cfg.vocabSize;
+  return enc + crossKV + tgtLen * perTgt;
+}
+
+async function timed(fn) {
+  const t = performance.now();
+  const r = await fn();
+  return { r, s: (performance.now() - t) / 1000 };
+}
+
+// (a) naive loop
+const naive = await timed(async () => {
+  const out = [];
+  for (const x of ids) out.push((await model.generate([x], greedy))[0]);
+  return out;
+});
+// (b) Parla batched
+const batched = await timed(() => model.generateBatched(ids, greedy, { maxBatchTokens: 8192, maxBatchSentences: 64 }));
+const outTokens = batched.r.reduce((s, h) => s + h[0].ids.length, 0);
+const same = naive.r.every((h, i) => JSON.stringify(h[0].ids) === JSON.stringify(batched.r[i][0].ids));
+const totalFlops = ids.reduce((s, x, i) => s + flops(x.length, batched.r[i][0].ids.length), 0);
+
+// (c) transformers.js, same folder, greedy, one sentence per call as its pipeline users do.
+let tjs;
+try {
+  const { env, AutoTokenizer, AutoModelForSeq2SeqLM } = await import('@huggingface/transformers');
+  env.allowRemoteModels = false;
+  env.localModelPath = dirname(modelDir) + '/';
+  const name = 'parla-tiny-en-es';
+  const tok = await AutoTokenizer.from_pretrained(name);
+  const m = await AutoModelForSeq2SeqLM.from_pretrained(name, { dtype: 'fp32', device: 'cpu' });
+  const maxNew = maxLength - 1;
+  const run = await timed(async () => {
+    let tokens = 0;
+    for (const l of lines) {
+      const inputs = await tok(l);
+      const out = await m.generate({ ...inputs, max_new_tokens: maxNew, do_sample: false, num_beams: 1 });
+      tokens += out.dims[1] - 1;
+    }
+    return tokens;
+  });
+  tjs = { seconds: run.s, sentencesPerSec: lines.length / run.s, tokensPerSec: run.r / run.s };
+  await m.dispose?.();
+} catch (e) {
+  tjs = { error: String(e?.message ?? e) };
+}
+
+// onnxruntime MatMul peak on this machine (same thread settings).
+const K = 512;
+const mm = await ort.InferenceSession.create(matmulModel(K, K), threads ? { intraOpNumThreads: threads, interOpNumThreads: 1 } : { interOpNumThreads: 1 });
+const A = new ort.Tensor('float32', Float32Array.from({ length: 256 * K }, () => Math.random()), [256, K]);
+const B = new ort.Tensor('float32', Float32Array.from({ length: K * K }, () => Math.random()), [K, K]);
+for (let i = 0; i < 5; i++) await mm.run({ A, B });
+const reps = 100;
+const peak = await timed(async () => {
+  for (let i = 0; i < reps; i++) await mm.run({ A, B });
+});
+const peakFlops = (reps * 2 * 256 * K * K) / peak.s;
+
+// Cold start (fresh data dir: host spawn + model load + first translation) and host RSS.
+const run = promisify(execFile);
+const dataDir = await mkdtemp(join(tmpdir(), 'parla-bench-'));
+const bin = join(root, 'bin/parla.js');
+const cold = await timed(() => run(process.execPath, [bin, 'translate', lines[0], '--to', 'es', '--data-dir', dataDir]));
+const client = new HostClient(dataDir);
+const rss1 = (await client.call('stats', {})).rssBytes;
+await Promise.all(
+  [0, 1, 2].map((k) => run(process.execPath, [bin, 'translate', ...lines.slice(k * 5, k * 5 + 5), '--to', 'es', '--data-dir', dataDir])),
+);
+const stats3 = await client.call('stats', {});
+await client.call('shutdown', {});
+await client.close();
+await rm(dataDir, { recursive: true, force: true });
+
+const result = {
+  date: new Date().toISOString(),
+  machine: { cpus: (await import('node:os')).cpus().length, node: process.version, intraOpNumThreads: threads ?? 'ort default' },
+  model: { dir: 'resources/models/parla-tiny-en-es', dModel: d, layers: cfg.decoderLayers, vocab: cfg.vocabSize },
+  sentences: { source, count: lines.length, maxLength, sourceTokens: srcTokens, generatedTokens: outTokens },
+  naive: { seconds: naive.s, sentencesPerSec: lines.length / naive.s, tokensPerSec: outTokens / naive.s },
+  batched: { seconds: batched.s, sentencesPerSec: lines.length / batched.s, tokensPerSec: outTokens / batched.s, sameAsNaive: same },
+  transformersJs: tjs,
+  speedup: { batchedOverNaive: naive.s / batched.s, batchedOverTransformersJs: tjs.seconds ? tjs.seconds / batched.s : null },
+  flops: { perRunEstimate: totalFlops, achievedBatched: totalFlops / batched.s, ortMatmulPeak: peakFlops, fractionOfPeak: totalFlops / batched.s / peakFlops },
+  coldStartSeconds: cold.s,
+  hostRss: { oneClientBytes: rss1, threeClientsBytes: stats3.rssBytes, loadCount: stats3.loadCount },
+};
+await model.dispose();
+await mkdir(join(root, 'bench/results'), { recursive: true });
+await writeFile(join(root, 'bench/results/engine.json'), JSON.stringify(result, null, 2) + '\n');
+const f = (x, n = 1) => (typeof x === 'number' ? x.toFixed(n) : String(x));
+const md = `# Engine benchmark
+
+${result.date} · ${result.machine.cpus} CPUs · Node ${result.machine.node} · model ${result.model.dir} (d=${d}, ${cfg.decoderLayers} decoder layers, vocab ${cfg.vocabSize})
+${lines.length} sentences from \`${source}\`, greedy, max_length ${maxLength}, ${srcTokens} source / ${outTokens} generated tokens.
+
+| run | seconds | sentences/s | tokens/s |
+|---|---:|---:|---:|
+| (a) naive loop, one sentence per run | ${f(naive.s, 2)} | ${f(result.naive.sentencesPerSec)} | ${f(result.naive.tokensPerSec)} |
+| (b) Parla batched | ${f(batched.s, 2)} | ${f(result.batched.sentencesPerSec)} | ${f(result.batched.tokensPerSec)} |
+| (c) transformers.js | ${f(tjs.seconds, 2)} | ${f(tjs.sentencesPerSec)} | ${f(tjs.tokensPerSec)} |
+
+- (b)/(a): **${f(result.speedup.batchedOverNaive, 2)}×**; (b)/(c): **${f(result.speedup.batchedOverTransformersJs, 2)}×**; batched ids identical to naive: ${same}
+- achieved ${f(result.flops.achievedBatched / 1e9, 2)} GFLOP/s (matmul estimate) vs ORT MatMul peak ${f(peakFlops / 1e9, 1)} GFLOP/s = ${f(100 * result.flops.fractionOfPeak, 1)}%
+- cold start to first translation (CLI, fresh data dir, host spawn + load): ${f(cold.s, 2)} s
+- model host RSS: ${f(rss1 / 1e6)} MB with 1 client, ${f(stats3.rssBytes / 1e6)} MB after 3 concurrent clients (model loads: ${stats3.loadCount})
+${tjs.error ? `- transformers.js failed: ${tjs.error}\n` : ''}`;
+await writeFile(join(root, 'bench/results/engine.md'), md);
+process.stdout.write(md);

@@ -1,0 +1,63 @@
+// parla models [list | download ID | import DIR | remove ID] [--json]
+import { ParlaError } from '../../shared/errors.js';
+import type { ModelInfo } from '../../shared/translation.js';
+import { DEFAULT_HUB_ENDPOINT } from '../../core/models/hub-download.js';
+import { ModelStore } from '../../core/models/model-store.js';
+import type { Command } from '../registry.js';
+
+function mb(bytes: number): string {
+  return `${(bytes / 1e6).toFixed(1)} MB`;
+}
+
+function line(m: ModelInfo): string {
+  return `${m.id}\t${m.from}→${m.to.join(',')}\t${mb(m.sizeBytes)}${m.bundled ? '\tbundled' : ''}${m.hasQuantized ? '\tquantized' : ''}`;
+}
+
+export const modelsCommand: Command = {
+  name: 'models',
+  usage: 'parla models [list | download ID | import DIR | remove ID] [--json]',
+  summary: 'List installed models, download one from the Hub (PARLA_HUB_ENDPOINT), import a folder, or remove one.',
+  options: { json: { type: 'boolean' } },
+  async run({ global, values, positionals, stdout, stderr }) {
+    const [action = 'list', arg, ...extra] = positionals;
+    const store = new ModelStore(global.dataDir);
+    const json = values.json === true;
+    const need = (what: string) => {
+      if (!arg || extra.length) throw new ParlaError('BAD_INPUT', `usage: parla models ${action} ${what}`);
+      return arg;
+    };
+    const print = (info: ModelInfo) => stdout.write(json ? `${JSON.stringify(info, null, 2)}\n` : `${line(info)}\n`);
+    switch (action) {
+      case 'list': {
+        const models = await store.list();
+        stdout.write(json ? `${JSON.stringify(models, null, 2)}\n` : models.map((m) => `${line(m)}\n`).join(''));
+        return;
+      }
+      case 'download': {
+        const id = need('ID');
+        let lastPct = -1;
+        const info = await store.download(id, {
+          endpoint: process.env.PARLA_HUB_ENDPOINT || DEFAULT_HUB_ENDPOINT,
+          onProgress: (p) => {
+            const pct = p.total ? Math.floor((100 * p.bytes) / p.total) : 0;
+            if (pct !== lastPct) stderr.write(`\rdownloading ${id}: ${pct}% (${mb(p.bytes)} of ${mb(p.total)})`);
+            lastPct = pct;
+          },
+        });
+        stderr.write('\n');
+        return void print(info);
+      }
+      case 'import':
+        return void print(await store.import(need('DIR')));
+      case 'remove': {
+        const id = need('ID');
+        await store.remove(id);
+        if (json) stdout.write(`${JSON.stringify({ removed: id })}\n`);
+        else stdout.write(`removed ${id}\n`);
+        return;
+      }
+      default:
+        throw new ParlaError('BAD_INPUT', `unknown models action "${action}"; use list, download, import or remove`);
+    }
+  },
+};

@@ -1,0 +1,54 @@
+// `parla`: a thin dispatcher over the command registry. Errors become one line on stderr and
+// the exit code of their ParlaError code (usage errors: 2); never a stack trace.
+import { parseArgs } from 'node:util';
+import { ParlaError, exitCodeFor, toErrorInfo } from '../shared/errors.js';
+import { resolveDataDir } from '../core/paths.js';
+import { COMMANDS } from './commands/index.js';
+import { GLOBAL_OPTIONS, type Command } from './registry.js';
+
+function helpText(): string {
+  const lines = COMMANDS.map((c) => `  ${c.usage}\n      ${c.summary}`);
+  return `usage: parla <command> [options]\n\n${lines.join('\n')}\n\nglobal: --data-dir DIR (PARLA_DATA_DIR), --redis URL (PARLA_REDIS_URL), --team NAME (PARLA_TEAM)\n`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const name = argv[0];
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(helpText());
+    return name ? 0 : 2;
+  }
+  const command: Command | undefined = COMMANDS.find((c) => c.name === name);
+  if (!command) throw new ParlaError('BAD_INPUT', `unknown command "${name}"; run parla --help`);
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({ args: argv.slice(1), options: { ...GLOBAL_OPTIONS, ...command.options }, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new ParlaError('BAD_INPUT', `${(e as Error).message.split(". ")[0]} (usage: ${command.usage})`);
+  }
+  const values = parsed.values as Record<string, string | boolean | undefined>;
+  if (values.help) {
+    process.stdout.write(`usage: ${command.usage}\n${command.summary}\n`);
+    return 0;
+  }
+  const code = await command.run({
+    global: {
+      dataDir: resolveDataDir(values['data-dir'] as string | undefined),
+      redisUrl: (values.redis as string | undefined) ?? process.env.PARLA_REDIS_URL,
+      team: (values.team as string | undefined) ?? process.env.PARLA_TEAM,
+    },
+    values,
+    positionals: parsed.positionals,
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+  });
+  return code ?? 0;
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  const info = toErrorInfo(error);
+  process.stderr.write(`parla: ${info.message}\n`);
+  process.exitCode = exitCodeFor(info.code);
+}

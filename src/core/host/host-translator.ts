@@ -1,0 +1,35 @@
+// The engine as every door sees it: route the request to a model, then translate through the
+// shared model host.
+import type { HostTranslation } from '../../shared/host-protocol.js';
+import type { TranslateRequest, Translation, Translator } from '../../shared/translation.js';
+import { ModelStore } from '../models/model-store.js';
+import type { HostClient } from './host-client.js';
+import { ParlaError } from '../../shared/errors.js';
+
+export class HostTranslator implements Translator {
+  constructor(
+    private readonly client: HostClient,
+    private readonly store: ModelStore,
+  ) {}
+
+  async translate(request: TranslateRequest, signal?: AbortSignal): Promise<Translation[]> {
+    if (!request.to) throw new ParlaError('BAD_INPUT', 'a target language is required (--to LANG)');
+    const started = performance.now();
+    const model = request.model ? await this.store.resolve(request.model) : await this.store.route(request.from, request.to);
+    if (!request.texts.length) return [];
+    const results: HostTranslation[] = await this.client.call(
+      'translate',
+      { modelId: model.id, modelDir: model.dir, texts: request.texts, to: request.to, from: request.from ?? (model.from || undefined), options: request.options },
+      { signal },
+    );
+    const ms = Math.round(performance.now() - started);
+    return results.map((r, i) => ({
+      source: request.texts[i]!,
+      text: r.text,
+      model: model.id,
+      cached: false,
+      ms,
+      ...(r.alternatives?.length ? { alternatives: r.alternatives } : {}),
+    }));
+  }
+}

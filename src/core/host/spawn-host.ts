@@ -1,0 +1,70 @@
+// Finding or starting the model host for a data dir. A lock file makes concurrent clients
+// start only one host; the host itself also refuses to start when another answers the socket.
+import { spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import { mkdir, open, stat, unlink } from 'node:fs/promises';
+import { connect, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { ParlaError } from '../../shared/errors.js';
+import { hostLockPath, hostLogPath, hostSocketPath, packageRoot } from '../paths.js';
+
+const STALE_LOCK_MS = 20_000;
+
+export function hostEntry(): string {
+  return join(packageRoot(), 'dist', 'workers', 'host', 'main.js');
+}
+
+function tryConnect(path: string): Promise<Socket | undefined> {
+  return new Promise((resolve) => {
+    const socket = connect(path);
+    socket.once('connect', () => {
+      socket.removeAllListeners('error');
+      resolve(socket);
+    });
+    socket.once('error', () => resolve(undefined));
+  });
+}
+
+function spawnHost(dataDir: string, socketPath: string): void {
+  const log = openSync(hostLogPath(dataDir), 'a');
+  const child = spawn(process.execPath, [hostEntry(), '--data-dir', dataDir, '--socket', socketPath], {
+    detached: true,
+    stdio: ['ignore', log, log],
+    env: process.env,
+  });
+  closeSync(log);
+  child.unref();
+}
+
+/** A connected socket to the data dir's host, starting one if none answers. */
+export async function connectHost(dataDir: string, timeoutMs = 30_000): Promise<Socket> {
+  await mkdir(dataDir, { recursive: true });
+  const socketPath = hostSocketPath(dataDir);
+  const lockPath = hostLockPath(dataDir);
+  const deadline = Date.now() + timeoutMs;
+  let ownLock = false;
+  try {
+    while (Date.now() < deadline) {
+      const socket = await tryConnect(socketPath);
+      if (socket) return socket;
+      if (!ownLock) {
+        try {
+          const fh = await open(lockPath, 'wx');
+          await fh.write(String(process.pid));
+          await fh.close();
+          ownLock = true;
+          spawnHost(dataDir, socketPath);
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+          // Someone else is starting the host; a lock that old belongs to a client that died.
+          const age = await stat(lockPath).then((s) => Date.now() - s.mtimeMs, () => 0);
+          if (age > STALE_LOCK_MS) await unlink(lockPath).catch(() => undefined);
+        }
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  } finally {
+    if (ownLock) await unlink(lockPath).catch(() => undefined);
+  }
+  throw new ParlaError('HOST_CRASHED', `the model host did not start within ${timeoutMs / 1000}s; see ${hostLogPath(dataDir)}`);
+}

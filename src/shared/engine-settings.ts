@@ -1,0 +1,47 @@
+// Engine settings: one documented interface, one DEFAULTS object, validation up front.
+
+export interface EngineSettings {
+  /** onnxruntime intra-op threads per session (0 = let ORT decide). */
+  intraOpNumThreads: number;
+  /** onnxruntime inter-op threads per session (0 = let ORT decide). */
+  interOpNumThreads: number;
+  /** How long the host collects requests before running them as one batch. */
+  batchWindowMs: number;
+  /** Upper bound on (rows × source tokens) in one encoder/decoder batch. */
+  maxBatchTokens: number;
+  /** Upper bound on sentences in one batch (before beams multiply rows). */
+  maxBatchSentences: number;
+  /** A loaded model not used for this long is unloaded. */
+  modelIdleMs: number;
+  /** When the host's RSS exceeds this, least-recently-used idle models are unloaded (0 = no budget). */
+  memoryBudgetBytes: number;
+  /** The host exits after this long with no connected clients. */
+  hostIdleMs: number;
+  /** Default per-request timeout on the client side. */
+  requestTimeoutMs: number;
+}
+
+export const ENGINE_DEFAULTS: Readonly<EngineSettings> = Object.freeze({
+  intraOpNumThreads: 0,
+  interOpNumThreads: 1,
+  batchWindowMs: 5,
+  maxBatchTokens: 8192,
+  maxBatchSentences: 64,
+  modelIdleMs: 10 * 60_000,
+  memoryBudgetBytes: 0,
+  hostIdleMs: 10 * 60_000,
+  requestTimeoutMs: 10 * 60_000,
+});
+
+/** Merges overrides onto the defaults, rejecting unknown keys and non-numeric or negative values. */
+export function resolveEngineSettings(overrides: Record<string, unknown> = {}): EngineSettings {
+  const out: EngineSettings = { ...ENGINE_DEFAULTS };
+  for (const [key, value] of Object.entries(overrides)) {
+    if (!(key in ENGINE_DEFAULTS)) throw new Error(`unknown engine setting "${key}"`);
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+      throw new Error(`engine setting "${key}" must be a number ≥ 0`);
+    }
+    out[key as keyof EngineSettings] = value;
+  }
+  return out;
+}

@@ -1,0 +1,83 @@
+// The model-host protocol: every message between a client (CLI, server, Electron main) and the
+// model host. One `HostApi` map gives both ends their types; messages are a discriminated union
+// with a sequence id so replies, timeouts and cancellation can be matched to calls.
+import type { ErrorInfo } from './errors.js';
+import type { DecodeOptions } from './translation.js';
+
+export interface HostTranslateParams {
+  /** The model's id (for stats and results) and its resolved folder (what the host loads). */
+  modelId: string;
+  modelDir: string;
+  texts: string[];
+  to: string;
+  from?: string;
+  options?: DecodeOptions;
+}
+
+export interface HostTranslation {
+  text: string;
+  alternatives?: { text: string; score: number }[];
+}
+
+export interface LoadedModelStats {
+  modelId: string;
+  modelDir: string;
+  quantized: boolean;
+  lastUsedMs: number;
+}
+
+export interface HostStats {
+  pid: number;
+  clients: number;
+  modelsLoaded: LoadedModelStats[];
+  /** Model loads since the host started (a second client reusing a model does not add one). */
+  loadCount: number;
+  /** Batches run and texts translated since start (a batch may serve several clients). */
+  batches: number;
+  texts: number;
+  rssBytes: number;
+  uptimeMs: number;
+}
+
+export interface HostApi {
+  translate: { params: HostTranslateParams; result: HostTranslation[] };
+  stats: { params: Record<string, never>; result: HostStats };
+  /** Stop accepting work, finish pending calls, then exit. */
+  shutdown: { params: Record<string, never>; result: { ok: true } };
+}
+
+export type HostMethod = keyof HostApi;
+
+export type HostRequest = {
+  [M in HostMethod]: { kind: 'request'; seq: number; method: M; params: HostApi[M]['params'] };
+}[HostMethod];
+
+export interface HostCancel {
+  kind: 'cancel';
+  seq: number;
+  /** The seq of the request to cancel. */
+  target: number;
+}
+
+export type ClientMessage = HostRequest | HostCancel;
+
+export type HostResponse =
+  | { kind: 'response'; seq: number; ok: true; result: HostApi[HostMethod]['result'] }
+  | { kind: 'response'; seq: number; ok: false; error: ErrorInfo };
+
+const METHODS: ReadonlySet<string> = new Set<HostMethod>(['translate', 'stats', 'shutdown']);
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+/** Shape-checks a decoded message from a client; anything else is dropped by the host. */
+export function isClientMessage(value: unknown): value is ClientMessage {
+  if (!isRecord(value) || typeof value.seq !== 'number') return false;
+  if (value.kind === 'cancel') return typeof value.target === 'number';
+  return value.kind === 'request' && typeof value.method === 'string' && METHODS.has(value.method) && isRecord(value.params);
+}
+
+export function isHostResponse(value: unknown): value is HostResponse {
+  return isRecord(value) && value.kind === 'response' && typeof value.seq === 'number' && typeof value.ok === 'boolean';
+}

@@ -1,0 +1,57 @@
+// Which files make a model in the Optimum/Xenova layout. Pure functions over relative paths so
+// the downloader (choosing files from a Hub listing), the importer (validating a folder) and the
+// inference code (opening sessions) agree on one definition.
+
+export const MODEL_JSON_FILES = ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json'] as const;
+/** generation_config.json is optional: older exports keep generation settings in config.json. */
+export const REQUIRED_JSON_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json'] as const;
+
+export type DecoderFiles =
+  | { kind: 'merged'; decoder: string }
+  | { kind: 'split'; decoder: string; decoderWithPast: string };
+
+export interface OnnxFiles {
+  encoder: string;
+  decoder: DecoderFiles;
+}
+
+function pick(present: ReadonlySet<string>, base: string, quantized: boolean): string | undefined {
+  const wanted = quantized ? `onnx/${base}_quantized.onnx` : `onnx/${base}.onnx`;
+  return present.has(wanted) ? wanted : undefined;
+}
+
+/** The ONNX files to load (relative paths), or undefined when the layout is incomplete. */
+export function selectOnnxFiles(paths: Iterable<string>, quantized = false): OnnxFiles | undefined {
+  const present = new Set(paths);
+  const encoder = pick(present, 'encoder_model', quantized);
+  if (!encoder) return undefined;
+  const merged = pick(present, 'decoder_model_merged', quantized);
+  if (merged) return { encoder, decoder: { kind: 'merged', decoder: merged } };
+  const decoder = pick(present, 'decoder_model', quantized);
+  const decoderWithPast = pick(present, 'decoder_with_past_model', quantized);
+  if (decoder && decoderWithPast) return { encoder, decoder: { kind: 'split', decoder, decoderWithPast } };
+  return undefined;
+}
+
+/** What a complete install needs from a listing: JSON files plus full-precision and (when offered) quantized ONNX. */
+export function filesToFetch(paths: Iterable<string>): string[] | undefined {
+  const list = [...paths];
+  const present = new Set(list);
+  for (const f of REQUIRED_JSON_FILES) if (!present.has(f)) return undefined;
+  const full = selectOnnxFiles(list, false);
+  if (!full) return undefined;
+  const wanted = new Set<string>(MODEL_JSON_FILES.filter((f) => present.has(f)));
+  for (const onnx of [full, selectOnnxFiles(list, true)]) {
+    if (!onnx) continue;
+    wanted.add(onnx.encoder);
+    for (const f of Object.values(onnx.decoder)) if (f.endsWith('.onnx')) wanted.add(f);
+  }
+  return [...wanted];
+}
+
+/** `opus-mt-en-es` → {from: 'en', to: ['es']}; `opus-mt-en-ROMANCE`-style groups keep their name. */
+export function pairFromModelName(name: string): { from: string; to: string[] } | undefined {
+  const m = /opus-mt-(?:tc-big-|tc-)?([A-Za-z]+(?:_[A-Za-z]+)?)-([A-Za-z]+(?:_[A-Za-z]+)?)$/.exec(name);
+  if (!m) return undefined;
+  return { from: m[1]!, to: [m[2]!] };
+}

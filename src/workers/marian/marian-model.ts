@@ -1,0 +1,241 @@
+// A loaded Marian model: tokenizer, encoder and decoder sessions, and batched generation.
+// Sentences are sorted by length and grouped under a token budget; a sentence leaves its batch
+// (and its cache rows are dropped) as soon as its search is done.
+import { readFile, readdir } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { Tokenizer } from '@huggingface/tokenizers';
+import { ParlaError } from '../../shared/errors.js';
+import { selectOnnxFiles } from '../../shared/model-layout.js';
+import type { DecodeOptions } from '../../shared/translation.js';
+import { DecoderState, MarianDecoder } from './decoder.js';
+import { parseMarianConfig, type MarianConfig } from './model-config.js';
+import { createSearch, type Hypothesis, type Search } from './search.js';
+import { joinPieces, splitAtWhitespace, splitSentences, type Piece } from './sentences.js';
+import { gatherRows } from './tensor-gather.js';
+
+export interface LoadOptions {
+  quantized?: boolean;
+  intraOpNumThreads?: number;
+  interOpNumThreads?: number;
+}
+
+export interface BatchLimits {
+  maxBatchTokens: number;
+  maxBatchSentences: number;
+}
+
+export interface TranslatedText {
+  text: string;
+  alternatives?: { text: string; score: number }[];
+}
+
+const LANG_TOKEN = /^>>[A-Za-z_]+<<$/;
+
+async function listFiles(dir: string, root = dir): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  const out: string[] = [];
+  for (const e of entries) {
+    const full = join(dir, e.name);
+    if (e.isDirectory()) out.push(...(await listFiles(full, root)));
+    else out.push(relative(root, full).split('\\').join('/'));
+  }
+  return out;
+}
+
+async function readJson(path: string): Promise<Record<string, unknown>> {
+  return JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
+}
+
+export class MarianModel {
+  private readonly langTokens: ReadonlySet<string>;
+
+  private constructor(
+    readonly dir: string,
+    readonly config: MarianConfig,
+    private readonly tokenizer: Tokenizer,
+    private readonly encoder: ort.InferenceSession,
+    private readonly decoder: MarianDecoder,
+    private readonly sessions: ort.InferenceSession[],
+  ) {
+    const vocab = tokenizer.get_vocab(true);
+    this.langTokens = new Set([...vocab.keys()].filter((t) => LANG_TOKEN.test(t)));
+  }
+
+  static async load(dir: string, options: LoadOptions = {}): Promise<MarianModel> {
+    let files: string[];
+    try {
+      files = await listFiles(dir);
+    } catch {
+      throw new ParlaError('MODEL_INVALID', `no model folder at ${dir}`);
+    }
+    const onnx = selectOnnxFiles(files, options.quantized ?? false);
+    if (!onnx) {
+      throw new ParlaError('MODEL_INVALID', `model at ${dir} lacks onnx/encoder_model and a decoder${options.quantized ? ' (quantized)' : ''}`);
+    }
+    const config = await readJson(join(dir, 'config.json'));
+    const generation = files.includes('generation_config.json') ? await readJson(join(dir, 'generation_config.json')) : undefined;
+    const parsed = parseMarianConfig(config, generation, dir);
+    const tokenizer = new Tokenizer(await readJson(join(dir, 'tokenizer.json')), await readJson(join(dir, 'tokenizer_config.json')));
+    // ORT rejects undefined thread counts; 0 means "leave it to ORT", so omit the key.
+    const sessionOptions: ort.InferenceSession.SessionOptions = { graphOptimizationLevel: 'all' };
+    if (options.intraOpNumThreads) sessionOptions.intraOpNumThreads = options.intraOpNumThreads;
+    if (options.interOpNumThreads) sessionOptions.interOpNumThreads = options.interOpNumThreads;
+    const open = (rel: string) => ort.InferenceSession.create(join(dir, rel), sessionOptions);
+    const encoder = await open(onnx.encoder);
+    let decoder: MarianDecoder;
+    const sessions = [encoder];
+    if (onnx.decoder.kind === 'merged') {
+      const merged = await open(onnx.decoder.decoder);
+      sessions.push(merged);
+      decoder = new MarianDecoder({ first: merged, cached: merged, merged: true }, parsed);
+    } else {
+      const first = await open(onnx.decoder.decoder);
+      const cached = await open(onnx.decoder.decoderWithPast);
+      sessions.push(first, cached);
+      decoder = new MarianDecoder({ first, cached, merged: false }, parsed);
+    }
+    return new MarianModel(dir, parsed, tokenizer, encoder, decoder, sessions);
+  }
+
+  get multilingual(): boolean {
+    return this.langTokens.size > 0;
+  }
+
+  encode(text: string): number[] {
+    return this.tokenizer.encode(text).ids;
+  }
+
+  decode(ids: readonly number[]): string {
+    return this.tokenizer.decode([...ids], { skip_special_tokens: true });
+  }
+
+  /** Generates for already-tokenized sources, one batch; results keep the input order. */
+  async generate(sources: readonly number[][], options: DecodeOptions = {}): Promise<Hypothesis[][]> {
+    const c = this.config;
+    const numBeams = options.beam ?? 1;
+    const searches: Search[] = sources.map(() =>
+      createSearch({
+        eosId: c.eosId,
+        forcedEosId: c.forcedEosId,
+        badTokenIds: c.badTokenIds,
+        maxLength: options.maxLength ?? c.maxLength,
+        decoderStartId: c.decoderStartId,
+        numBeams,
+        lengthPenalty: options.lengthPenalty ?? 1.0,
+        nBest: Math.min(options.nBest ?? 1, numBeams),
+      }),
+    );
+    const n = sources.length;
+    const srcLen = Math.max(...sources.map((s) => s.length));
+    const ids = new BigInt64Array(n * srcLen).fill(BigInt(c.padId));
+    const mask = new BigInt64Array(n * srcLen);
+    sources.forEach((s, r) => {
+      for (let t = 0; t < s.length; t++) {
+        ids[r * srcLen + t] = BigInt(s[t]!);
+        mask[r * srcLen + t] = 1n;
+      }
+    });
+    const encoded = await this.encoder.run({
+      input_ids: new ort.Tensor('int64', ids, [n, srcLen]),
+      attention_mask: new ort.Tensor('int64', mask, [n, srcLen]),
+    });
+    const hidden = encoded.last_hidden_state!.data as Float32Array;
+
+    // Each search occupies `rows` consecutive decoder rows; beams start as copies of their source.
+    const firstRows = searches.flatMap((s, i) => Array<number>(s.rows).fill(i));
+    const state = new DecoderState(
+      firstRows.length,
+      gatherRows(hidden, srcLen * c.dModel, firstRows),
+      gatherRows(mask, srcLen, firstRows),
+      srcLen,
+      c,
+    );
+    let active = searches.map((_, i) => i);
+    for (let curLen = 1; active.length; curLen++) {
+      const tokens = active.flatMap((i) => searches[i]!.lastTokens);
+      const logits = await this.decoder.step(state, tokens);
+      const vocab = logits.length / state.rows;
+      const nextRows: number[] = [];
+      const stillActive: number[] = [];
+      let rowStart = 0;
+      for (const i of active) {
+        const search = searches[i]!;
+        const { parents } = search.step(logits, rowStart, vocab, curLen);
+        if (!search.done) {
+          stillActive.push(i);
+          for (const p of parents) nextRows.push(rowStart + p);
+        }
+        rowStart += search.rows;
+      }
+      active = stillActive;
+      if (active.length) state.gather(nextRows);
+    }
+    return searches.map((s) => s.results());
+  }
+
+  /** Translates whole texts: sentence split, batched generation under `limits`, rejoin. */
+  async translate(texts: readonly string[], to: string, options: DecodeOptions, limits: BatchLimits, from?: string): Promise<TranslatedText[]> {
+    const prefix = this.targetPrefix(to);
+    const max = this.config.maxInputTokens;
+    const perText: Piece[][] = texts.map((text) =>
+      splitSentences(text, from).flatMap((p) => {
+        if (!p.core || this.encode(prefix + p.core).length <= max) return [p];
+        const parts = splitAtWhitespace(p.core, max, (s) => this.encode(prefix + s).length);
+        parts[0]!.before = p.before + parts[0]!.before;
+        parts[parts.length - 1]!.after += p.after;
+        return parts;
+      }),
+    );
+    const sources: number[][] = [];
+    for (const pieces of perText) for (const p of pieces) if (p.core) sources.push(this.encode(prefix + p.core).slice(0, max));
+    const results = await this.generateBatched(sources, options, limits);
+    let k = 0;
+    return perText.map((pieces) => {
+      const hyps = pieces.map((p) => (p.core ? results[k++]! : []));
+      const text = joinPieces(pieces, hyps.map((h) => (h[0] ? this.decode(h[0].ids) : '')));
+      if ((options.nBest ?? 1) <= 1) return { text };
+      // Alternatives only make sense for single-sentence texts; longer texts report the best.
+      const alternatives =
+        pieces.filter((p) => p.core).length === 1
+          ? hyps.find((h) => h.length)!.map((h) => ({ text: joinPieces(pieces, [this.decode(h.ids)]), score: h.score }))
+          : [];
+      return { text, alternatives };
+    });
+  }
+
+  /** Sorted by length, grouped under the token budget; results back in input order. */
+  async generateBatched(sources: readonly number[][], options: DecodeOptions, limits: BatchLimits): Promise<Hypothesis[][]> {
+    const order = sources.map((_, i) => i).sort((a, b) => sources[a]!.length - sources[b]!.length);
+    const beams = Math.max(1, options.beam ?? 1);
+    const out: Hypothesis[][] = new Array(sources.length);
+    let group: number[] = [];
+    const flush = async () => {
+      if (!group.length) return;
+      const res = await this.generate(group.map((i) => sources[i]!), options);
+      group.forEach((i, j) => (out[i] = res[j]!));
+      group = [];
+    };
+    for (const i of order) {
+      const len = sources[i]!.length;
+      const rows = (group.length + 1) * beams;
+      if (group.length && (group.length >= limits.maxBatchSentences || rows * len > limits.maxBatchTokens)) await flush();
+      group.push(i);
+    }
+    await flush();
+    return out;
+  }
+
+  private targetPrefix(to: string): string {
+    if (!this.multilingual) return '';
+    const token = `>>${to}<<`;
+    if (!this.langTokens.has(token)) {
+      throw new ParlaError('UNKNOWN_PAIR', `model ${this.dir} cannot translate into "${to}"`);
+    }
+    return `${token} `;
+  }
+
+  async dispose(): Promise<void> {
+    await Promise.all(this.sessions.map((s) => s.release()));
+  }
+}

@@ -1,0 +1,73 @@
+// Slow: runs the built `parla` command as separate processes sharing one model host.
+import { execFile } from 'node:child_process';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { HostClient } from '../../src/core/host/host-client.js';
+import { packageRoot } from '../../src/core/paths.js';
+import { HAVE_GOLDEN, loadGolden } from './model-fixture.js';
+import { alive, ensureBuilt, tempDataDir, useShortHostSettings } from './host-helpers.js';
+
+const run = promisify(execFile);
+const bin = join(packageRoot(), 'bin', 'parla.js');
+let dataDir: string;
+const pids: number[] = [];
+
+beforeAll(() => ensureBuilt());
+afterEach(async () => {
+  for (const pid of pids.splice(0)) if (alive(pid)) process.kill(pid, 'SIGKILL');
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+async function parla(args: string[], input?: string): Promise<{ stdout: string; stderr: string; code: number }> {
+  const child = execFile(process.execPath, [bin, ...args, '--data-dir', dataDir]);
+  if (input !== undefined) child.stdin!.end(input);
+  else child.stdin!.end();
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d: string) => (stdout += d));
+  child.stderr!.on('data', (d: string) => (stderr += d));
+  const code = await new Promise<number>((r) => child.on('close', (c) => r(c ?? 1)));
+  return { stdout, stderr, code };
+}
+
+describe('parla CLI usage errors', () => {
+  it('exits 2 with one line on stderr', async () => {
+    dataDir = await tempDataDir();
+    const missing = await parla(['translate', 'hello']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toBe('parla: missing --to LANG (e.g. --to es)\n');
+    const pair = await parla(['translate', 'hello', '--to', 'de']);
+    expect(pair.code).toBe(2);
+    expect(pair.stderr).toBe('parla: no model for en→de; run: parla models download Xenova/opus-mt-en-de\n');
+    const unknown = await run(process.execPath, [bin, 'nope']).catch((e: { code: number; stderr: string }) => e);
+    expect(unknown.code).toBe(2);
+  });
+});
+
+describe.skipIf(!HAVE_GOLDEN)('parla translate (slow)', () => {
+  it('two concurrent processes share one host and one model load', async () => {
+    useShortHostSettings({ batchWindowMs: 20 });
+    dataDir = await tempDataDir();
+    const golden = loadGolden();
+    const [a, b] = await Promise.all([
+      parla(['translate', golden.items[0]!.source, '--to', 'es']),
+      parla(['translate', '--to', 'es', '--json'], `${golden.items[1]!.source}\n${golden.items[2]!.source}\n`),
+    ]);
+    expect(a.stderr).toBe('');
+    expect(a.code).toBe(0);
+    // The CLI decodes to the config's max_length, which the golden (shorter) does not: compare prefixes.
+    expect(a.stdout.startsWith(golden.items[0]!.greedy.text)).toBe(true);
+    expect(a.stdout.split('\n').length).toBe(2);
+    expect(b.code).toBe(0);
+    const json = JSON.parse(b.stdout) as { source: string; text: string; model: string; cached: boolean }[];
+    expect(json.map((j) => j.text.startsWith(golden.items[json.indexOf(j) + 1]!.greedy.text))).toEqual([true, true]);
+    expect(json[0]).toMatchObject({ source: golden.items[1]!.source, model: 'parla/tiny-en-es', cached: false });
+    const client = new HostClient(dataDir);
+    const stats = await client.call('stats', {});
+    pids.push(stats.pid);
+    expect(stats.loadCount).toBe(1);
+    await client.close();
+  });
+});

@@ -1,0 +1,76 @@
+// A local stand-in for the Hugging Face Hub: the tree API and resolve URLs, with switches to
+// cut a transfer halfway, serve corrupted bytes, or fail outright.
+import { createHash } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface FakeRepo {
+  [path: string]: Buffer;
+}
+
+export interface HubBehaviour {
+  /** Paths whose next N responses are cut after half the body. */
+  cut: Map<string, number>;
+  /** Paths served with flipped bytes (same size). */
+  corrupt: Set<string>;
+  /** Paths that always answer 500. */
+  fail: Set<string>;
+  /** Range headers seen, per path. */
+  ranges: Map<string, string[]>;
+}
+
+export function fakeModelRepo(seed = 'v1'): FakeRepo {
+  const big = Buffer.alloc(256 * 1024);
+  for (let i = 0; i < big.length; i++) big[i] = (i * 31 + seed.length) & 0xff;
+  return {
+    'config.json': Buffer.from(JSON.stringify({ d_model: 8, seed })),
+    'generation_config.json': Buffer.from('{}'),
+    'tokenizer.json': Buffer.from(JSON.stringify({ model: { vocab: { '<pad>': 0, '</s>': 1 } } })),
+    'tokenizer_config.json': Buffer.from('{}'),
+    'README.md': Buffer.from('not needed'),
+    'onnx/encoder_model.onnx': Buffer.concat([big, Buffer.from(seed)]),
+    'onnx/decoder_model_merged.onnx': Buffer.concat([Buffer.from(seed), big]),
+    'onnx/decoder_model.onnx': Buffer.from('unused when merged exists'),
+  };
+}
+
+export async function startHub(repos: Record<string, FakeRepo>): Promise<{ url: string; server: Server; behaviour: HubBehaviour }> {
+  const behaviour: HubBehaviour = { cut: new Map(), corrupt: new Set(), fail: new Set(), ranges: new Map() };
+  const server = createServer((req, res) => {
+    const url = new URL(req.url!, 'http://x');
+    const tree = /^\/api\/models\/([^/]+\/[^/]+)\/tree\/main$/.exec(url.pathname);
+    if (tree) {
+      const repo = repos[tree[1]!];
+      if (!repo) return void res.writeHead(404).end();
+      const entries = Object.entries(repo).map(([path, data]) =>
+        path.endsWith('.onnx')
+          ? { type: 'file', path, size: data.length, lfs: { oid: createHash('sha256').update(data).digest('hex'), size: data.length } }
+          : { type: 'file', path, size: data.length },
+      );
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify([{ type: 'directory', path: 'onnx', size: 0 }, ...entries]));
+      return;
+    }
+    const file = /^\/([^/]+\/[^/]+)\/resolve\/main\/(.+)$/.exec(url.pathname);
+    const repo = file && repos[file[1]!];
+    const path = file && decodeURIComponent(file[2]!);
+    if (!repo || !path || !repo[path]) return void res.writeHead(404).end();
+    if (behaviour.fail.has(path)) return void res.writeHead(500).end();
+    let data = repo[path]!;
+    if (behaviour.corrupt.has(path)) data = Buffer.from(data.map((b) => b ^ 0xff));
+    const range = req.headers.range;
+    if (range) behaviour.ranges.set(path, [...(behaviour.ranges.get(path) ?? []), range]);
+    let start = 0;
+    if (range) start = Number(/bytes=(\d+)-/.exec(range)![1]);
+    const body = data.subarray(start);
+    res.writeHead(range ? 206 : 200, { 'content-length': body.length });
+    const cuts = behaviour.cut.get(path) ?? 0;
+    if (cuts > 0) {
+      behaviour.cut.set(path, cuts - 1);
+      res.write(body.subarray(0, Math.floor(body.length / 2)), () => setTimeout(() => res.destroy(), 20));
+      return;
+    }
+    res.end(body);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server, behaviour };
+}
