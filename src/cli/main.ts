@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { ParlaError, exitCodeFor, toErrorInfo } from '../shared/errors.js';
 import { resolveDataDir } from '../core/paths.js';
 import { COMMANDS } from './commands/index.js';
-import { GLOBAL_OPTIONS, type Command } from './registry.js';
+import { GLOBAL_OPTIONS, splitGlobalArgs, type Command } from './registry.js';
 
 function helpText(): string {
   const lines = COMMANDS.map((c) => `  ${c.usage}\n      ${c.summary}`);
@@ -19,14 +19,16 @@ async function main(argv: string[]): Promise<number> {
   }
   const command: Command | undefined = COMMANDS.find((c) => c.name === name);
   if (!command) throw new ParlaError('BAD_INPUT', `unknown command "${name}"; run parla --help`);
+  const { globals, rest } = splitGlobalArgs(argv.slice(1));
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args: argv.slice(1), options: { ...GLOBAL_OPTIONS, ...command.options }, allowPositionals: true, strict: true });
+    const args = command.selfParsing ? globals : argv.slice(1);
+    parsed = parseArgs({ args, options: { ...GLOBAL_OPTIONS, ...command.options }, allowPositionals: true, strict: true });
   } catch (e) {
     throw new ParlaError('BAD_INPUT', `${(e as Error).message.split(". ")[0]} (usage: ${command.usage})`);
   }
   const values = parsed.values as Record<string, string | boolean | undefined>;
-  if (values.help) {
+  if (values.help || (command.selfParsing && rest.some((a) => a === '--help' || a === '-h'))) {
     process.stdout.write(`usage: ${command.usage}\n${command.summary}\n`);
     return 0;
   }
@@ -38,6 +40,7 @@ async function main(argv: string[]): Promise<number> {
     },
     values,
     positionals: parsed.positionals,
+    argv: rest,
     stdin: process.stdin,
     stdout: process.stdout,
     stderr: process.stderr,

@@ -15,6 +15,8 @@ export interface CommandContext {
   global: GlobalOptions;
   values: Record<string, string | boolean | string[] | boolean[] | undefined>;
   positionals: string[];
+  /** The command's own arguments, global options removed (for self-parsing commands). */
+  argv: string[];
   stdin: NodeJS.ReadableStream;
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
@@ -26,6 +28,8 @@ export interface Command {
   usage: string;
   summary: string;
   options: OptionsConfig;
+  /** Parses `argv` itself; the dispatcher only takes the global options out. */
+  selfParsing?: boolean;
   /** Returns the exit code (0 when omitted). */
   run(ctx: CommandContext): Promise<number | void>;
 }
@@ -36,3 +40,23 @@ export const GLOBAL_OPTIONS: OptionsConfig = {
   team: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 };
+
+/** Splits the global options (`--data-dir X`, `--redis=URL`, ...) out of a command's arguments. */
+export function splitGlobalArgs(argv: readonly string[]): { globals: string[]; rest: string[] } {
+  const globals: string[] = [];
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') {
+      rest.push(...argv.slice(i));
+      break;
+    }
+    const name = /^--([a-z-]+)(=|$)/.exec(arg);
+    const option = name ? GLOBAL_OPTIONS[name[1]!] : undefined;
+    if (option && name![1] !== 'help') {
+      globals.push(arg);
+      if (option.type === 'string' && name![2] !== '=' && i + 1 < argv.length) globals.push(argv[++i]!);
+    } else rest.push(arg);
+  }
+  return { globals, rest };
+}

@@ -1,32 +1,56 @@
 // One place that opens Parla's services for a data dir; the CLI, `parla serve`, `parla worker`
 // and the Electron main process all start here, so every door shares the same cache, history,
 // queue and model host.
+import type { HistoryDoor } from '../shared/history.js';
 import type { Translator } from '../shared/translation.js';
+import { engineSettingsFromEnv } from './engine-settings-env.js';
 import { HostClient } from './host/host-client.js';
 import { HostTranslator } from './host/host-translator.js';
-import { engineSettingsFromEnv } from './engine-settings-env.js';
 import { ModelStore } from './models/model-store.js';
+import { openLocalState, type EngineTranslator, type LocalState } from './state.js';
 
 export interface ServicesOptions {
   dataDir: string;
   /** Team mode when set (Redis cache + BullMQ queue). */
   redisUrl?: string;
   team?: string;
+  /** Which door interactive translations are recorded under in history. */
+  door?: Exclude<HistoryDoor, 'batch'>;
 }
 
 export interface Services {
-  /** The engine as every door sees it (model host client; cache and history in front). */
+  /** The engine as every door sees it: cache first, then the shared model host; records history. */
   translator: Translator;
+  models: ModelStore;
+  state: LocalState;
   close(): Promise<void>;
 }
 
-/** Opens the services for a data dir: today the model-host client; cache and history go in front later. */
-export async function openServices(options: ServicesOptions): Promise<Services> {
+/**
+ * The bare engine: route the request to a model and translate on the machine's shared model
+ * host (started on first use). No cache, no history: local state puts those in front.
+ */
+export function openEngine(options: Pick<ServicesOptions, 'dataDir'>, models = new ModelStore(options.dataDir)): EngineTranslator {
   const settings = engineSettingsFromEnv();
   const client = new HostClient(options.dataDir, settings.requestTimeoutMs);
-  const translator = new HostTranslator(client, new ModelStore(options.dataDir));
+  const host = new HostTranslator(client, models);
   return {
-    translator,
+    translate: (request, signal) => host.translate(request, signal),
+    async resolveModel(request) {
+      const model = request.model ? await models.resolve(request.model) : await models.route(request.from, request.to);
+      return { id: model.id, revision: model.revision };
+    },
     close: () => client.close(),
+  };
+}
+
+export async function openServices(options: ServicesOptions): Promise<Services> {
+  const models = new ModelStore(options.dataDir);
+  const state = openLocalState({ dataDir: options.dataDir, openEngine: async () => openEngine(options, models) });
+  return {
+    translator: state.doorTranslator(options.door ?? 'cli'),
+    models,
+    state,
+    close: () => state.close(),
   };
 }

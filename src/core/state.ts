@@ -1,6 +1,7 @@
 // Local state for one data dir: cache, history and queue over one SQLite file, and a job runner
 // whose translator puts the cache in front of the engine. The engine is opened lazily, so work
 // that the cache answers entirely never loads a model.
+import type { HistoryDoor } from '../shared/history.js';
 import type { TranslateRequest, Translation, Translator } from '../shared/translation.js';
 import { CachedTranslator, type ModelIdentity } from './cache/cached-translator.js';
 import type { CacheLimits } from './cache/backend.js';
@@ -48,6 +49,8 @@ export interface LocalState {
   runner: JobRunner;
   /** Cache in front of the engine, without history (for batch jobs). */
   translator: Translator;
+  /** Cache in front of the engine, recording each translation in history under `door`. */
+  doorTranslator(door: Exclude<HistoryDoor, 'batch'>): Translator;
   close(): Promise<void>;
 }
 
@@ -57,14 +60,13 @@ export function openLocalState(options: LocalStateOptions): LocalState {
   const history = new HistoryStore(db);
   const queue = new SqliteQueue({ db });
   const engine = new LazyEngine(options.openEngine);
-  const translator = new CachedTranslator(engine, cache, {
-    // Keys must not depend on whether the engine happens to be open yet, so an engine without
-    // resolveModel is always keyed by the requested model or routed pair.
-    resolveModel: async (req) => {
-      const e = await engine.get();
-      return e.resolveModel ? e.resolveModel(req) : { id: req.model ?? `pair:${req.from ?? 'auto'}-${req.to}`, revision: 'unknown' };
-    },
-  });
+  // Keys must not depend on whether the engine happens to be open yet, so an engine without
+  // resolveModel is always keyed by the requested model or routed pair.
+  const resolveModel = async (req: TranslateRequest): Promise<ModelIdentity> => {
+    const e = await engine.get();
+    return e.resolveModel ? e.resolveModel(req) : { id: req.model ?? `pair:${req.from ?? 'auto'}-${req.to}`, revision: 'unknown' };
+  };
+  const translator = new CachedTranslator(engine, cache, { resolveModel });
   const runner = new JobRunner({ queue, translator, history, sourceFor: sourceForJob, ...options.runner });
   return {
     db,
@@ -73,6 +75,7 @@ export function openLocalState(options: LocalStateOptions): LocalState {
     queue,
     runner,
     translator,
+    doorTranslator: (door) => new CachedTranslator(engine, cache, { resolveModel, history: { store: history, door } }),
     async close() {
       if (engine.opened) await (await engine.get()).close?.();
       db.close();

@@ -33,6 +33,9 @@ export function selectOnnxFiles(paths: Iterable<string>, quantized = false): Onn
   return undefined;
 }
 
+/** Parla's exports store all graphs' weights once, in this file beside the graphs. */
+export const SHARED_WEIGHTS_FILE = 'onnx/model.onnx_data';
+
 /** What a complete install needs from a listing: JSON files plus full-precision and (when offered) quantized ONNX. */
 export function filesToFetch(paths: Iterable<string>): string[] | undefined {
   const list = [...paths];
@@ -45,6 +48,12 @@ export function filesToFetch(paths: Iterable<string>): string[] | undefined {
     if (!onnx) continue;
     wanted.add(onnx.encoder);
     for (const f of Object.values(onnx.decoder)) if (f.endsWith('.onnx')) wanted.add(f);
+  }
+  // External weights: `X.onnx_data` (or `X.onnx_data_N` chunks) of a chosen graph, and the
+  // shared `model.onnx_data` that Parla's own exports keep every graph's weights in.
+  for (const p of list) {
+    const owner = /^(onnx\/[^/]+\.onnx)_data(?:_\d+)?$/.exec(p);
+    if (owner && (wanted.has(owner[1]!) || p === SHARED_WEIGHTS_FILE)) wanted.add(p);
   }
   return [...wanted];
 }

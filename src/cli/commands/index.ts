@@ -1,6 +1,18 @@
 // Every `parla` command, in help order. Add a command: one file in this folder, one line here.
 import type { Command } from '../registry.js';
+import { fromSelfParsing } from '../self-parsing.js';
+import { batchCommand } from './batch.js';
+import { cacheCommand } from './cache.js';
+import { historyCommand } from './history.js';
+import { jobsCommand } from './jobs.js';
 import { modelsCommand } from './models.js';
 import { translateCommand } from './translate.js';
 
-export const COMMANDS: readonly Command[] = [translateCommand, modelsCommand];
+export const COMMANDS: readonly Command[] = [
+  translateCommand,
+  fromSelfParsing(batchCommand, 'Translate columns of a CSV/TSV/XLSX file in a crash-safe background job.'),
+  fromSelfParsing(jobsCommand, 'List, show, pause, resume, cancel or retry batch jobs.'),
+  modelsCommand,
+  fromSelfParsing(cacheCommand, 'Show cache statistics or clear the cache.'),
+  fromSelfParsing(historyCommand, 'List, search, export or delete the translation history.'),
+];

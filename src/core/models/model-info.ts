@@ -1,6 +1,7 @@
 // Reading what a model folder is: its language pair, size, quantized files, and the
 // `parla.json` record Parla writes when it installs one.
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { open, readFile, readdir, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { ParlaError } from '../../shared/errors.js';
 import { REQUIRED_JSON_FILES, pairFromModelName, selectOnnxFiles } from '../../shared/model-layout.js';
@@ -88,7 +89,29 @@ export async function describeModel(id: string, dir: string, bundled: boolean): 
     dir,
     bundled,
     sizeBytes: files.reduce((s, f) => s + f.size, 0),
-    revision: record?.revision ?? (bundled ? 'bundled' : 'local'),
+    revision: record?.revision && record.revision !== 'local' ? record.revision : await contentRevision(dir, files),
     hasQuantized: !!selectOnnxFiles(files.map((f) => f.path), true),
   };
+}
+
+/**
+ * A revision for models that have none from a hub (bundled, imported): changes whenever a file
+ * changes, so cached translations of older weights stop matching. Reads only each file's size
+ * and first 64 KiB, which differ between any two trainings.
+ */
+async function contentRevision(dir: string, files: { path: string; size: number }[]): Promise<string> {
+  const hash = createHash('sha256');
+  for (const f of [...files].sort((a, b) => a.path.localeCompare(b.path))) {
+    if (f.path === RECORD_FILE) continue;
+    hash.update(`${f.path}\0${f.size}\0`);
+    const handle = await open(join(dir, f.path), 'r');
+    try {
+      const head = Buffer.alloc(Math.min(f.size, 64 * 1024));
+      await handle.read(head, 0, head.length, 0);
+      hash.update(head);
+    } finally {
+      await handle.close();
+    }
+  }
+  return `content-${hash.digest('hex').slice(0, 16)}`;
 }

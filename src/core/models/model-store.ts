@@ -21,6 +21,9 @@ export interface ModelStoreOptions {
   bundledDir?: string;
 }
 
+/** How long a folder scan answers list() before the next one. */
+const LIST_MEMO_MS = 2000;
+
 export class ModelStore {
   readonly root: string;
   private readonly bundledDir: string;
@@ -33,7 +36,19 @@ export class ModelStore {
     this.bundledDir = options.bundledDir ?? bundledModelsDir();
   }
 
-  async list(): Promise<ModelInfo[]> {
+  /** Every request routes through list(); a short memo keeps folder scans off the hot path. */
+  private listed: { at: number; models: Promise<ModelInfo[]> } | undefined;
+
+  list(): Promise<ModelInfo[]> {
+    const now = Date.now();
+    if (this.listed && now - this.listed.at < LIST_MEMO_MS) return this.listed.models;
+    const models = this.scan();
+    this.listed = { at: now, models };
+    models.catch(() => (this.listed = undefined));
+    return models;
+  }
+
+  private async scan(): Promise<ModelInfo[]> {
     const out: ModelInfo[] = [];
     for (const [folder, id] of Object.entries(BUNDLED)) {
       const info = await describeModel(id, join(this.bundledDir, folder), true);
@@ -109,6 +124,7 @@ export class ModelStore {
     const trash = join(this.root, '.trash', randomUUID());
     await mkdir(join(this.root, '.trash'), { recursive: true });
     await rename(join(this.root, id), trash);
+    this.listed = undefined;
     await rm(trash, { recursive: true, force: true });
   }
 
@@ -129,6 +145,7 @@ export class ModelStore {
       if (old) await rename(old, target);
       throw e;
     }
+    this.listed = undefined;
     if (old) await rm(old, { recursive: true, force: true });
     const info = await describeModel(id, target, false);
     if (!info) throw new ParlaError('MODEL_INVALID', `installed ${id} but cannot read it back`);
