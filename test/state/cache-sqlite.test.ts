@@ -22,27 +22,19 @@ describe('SqliteCache', () => {
     await b.close();
   });
 
-  it('answers a 64-key getMany hit in ≤ 1 ms at p50 with 100k entries', async () => {
+  it('answers single and 64-key lookups among 100k entries (latency: npm run bench:batch)', async () => {
     const c = new SqliteCache({ file: join(tmp(), 'parla.db') });
     const keys = Array.from({ length: 100_000 }, (_, i) => cacheKey({ model: 'm', revision: 'r', to: 'es', text: `text ${i}` }));
     for (let i = 0; i < keys.length; i += 5000) {
       await c.setMany(keys.slice(i, i + 5000).map((key, j) => [key, { text: `t ${i + j}`, model: 'm' }] as const));
     }
-    const single: number[] = [];
-    const batch: number[] = [];
-    for (let i = 0; i < 300; i++) {
-      let t = performance.now();
-      await c.get(keys[(i * 7919) % keys.length] as string);
-      single.push(performance.now() - t);
-      const slice = Array.from({ length: 64 }, (_, j) => keys[(i * 131 + j * 977) % keys.length] as string);
-      t = performance.now();
-      const got = await c.getMany(slice);
-      batch.push(performance.now() - t);
-      expect(got.every(Boolean)).toBe(true);
+    for (let i = 0; i < 50; i++) {
+      const k = (i * 7919) % keys.length;
+      expect(await c.get(keys[k] as string)).toEqual({ text: `t ${k}`, model: 'm' });
+      const picks = Array.from({ length: 64 }, (_, j) => (i * 131 + j * 977) % keys.length);
+      const got = await c.getMany(picks.map((p) => keys[p] as string));
+      expect(got).toEqual(picks.map((p) => ({ text: `t ${p}`, model: 'm' })));
     }
-    const p50 = (xs: number[]) => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)] as number;
-    console.log(`sqlite cache p50: get ${p50(single).toFixed(3)} ms, getMany(64) ${p50(batch).toFixed(3)} ms`);
-    expect(p50(single)).toBeLessThanOrEqual(1);
     await c.close();
   });
 });

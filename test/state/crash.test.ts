@@ -12,7 +12,7 @@ const tmp = useTmpDirs();
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const child = join(root, 'test/state/fixtures/batch-child.mjs');
 const hasDistState = existsSync(join(root, 'dist/cli/commands/batch.js'));
-const hasRealCli = existsSync(join(root, 'dist/cli/main.js')) && process.env['PARLA_CRASH_REAL'] === '1';
+const hasRealCli = existsSync(join(root, 'dist/cli/main.js')) && existsSync(join(root, 'resources/models/parla-tiny-en-es/config.json'));
 const KILLS = 6;
 
 function makeCsv(file: string, rows: number): void {
@@ -21,7 +21,8 @@ function makeCsv(file: string, rows: number): void {
   writeFileSync(file, lines.join('\n') + '\n');
 }
 
-async function runUntil(command: string[], killAfterMs?: number): Promise<{ code: number | null; killed: boolean; stdout: string }> {
+async function runUntil(command: string[], killAfterMs?: number): Promise<{ code: number | null; killed: boolean; stdout: string; ms: number }> {
+  const started = performance.now();
   const p = spawn(process.execPath, command, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   p.stdout.on('data', (d) => (stdout += d));
@@ -31,17 +32,19 @@ async function runUntil(command: string[], killAfterMs?: number): Promise<{ code
   }, killAfterMs);
   const [code] = (await once(p, 'exit')) as [number | null];
   clearTimeout(timer);
-  return { code, killed: killed && code === null, stdout };
+  return { code, killed: killed && code === null, stdout, ms: performance.now() - started };
 }
 
-async function killAndResume(args: (out: string) => string[], dir: string, label: string) {
+/** Kill points are drawn across the uninterrupted run's duration (`window` as fractions of it). */
+async function killAndResume(args: (out: string) => string[], dir: string, label: string, window: [number, number] = [0.05, 0.9]) {
   const reference = join(dir, `reference.${label}.csv`);
   const ref = await runUntil(args(reference));
   expect(ref.code).toBe(0);
+  const killWindowMs = window.map((f) => Math.max(150, f * ref.ms)) as [number, number];
   const out = join(dir, `crashed.${label}.csv`);
   let kills = 0;
   for (let attempt = 0; attempt < 40 && kills < KILLS; attempt++) {
-    const r = await runUntil(args(out), 150 + Math.floor(Math.random() * 900));
+    const r = await runUntil(args(out), killWindowMs[0] + Math.floor(Math.random() * (killWindowMs[1] - killWindowMs[0])));
     if (r.killed) kills += 1;
     else break; // finished before the kill: fine, the last run below checks the result
   }
@@ -73,16 +76,19 @@ describe.skipIf(!hasDistState)('kill -9 during parla batch (slow; fake model in 
   }, 180_000);
 });
 
-describe.skipIf(!hasRealCli)('kill -9 of `parla batch` with the real engine (slow; PARLA_CRASH_REAL=1)', () => {
+describe.skipIf(!hasRealCli)('kill -9 of `parla batch` with the real engine and bundled model (slow)', () => {
   it(`resumes after ${KILLS} random kills, row for row equal to an uninterrupted run`, async () => {
     const dir = tmp();
     const input = join(dir, 'in.csv');
-    makeCsv(input, 1500);
+    makeCsv(input, 2000);
     const bin = join(root, 'bin/parla.js');
-    await killAndResume(
+        const { kills } = await killAndResume(
       (out) => [bin, 'batch', input, '--to', 'es', '--from', 'en', '--columns', 'text', '--out', out, '--json', '--data-dir', join(dir, out.includes('reference') ? 'data-ref' : 'data')],
       dir,
       'real',
+      // Each resumed run only has what is left to do: short kill windows keep six kills inside the job.
+      [0.04, 0.14],
     );
+    expect(kills).toBeGreaterThanOrEqual(5);
   }, 600_000);
 });
