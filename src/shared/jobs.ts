@@ -76,6 +76,6 @@ export function allowedActions(status: JobStatus): JobAction[] {
     case 'canceled':
       return ['retry'];
     case 'done':
-      return ['retry'];
+      return [];
   }
 }
