@@ -37,7 +37,9 @@ export function App({ api, bridge }: { api: ParlaApi; bridge: ParlaBridge | unde
   const [notice, setNotice] = useState<{ text: string; kind: 'info' | 'error'; n: number } | null>(null);
   const [unauthorized, setUnauthorized] = useState(false);
   const [health, setHealth] = useState<Health | null>(null);
-  const [tick, setTick] = useState<{ id: CommandId | ''; n: number }>({ id: '', n: 0 });
+  // A command for a page waits here until that page has handled it (pages may mount after it).
+  const [pending, setPending] = useState<{ id: CommandId; n: number } | null>(null);
+  const handled = useCallback(() => setPending(null), []);
   const [dragging, setDragging] = useState(false);
 
   const go = useCallback((next: Page, fill?: TranslatePrefill) => {
@@ -79,7 +81,7 @@ export function App({ api, bridge }: { api: ParlaApi; bridge: ParlaBridge | unde
       if (id === 'view.theme') return setTheme((t) => (resolveTheme(t) === 'dark' ? 'light' : 'dark'));
       if (id === 'file.open') go('batch');
       if (id === 'history.search') go('history');
-      setTick((t) => ({ id, n: t.n + 1 }));
+      setPending((p) => ({ id, n: (p?.n ?? 0) + 1 }));
     },
     [go],
   );
@@ -151,9 +153,9 @@ export function App({ api, bridge }: { api: ParlaApi; bridge: ParlaBridge | unde
           </div>
         </nav>
         <main className="content">
-          {page === 'translate' && <TranslatePage prefill={prefill} commandTick={tick} />}
-          {page === 'batch' && <BatchPage dropped={dropped} openTick={tick.id === 'file.open' ? tick.n : 0} />}
-          {page === 'history' && <HistoryPage searchTick={tick.id === 'history.search' ? tick.n : 0} />}
+          {page === 'translate' && <TranslatePage prefill={prefill} command={pending} onHandled={handled} />}
+          {page === 'batch' && <BatchPage dropped={dropped} command={pending} onHandled={handled} />}
+          {page === 'history' && <HistoryPage command={pending} onHandled={handled} />}
           {page === 'models' && <ModelsPage />}
           {page === 'settings' && <SettingsPage onTheme={setTheme} />}
         </main>

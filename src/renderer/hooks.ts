@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import type { CommandId } from '../shared/commands.js';
 import type { JobRecord } from '../shared/jobs.js';
 import type { ModelInfo } from '../shared/translation.js';
 import { useShell } from './app-context.js';
@@ -57,4 +58,10 @@ function mergeById(listed: JobRecord[], live: JobRecord[]): JobRecord[] {
   const byId = new Map(listed.map((j) => [j.id, j]));
   for (const j of live) byId.set(j.id, j);
   return [...byId.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id));
+}
+
+/** A menu or keyboard command waiting for the page it belongs to. */
+export interface PendingCommand {
+  command: { id: CommandId; n: number } | null;
+  onHandled(): void;
 }

@@ -5,7 +5,7 @@ import { errorText, useShell } from '../app-context.js';
 import { LanguageSelect } from '../components/LanguageSelect.js';
 import { ProgressBar } from '../components/ProgressBar.js';
 import { ThroughputChart, type Sample } from '../components/ThroughputChart.js';
-import { useJobs, useModels } from '../hooks.js';
+import { useJobs, useModels, type PendingCommand } from '../hooks.js';
 import { previewRows } from '../lib/csv.js';
 import { saveFile } from '../lib/download.js';
 import { formatBytes, formatDuration, formatRate } from '../lib/format.js';
@@ -18,7 +18,7 @@ interface Picked {
 
 const ACTION_LABEL: Record<JobAction, string> = { pause: 'Pause', resume: 'Resume', cancel: 'Cancel', retry: 'Retry failed' };
 
-export function BatchPage({ dropped, openTick }: { dropped: File | null; openTick: number }) {
+export function BatchPage({ dropped, command, onHandled }: { dropped: File | null } & PendingCommand) {
   const { api, fail, notify } = useShell();
   const [models] = useModels();
   const { sources, targets } = useMemo(() => languagesOf(models), [models]);
@@ -41,8 +41,10 @@ export function BatchPage({ dropped, openTick }: { dropped: File | null; openTic
     if (dropped) void pick(dropped);
   }, [dropped]);
   useEffect(() => {
-    if (openTick > 0) fileInput.current?.click();
-  }, [openTick]);
+    if (command?.id !== 'file.open') return;
+    onHandled();
+    fileInput.current?.click();
+  }, [command, onHandled]);
 
   const start = async () => {
     if (!picked) return;

@@ -5,7 +5,7 @@ import type { HistoryEntry } from '../../shared/history.js';
 import { useShell } from '../app-context.js';
 import { LanguageSelect } from '../components/LanguageSelect.js';
 import { VirtualList } from '../components/VirtualList.js';
-import { useDebounced, useModels } from '../hooks.js';
+import { useDebounced, useModels, type PendingCommand } from '../hooks.js';
 import { saveFile } from '../lib/download.js';
 import { formatTime } from '../lib/format.js';
 import { languagesOf } from '../lib/languages.js';
@@ -13,7 +13,7 @@ import { languagesOf } from '../lib/languages.js';
 const PAGE = 100;
 const ROW = 68;
 
-export function HistoryPage({ searchTick }: { searchTick: number }) {
+export function HistoryPage({ command, onHandled }: PendingCommand) {
   const { api, fail, go, notify } = useShell();
   const [models] = useModels();
   const { sources, targets } = useMemo(() => languagesOf(models), [models]);
@@ -36,8 +36,10 @@ export function HistoryPage({ searchTick }: { searchTick: number }) {
     return () => window.removeEventListener('resize', fit);
   }, []);
   useEffect(() => {
-    if (searchTick > 0) search.current?.focus();
-  }, [searchTick]);
+    if (command?.id !== 'history.search') return;
+    onHandled();
+    search.current?.focus();
+  }, [command, onHandled]);
 
   const loadPage = useCallback(
     (page: number, reset = false) => {

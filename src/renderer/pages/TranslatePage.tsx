@@ -3,7 +3,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Translation } from '../../shared/translation.js';
 import { errorText, useShell } from '../app-context.js';
 import { LanguageSelect } from '../components/LanguageSelect.js';
-import { useDebounced, useModels } from '../hooks.js';
+import { useDebounced, useModels, type PendingCommand } from '../hooks.js';
 import { languagesOf } from '../lib/languages.js';
 
 export interface TranslatePrefill {
@@ -12,7 +12,7 @@ export interface TranslatePrefill {
   to?: string;
 }
 
-export function TranslatePage({ prefill, commandTick }: { prefill?: TranslatePrefill; commandTick: { id: string; n: number } }) {
+export function TranslatePage({ prefill, command, onHandled }: { prefill?: TranslatePrefill } & PendingCommand) {
   const { api } = useShell();
   const [models] = useModels();
   const { sources, targets } = useMemo(() => languagesOf(models), [models]);
@@ -65,10 +65,11 @@ export function TranslatePage({ prefill, commandTick }: { prefill?: TranslatePre
   };
 
   useEffect(() => {
-    if (commandTick.id === 'translate.swap') swap();
-    if (commandTick.id === 'translate.copy') void copy();
-    // Commands arrive as ticks; react to each tick once.
-  }, [commandTick.n]);
+    if (command?.id !== 'translate.swap' && command?.id !== 'translate.copy') return;
+    onHandled();
+    if (command.id === 'translate.swap') swap();
+    else void copy();
+  });
 
   useEffect(() => input.current?.focus(), []);
 
