@@ -7,18 +7,19 @@ import { COMMANDS, commandForKey, type CommandId, type Page } from '../shared/co
 import { toErrorInfo } from '../shared/errors.js';
 import type { Health, Theme } from '../shared/settings.js';
 import { ShellContext, type Shell } from './app-context.js';
+import { Icon } from './components/Icon.js';
 import { BatchPage } from './pages/BatchPage.js';
 import { HistoryPage } from './pages/HistoryPage.js';
 import { ModelsPage } from './pages/ModelsPage.js';
 import { SettingsPage } from './pages/SettingsPage.js';
 import { TranslatePage, type TranslatePrefill } from './pages/TranslatePage.js';
 
-const NAV: { page: Page; label: string; icon: string }[] = [
-  { page: 'translate', label: 'Translate', icon: '文' },
-  { page: 'batch', label: 'Batch', icon: '▤' },
-  { page: 'history', label: 'History', icon: '↺' },
-  { page: 'models', label: 'Models', icon: '◇' },
-  { page: 'settings', label: 'Settings', icon: '⚙' },
+const NAV: { page: Page; label: string }[] = [
+  { page: 'translate', label: 'Translate' },
+  { page: 'batch', label: 'Batch' },
+  { page: 'history', label: 'History' },
+  { page: 'models', label: 'Models' },
+  { page: 'settings', label: 'Settings' },
 ];
 
 const shortcutOf = (page: Page) => COMMANDS.find((c) => c.id === `go.${page}`)?.accelerator.replace('CmdOrCtrl', 'Ctrl');
@@ -140,8 +141,8 @@ export function App({ api, bridge }: { api: ParlaApi; bridge: ParlaBridge | unde
           <div className="brand">Parla</div>
           {NAV.map((n) => (
             <button key={n.page} className={`nav-item ${page === n.page ? 'active' : ''}`} onClick={() => go(n.page)} data-testid={`nav-${n.page}`} title={`${n.label} (${shortcutOf(n.page)})`} aria-current={page === n.page ? 'page' : undefined}>
-              <span className="nav-icon" aria-hidden>
-                {n.icon}
+              <span className="nav-icon">
+                <Icon name={n.page} />
               </span>
               {n.label}
             </button>

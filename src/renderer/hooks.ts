@@ -24,7 +24,7 @@ export function useModels(): [ModelInfo[], () => void] {
   return [models, () => setVersion((v) => v + 1)];
 }
 
-/** Every job, kept live by job events; also the done-count samples behind each throughput chart. */
+/** Every job, kept live by job events; also the rate samples behind each throughput chart. */
 export function useJobs(): { jobs: JobRecord[]; samples: Map<string, Sample[]> } {
   const { api, fail } = useShell();
   const [jobs, setJobs] = useState<JobRecord[]>([]);
@@ -33,7 +33,7 @@ export function useJobs(): { jobs: JobRecord[]; samples: Map<string, Sample[]> }
     let live = true;
     const upsert = (job: JobRecord) => {
       const list = samples.get(job.id) ?? [];
-      if (job.status === 'running' || list.length === 0 || list.at(-1)!.done !== job.progress.done) list.push({ t: Date.now(), done: job.progress.done + job.progress.failed });
+      if (job.status === 'running') list.push({ t: Date.now(), rate: job.progress.rate });
       if (list.length > 240) list.splice(0, list.length - 240);
       samples.set(job.id, list);
       setJobs((prev) => {

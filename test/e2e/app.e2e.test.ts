@@ -95,6 +95,7 @@ describe('Parla in the browser', () => {
     const job = page.locator('[data-testid^=job-job-]').first();
     await expect.poll(() => job.getAttribute('data-status'), { timeout: 30_000 }).toBe('done');
     expect(await job.getByTestId('job-percent').textContent()).toBe('100 %');
+    await page.waitForTimeout(300); // let the bar's transition finish for the screenshot
     await shot('batch-done');
 
     const [download] = await Promise.all([page.waitForEvent('download'), job.getByTestId('job-download').click()]);
@@ -148,7 +149,8 @@ describe('Parla in the browser', () => {
     await page.getByTestId('history-search').fill('hello');
     await expect.poll(() => page.getByTestId('history-row').first().textContent()).toContain('Hola mundo');
     await page.getByTestId('history-search').fill('');
-    await expect.poll(() => page.getByTestId('history-total').textContent()).not.toBe('0 translations');
+    const { total } = await (await authed('/api/v1/history?limit=1')).json();
+    await expect.poll(() => page.getByTestId('history-total').textContent()).toBe(`${total} translations`);
     await shot('history');
     await page.getByTestId('history-row').filter({ hasText: 'Hola mundo' }).first().getByTestId('history-retranslate').click();
     expect(await page.getByTestId('source-text').inputValue()).toBe('Hello world');

@@ -1,15 +1,11 @@
-// Texts per second over a job's life, from the progress samples the page collected.
+// Texts per second over a job's life: the queue's own rate, sampled at each progress event.
 export interface Sample {
   t: number;
-  done: number;
+  rate: number;
 }
 
 export function ThroughputChart({ samples, width = 220, height = 48 }: { samples: Sample[]; width?: number; height?: number }) {
-  const rates: { t: number; rate: number }[] = [];
-  for (let i = 1; i < samples.length; i++) {
-    const dt = (samples[i]!.t - samples[i - 1]!.t) / 1000;
-    if (dt > 0) rates.push({ t: samples[i]!.t, rate: (samples[i]!.done - samples[i - 1]!.done) / dt });
-  }
+  const rates = samples;
   if (rates.length < 2) return <svg className="chart" width={width} height={height} aria-label="throughput" data-testid="throughput-chart" />;
   const t0 = rates[0]!.t;
   const span = Math.max(1, rates.at(-1)!.t - t0);

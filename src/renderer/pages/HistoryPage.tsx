@@ -24,6 +24,7 @@ export function HistoryPage({ command, onHandled }: PendingCommand) {
   const [entries, setEntries] = useState<(HistoryEntry | undefined)[]>([]);
   const [version, setVersion] = useState(0);
   const loading = useRef(new Set<number>());
+  const generation = useRef(0);
   const search = useRef<HTMLInputElement>(null);
   const query = useDebounced(q, 200);
   const filter = useMemo(() => ({ ...(query ? { q: query } : {}), ...(from ? { from } : {}), ...(to ? { to } : {}) }), [query, from, to]);
@@ -45,7 +46,9 @@ export function HistoryPage({ command, onHandled }: PendingCommand) {
     (page: number, reset = false) => {
       if (!reset && loading.current.has(page)) return;
       loading.current.add(page);
+      const asked = generation.current;
       api.searchHistory({ ...filter, limit: PAGE, offset: page * PAGE }).then((res) => {
+        if (asked !== generation.current) return; // an answer for an older search
         setTotal(res.total);
         setEntries((prev) => {
           const next = reset ? new Array<HistoryEntry | undefined>(res.total) : prev.slice();
@@ -60,6 +63,7 @@ export function HistoryPage({ command, onHandled }: PendingCommand) {
 
   useEffect(() => {
     loading.current = new Set();
+    generation.current++;
     loadPage(0, true);
   }, [loadPage, version]);
 

@@ -102,9 +102,8 @@ export function SettingsPage({ onTheme }: { onTheme(theme: Theme): void }) {
         <h2 className="section-title">Engine and storage</h2>
         <div className="form-row">
           <label className="field">
-            Threads
+            Threads (0 = automatic)
             <input className="input" type="number" min={0} max={256} value={settings.threads} onChange={(e) => edit({ threads: Number(e.target.value) })} data-testid="threads" />
-            <span className="hint">0 = automatic</span>
           </label>
           <label className="field grow">
             Data folder
