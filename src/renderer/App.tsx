@@ -41,6 +41,7 @@ export function App({ api, bridge }: { api: ParlaApi; bridge: ParlaBridge | unde
   // A command for a page waits here until that page has handled it (pages may mount after it).
   const [pending, setPending] = useState<{ id: CommandId; n: number } | null>(null);
   const handled = useCallback(() => setPending(null), []);
+  const takeDrop = useCallback(() => setDropped(null), []);
   const [dragging, setDragging] = useState(false);
 
   const go = useCallback((next: Page, fill?: TranslatePrefill) => {
@@ -155,7 +156,7 @@ export function App({ api, bridge }: { api: ParlaApi; bridge: ParlaBridge | unde
         </nav>
         <main className="content">
           {page === 'translate' && <TranslatePage prefill={prefill} command={pending} onHandled={handled} />}
-          {page === 'batch' && <BatchPage dropped={dropped} command={pending} onHandled={handled} />}
+          {page === 'batch' && <BatchPage dropped={dropped} onDropTaken={takeDrop} command={pending} onHandled={handled} />}
           {page === 'history' && <HistoryPage command={pending} onHandled={handled} />}
           {page === 'models' && <ModelsPage />}
           {page === 'settings' && <SettingsPage onTheme={setTheme} />}

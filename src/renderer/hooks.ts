@@ -24,18 +24,20 @@ export function useModels(): [ModelInfo[], () => void] {
   return [models, () => setVersion((v) => v + 1)];
 }
 
+// Rate samples outlive the Batch page so a job's chart survives navigating away and back.
+const SAMPLES = new Map<string, Sample[]>();
+
 /** Every job, kept live by job events; also the rate samples behind each throughput chart. */
 export function useJobs(): { jobs: JobRecord[]; samples: Map<string, Sample[]> } {
   const { api, fail } = useShell();
   const [jobs, setJobs] = useState<JobRecord[]>([]);
-  const [samples] = useState(() => new Map<string, Sample[]>());
   useEffect(() => {
     let live = true;
     const upsert = (job: JobRecord) => {
-      const list = samples.get(job.id) ?? [];
+      const list = SAMPLES.get(job.id) ?? [];
       if (job.status === 'running') list.push({ t: Date.now(), rate: job.progress.rate });
       if (list.length > 240) list.splice(0, list.length - 240);
-      samples.set(job.id, list);
+      SAMPLES.set(job.id, list);
       setJobs((prev) => {
         const i = prev.findIndex((j) => j.id === job.id);
         if (i < 0) return [job, ...prev];
@@ -50,8 +52,8 @@ export function useJobs(): { jobs: JobRecord[]; samples: Map<string, Sample[]> }
       live = false;
       unsubscribe();
     };
-  }, [api, fail, samples]);
-  return { jobs, samples };
+  }, [api, fail]);
+  return { jobs, samples: SAMPLES };
 }
 
 function mergeById(listed: JobRecord[], live: JobRecord[]): JobRecord[] {

@@ -18,7 +18,7 @@ interface Picked {
 
 const ACTION_LABEL: Record<JobAction, string> = { pause: 'Pause', resume: 'Resume', cancel: 'Cancel', retry: 'Retry failed' };
 
-export function BatchPage({ dropped, command, onHandled }: { dropped: File | null } & PendingCommand) {
+export function BatchPage({ dropped, onDropTaken, command, onHandled }: { dropped: File | null; onDropTaken(): void } & PendingCommand) {
   const { api, fail, notify } = useShell();
   const [models] = useModels();
   const { sources, targets } = useMemo(() => languagesOf(models), [models]);
@@ -38,8 +38,10 @@ export function BatchPage({ dropped, command, onHandled }: { dropped: File | nul
     setColumns(rows?.[0]?.slice(0, 1) ?? []);
   };
   useEffect(() => {
-    if (dropped) void pick(dropped);
-  }, [dropped]);
+    if (!dropped) return;
+    onDropTaken();
+    void pick(dropped);
+  }, [dropped, onDropTaken]);
   useEffect(() => {
     if (command?.id !== 'file.open') return;
     onHandled();
