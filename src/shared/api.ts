@@ -3,9 +3,12 @@
 // argument validators in ipc.ts are derived from it.
 import type { FilePayload } from './files.js';
 import type { EventFilter, ParlaEvent, Unsubscribe } from './events.js';
-import type { HistoryDeletion, HistoryExportFormat, HistoryPage, HistoryQuery } from './history.js';
-import type { FileJobRequest, JobAction, JobCreated, JobRecord, TextJobRequest } from './jobs.js';
-import type { CacheStats, Health, Settings, SettingsPatch, TeamConnectionTest, TeamStatus } from './settings.js';
+import type { CacheStats } from './cache.js';
+import type { HistoryDeletion, HistoryFilter, HistoryPage } from './history-api.js';
+import type { HistoryExportFormat, HistoryQuery } from './history.js';
+import type { FileJobRequest, JobAction, JobCreated, TextJobRequest } from './job-requests.js';
+import type { JobRecord } from './jobs.js';
+import type { Health, Settings, SettingsPatch, TeamConnectionTest, TeamStatus } from './settings.js';
 import type { ModelInfo, TranslateRequest, Translation } from './translation.js';
 
 export interface ParlaApi {
@@ -27,7 +30,7 @@ export interface ParlaApi {
 
   searchHistory(query: HistoryQuery): Promise<HistoryPage>;
   deleteHistory(deletion: HistoryDeletion): Promise<{ deleted: number }>;
-  exportHistory(query: Omit<HistoryQuery, 'limit' | 'offset'>, format: HistoryExportFormat): Promise<FilePayload>;
+  exportHistory(filter: HistoryFilter, format: HistoryExportFormat): Promise<FilePayload>;
 
   cacheStats(): Promise<CacheStats>;
   clearCache(): Promise<{ cleared: number }>;

@@ -1,33 +1,32 @@
-// History: every translation made through any door, searchable (SQLite FTS5 behind it).
+// History contract: one entry per translation (a batch job records one summary entry).
 
-export interface HistoryEntry {
-  id: string;
+export type HistoryDoor = 'cli' | 'api' | 'app' | 'batch';
+
+export interface NewHistoryEntry {
   source: string;
   text: string;
   from: string;
   to: string;
   model: string;
-  createdAt: string;
+  door: HistoryDoor;
+  /** ISO 8601; defaults to now. */
+  createdAt?: string;
+}
+
+export interface HistoryEntry extends Required<NewHistoryEntry> {
+  id: number;
 }
 
 export interface HistoryQuery {
+  /** Full-text query (any language, diacritics-insensitive). */
   q?: string;
   from?: string;
   to?: string;
-  /** ISO-8601 bounds, inclusive. */
+  /** Inclusive ISO 8601 bounds on createdAt. */
   since?: string;
   until?: string;
-  limit: number;
-  offset: number;
+  limit?: number;
+  offset?: number;
 }
 
-export interface HistoryPage {
-  entries: HistoryEntry[];
-  total: number;
-}
-
-/** Either some entries by id or everything matching a query. */
-export type HistoryDeletion = { ids: string[] } | { query: Omit<HistoryQuery, 'limit' | 'offset'> };
-
-export const HISTORY_EXPORT_FORMATS = ['csv', 'json'] as const;
-export type HistoryExportFormat = (typeof HISTORY_EXPORT_FORMATS)[number];
+export type HistoryExportFormat = 'csv' | 'json';

@@ -2,8 +2,8 @@
 // events. `API_ARGS` validates every call's arguments on arrival in the main process; its type
 // forces a validator for each ParlaApi method with exactly that method's parameters.
 import type { ApiArgs, ApiMethod } from './api.js';
-import { HISTORY_EXPORT_FORMATS } from './history.js';
-import { JOB_ACTIONS } from './jobs.js';
+import { HISTORY_EXPORT_FORMATS } from './history-api.js';
+import { JOB_ACTIONS } from './job-requests.js';
 import { LIMITS } from './limits.js';
 import { THEMES } from './settings.js';
 import { arr, bool, bytes, int, num, obj, oneOf, opt, str, tuple, union, type Validator } from './validate.js';
@@ -68,7 +68,7 @@ export const historyQuery = obj({
 const historyFilterOnly = obj(historyFilter);
 
 const historyDeletion = union(
-  obj({ ids: arr(id, { min: 1, max: 10_000 }) }),
+  obj({ ids: arr(int({ min: 0 }), { min: 1, max: 10_000 }) }),
   obj({ query: historyFilterOnly }),
   '{ids: [...]} or {query: {...}}',
 );

@@ -1,22 +1,27 @@
-// The job record every door shows (`parla batch --json`, `parla jobs show`, GET /api/v1/jobs/:id).
-// Shape fixed by DESIGN.md; timestamps are ISO-8601 strings.
+// Job record contract (DESIGN.md): `parla batch --json`, `parla jobs show ID --json`,
+// `GET /api/v1/jobs/:id` and IPC all return exactly this shape.
 import type { ErrorCode } from './errors.js';
 
 export const JOB_STATUSES = ['queued', 'running', 'paused', 'done', 'failed', 'canceled'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
-export const JOB_ACTIONS = ['pause', 'resume', 'cancel', 'retry'] as const;
-export type JobAction = (typeof JOB_ACTIONS)[number];
+/** Statuses a job never leaves on its own. */
+export const FINAL_STATUSES: readonly JobStatus[] = ['done', 'failed', 'canceled'];
 
 export interface JobProgress {
+  /** Items (cell × target language, or text × target language) in the job. */
   total: number;
+  /** Items translated so far (repeats of one text count once each). */
   done: number;
+  /** Items whose text failed after every retry. */
   failed: number;
+  /** Unique texts answered by the cache. */
   cached: number;
-  /** Texts that reached the model (not cache hits, not repeats). */
+  /** Unique texts that reached the model (not cache hits, not repeats). */
   modelCalls: number;
-  /** Texts per second over the recent window. */
+  /** Items per second over the current run. */
   rate: number;
+  /** null until a rate is known. */
   etaSeconds: number | null;
 }
 
@@ -39,43 +44,13 @@ export interface JobRecord {
   error?: { code: ErrorCode; message: string };
 }
 
-export interface TextJobRequest {
-  texts: string[];
-  to: string;
-  from?: string;
+export type JobEventType = 'progress' | 'done' | 'failed' | 'paused' | 'canceled';
+
+export interface JobEvent {
+  type: JobEventType;
+  job: JobRecord;
 }
 
-export interface FileJobRequest {
-  fileName: string;
-  bytes: Uint8Array;
-  to: string[];
-  from?: string;
-  /** Header names or column letters; all text columns when absent. */
-  columns?: string[];
-  sheet?: string;
-}
-
-export interface JobCreated {
-  id: string;
-  status: 'queued';
-}
-
-export function isTerminal(status: JobStatus): boolean {
-  return status === 'done' || status === 'failed' || status === 'canceled';
-}
-
-/** Which actions make sense in a status; the UI greys out the rest, the queue answers CONFLICT. */
-export function allowedActions(status: JobStatus): JobAction[] {
-  switch (status) {
-    case 'queued':
-    case 'running':
-      return ['pause', 'cancel'];
-    case 'paused':
-      return ['resume', 'cancel'];
-    case 'failed':
-    case 'canceled':
-      return ['retry'];
-    case 'done':
-      return [];
-  }
+export function isFinalStatus(status: JobStatus): boolean {
+  return FINAL_STATUSES.includes(status);
 }

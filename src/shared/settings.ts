@@ -41,14 +41,6 @@ export interface TeamStatus {
   error?: { code: string; message: string };
 }
 
-export interface CacheStats {
-  backend: 'sqlite' | 'redis';
-  entries: number;
-  bytes: number;
-  hits: number;
-  misses: number;
-}
-
 export interface Health {
   ok: boolean;
   version: string;

@@ -8,8 +8,8 @@ import { matchesFilter } from '../../src/shared/events.js';
 import type { FilePayload } from '../../src/shared/files.js';
 import { mimeTypeFor } from '../../src/shared/files.js';
 import type { HistoryEntry, HistoryQuery } from '../../src/shared/history.js';
-import type { FileJobRequest, JobAction, JobRecord, TextJobRequest } from '../../src/shared/jobs.js';
-import { allowedActions, isTerminal } from '../../src/shared/jobs.js';
+import { allowedActions, type FileJobRequest, type JobAction, type TextJobRequest } from '../../src/shared/job-requests.js';
+import type { JobRecord } from '../../src/shared/jobs.js';
 import { SETTINGS_DEFAULTS, type Settings } from '../../src/shared/settings.js';
 import type { ModelInfo, TranslateRequest, Translation } from '../../src/shared/translation.js';
 
@@ -188,7 +188,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
         const beam = req.options?.beam ?? 1;
         const alternatives = beam > 1 ? Array.from({ length: Math.min(beam, req.options?.nBest ?? beam) }, (_, i) => ({ text: i === 0 ? text : `${text}${'!'.repeat(i)}`, score: -0.1 * (i + 1) })) : undefined;
         out.push({ source, text, model, cached, ms: Math.round((performance.now() - started) * 10) / 10, ...(alternatives ? { alternatives } : {}) });
-        history.unshift({ id: `h${nextHistory++}`, source, text, from: req.from ?? 'en', to: req.to, model, createdAt: now() });
+        history.unshift({ id: nextHistory++, source, text, from: req.from ?? 'en', to: req.to, model, door: 'api', createdAt: now() });
       }
       return out;
     },
@@ -300,7 +300,8 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
       const hits = history.filter(
         (e) => (!needle || e.source.toLowerCase().includes(needle) || e.text.toLowerCase().includes(needle)) && (!q.from || e.from === q.from) && (!q.to || e.to === q.to),
       );
-      return { entries: hits.slice(q.offset, q.offset + q.limit), total: hits.length };
+      const offset = q.offset ?? 0;
+      return { entries: hits.slice(offset, offset + (q.limit ?? 50)), total: hits.length };
     },
     async deleteHistory(deletion) {
       const before = history.length;
@@ -314,7 +315,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     },
 
     async cacheStats() {
-      return { backend: 'sqlite' as const, entries: cache.size, bytes: cache.size * 64, hits, misses };
+      return { entries: cache.size, bytes: cache.size * 64, hits, misses, hitRate: hits + misses ? hits / (hits + misses) : 0 };
     },
     async clearCache() {
       const cleared = cache.size;
@@ -350,8 +351,4 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     },
   };
   return api;
-}
-
-export function isDone(job: JobRecord): boolean {
-  return isTerminal(job.status);
 }

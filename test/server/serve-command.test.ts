@@ -1,8 +1,10 @@
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { serve } from '../../src/cli/commands/serve.js';
+import type { CommandContext } from '../../src/cli/registry.js';
+import { createServeCommand } from '../../src/cli/commands/serve.js';
 import { createFakeApi } from '../helpers/fake-api.js';
 
 let dataDir: string;
@@ -13,25 +15,20 @@ afterEach(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-function context() {
+function setup(values: CommandContext['values'], positionals: string[] = []) {
   const out: string[] = [];
-  const fake = createFakeApi();
   let closed = false;
-  return {
-    out,
-    closed: () => closed,
-    ctx: {
-      dataDir,
-      openApi: async () => ({ ...fake, subscribe: fake.subscribe, close: async () => ((closed = true), fake.close()) }),
-      stdout: { write: (s: string) => out.push(s) },
-      stderr: { write: (s: string) => out.push(s) },
-    },
-  };
+  const fake = createFakeApi();
+  const command = createServeCommand(async () => ({ ...fake, subscribe: fake.subscribe, close: async () => ((closed = true), fake.close()) }));
+  const stdout = new PassThrough();
+  stdout.on('data', (chunk: Buffer) => out.push(chunk.toString()));
+  const ctx: CommandContext = { global: { dataDir }, values, positionals, argv: [], stdin: new PassThrough(), stdout, stderr: new PassThrough() };
+  return { command, ctx, out, closed: () => closed };
 }
 
 it('prints the UI URL with a token kept in the data dir, serves, and stops on SIGINT', async () => {
-  const { out, ctx, closed } = context();
-  const running = serve.run(['--port', '0'], ctx);
+  const { command, ctx, out, closed } = setup({ port: '0' });
+  const running = command.run(ctx);
   while (out.length === 0) await new Promise((r) => setTimeout(r, 10));
   const url = new URL(out[0]!.trim());
   expect(url.hostname).toBe('127.0.0.1');
@@ -45,8 +42,8 @@ it('prints the UI URL with a token kept in the data dir, serves, and stops on SI
   expect(closed()).toBe(true);
 });
 
-it('refuses unknown flags and bad ports as usage errors', async () => {
-  const { ctx } = context();
-  await expect(serve.run(['--bogus'], ctx)).rejects.toMatchObject({ code: 'BAD_INPUT' });
-  await expect(serve.run(['--port', 'x'], ctx)).rejects.toMatchObject({ code: 'BAD_INPUT' });
+it('refuses bad ports and stray arguments as usage errors', async () => {
+  await expect(setup({ port: 'x' }).command.run(setup({ port: 'x' }).ctx)).rejects.toMatchObject({ code: 'BAD_INPUT' });
+  const stray = setup({}, ['now']);
+  await expect(stray.command.run(stray.ctx)).rejects.toMatchObject({ code: 'BAD_INPUT' });
 });

@@ -1,6 +1,7 @@
 // Spreadsheets in, translated spreadsheets out: preview, options, and every job live.
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { allowedActions, type JobAction, type JobRecord } from '../../shared/jobs.js';
+import { allowedActions, type JobAction } from '../../shared/job-requests.js';
+import type { JobRecord } from '../../shared/jobs.js';
 import { errorText, useShell } from '../app-context.js';
 import { LanguageSelect } from '../components/LanguageSelect.js';
 import { ProgressBar } from '../components/ProgressBar.js';

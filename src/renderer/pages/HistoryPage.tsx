@@ -74,7 +74,7 @@ export function HistoryPage({ command, onHandled }: PendingCommand) {
     [loadPage],
   );
 
-  const remove = async (ids: string[]) => {
+  const remove = async (ids: number[]) => {
     try {
       const { deleted } = await api.deleteHistory({ ids });
       notify(`Deleted ${deleted} ${deleted === 1 ? 'entry' : 'entries'}`);

@@ -1,6 +1,7 @@
 // Team mode, cache, threads, data folder, theme. Saves a patch; the services validate it.
 import { useEffect, useState } from 'react';
-import type { CacheStats, Settings, TeamConnectionTest, TeamStatus, Theme } from '../../shared/settings.js';
+import type { CacheStats } from '../../shared/cache.js';
+import type { Settings, TeamConnectionTest, TeamStatus, Theme } from '../../shared/settings.js';
 import { THEMES } from '../../shared/settings.js';
 import { useShell } from '../app-context.js';
 import { formatBytes } from '../lib/format.js';
@@ -90,7 +91,7 @@ export function SettingsPage({ onTheme }: { onTheme(theme: Theme): void }) {
             <input className="input" type="number" min={0} value={settings.cache.ttlDays} onChange={(e) => edit({ cache: { ...settings.cache, ttlDays: Number(e.target.value) } })} data-testid="cache-ttl" />
           </label>
           <div className="field grow muted" data-testid="cache-stats">
-            {stats && `${stats.entries.toLocaleString()} entries · ${formatBytes(stats.bytes)} · ${stats.hits + stats.misses ? Math.round((stats.hits / (stats.hits + stats.misses)) * 100) : 0} % hits · ${stats.backend}`}
+            {stats && `${stats.entries.toLocaleString()} entries · ${formatBytes(stats.bytes)} · ${Math.round(stats.hitRate * 100)} % hits`}
           </div>
           <button className="button danger" onClick={() => void clear().catch(fail)} data-testid="cache-clear">
             Clear cache

@@ -3,7 +3,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ParlaError } from '../../shared/errors.js';
 import { sseNameFor } from '../../shared/events.js';
 import { fileJobRequest, textJobRequest } from '../../shared/ipc.js';
-import { JOB_ACTIONS, isTerminal, type FileJobRequest } from '../../shared/jobs.js';
+import { JOB_ACTIONS, type FileJobRequest } from '../../shared/job-requests.js';
+import { isFinalStatus } from '../../shared/jobs.js';
 import { oneOf, str } from '../../shared/validate.js';
 import { openSse } from '../sse.js';
 import type { RouteContext } from './context.js';
@@ -56,12 +57,12 @@ export function jobRoutes(app: FastifyInstance, { api, limit }: RouteContext): v
     let unsubscribe = () => {};
     const stream = openSse(request, reply, () => unsubscribe());
     stream.send(sseNameFor(first), first);
-    if (isTerminal(first.status)) return stream.end();
+    if (isFinalStatus(first.status)) return stream.end();
     unsubscribe = api.subscribe(
       (event) => {
         if (event.type !== 'job') return;
         stream.send(sseNameFor(event.job), event.job);
-        if (isTerminal(event.job.status)) stream.end();
+        if (isFinalStatus(event.job.status)) stream.end();
       },
       { jobId: id },
     );

@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { historyQuery, settingsPatch } from '../../shared/ipc.js';
 import { API_ARGS } from '../../shared/ipc.js';
-import { HISTORY_EXPORT_FORMATS } from '../../shared/history.js';
+import { HISTORY_EXPORT_FORMATS } from '../../shared/history-api.js';
 import { obj, oneOf, opt, str } from '../../shared/validate.js';
 import { openSse } from '../sse.js';
 import type { RouteContext } from './context.js';
