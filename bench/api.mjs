@@ -29,7 +29,10 @@ async function startServer() {
     child.stdout.on('data', (chunk) => {
       out += chunk;
       const line = out.split('\n').find((l) => l.startsWith('http'));
-      if (line) clearTimeout(timer), resolve(line.trim());
+      if (line) {
+        clearTimeout(timer);
+        resolve(line.trim());
+      }
     });
     child.on('exit', (code) => reject(new Error(`parla serve exited with ${code}`)));
   });

@@ -60,17 +60,27 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (cell += '"'), i++;
-      else if (c === '"') quoted = false;
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') quoted = false;
       else cell += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(cell), (cell = '');
-    else if (c === '\n' || c === '\r') {
+    else if (c === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (c === '\n' || c === '\r') {
       if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(cell), rows.push(row), (row = []), (cell = '');
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
     } else cell += c;
   }
-  if (cell || row.length) row.push(cell), rows.push(row);
+  if ((cell || row.length)) {
+    row.push(cell);
+    rows.push(row);
+  }
   return rows;
 }
 
@@ -114,7 +124,10 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
   const timer = setInterval(() => {
     for (const job of jobs.values()) {
       const r = job.record;
-      if (r.status === 'queued') (r.status = 'running'), (job.startedAt = Date.now());
+      if (r.status === 'queued') {
+        r.status = 'running';
+        job.startedAt = Date.now();
+      }
       if (r.status !== 'running') continue;
       let n = 0;
       for (let i = 0; i < job.texts.length && n < textsPerTick; i++) {
@@ -128,7 +141,10 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
         }
         const key = `${r.to[i % r.to.length]}\u0000${text}`;
         if (cache.has(key)) r.progress.cached++;
-        else (r.progress.modelCalls++, cache.set(key, fakeTranslate(text, r.to[0]!)));
+        else {
+          r.progress.modelCalls++;
+          cache.set(key, fakeTranslate(text, r.to[0]!));
+        }
         job.results[i] = fakeTranslate(text, r.to[0]!);
         r.progress.done++;
       }

@@ -99,7 +99,10 @@ export function httpTransport(): Transport {
       if (!source) open();
       return () => {
         listeners.delete(l);
-        if (listeners.size === 0) source?.close(), (source = undefined);
+        if (listeners.size === 0) {
+          source?.close();
+          source = undefined;
+        }
       };
     },
   };

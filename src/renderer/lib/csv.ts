@@ -15,16 +15,26 @@ export function previewRows(text: string, maxRows: number): string[][] {
   for (let i = 0; i < text.length && rows.length < maxRows; i++) {
     const c = text[i]!;
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (cell += '"'), i++;
-      else if (c === '"') quoted = false;
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') quoted = false;
       else cell += c;
     } else if (c === '"') quoted = true;
-    else if (c === delimiter) row.push(cell), (cell = '');
-    else if (c === '\n' || c === '\r') {
+    else if (c === delimiter) {
+      row.push(cell);
+      cell = '';
+    } else if (c === '\n' || c === '\r') {
       if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(cell), rows.push(row), (row = []), (cell = '');
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
     } else cell += c;
   }
-  if (rows.length < maxRows && (cell || row.length)) row.push(cell), rows.push(row);
+  if (rows.length < maxRows && (cell || row.length)) {
+    row.push(cell);
+    rows.push(row);
+  }
   return rows;
 }

@@ -1,0 +1,46 @@
+// Lint with the layer rules of DESIGN.md: src/shared is the contract (no Node, DOM or Electron),
+// the renderer talks only through it (no Node, no Electron, no core), core stays Electron-free.
+import tseslint from 'typescript-eslint';
+
+const NODE_MODULES = ['node:*', 'fs', 'fs/*', 'path', 'os', 'child_process', 'net', 'http', 'https', 'crypto', 'worker_threads', 'stream', 'url', 'util', 'events', 'zlib', 'buffer'];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'out/**', 'release/**', 'node_modules/**', 'tools/**', 'bench/results/**', 'resources/**'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['src/shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: NODE_MODULES, message: 'src/shared is the contract: no Node imports.' },
+          { group: ['electron', 'react', 'react-dom', '**/core/**', '**/main/**', '**/renderer/**', '**/workers/**'], message: 'src/shared imports nothing outside itself.' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['src/renderer/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: NODE_MODULES, message: 'The renderer never imports Node: go through src/shared and the transport.' },
+          { group: ['electron', '**/core/**', '**/main/**', '**/workers/**', '**/cli/**', '**/server/**'], message: 'The renderer talks only through src/shared.' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['src/core/**/*.ts', 'src/workers/**/*.ts', 'src/cli/**/*.ts', 'src/server/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ group: ['electron', '**/main/**', '**/renderer/**'], message: 'Core, workers, CLI and server stay Electron-free.' }],
+      }],
+    },
+  },
+);
