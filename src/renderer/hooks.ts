@@ -24,10 +24,10 @@ export function useModels(): [ModelInfo[], () => void] {
   return [models, () => setVersion((v) => v + 1)];
 }
 
-// Rate samples outlive the Batch page so a job's chart survives navigating away and back.
+// Progress samples outlive the Batch page so a job's chart survives navigating away and back.
 const SAMPLES = new Map<string, Sample[]>();
 
-/** Every job, kept live by job events; also the rate samples behind each throughput chart. */
+/** Every job, kept live by job events; also the progress samples behind each throughput chart. */
 export function useJobs(): { jobs: JobRecord[]; samples: Map<string, Sample[]> } {
   const { api, fail } = useShell();
   const [jobs, setJobs] = useState<JobRecord[]>([]);
@@ -35,8 +35,8 @@ export function useJobs(): { jobs: JobRecord[]; samples: Map<string, Sample[]> }
     let live = true;
     const upsert = (job: JobRecord) => {
       const list = SAMPLES.get(job.id) ?? [];
-      if (job.status === 'running') list.push({ t: Date.now(), rate: job.progress.rate });
-      if (list.length > 240) list.splice(0, list.length - 240);
+      if (job.status === 'running' || list.length > 0) list.push({ t: Date.now(), done: job.progress.done + job.progress.failed });
+      if (list.length > 2000) list.splice(0, list.length - 2000);
       SAMPLES.set(job.id, list);
       setJobs((prev) => {
         const i = prev.findIndex((j) => j.id === job.id);

@@ -144,6 +144,19 @@ describe('Parla in the browser', () => {
     await expect.poll(() => page.getByTestId('translation-output').textContent()).toBe('el gato es in el casa and el libro es rojo');
   });
 
+  it('shows failed rows and retries only those', async () => {
+    await page.getByTestId('nav-batch').click();
+    const texts = ['the cat', 'FAIL here', 'the house', 'FAIL again'];
+    const created = await (await authed('/api/v1/jobs', { method: 'POST', body: JSON.stringify({ texts, to: 'es' }) })).json();
+    const job = page.getByTestId(`job-${created.id}`);
+    await expect.poll(() => job.getAttribute('data-status')).toBe('failed');
+    expect(await job.getByTestId('job-failed').textContent()).toBe('2 failed');
+    await shot('batch-failed');
+    await job.getByTestId('job-retry').click();
+    await expect.poll(() => job.getAttribute('data-status')).toBe('done');
+    expect(await job.getByTestId('job-percent').textContent()).toBe('100 %');
+  });
+
   it('finds the translation in History', async () => {
     await page.getByTestId('nav-history').click();
     await page.getByTestId('history-search').fill('hello');

@@ -156,6 +156,17 @@ describe('jobs', () => {
       slow.close();
     }
   });
+
+  it('retries only the failed texts of a failed job', async () => {
+    const { id } = (await server.app.inject({ method: 'POST', url: '/api/v1/jobs', headers: auth, payload: { texts: ['the cat', 'FAIL'], to: 'es' } })).json() as { id: string };
+    const failed = await server.app.inject({ url: `/api/v1/jobs/${id}/events`, headers: auth });
+    expect(failed.body).toContain('event: failed');
+    expect(((await server.app.inject({ url: `/api/v1/jobs/${id}`, headers: auth })).json() as JobRecord).progress).toMatchObject({ done: 1, failed: 1 });
+    expect((await server.app.inject({ url: `/api/v1/jobs/${id}/result`, headers: auth })).statusCode).toBe(409);
+    expect((await server.app.inject({ method: 'POST', url: `/api/v1/jobs/${id}/retry`, headers: auth })).json().status).toBe('queued');
+    expect((await server.app.inject({ url: `/api/v1/jobs/${id}/events`, headers: auth })).body).toContain('event: done');
+    expect(((await server.app.inject({ url: `/api/v1/jobs/${id}`, headers: auth })).json() as JobRecord).progress).toMatchObject({ total: 2, done: 2, failed: 0 });
+  });
 });
 
 describe('the rest of the API', () => {
