@@ -2,7 +2,7 @@
 // services replace it at merge). Needs `npm run build` first (`npm run test:e2e` does it) and
 // Debian's /usr/bin/chromium. Screenshots land in test/e2e/screenshots/.
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -138,7 +138,6 @@ describe('Parla in the browser', () => {
     const p95 = samples[Math.floor(samples.length * 0.95)]!;
     const status = (await (await authed(`/api/v1/jobs/${created.id}`)).json()).status;
     console.log(`typing latency during a running job (${status}): p50 ${p50.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms over ${samples.length} keys`);
-    await writeFile(join(SHOTS, 'typing-latency.json'), JSON.stringify({ p50, p95, keys: samples.length, jobStatus: status }, null, 2));
     expect(samples.length).toBeGreaterThan(30);
     expect(p95).toBeLessThan(100);
     await expect.poll(() => page.getByTestId('translation-output').textContent()).toBe('el gato es in el casa and el libro es rojo');
