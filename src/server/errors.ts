@@ -29,6 +29,7 @@ export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error, request, reply) => {
     const { status, body } = toErrorBody(error);
     if (status >= 500) request.log.error({ err: error }, 'request failed');
+    if (body.error.code === 'RATE_LIMITED') void reply.header('retry-after', '1');
     void reply.status(status).send(body);
   });
   app.setNotFoundHandler((request, reply) => {

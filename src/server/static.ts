@@ -3,6 +3,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 import type { FastifyReply } from 'fastify';
+import { ParlaError } from '../shared/errors.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -28,7 +29,13 @@ async function isFile(path: string): Promise<boolean> {
 export async function sendRendererFile(reply: FastifyReply, rendererDir: string | undefined, urlPath: string): Promise<void> {
   if (!rendererDir) return notBuilt(reply);
   const root = resolve(rendererDir);
-  const wanted = resolve(join(root, decodeURIComponent(urlPath)));
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(urlPath);
+  } catch {
+    throw new ParlaError('BAD_INPUT', 'malformed URL');
+  }
+  const wanted = resolve(join(root, decoded));
   const inside = wanted === root || wanted.startsWith(root + sep);
   const file = inside && (await isFile(wanted)) ? wanted : join(root, 'index.html');
   if (!(await isFile(file))) return notBuilt(reply);

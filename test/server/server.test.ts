@@ -1,3 +1,6 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createServer, type ParlaServer } from '../../src/server/server.js';
 import type { JobRecord } from '../../src/shared/jobs.js';
@@ -191,9 +194,33 @@ describe('the rest of the API', () => {
       const send = (i: number) => s.app.inject({ method: 'POST', url: '/api/v1/translate', headers: auth, payload: { texts: [`t${i}`], to: 'es' } });
       const statuses = (await Promise.all([0, 1, 2, 3].map(send))).map((r) => r.statusCode).sort();
       expect(statuses).toEqual([200, 200, 429, 429]);
+      const limited = await Promise.all([10, 11, 12].map(send));
+      expect(limited.find((r) => r.statusCode === 429)?.headers['retry-after']).toBe('1');
     } finally {
       await s.close();
       slow.close();
+    }
+  });
+
+  it('serves the built UI with a CSP, falls back to index.html, and never leaves its folder', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'parla-ui-'));
+    await mkdir(join(dir, 'assets'));
+    await writeFile(join(dir, 'index.html'), '<!doctype html><title>Parla</title>');
+    await writeFile(join(dir, 'assets', 'app.js'), 'console.log(1)');
+    const s = createServer({ api, token: TOKEN, rendererDir: dir });
+    try {
+      const index = await s.app.inject({ url: '/' });
+      expect(index.statusCode).toBe(200);
+      expect(index.headers['content-security-policy']).toContain("default-src 'self'");
+      expect((await s.app.inject({ url: '/assets/app.js' })).headers['content-type']).toContain('text/javascript');
+      expect((await s.app.inject({ url: '/history' })).body).toContain('<title>Parla</title>');
+      for (const url of ['/../../etc/passwd', '/%2e%2e/%2e%2e/etc/passwd', '/assets/..%2f..%2f..%2fetc%2fpasswd']) {
+        expect((await s.app.inject({ url })).body, url).not.toContain('root:');
+      }
+      expect((await s.app.inject({ url: '/%E0%A4%A' })).statusCode).toBe(400);
+    } finally {
+      await s.close();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 
