@@ -177,6 +177,21 @@ describe('Parla in the browser', () => {
     const { total } = await (await authed('/api/v1/history?limit=1')).json();
     await expect.poll(() => page.getByTestId('history-total').textContent()).toBe(`${total} translations`);
     await shot('history');
+
+    // Windowing: thousands of entries, a screenful of rows in the DOM, later pages load on scroll.
+    for (let i = 0; i < 2; i++) {
+      const res = await authed('/api/v1/translate', { method: 'POST', body: JSON.stringify({ texts: Array.from({ length: 1000 }, () => 'the cat'), to: 'es' }) });
+      expect(res.status).toBe(200);
+    }
+    await page.getByTestId('nav-translate').click();
+    await page.getByTestId('nav-history').click();
+    const all = (await (await authed('/api/v1/history?limit=1')).json()).total as number;
+    await expect.poll(() => page.getByTestId('history-total').textContent()).toBe(`${all.toLocaleString('en-US')} translations`);
+    expect(await page.getByTestId('history-row').count()).toBeLessThan(40);
+    expect(await page.getByTestId('history-row').filter({ hasText: 'Hello world' }).count()).toBe(0);
+    await page.getByTestId('history-list').evaluate((el) => (el.scrollTop = el.scrollHeight));
+    await page.getByTestId('history-row').filter({ hasText: 'Hello world' }).first().waitFor();
+    expect(await page.locator('.vrow').count()).toBeLessThan(40);
     await page.getByTestId('history-row').filter({ hasText: 'Hello world' }).first().getByTestId('history-retranslate').click();
     expect(await page.getByTestId('source-text').inputValue()).toBe('Hello world');
   });
