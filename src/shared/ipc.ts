@@ -65,7 +65,7 @@ export const historyQuery = obj({
   offset: int({ min: 0 }),
 });
 
-const historyFilterOnly = obj(historyFilter);
+export const historyFilterOnly = obj(historyFilter);
 
 const historyDeletion = union(
   obj({ ids: arr(int({ min: 0 }), { min: 1, max: 10_000 }) }),

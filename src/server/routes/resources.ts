@@ -1,28 +1,20 @@
 // Models, history, cache, settings, team, health, and a global event stream: the rest of
 // ParlaApi over HTTP, so the browser UI can do everything the desktop app does.
 import type { FastifyInstance } from 'fastify';
-import { historyQuery, settingsPatch } from '../../shared/ipc.js';
-import { API_ARGS } from '../../shared/ipc.js';
+import { API_ARGS, historyFilterOnly, historyQuery, settingsPatch } from '../../shared/ipc.js';
 import { HISTORY_EXPORT_FORMATS } from '../../shared/history-api.js';
-import { obj, oneOf, opt, str } from '../../shared/validate.js';
+import { obj, oneOf, str } from '../../shared/validate.js';
 import { openSse } from '../sse.js';
 import type { RouteContext } from './context.js';
 
 const modelId = obj({ id: str({ min: 1, max: 512 }) });
 const modelDir = obj({ dir: str({ min: 1, max: 4096 }) });
-const historyFilter = obj({
-  q: opt(str({ max: 1000 })),
-  from: opt(str({ min: 2, max: 16 })),
-  to: opt(str({ min: 2, max: 16 })),
-  since: opt(str({ max: 40 })),
-  until: opt(str({ max: 40 })),
-});
 
-/** Query strings carry numbers as text. */
-function numbers(query: unknown, keys: string[]): Record<string, unknown> {
+/** A query string as fields: numbers where expected, the auth token dropped. */
+function queryFields(query: unknown, numeric: string[]): Record<string, unknown> {
   const out: Record<string, unknown> = { ...(query as Record<string, unknown>) };
   delete out.token;
-  for (const key of keys) if (typeof out[key] === 'string' && /^\d+$/.test(out[key] as string)) out[key] = Number(out[key]);
+  for (const key of numeric) if (typeof out[key] === 'string' && /^\d+$/.test(out[key] as string)) out[key] = Number(out[key]);
   return out;
 }
 
@@ -36,13 +28,13 @@ export function resourceRoutes(app: FastifyInstance, { api }: RouteContext): voi
   });
 
   app.get('/api/v1/history', async (request) => {
-    const query = { limit: 50, offset: 0, ...numbers(request.query, ['limit', 'offset']) };
+    const query = { limit: 50, offset: 0, ...queryFields(request.query, ['limit', 'offset']) };
     return api.searchHistory(historyQuery.parse(query));
   });
   app.post('/api/v1/history/delete', async (request) => api.deleteHistory(API_ARGS.deleteHistory.parse([request.body])[0]));
   app.get('/api/v1/history/export', async (request, reply) => {
-    const { format = 'csv', ...rest } = numbers(request.query, []);
-    const file = await api.exportHistory(historyFilter.parse(rest), oneOf(HISTORY_EXPORT_FORMATS).parse(format, 'format'));
+    const { format = 'csv', ...rest } = queryFields(request.query, []);
+    const file = await api.exportHistory(historyFilterOnly.parse(rest), oneOf(HISTORY_EXPORT_FORMATS).parse(format, 'format'));
     return reply
       .type(file.mimeType)
       .header('content-disposition', `attachment; filename="${file.fileName}"`)
