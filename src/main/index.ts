@@ -1,0 +1,67 @@
+// Electron main: one instance, one window, the menu from the command table, the model host as a
+// utilityProcess, and ParlaApi over validated IPC.
+import { app, BrowserWindow, ipcMain, Menu, session, utilityProcess, type MenuItemConstructorOptions } from 'electron';
+import { join } from 'node:path';
+import hostModulePath from '../workers/host/main?modulePath';
+import { COMMAND_CHANNEL } from '../shared/commands.js';
+import { registerIpc } from './ipc-router.js';
+import { menuTemplate } from './menu.js';
+import { ModelHostProcess } from './model-host.js';
+import { unwiredApi } from './open-api.js';
+import { APP_CSP, isOwnPage } from './security.js';
+import { createMainWindow, trustedOrigin } from './window.js';
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  let win: BrowserWindow | undefined;
+  const origin = trustedOrigin();
+  const dataDir = process.env.PARLA_DATA_DIR ?? join(app.getPath('userData'), 'data');
+  const host = new ModelHostProcess({ modulePath: hostModulePath, dataDir, fork: (path, args, options) => utilityProcess.fork(path, args, options) });
+  let hostState: 'starting' | 'ready' | 'crashed' | 'stopped' = 'starting';
+  host.onExit((exit) => (hostState = exit.kind === 'stopped' ? 'stopped' : exit.restarting ? 'starting' : 'crashed'));
+  host.onMessage(() => (hostState = 'ready'));
+  const api = unwiredApi(() => ({ ok: hostState === 'ready', version: app.getVersion(), modelHost: hostState, mode: 'solo' }));
+
+  app.on('second-instance', () => {
+    if (win?.isMinimized()) win.restore();
+    win?.focus();
+  });
+
+  app.on('web-contents-created', (_event, contents) => {
+    contents.on('will-navigate', (event, url) => {
+      if (!isOwnPage(url, origin)) event.preventDefault();
+    });
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  });
+
+  void app.whenReady().then(() => {
+    session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) => callback(permission === 'clipboard-sanitized-write'));
+    session.defaultSession.webRequest.onHeadersReceived((details, callback) =>
+      callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [APP_CSP] } }),
+    );
+    host.start();
+    win = createMainWindow(origin);
+    const send = (channel: string, payload: unknown) => {
+      if (win && !win.isDestroyed()) win.webContents.send(channel, payload);
+    };
+    registerIpc({
+      ipcMain,
+      api,
+      send,
+      isTrusted: (event) => event.sender.id === win?.webContents.id && !!event.senderFrame && isOwnPage(event.senderFrame.url, origin),
+      onRejected: (method, reason) => console.warn(`parla: refused IPC ${method}: ${reason}`),
+    });
+    const template = menuTemplate((id) => send(COMMAND_CHANNEL, id), process.platform === 'darwin');
+    Menu.setApplicationMenu(Menu.buildFromTemplate(template as MenuItemConstructorOptions[]));
+  });
+
+  app.on('window-all-closed', () => app.quit());
+  let quitting = false;
+  app.on('before-quit', (event) => {
+    if (quitting || !host.running) return;
+    event.preventDefault();
+    quitting = true;
+    void host.stop().finally(() => app.quit());
+  });
+}

@@ -1,0 +1,91 @@
+// The model host as an object with a lifecycle (STYLE.md #5): started as an Electron
+// utilityProcess (one per machine), restarted with backoff when it crashes, and stopped by
+// asking first and killing after a timeout. The fork function is injected so tests need no Electron.
+
+export interface UtilityProcessLike {
+  readonly pid: number | undefined;
+  postMessage(message: unknown): void;
+  kill(): boolean;
+  on(event: 'exit', listener: (code: number) => void): unknown;
+  on(event: 'message', listener: (message: unknown) => void): unknown;
+}
+
+export type ForkFn = (modulePath: string, args: string[], options: { serviceName: string; env: Record<string, string | undefined> }) => UtilityProcessLike;
+
+export type HostExit = { kind: 'stopped' } | { kind: 'crashed'; code: number; restarting: boolean };
+
+export interface ModelHostOptions {
+  modulePath: string;
+  dataDir: string;
+  fork: ForkFn;
+  /** Crashes allowed within `crashWindowMs` before giving up. */
+  maxRestarts?: number;
+  crashWindowMs?: number;
+  env?: Record<string, string | undefined>;
+}
+
+export class ModelHostProcess {
+  private child: UtilityProcessLike | undefined;
+  private stopping = false;
+  private crashes: number[] = [];
+  private readonly exitListeners = new Set<(exit: HostExit) => void>();
+  private readonly messageListeners = new Set<(message: unknown) => void>();
+
+  constructor(private readonly options: ModelHostOptions) {}
+
+  get running(): boolean {
+    return this.child !== undefined;
+  }
+
+  start(): void {
+    if (this.child) return;
+    this.stopping = false;
+    const child = this.options.fork(this.options.modulePath, ['--data-dir', this.options.dataDir], {
+      serviceName: 'Parla model host',
+      env: { ...this.options.env, PARLA_DATA_DIR: this.options.dataDir },
+    });
+    this.child = child;
+    child.on('message', (message) => this.messageListeners.forEach((l) => l(message)));
+    child.on('exit', (code) => this.exited(child, code));
+  }
+
+  postMessage(message: unknown): void {
+    this.child?.postMessage(message);
+  }
+
+  onMessage(listener: (message: unknown) => void): () => void {
+    this.messageListeners.add(listener);
+    return () => this.messageListeners.delete(listener);
+  }
+
+  onExit(listener: (exit: HostExit) => void): () => void {
+    this.exitListeners.add(listener);
+    return () => this.exitListeners.delete(listener);
+  }
+
+  /** Asks the host to finish and exit; kills it if it has not exited after `timeoutMs`. */
+  async stop(timeoutMs = 3000): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    this.stopping = true;
+    const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+    child.postMessage({ type: 'shutdown' });
+    const timer = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), timeoutMs).unref?.());
+    if ((await Promise.race([exited, timer])) === 'timeout') {
+      child.kill();
+      await exited;
+    }
+  }
+
+  private exited(child: UtilityProcessLike, code: number): void {
+    if (this.child !== child) return;
+    this.child = undefined;
+    if (this.stopping) return this.exitListeners.forEach((l) => l({ kind: 'stopped' }));
+    const now = Date.now();
+    const window = this.options.crashWindowMs ?? 60_000;
+    this.crashes = [...this.crashes.filter((t) => now - t < window), now];
+    const restarting = this.crashes.length <= (this.options.maxRestarts ?? 3);
+    this.exitListeners.forEach((l) => l({ kind: 'crashed', code, restarting }));
+    if (restarting) setTimeout(() => this.start(), 250 * 2 ** (this.crashes.length - 1)).unref?.();
+  }
+}

@@ -1,0 +1,211 @@
+// Spreadsheets in, translated spreadsheets out: preview, options, and every job live.
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { allowedActions, type JobAction } from '../../shared/job-requests.js';
+import type { JobRecord } from '../../shared/jobs.js';
+import { errorText, useShell } from '../app-context.js';
+import { LanguageSelect } from '../components/LanguageSelect.js';
+import { ProgressBar } from '../components/ProgressBar.js';
+import { ThroughputChart, type Sample } from '../components/ThroughputChart.js';
+import { useJobs, useModels, type PendingCommand } from '../hooks.js';
+import { previewRows } from '../lib/csv.js';
+import { saveFile } from '../lib/download.js';
+import { formatBytes, formatDuration, formatRate } from '../lib/format.js';
+import { languageName, languagesOf } from '../lib/languages.js';
+
+interface Picked {
+  file: File;
+  rows: string[][] | null;
+}
+
+const ACTION_LABEL: Record<JobAction, string> = { pause: 'Pause', resume: 'Resume', cancel: 'Cancel', retry: 'Retry failed' };
+
+export function BatchPage({ dropped, onDropTaken, command, onHandled }: { dropped: File | null; onDropTaken(): void } & PendingCommand) {
+  const { api, fail, notify } = useShell();
+  const [models] = useModels();
+  const { sources, targets } = useMemo(() => languagesOf(models), [models]);
+  const { jobs, samples } = useJobs();
+  const [picked, setPicked] = useState<Picked | null>(null);
+  const [columns, setColumns] = useState<string[]>([]);
+  const [to, setTo] = useState<string[]>(['es']);
+  const [from, setFrom] = useState('en');
+  const [sheet, setSheet] = useState('');
+  const [starting, setStarting] = useState(false);
+  const fileInput = useRef<HTMLInputElement>(null);
+
+  const pick = async (file: File) => {
+    const isText = /\.(csv|tsv|txt)$/i.test(file.name);
+    const rows = isText ? previewRows(await file.slice(0, 64 * 1024).text(), 6) : null;
+    setPicked({ file, rows });
+    setColumns(rows?.[0]?.slice(0, 1) ?? []);
+  };
+  useEffect(() => {
+    if (!dropped) return;
+    onDropTaken();
+    void pick(dropped);
+  }, [dropped, onDropTaken]);
+  useEffect(() => {
+    if (command?.id !== 'file.open') return;
+    onHandled();
+    fileInput.current?.click();
+  }, [command, onHandled]);
+
+  const start = async () => {
+    if (!picked) return;
+    setStarting(true);
+    try {
+      const bytes = new Uint8Array(await picked.file.arrayBuffer());
+      await api.createFileJob({ fileName: picked.file.name, bytes, to, ...(from ? { from } : {}), ...(columns.length ? { columns } : {}), ...(sheet ? { sheet } : {}) });
+      setPicked(null);
+      notify(`Started translating ${picked.file.name}`);
+    } catch (e) {
+      fail(e);
+    } finally {
+      setStarting(false);
+    }
+  };
+
+  const header = picked?.rows?.[0] ?? [];
+  const toggle = <T,>(list: T[], item: T) => (list.includes(item) ? list.filter((x) => x !== item) : [...list, item]);
+
+  return (
+    <section className="page batch" aria-labelledby="batch-title">
+      <header className="page-header">
+        <h1 id="batch-title">Batch</h1>
+        <button className="button" onClick={() => fileInput.current?.click()} data-testid="pick-file">
+          Choose spreadsheet…
+        </button>
+        <input ref={fileInput} type="file" accept=".csv,.tsv,.xlsx" hidden onChange={(e) => e.target.files?.[0] && void pick(e.target.files[0])} data-testid="file-input" />
+      </header>
+
+      {!picked && (
+        <div className="dropzone" data-testid="dropzone" onClick={() => fileInput.current?.click()}>
+          <strong>Drop a CSV or XLSX file anywhere in this window</strong>
+          <span className="muted">or click to choose one. Every original cell is kept; a translated column is added next to each one you pick.</span>
+        </div>
+      )}
+
+      {picked && (
+        <div className="card" data-testid="batch-setup">
+          <div className="card-title">
+            <strong data-testid="picked-name">{picked.file.name}</strong>
+            <span className="muted">{formatBytes(picked.file.size)}</span>
+            <button className="link-button" onClick={() => setPicked(null)}>
+              Remove
+            </button>
+          </div>
+          {picked.rows ? (
+            <div className="table-wrap">
+              <table className="preview" data-testid="preview">
+                <thead>
+                  <tr>
+                    {header.map((h) => (
+                      <th key={h}>
+                        <label>
+                          <input type="checkbox" checked={columns.includes(h)} onChange={() => setColumns(toggle(columns, h))} data-testid={`column-${h}`} /> {h}
+                        </label>
+                      </th>
+                    ))}
+                  </tr>
+                </thead>
+                <tbody>
+                  {picked.rows.slice(1).map((row, i) => (
+                    <tr key={i}>
+                      {row.map((cell, j) => (
+                        <td key={j}>{cell}</td>
+                      ))}
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          ) : (
+            <div className="form-row">
+              <label className="field">
+                Sheet <input className="input" value={sheet} onChange={(e) => setSheet(e.target.value)} placeholder="first sheet" />
+              </label>
+              <label className="field">
+                Columns <input className="input" value={columns.join(',')} onChange={(e) => setColumns(e.target.value.split(',').map((s) => s.trim()).filter(Boolean))} placeholder="all text columns, or e.g. B,C" />
+              </label>
+            </div>
+          )}
+          <div className="form-row">
+            <label className="field">
+              From <LanguageSelect label="From" value={from} options={sources} onChange={setFrom} emptyLabel="Detect language" testId="batch-from" />
+            </label>
+            <fieldset className="field targets">
+              <legend>Into</legend>
+              {targets.map((t) => (
+                <label key={t} className="chip">
+                  <input type="checkbox" checked={to.includes(t)} onChange={() => setTo(toggle(to, t))} data-testid={`target-${t}`} /> {languageName(t)}
+                </label>
+              ))}
+            </fieldset>
+            <button className="button primary" onClick={start} disabled={starting || to.length === 0 || (!!picked.rows && columns.length === 0)} data-testid="start-job">
+              {starting ? 'Starting…' : 'Translate'}
+            </button>
+          </div>
+        </div>
+      )}
+
+      <h2 className="section-title">Jobs</h2>
+      {jobs.length === 0 && <p className="muted empty">No jobs yet.</p>}
+      <ul className="jobs" data-testid="jobs">
+        {jobs.map((job) => (
+          <JobCard key={job.id} job={job} samples={samples.get(job.id) ?? []} />
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function JobCard({ job, samples }: { job: JobRecord; samples: Sample[] }) {
+  const { api, fail } = useShell();
+  const p = job.progress;
+  const finished = p.done + p.failed;
+  const pct = p.total ? finished / p.total : 0;
+  const act = (action: JobAction) => api.jobAction(job.id, action).catch(fail);
+  const download = () => api.jobResult(job.id).then(saveFile, fail);
+  return (
+    <li className="card job" data-testid={`job-${job.id}`} data-status={job.status}>
+      <div className="card-title">
+        <strong>{job.input?.file ?? `${p.total.toLocaleString()} texts`}</strong>
+        <span className="muted">
+          {job.from ? `${job.from} → ` : ''}
+          {job.to.join(', ')}
+        </span>
+        <span className={`status status-${job.status}`} data-testid="job-status">
+          {job.status}
+        </span>
+      </div>
+      <div className="job-body">
+        <div className="job-progress">
+          <ProgressBar value={pct} failed={p.total ? p.failed / p.total : 0} label={`${job.id} progress`} />
+          <div className="job-stats">
+            <span data-testid="job-percent">{Math.floor(pct * 100)} %</span>
+            <span>
+              {finished.toLocaleString()} / {p.total.toLocaleString()}
+            </span>
+            {job.status === 'running' && <span>{formatRate(p.rate)}</span>}
+            {job.status === 'running' && <span>ETA {formatDuration(p.etaSeconds)}</span>}
+            {p.cached > 0 && <span>{p.cached.toLocaleString()} cached</span>}
+            {p.failed > 0 && <span className="error-text" data-testid="job-failed">{p.failed.toLocaleString()} failed</span>}
+          </div>
+          {job.error && <div className="error-text">{errorText(job.error)}</div>}
+        </div>
+        <ThroughputChart samples={samples} />
+      </div>
+      <div className="job-actions">
+        {allowedActions(job.status).map((action) => (
+          <button key={action} className="button" onClick={() => act(action)} data-testid={`job-${action}`}>
+            {ACTION_LABEL[action]}
+          </button>
+        ))}
+        {job.status === 'done' && (
+          <button className="button primary" onClick={download} data-testid="job-download">
+            Download
+          </button>
+        )}
+      </div>
+    </li>
+  );
+}

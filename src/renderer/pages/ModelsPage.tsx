@@ -1,0 +1,116 @@
+// Installed models with their size; download by id with live progress; import a folder; remove.
+import { useEffect, useState } from 'react';
+import { errorText, useShell } from '../app-context.js';
+import { ProgressBar } from '../components/ProgressBar.js';
+import { useModels } from '../hooks.js';
+import { formatBytes } from '../lib/format.js';
+import { languageName } from '../lib/languages.js';
+
+interface Download {
+  received: number;
+  total: number | null;
+  error?: string;
+}
+
+export function ModelsPage() {
+  const { api, fail, notify } = useShell();
+  const [models, reload] = useModels();
+  const [downloads, setDownloads] = useState<Record<string, Download>>({});
+  const [id, setId] = useState('');
+  const [dir, setDir] = useState('');
+
+  useEffect(
+    () =>
+      api.subscribe((event) => {
+        if (event.type === 'model-progress') setDownloads((d) => ({ ...d, [event.id]: { received: event.receivedBytes, total: event.totalBytes } }));
+        if (event.type === 'model-failed') setDownloads((d) => ({ ...d, [event.id]: { received: 0, total: null, error: event.error.message } }));
+      }),
+    [api],
+  );
+
+  const download = async () => {
+    const target = id.trim();
+    if (!target) return;
+    setId('');
+    setDownloads((d) => ({ ...d, [target]: { received: 0, total: null } }));
+    try {
+      await api.downloadModel(target);
+      notify(`Downloaded ${target}`);
+      reload();
+    } catch (e) {
+      setDownloads((d) => ({ ...d, [target]: { received: 0, total: null, error: errorText(e) } }));
+      return;
+    }
+    setDownloads(({ [target]: _, ...rest }) => rest);
+  };
+  const importDir = async () => {
+    try {
+      const model = await api.importModel(dir.trim());
+      notify(`Imported ${model.id}`);
+      setDir('');
+      reload();
+    } catch (e) {
+      fail(e);
+    }
+  };
+  const remove = async (modelId: string) => {
+    if (!window.confirm(`Remove ${modelId}? Its files are deleted from the data folder.`)) return;
+    await api.removeModel(modelId).then(reload, fail);
+  };
+
+  return (
+    <section className="page models" aria-labelledby="models-title">
+      <header className="page-header">
+        <h1 id="models-title">Models</h1>
+      </header>
+      <ul className="model-list" data-testid="model-list">
+        {models.map((m) => (
+          <li key={m.id} className="card model" data-testid="model-row">
+            <div className="model-name">
+              <strong>{m.id}</strong>
+              {m.bundled && <span className="badge">bundled</span>}
+              {m.hasQuantized && <span className="badge subtle">int8</span>}
+            </div>
+            <span className="muted">
+              {languageName(m.from)} → {m.to.map(languageName).join(', ')}
+            </span>
+            <span className="muted size">{formatBytes(m.sizeBytes)}</span>
+            <button className="link-button danger" onClick={() => remove(m.id)} disabled={m.bundled} title={m.bundled ? 'Bundled with Parla' : 'Remove'}>
+              Remove
+            </button>
+          </li>
+        ))}
+      </ul>
+      {Object.entries(downloads).map(([name, d]) => (
+        <div key={name} className="card download" data-testid="model-download">
+          <div className="card-title">
+            <strong>{name}</strong>
+            <span className="muted">{d.error ? '' : d.total ? `${formatBytes(d.received)} of ${formatBytes(d.total)}` : 'starting…'}</span>
+          </div>
+          {d.error ? <span className="error-text">{d.error}</span> : <ProgressBar value={d.total ? d.received / d.total : 0} label={`${name} download`} />}
+        </div>
+      ))}
+      <div className="card form">
+        <h2 className="section-title">Add a model</h2>
+        <div className="form-row">
+          <label className="field grow">
+            Hugging Face id
+            <input className="input" value={id} onChange={(e) => setId(e.target.value)} placeholder="Xenova/opus-mt-en-de" data-testid="model-id" onKeyDown={(e) => e.key === 'Enter' && void download()} />
+          </label>
+          <button className="button primary" onClick={download} disabled={!id.trim()} data-testid="model-download-start">
+            Download
+          </button>
+        </div>
+        <div className="form-row">
+          <label className="field grow">
+            Model folder (Optimum layout)
+            <input className="input" value={dir} onChange={(e) => setDir(e.target.value)} placeholder="/path/to/opus-mt-en-it" data-testid="model-dir" />
+          </label>
+          <button className="button" onClick={importDir} disabled={!dir.trim()} data-testid="model-import">
+            Import
+          </button>
+        </div>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,153 @@
+// Translate as you type: debounced, stale answers dropped, one text per non-empty line.
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { Translation } from '../../shared/translation.js';
+import { errorText, useShell } from '../app-context.js';
+import { LanguageSelect } from '../components/LanguageSelect.js';
+import { useDebounced, useModels, type PendingCommand } from '../hooks.js';
+import { languagesOf } from '../lib/languages.js';
+
+export interface TranslatePrefill {
+  text: string;
+  from?: string;
+  to?: string;
+}
+
+export function TranslatePage({ prefill, command, onHandled }: { prefill?: TranslatePrefill } & PendingCommand) {
+  const { api } = useShell();
+  const [models] = useModels();
+  const { sources, targets } = useMemo(() => languagesOf(models), [models]);
+  const [from, setFrom] = useState(prefill?.from ?? 'en');
+  const [to, setTo] = useState(prefill?.to ?? 'es');
+  const [beam, setBeam] = useState(1);
+  const [source, setSource] = useState(prefill?.text ?? '');
+  const [result, setResult] = useState<Translation[] | null>(null);
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [copied, setCopied] = useState(false);
+  const latest = useRef(0);
+  const input = useRef<HTMLTextAreaElement>(null);
+  const debounced = useDebounced(source, 250);
+
+  useEffect(() => {
+    if (prefill) setSource(prefill.text);
+  }, [prefill]);
+
+  useEffect(() => {
+    const texts = debounced.split('\n').map((l) => l.trim()).filter(Boolean);
+    const ticket = ++latest.current;
+    if (texts.length === 0) {
+      setResult(null);
+      setError('');
+      return;
+    }
+    setBusy(true);
+    api
+      .translate({ texts, to, ...(from ? { from } : {}), ...(beam > 1 ? { options: { beam, nBest: Math.min(beam, 4) } } : {}) })
+      .then(
+        (r) => ticket === latest.current && (setResult(r), setError('')),
+        (e: unknown) => ticket === latest.current && (setResult(null), setError(errorText(e))),
+      )
+      .finally(() => ticket === latest.current && setBusy(false));
+  }, [api, debounced, from, to, beam]);
+
+  const output = result?.map((t) => t.text).join('\n') ?? '';
+  const swap = () => {
+    if (!from) return;
+    setFrom(to);
+    setTo(from);
+    if (output) setSource(output);
+  };
+  const copy = async () => {
+    if (!output) return;
+    await navigator.clipboard?.writeText(output).catch(() => {});
+    setCopied(true);
+    setTimeout(() => setCopied(false), 1200);
+  };
+
+  useEffect(() => {
+    if (command?.id !== 'translate.swap' && command?.id !== 'translate.copy') return;
+    onHandled();
+    if (command.id === 'translate.swap') swap();
+    else void copy();
+  });
+
+  useEffect(() => input.current?.focus(), []);
+
+  const first = result?.[0];
+  const ms = result?.reduce((sum, t) => sum + t.ms, 0) ?? 0;
+  const allCached = !!result && result.every((t) => t.cached);
+
+  return (
+    <section className="page translate" aria-labelledby="translate-title">
+      <header className="page-header">
+        <h1 id="translate-title">Translate</h1>
+        <div className="pair">
+          <LanguageSelect label="From" value={from} options={sources.includes(from) || !from ? sources : [from, ...sources]} onChange={setFrom} emptyLabel="Detect language" testId="from-lang" />
+          <button className="icon-button" onClick={swap} title="Swap languages (Ctrl+Shift+S)" aria-label="Swap languages" data-testid="swap-langs" disabled={!from}>
+            ⇄
+          </button>
+          <LanguageSelect label="To" value={to} options={targets.includes(to) ? targets : [to, ...targets]} onChange={setTo} testId="to-lang" />
+          <label className="inline-field">
+            Alternatives
+            <select className="select" value={beam} onChange={(e) => setBeam(Number(e.target.value))} data-testid="beam">
+              <option value={1}>Off (fast)</option>
+              <option value={4}>Show 4</option>
+            </select>
+          </label>
+        </div>
+      </header>
+      <div className="panes">
+        <div className="pane">
+          <textarea
+            ref={input}
+            className="source"
+            placeholder="Type or paste text to translate"
+            value={source}
+            onChange={(e) => setSource(e.target.value)}
+            data-testid="source-text"
+            aria-label="Text to translate"
+            spellCheck
+          />
+          <div className="pane-footer">
+            <span className="muted">{source.length.toLocaleString()} characters</span>
+            {source && (
+              <button className="link-button" onClick={() => setSource('')} data-testid="clear-source">
+                Clear
+              </button>
+            )}
+          </div>
+        </div>
+        <div className="pane output-pane" aria-live="polite">
+          <div className={`output ${busy ? 'busy' : ''}`} data-testid="translation-output">
+            {error ? <span className="error-text" data-testid="translate-error">{error}</span> : output || <span className="placeholder">Translation</span>}
+          </div>
+          {first?.alternatives && first.alternatives.length > 1 && (
+            <ol className="alternatives" data-testid="alternatives">
+              {first.alternatives.slice(1).map((a) => (
+                <li key={a.text}>
+                  <button className="link-button" onClick={() => setResult([{ ...first, text: a.text }, ...result!.slice(1)])}>
+                    {a.text}
+                  </button>
+                </li>
+              ))}
+            </ol>
+          )}
+          <div className="pane-footer">
+            <span className="meta">
+              {first && (
+                <>
+                  <span data-testid="model-used" title="Model">{first.model}</span>
+                  {allCached && <span className="badge" data-testid="cache-hit">cached</span>}
+                  <span className="muted" data-testid="latency">{Math.round(ms)} ms</span>
+                </>
+              )}
+            </span>
+            <button className="button" onClick={copy} disabled={!output} data-testid="copy-translation" title="Copy (Ctrl+Shift+C)">
+              {copied ? 'Copied' : 'Copy'}
+            </button>
+          </div>
+        </div>
+      </div>
+    </section>
+  );
+}

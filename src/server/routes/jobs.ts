@@ -1,0 +1,82 @@
+// Jobs: create (JSON texts or a multipart spreadsheet), list, show, SSE events, result, actions.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { ParlaError } from '../../shared/errors.js';
+import { sseNameFor } from '../../shared/events.js';
+import { fileJobRequest, textJobRequest } from '../../shared/ipc.js';
+import { JOB_ACTIONS, type FileJobRequest } from '../../shared/job-requests.js';
+import { isFinalStatus } from '../../shared/jobs.js';
+import { oneOf, str } from '../../shared/validate.js';
+import { openSse } from '../sse.js';
+import type { RouteContext } from './context.js';
+
+const jobId = str({ min: 1, max: 200 });
+const action = oneOf(JOB_ACTIONS);
+const list = (value: string) => value.split(',').map((s) => s.trim()).filter(Boolean);
+
+/** Multipart: one file part plus fields to (comma list or repeated), from, columns, sheet. */
+async function readFileJob(request: FastifyRequest): Promise<FileJobRequest> {
+  const fields: Record<string, string[]> = {};
+  let file: { fileName: string; bytes: Uint8Array } | undefined;
+  for await (const part of request.parts()) {
+    if (part.type === 'file') {
+      if (file) throw new ParlaError('BAD_INPUT', 'send one spreadsheet per job');
+      file = { fileName: part.filename, bytes: new Uint8Array(await part.toBuffer()) };
+    } else {
+      (fields[part.fieldname] ??= []).push(String(part.value));
+    }
+  }
+  if (!file) throw new ParlaError('BAD_INPUT', 'attach the spreadsheet as a file field');
+  const one = (name: string) => fields[name]?.at(-1);
+  const candidate = {
+    ...file,
+    to: (fields.to ?? []).flatMap(list),
+    ...(one('from') ? { from: one('from') } : {}),
+    ...(fields.columns ? { columns: fields.columns.flatMap(list) } : {}),
+    ...(one('sheet') ? { sheet: one('sheet') } : {}),
+  };
+  const unknown = Object.keys(fields).find((k) => !['to', 'from', 'columns', 'sheet'].includes(k));
+  if (unknown) throw new ParlaError('BAD_INPUT', `${unknown} is not a known field`);
+  return fileJobRequest.parse(candidate);
+}
+
+export function jobRoutes(app: FastifyInstance, { api, limit }: RouteContext): void {
+  app.post('/api/v1/jobs', async (request, reply) => {
+    const created = request.isMultipart()
+      ? await limit(async () => api.createFileJob(await readFileJob(request)))
+      : await limit(() => api.createTextJob(textJobRequest.parse(request.body)));
+    return reply.status(202).header('location', `/api/v1/jobs/${created.id}`).send(created);
+  });
+
+  app.get('/api/v1/jobs', async () => ({ jobs: await api.listJobs() }));
+
+  app.get<{ Params: { id: string } }>('/api/v1/jobs/:id', async (request) => api.getJob(jobId.parse(request.params.id, 'id')));
+
+  app.get<{ Params: { id: string } }>('/api/v1/jobs/:id/events', async (request, reply) => {
+    const id = jobId.parse(request.params.id, 'id');
+    const first = await api.getJob(id); // 404 before the stream opens
+    let unsubscribe = () => {};
+    const stream = openSse(request, reply, () => unsubscribe());
+    stream.send(sseNameFor(first), first);
+    if (isFinalStatus(first.status)) return stream.end();
+    unsubscribe = api.subscribe(
+      (event) => {
+        if (event.type !== 'job') return;
+        stream.send(sseNameFor(event.job), event.job);
+        if (isFinalStatus(event.job.status)) stream.end();
+      },
+      { jobId: id },
+    );
+  });
+
+  app.get<{ Params: { id: string } }>('/api/v1/jobs/:id/result', async (request, reply) => {
+    const file = await api.jobResult(jobId.parse(request.params.id, 'id'));
+    return reply
+      .type(file.mimeType)
+      .header('content-disposition', `attachment; filename="${file.fileName.replace(/["\\\r\n]/g, '_')}"`)
+      .send(Buffer.from(file.bytes.buffer, file.bytes.byteOffset, file.bytes.byteLength));
+  });
+
+  app.post<{ Params: { id: string; action: string } }>('/api/v1/jobs/:id/:action', async (request) =>
+    api.jobAction(jobId.parse(request.params.id, 'id'), action.parse(request.params.action, 'action')),
+  );
+}

@@ -1,0 +1,120 @@
+// `parla serve`: the HTTP door to ParlaApi (DESIGN.md "HTTP API") plus the browser UI.
+import multipart from '@fastify/multipart';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { ParlaApi } from '../shared/api.js';
+import { ParlaError } from '../shared/errors.js';
+import { LIMITS } from '../shared/limits.js';
+import { checkHost, checkToken, isLoopback, queryToken, setTokenCookie } from './auth.js';
+import { installErrorHandling, toErrorBody } from './errors.js';
+import { Metrics } from './metrics.js';
+import { jobRoutes } from './routes/jobs.js';
+import { resourceRoutes } from './routes/resources.js';
+import { translateRoutes } from './routes/translate.js';
+import { sendRendererFile } from './static.js';
+
+export interface ServerOptions {
+  api: ParlaApi;
+  token: string;
+  /** 127.0.0.1 unless told otherwise; on loopback, requests naming another Host are refused. */
+  host?: string;
+  port?: number;
+  /** The built renderer (out/renderer); without it `/` explains how to build it. */
+  rendererDir?: string;
+  /** Heavy requests (translate, job creation) in flight before answering 429. */
+  maxInFlight?: number;
+  /** Largest JSON body and uploaded file, in bytes. */
+  bodyLimit?: number;
+  fileLimit?: number;
+  logger?: boolean;
+}
+
+export const SERVER_DEFAULTS = {
+  host: '127.0.0.1',
+  port: 7717,
+  maxInFlight: 256,
+  bodyLimit: LIMITS.jsonBodyBytes,
+  fileLimit: LIMITS.fileBytes,
+} as const;
+
+export interface ParlaServer {
+  app: FastifyInstance;
+  /** Starts listening; resolves to the base URL and the UI URL with its token. */
+  listen(): Promise<{ url: string; uiUrl: string }>;
+  close(): Promise<void>;
+}
+
+export function createServer(options: ServerOptions): ParlaServer {
+  const o = { ...SERVER_DEFAULTS, ...options };
+  if (o.token.length < 16) throw new ParlaError('BAD_INPUT', 'the server token must be at least 16 characters');
+  const app = Fastify({ logger: o.logger ?? false, bodyLimit: o.bodyLimit, forceCloseConnections: true });
+  const metrics = new Metrics();
+  const loopback = isLoopback(o.host);
+  let inFlight = 0;
+  const limit = async <T>(work: () => Promise<T>): Promise<T> => {
+    if (inFlight >= o.maxInFlight) throw new ParlaError('RATE_LIMITED', `more than ${o.maxInFlight} requests in flight; retry shortly`);
+    inFlight++;
+    try {
+      return await work();
+    } finally {
+      inFlight--;
+    }
+  };
+
+  installErrorHandling(app);
+  void app.register(multipart, { limits: { fileSize: o.fileLimit, files: 1, fields: 32 }, throwFileSizeLimit: true });
+
+  const started = new WeakMap<object, bigint>();
+  app.addHook('onRequest', async (request) => {
+    started.set(request, process.hrtime.bigint());
+    if (loopback) checkHost(request);
+    const path = request.url.split('?')[0]!;
+    if (path.startsWith('/api/') || path === '/metrics') checkToken(request, o.token);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const t0 = started.get(request);
+    if (t0 === undefined) return;
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.observeRequest(request.method, route, reply.statusCode, Number(process.hrtime.bigint() - t0) / 1e9);
+  });
+
+  void app.register(async (scope) => {
+    const ctx = { api: o.api, metrics, limit };
+    translateRoutes(scope, ctx);
+    jobRoutes(scope, ctx);
+    resourceRoutes(scope, ctx);
+  });
+
+  app.get('/healthz', async () => {
+    const health = await o.api.health().catch((error: unknown) => ({ ok: false, error: toErrorBody(error).body.error }));
+    return health;
+  });
+
+  app.get('/metrics', async (_request, reply) =>
+    reply.type('text/plain; version=0.0.4; charset=utf-8').send(metrics.render(await o.api.listJobs())),
+  );
+
+  // The UI: `/?token=…` trades the token for a cookie and drops it from the address bar.
+  app.get('/*', async (request, reply) => {
+    const path = request.url.split('?')[0]!;
+    if (path.startsWith('/api/')) throw new ParlaError('NOT_FOUND', `no route ${request.method} ${path}`);
+    if (queryToken(request) !== undefined) {
+      checkToken(request, o.token);
+      setTokenCookie(reply, o.token);
+      return reply.redirect(path, 302);
+    }
+    return sendRendererFile(reply, o.rendererDir, path === '/' ? '/index.html' : path);
+  });
+
+  return {
+    app,
+    async listen() {
+      await app.listen({ host: o.host, port: o.port });
+      const address = app.server.address();
+      const port = typeof address === 'object' && address ? address.port : o.port;
+      const host = o.host.includes(':') ? `[${o.host}]` : o.host;
+      const url = `http://${host}:${port}`;
+      return { url, uiUrl: `${url}/?token=${encodeURIComponent(o.token)}` };
+    },
+    close: () => app.close(),
+  };
+}

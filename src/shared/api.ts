@@ -1,0 +1,52 @@
+// ParlaApi: the one interface every door speaks. The Electron preload (IPC), the HTTP server,
+// the CLI and the renderer's client all implement or consume exactly this; channel names and
+// argument validators in ipc.ts are derived from it.
+import type { FilePayload } from './files.js';
+import type { EventFilter, ParlaEvent, Unsubscribe } from './events.js';
+import type { CacheStats } from './cache.js';
+import type { HistoryDeletion, HistoryFilter, HistoryPage } from './history-api.js';
+import type { HistoryExportFormat, HistoryQuery } from './history.js';
+import type { FileJobRequest, JobAction, JobCreated, TextJobRequest } from './job-requests.js';
+import type { JobRecord } from './jobs.js';
+import type { Health, Settings, SettingsPatch, TeamConnectionTest, TeamStatus } from './settings.js';
+import type { ModelInfo, TranslateRequest, Translation } from './translation.js';
+
+export interface ParlaApi {
+  translate(request: TranslateRequest): Promise<Translation[]>;
+
+  createTextJob(request: TextJobRequest): Promise<JobCreated>;
+  createFileJob(request: FileJobRequest): Promise<JobCreated>;
+  listJobs(): Promise<JobRecord[]>;
+  getJob(id: string): Promise<JobRecord>;
+  jobAction(id: string, action: JobAction): Promise<JobRecord>;
+  /** The translated file, or JSON `{translations}` for a text job. CONFLICT until the job is done. */
+  jobResult(id: string): Promise<FilePayload>;
+
+  listModels(): Promise<ModelInfo[]>;
+  /** Resolves when the download ends; progress arrives as `model-progress` events. */
+  downloadModel(id: string): Promise<ModelInfo>;
+  importModel(dir: string): Promise<ModelInfo>;
+  removeModel(id: string): Promise<void>;
+
+  searchHistory(query: HistoryQuery): Promise<HistoryPage>;
+  deleteHistory(deletion: HistoryDeletion): Promise<{ deleted: number }>;
+  exportHistory(filter: HistoryFilter, format: HistoryExportFormat): Promise<FilePayload>;
+
+  cacheStats(): Promise<CacheStats>;
+  clearCache(): Promise<{ cleared: number }>;
+
+  getSettings(): Promise<Settings>;
+  setSettings(patch: SettingsPatch): Promise<Settings>;
+  testTeamConnection(team: { redisUrl: string; name: string }): Promise<TeamConnectionTest>;
+  teamStatus(): Promise<TeamStatus>;
+
+  health(): Promise<Health>;
+
+  /** Push events (job progress, model downloads). Not a request: transports carry it separately. */
+  subscribe(listener: (event: ParlaEvent) => void, filter?: EventFilter): Unsubscribe;
+}
+
+/** Every ParlaApi member that is a request/response call (everything but `subscribe`). */
+export type ApiMethod = Exclude<keyof ParlaApi, 'subscribe'>;
+export type ApiArgs<M extends ApiMethod> = Parameters<ParlaApi[M]>;
+export type ApiResult<M extends ApiMethod> = Awaited<ReturnType<ParlaApi[M]>>;

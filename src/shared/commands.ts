@@ -1,0 +1,66 @@
+// Commands as data: the Electron menu, its accelerators, the renderer's keyboard shortcuts and the
+// command palette in tests all read this one table (STYLE.md #10).
+
+export const PAGES = ['translate', 'batch', 'history', 'models', 'settings'] as const;
+export type Page = (typeof PAGES)[number];
+
+export interface CommandDef {
+  id: string;
+  label: string;
+  /** Electron accelerator syntax; the renderer matches it against key events in the browser. */
+  accelerator: string;
+  menu: 'File' | 'Edit' | 'View' | 'Go';
+}
+
+export const COMMANDS = [
+  { id: 'go.translate', label: 'Translate', accelerator: 'CmdOrCtrl+1', menu: 'Go' },
+  { id: 'go.batch', label: 'Batch', accelerator: 'CmdOrCtrl+2', menu: 'Go' },
+  { id: 'go.history', label: 'History', accelerator: 'CmdOrCtrl+3', menu: 'Go' },
+  { id: 'go.models', label: 'Models', accelerator: 'CmdOrCtrl+4', menu: 'Go' },
+  { id: 'go.settings', label: 'Settings', accelerator: 'CmdOrCtrl+,', menu: 'Go' },
+  { id: 'file.open', label: 'Open Spreadsheet…', accelerator: 'CmdOrCtrl+O', menu: 'File' },
+  { id: 'translate.swap', label: 'Swap Languages', accelerator: 'CmdOrCtrl+Shift+S', menu: 'Edit' },
+  { id: 'translate.copy', label: 'Copy Translation', accelerator: 'CmdOrCtrl+Shift+C', menu: 'Edit' },
+  { id: 'history.search', label: 'Search History', accelerator: 'CmdOrCtrl+F', menu: 'Edit' },
+  { id: 'view.theme', label: 'Toggle Dark Mode', accelerator: 'CmdOrCtrl+Shift+L', menu: 'View' },
+] as const satisfies readonly CommandDef[];
+
+export type CommandId = (typeof COMMANDS)[number]['id'];
+
+export const COMMAND_CHANNEL = 'parla:command';
+
+export function isCommandId(value: unknown): value is CommandId {
+  return COMMANDS.some((c) => c.id === value);
+}
+
+export interface KeyLike {
+  key: string;
+  ctrlKey: boolean;
+  metaKey: boolean;
+  shiftKey: boolean;
+  altKey: boolean;
+}
+
+/** Whether a key event triggers an accelerator; CmdOrCtrl is ⌘ on macOS and Ctrl elsewhere. */
+export function matchesAccelerator(accelerator: string, event: KeyLike, isMac: boolean): boolean {
+  const parts = accelerator.split('+');
+  const key = parts.pop()!.toLowerCase();
+  const wants = { ctrl: false, meta: false, shift: false, alt: false };
+  for (const mod of parts) {
+    if (mod === 'CmdOrCtrl') wants[isMac ? 'meta' : 'ctrl'] = true;
+    else if (mod === 'Shift') wants.shift = true;
+    else if (mod === 'Alt') wants.alt = true;
+    else if (mod === 'Ctrl') wants.ctrl = true;
+  }
+  return (
+    event.key.toLowerCase() === key &&
+    event.ctrlKey === wants.ctrl &&
+    event.metaKey === wants.meta &&
+    event.shiftKey === wants.shift &&
+    event.altKey === wants.alt
+  );
+}
+
+export function commandForKey(event: KeyLike, isMac: boolean): CommandId | undefined {
+  return COMMANDS.find((c) => matchesAccelerator(c.accelerator, event, isMac))?.id;
+}

@@ -1,0 +1,117 @@
+// IPC channels derived from ParlaApi: one channel per request method, plus one push channel for
+// events. `API_ARGS` validates every call's arguments on arrival in the main process; its type
+// forces a validator for each ParlaApi method with exactly that method's parameters.
+import type { ApiArgs, ApiMethod } from './api.js';
+import { HISTORY_EXPORT_FORMATS } from './history-api.js';
+import { JOB_ACTIONS } from './job-requests.js';
+import { LIMITS } from './limits.js';
+import { THEMES } from './settings.js';
+import { arr, bool, bytes, int, num, obj, oneOf, opt, str, tuple, union, type Validator } from './validate.js';
+
+export const IPC_PREFIX = 'parla:';
+export const EVENT_CHANNEL = 'parla:event';
+
+export function channelFor(method: ApiMethod): string {
+  return `${IPC_PREFIX}${method}`;
+}
+
+const lang = str({ min: 2, max: 16 });
+const id = str({ min: 1, max: 512 });
+const text = str({ max: LIMITS.textChars });
+
+export const translateRequest = obj({
+  texts: arr(text, { min: 1, max: LIMITS.translateTexts }),
+  to: lang,
+  from: opt(lang),
+  model: opt(str({ min: 1, max: 1024 })),
+  options: opt(
+    obj({
+      beam: opt(int({ min: 1, max: LIMITS.maxBeam })),
+      nBest: opt(int({ min: 1, max: LIMITS.maxBeam })),
+      maxLength: opt(int({ min: 1, max: 1024 })),
+      lengthPenalty: opt(num({ min: 0, max: 4 })),
+      quantized: opt(bool()),
+    }),
+  ),
+  noCache: opt(bool()),
+});
+
+export const textJobRequest = obj({
+  texts: arr(text, { min: 1, max: LIMITS.jobTexts }),
+  to: lang,
+  from: opt(lang),
+});
+
+export const fileJobRequest = obj({
+  fileName: str({ min: 1, max: 255 }),
+  bytes: bytes(),
+  to: arr(lang, { min: 1, max: 32 }),
+  from: opt(lang),
+  columns: opt(arr(str({ min: 1, max: 255 }), { max: 256 })),
+  sheet: opt(str({ min: 1, max: 255 })),
+});
+
+const historyFilter = {
+  q: opt(str({ max: 1000 })),
+  from: opt(lang),
+  to: opt(lang),
+  since: opt(str({ max: 40 })),
+  until: opt(str({ max: 40 })),
+};
+
+export const historyQuery = obj({
+  ...historyFilter,
+  limit: int({ min: 1, max: LIMITS.historyPage }),
+  offset: int({ min: 0 }),
+});
+
+export const historyFilterOnly = obj(historyFilter);
+
+const historyDeletion = union(
+  obj({ ids: arr(int({ min: 0 }), { min: 1, max: 10_000 }) }),
+  obj({ query: historyFilterOnly }),
+  '{ids: [...]} or {query: {...}}',
+);
+
+const teamSettings = obj({ redisUrl: str({ max: 2048 }), name: str({ max: 128 }) });
+
+export const settingsPatch = obj({
+  team: opt(obj({ redisUrl: opt(str({ max: 2048 })), name: opt(str({ max: 128 })) })),
+  cache: opt(obj({ maxEntries: opt(int({ min: 0 })), ttlDays: opt(int({ min: 0, max: 36_500 })) })),
+  threads: opt(int({ min: 0, max: 256 })),
+  dataDir: opt(str({ min: 1, max: 4096 })),
+  theme: opt(oneOf(THEMES)),
+});
+
+export const API_ARGS: { [M in ApiMethod]: Validator<ApiArgs<M>> } = {
+  translate: tuple(translateRequest),
+  createTextJob: tuple(textJobRequest),
+  createFileJob: tuple(fileJobRequest),
+  listJobs: tuple(),
+  getJob: tuple(id),
+  jobAction: tuple(id, oneOf(JOB_ACTIONS)),
+  jobResult: tuple(id),
+  listModels: tuple(),
+  downloadModel: tuple(id),
+  importModel: tuple(str({ min: 1, max: 4096 })),
+  removeModel: tuple(id),
+  searchHistory: tuple(historyQuery),
+  deleteHistory: tuple(historyDeletion),
+  exportHistory: tuple(historyFilterOnly, oneOf(HISTORY_EXPORT_FORMATS)),
+  cacheStats: tuple(),
+  clearCache: tuple(),
+  getSettings: tuple(),
+  setSettings: tuple(settingsPatch),
+  testTeamConnection: tuple(teamSettings),
+  teamStatus: tuple(),
+  health: tuple(),
+};
+
+export const API_METHODS = Object.keys(API_ARGS) as ApiMethod[];
+
+export function isApiMethod(value: unknown): value is ApiMethod {
+  return typeof value === 'string' && Object.hasOwn(API_ARGS, value);
+}
+
+/** What an IPC handler sends back: errors travel as data so their code survives the boundary. */
+export type IpcReply<T> = { ok: true; value: T } | { ok: false; error: { name: string; code: string; message: string } };

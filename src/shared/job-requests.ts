@@ -1,0 +1,43 @@
+// What a door asks of the job queue: create a text or file job, act on a job. The job record
+// itself is in jobs.ts.
+import type { JobStatus } from './jobs.js';
+
+export const JOB_ACTIONS = ['pause', 'resume', 'cancel', 'retry'] as const;
+export type JobAction = (typeof JOB_ACTIONS)[number];
+
+export interface TextJobRequest {
+  texts: string[];
+  to: string;
+  from?: string;
+}
+
+export interface FileJobRequest {
+  fileName: string;
+  bytes: Uint8Array;
+  to: string[];
+  from?: string;
+  /** Header names or column letters; all text columns when absent. */
+  columns?: string[];
+  sheet?: string;
+}
+
+export interface JobCreated {
+  id: string;
+  status: 'queued';
+}
+
+/** Which actions make sense in a status; the UI offers only these, the queue answers CONFLICT to the rest. */
+export function allowedActions(status: JobStatus): JobAction[] {
+  switch (status) {
+    case 'queued':
+    case 'running':
+      return ['pause', 'cancel'];
+    case 'paused':
+      return ['resume', 'cancel'];
+    case 'failed':
+    case 'canceled':
+      return ['retry'];
+    case 'done':
+      return [];
+  }
+}

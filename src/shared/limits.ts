@@ -1,0 +1,16 @@
+// Input limits shared by every door, so IPC, HTTP and the CLI refuse the same things.
+
+export const LIMITS = {
+  /** Texts in one interactive translate call. */
+  translateTexts: 1_000,
+  /** Characters in one text. */
+  textChars: 20_000,
+  /** Texts in one text job. */
+  jobTexts: 200_000,
+  /** Bytes in an uploaded spreadsheet. */
+  fileBytes: 64 * 1024 * 1024,
+  /** Bytes in a JSON request body. */
+  jsonBodyBytes: 16 * 1024 * 1024,
+  maxBeam: 8,
+  historyPage: 500,
+} as const;

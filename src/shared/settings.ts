@@ -1,0 +1,49 @@
+// User settings, one DEFAULTS object; the services validate and persist them in the data dir.
+
+export const THEMES = ['system', 'light', 'dark'] as const;
+export type Theme = (typeof THEMES)[number];
+
+export interface Settings {
+  team: { redisUrl: string; name: string };
+  cache: { maxEntries: number; ttlDays: number };
+  /** Inference threads for the model host; 0 = let onnxruntime decide. */
+  threads: number;
+  dataDir: string;
+  theme: Theme;
+}
+
+export interface SettingsPatch {
+  team?: Partial<Settings['team']>;
+  cache?: Partial<Settings['cache']>;
+  threads?: number;
+  dataDir?: string;
+  theme?: Theme;
+}
+
+export const SETTINGS_DEFAULTS: Omit<Settings, 'dataDir'> = {
+  team: { redisUrl: '', name: '' },
+  cache: { maxEntries: 1_000_000, ttlDays: 90 },
+  threads: 0,
+  theme: 'system',
+};
+
+export interface TeamConnectionTest {
+  ok: boolean;
+  latencyMs?: number;
+  error?: { code: string; message: string };
+}
+
+export interface TeamStatus {
+  mode: 'solo' | 'team';
+  connected: boolean;
+  team?: string;
+  workers?: number;
+  error?: { code: string; message: string };
+}
+
+export interface Health {
+  ok: boolean;
+  version: string;
+  modelHost: 'starting' | 'ready' | 'crashed' | 'stopped';
+  mode: 'solo' | 'team';
+}

@@ -1,0 +1,370 @@
+// An in-memory ParlaApi for server, IPC and e2e tests: the fake sits at the network edge only
+// (the real services replace it at merge). Jobs advance on a timer so progress, pause/resume,
+// SSE and rates behave like the real queue; any text containing "FAIL" fails to translate.
+import { ParlaError } from '../../src/shared/errors.js';
+import type { ParlaApi } from '../../src/shared/api.js';
+import type { EventFilter, ParlaEvent } from '../../src/shared/events.js';
+import { matchesFilter } from '../../src/shared/events.js';
+import type { FilePayload } from '../../src/shared/files.js';
+import { mimeTypeFor } from '../../src/shared/files.js';
+import type { HistoryEntry, HistoryQuery } from '../../src/shared/history.js';
+import { allowedActions, type FileJobRequest, type JobAction, type TextJobRequest } from '../../src/shared/job-requests.js';
+import type { JobRecord } from '../../src/shared/jobs.js';
+import { SETTINGS_DEFAULTS, type Settings } from '../../src/shared/settings.js';
+import type { ModelInfo, TranslateRequest, Translation } from '../../src/shared/translation.js';
+
+const WORDS: Record<string, Record<string, string>> = {
+  es: { hello: 'hola', world: 'mundo', the: 'el', cat: 'gato', house: 'casa', good: 'buenos', morning: 'días', is: 'es', red: 'rojo', book: 'libro', thank: 'gracias', you: 'tú' },
+  fr: { hello: 'bonjour', world: 'monde', the: 'le', cat: 'chat', house: 'maison', good: 'bon', morning: 'matin', is: 'est', red: 'rouge', book: 'livre', thank: 'merci', you: 'vous' },
+};
+
+export function fakeTranslate(text: string, to: string): string {
+  const dict = WORDS[to] ?? {};
+  return text.replace(/[A-Za-z]+/g, (w) => {
+    const t = dict[w.toLowerCase()];
+    if (!t) return w;
+    return w[0] === w[0]!.toUpperCase() ? t[0]!.toUpperCase() + t.slice(1) : t;
+  }) + (WORDS[to] ? '' : ` [${to}]`);
+}
+
+interface FakeJob {
+  record: JobRecord;
+  texts: string[];
+  results: (string | null)[];
+  kind: 'text' | 'file';
+  header?: string[];
+  rows?: string[][];
+  columns?: number[];
+  startedAt?: number;
+}
+
+export interface FakeApiOptions {
+  /** Texts a job translates per tick. */
+  textsPerTick?: number;
+  tickMs?: number;
+  /** Simulated model latency for uncached translate calls. */
+  translateMs?: number;
+}
+
+export interface FakeApi extends ParlaApi {
+  close(): void;
+  /** Test hook: how many events were emitted. */
+  readonly emitted: number;
+}
+
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+    } else cell += c;
+  }
+  if ((cell || row.length)) {
+    row.push(cell);
+    rows.push(row);
+  }
+  return rows;
+}
+
+const csvCell = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+
+export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
+  const textsPerTick = options.textsPerTick ?? 50;
+  const tickMs = options.tickMs ?? 50;
+  const translateMs = options.translateMs ?? 5;
+  const listeners = new Set<{ fn: (e: ParlaEvent) => void; filter?: EventFilter }>();
+  const jobs = new Map<string, FakeJob>();
+  const cache = new Map<string, string>();
+  const history: HistoryEntry[] = [];
+  let hits = 0;
+  let misses = 0;
+  let emitted = 0;
+  let nextJob = 1;
+  let nextHistory = 1;
+  let settings: Settings = { ...SETTINGS_DEFAULTS, dataDir: '/tmp/parla-fake' };
+  const models: ModelInfo[] = [
+    { id: 'parla/tiny-en-es', from: 'en', to: ['es'], dir: '/models/tiny-en-es', bundled: true, sizeBytes: 31_457_280, revision: 'bundled', hasQuantized: true },
+    { id: 'Xenova/opus-mt-en-fr', from: 'en', to: ['fr'], dir: '/models/opus-mt-en-fr', bundled: false, sizeBytes: 314_572_800, revision: 'main', hasQuantized: true },
+  ];
+
+  const emit = (event: ParlaEvent) => {
+    emitted++;
+    for (const l of listeners) if (matchesFilter(event, l.filter)) l.fn(event);
+  };
+  const now = () => new Date().toISOString();
+  const snapshot = (job: FakeJob): JobRecord => structuredClone(job.record);
+  const touch = (job: FakeJob) => {
+    job.record.updatedAt = now();
+    emit({ type: 'job', job: snapshot(job) });
+  };
+  const need = (id: string): FakeJob => {
+    const job = jobs.get(id);
+    if (!job) throw new ParlaError('NOT_FOUND', `no job ${id}`);
+    return job;
+  };
+
+  const timer = setInterval(() => {
+    for (const job of jobs.values()) {
+      const r = job.record;
+      if (r.status === 'queued') {
+        r.status = 'running';
+        job.startedAt = Date.now();
+      }
+      if (r.status !== 'running') continue;
+      let n = 0;
+      for (let i = 0; i < job.texts.length && n < textsPerTick; i++) {
+        if (job.results[i] !== null) continue;
+        const text = job.texts[i]!;
+        n++;
+        if (text.includes('FAIL')) {
+          job.results[i] = '';
+          r.progress.failed++;
+          continue;
+        }
+        const key = `${r.to[i % r.to.length]}\u0000${text}`;
+        if (cache.has(key)) r.progress.cached++;
+        else {
+          r.progress.modelCalls++;
+          cache.set(key, fakeTranslate(text, r.to[0]!));
+        }
+        job.results[i] = fakeTranslate(text, r.to[0]!);
+        r.progress.done++;
+      }
+      const finished = r.progress.done + r.progress.failed;
+      const seconds = Math.max(0.001, (Date.now() - (job.startedAt ?? Date.now())) / 1000);
+      r.progress.rate = Math.round((finished / seconds) * 10) / 10;
+      r.progress.etaSeconds = r.progress.rate > 0 ? Math.ceil((r.progress.total - finished) / r.progress.rate) : null;
+      if (finished >= r.progress.total) {
+        r.status = r.progress.failed > 0 ? 'failed' : 'done';
+        r.progress.etaSeconds = 0;
+        if (r.progress.failed > 0) r.error = { code: 'BAD_INPUT', message: `${r.progress.failed} texts failed` };
+        else if (job.kind === 'file') r.output = r.input!.file.replace(/(\.\w+)$/, `.${r.to.join('-')}$1`);
+      }
+      touch(job);
+    }
+  }, tickMs);
+  timer.unref?.();
+
+  const addJob = (partial: Pick<JobRecord, 'from' | 'to' | 'input'>, texts: string[], extra: Partial<FakeJob>): FakeJob => {
+    const id = `job-${String(nextJob++).padStart(4, '0')}`;
+    const t = now();
+    const job: FakeJob = {
+      kind: 'text',
+      ...extra,
+      texts,
+      results: texts.map(() => null),
+      record: {
+        id, status: 'queued', createdAt: t, updatedAt: t, ...partial,
+        progress: { total: texts.length, done: 0, failed: 0, cached: 0, modelCalls: 0, rate: 0, etaSeconds: null },
+      },
+    };
+    jobs.set(id, job);
+    return job;
+  };
+
+  const api: FakeApi = {
+    get emitted() {
+      return emitted;
+    },
+    close: () => clearInterval(timer),
+
+    async translate(req: TranslateRequest): Promise<Translation[]> {
+      const model = req.model ?? models.find((m) => m.to.includes(req.to))?.id;
+      if (!model) throw new ParlaError('UNKNOWN_PAIR', `no model translates ${req.from ?? 'en'}→${req.to}; download one in Models`);
+      const out: Translation[] = [];
+      for (const source of req.texts) {
+        const started = performance.now();
+        const key = `${req.to}\u0000${source}`;
+        const cached = !req.noCache && cache.has(key);
+        if (cached) hits++;
+        else {
+          misses++;
+          await new Promise((r) => setTimeout(r, translateMs));
+        }
+        const text = fakeTranslate(source, req.to);
+        cache.set(key, text);
+        const beam = req.options?.beam ?? 1;
+        const alternatives = beam > 1 ? Array.from({ length: Math.min(beam, req.options?.nBest ?? beam) }, (_, i) => ({ text: i === 0 ? text : `${text}${'!'.repeat(i)}`, score: -0.1 * (i + 1) })) : undefined;
+        out.push({ source, text, model, cached, ms: Math.round((performance.now() - started) * 10) / 10, ...(alternatives ? { alternatives } : {}) });
+        history.unshift({ id: nextHistory++, source, text, from: req.from ?? 'en', to: req.to, model, door: 'api', createdAt: now() });
+      }
+      return out;
+    },
+
+    async createTextJob(req: TextJobRequest) {
+      const job = addJob({ from: req.from ?? 'en', to: [req.to] }, req.texts, {});
+      return { id: job.record.id, status: 'queued' as const };
+    },
+
+    async createFileJob(req: FileJobRequest) {
+      if (!/\.(csv|tsv|xlsx)$/i.test(req.fileName)) throw new ParlaError('BAD_FILE', `${req.fileName}: only CSV, TSV and XLSX files can be translated`);
+      const rows = parseCsv(new TextDecoder().decode(req.bytes));
+      const header = rows.shift() ?? [];
+      const names = req.columns ?? header.slice(0, 1);
+      const columns = names.map((name) => {
+        const i = header.indexOf(name);
+        if (i < 0) throw new ParlaError('BAD_INPUT', `no column "${name}" in ${req.fileName}`);
+        return i;
+      });
+      const texts = rows.flatMap((row) => columns.map((c) => row[c] ?? ''));
+      const job = addJob({ from: req.from ?? 'en', to: req.to, input: { file: req.fileName, columns: names, ...(req.sheet ? { sheet: req.sheet } : {}) } }, texts, { kind: 'file', header, rows, columns });
+      return { id: job.record.id, status: 'queued' as const };
+    },
+
+    async listJobs() {
+      return [...jobs.values()].map(snapshot).reverse();
+    },
+    async getJob(id) {
+      return snapshot(need(id));
+    },
+    async jobAction(id: string, action: JobAction) {
+      const job = need(id);
+      const r = job.record;
+      if (!allowedActions(r.status).includes(action)) throw new ParlaError('CONFLICT', `cannot ${action} a job that is ${r.status}`);
+      if (action === 'pause') r.status = 'paused';
+      else if (action === 'resume') r.status = 'running';
+      else if (action === 'cancel') r.status = 'canceled';
+      else {
+        // retry: re-run the failed (or, after a cancel, the unfinished) texts only
+        job.texts.forEach((t, i) => {
+          if (job.results[i] === '' && t.includes('FAIL')) job.texts[i] = t.replace(/FAIL/g, 'fixed');
+          if (job.results[i] === '') job.results[i] = null;
+        });
+        r.progress.failed = 0;
+        delete r.error;
+        r.status = 'queued';
+      }
+      touch(job);
+      return snapshot(job);
+    },
+    async jobResult(id): Promise<FilePayload> {
+      const job = need(id);
+      if (job.record.status !== 'done') throw new ParlaError('CONFLICT', `job ${id} is ${job.record.status}; its result is ready when it is done`);
+      if (job.kind === 'text') {
+        const body = JSON.stringify({ translations: job.texts.map((source, i) => ({ source, text: job.results[i] })) });
+        return { fileName: `${id}.json`, mimeType: 'application/json', bytes: new TextEncoder().encode(body) };
+      }
+      const header = [...job.header!];
+      const cols = job.columns!;
+      let k = 0;
+      const results = job.results;
+      const out = [header.flatMap((h, i) => (cols.includes(i) ? [h, ...job.record.to.map((l) => `${h} (${l})`)] : [h]))];
+      for (const row of job.rows!) {
+        const cells: string[] = [];
+        row.forEach((cell, i) => {
+          cells.push(cell);
+          if (cols.includes(i)) {
+            const t = results[k++] ?? '';
+            for (const _ of job.record.to) cells.push(t);
+          }
+        });
+        out.push(cells);
+      }
+      const csv = out.map((r) => r.map(csvCell).join(',')).join('\n') + '\n';
+      const fileName = job.record.output ?? `${id}.csv`;
+      return { fileName, mimeType: mimeTypeFor(fileName), bytes: new TextEncoder().encode(csv) };
+    },
+
+    async listModels() {
+      return structuredClone(models);
+    },
+    async downloadModel(id) {
+      if (!/^[\w.-]+\/[\w.-]+$/.test(id)) throw new ParlaError('BAD_INPUT', `"${id}" is not a model id like Xenova/opus-mt-en-de`);
+      const total = 300_000_000;
+      for (let got = 0; got <= total; got += total / 10) {
+        emit({ type: 'model-progress', id, receivedBytes: got, totalBytes: total });
+        await new Promise((r) => setTimeout(r, 40));
+      }
+      const pair = /-(\w\w)-(\w\w)$/.exec(id);
+      const model: ModelInfo = { id, from: pair?.[1] ?? 'en', to: [pair?.[2] ?? 'de'], dir: `/models/${id}`, bundled: false, sizeBytes: total, revision: 'main', hasQuantized: true };
+      models.push(model);
+      emit({ type: 'model-done', id });
+      return model;
+    },
+    async importModel(dir) {
+      const model: ModelInfo = { id: dir, from: 'en', to: ['it'], dir, bundled: false, sizeBytes: 1_000_000, revision: 'local', hasQuantized: false };
+      models.push(model);
+      return model;
+    },
+    async removeModel(id) {
+      const i = models.findIndex((m) => m.id === id);
+      if (i < 0) throw new ParlaError('NOT_FOUND', `no model ${id}`);
+      if (models[i]!.bundled) throw new ParlaError('CONFLICT', `${id} is bundled with Parla and cannot be removed`);
+      models.splice(i, 1);
+    },
+
+    async searchHistory(q: HistoryQuery) {
+      const needle = q.q?.toLowerCase();
+      const hits = history.filter(
+        (e) => (!needle || e.source.toLowerCase().includes(needle) || e.text.toLowerCase().includes(needle)) && (!q.from || e.from === q.from) && (!q.to || e.to === q.to),
+      );
+      const offset = q.offset ?? 0;
+      return { entries: hits.slice(offset, offset + (q.limit ?? 50)), total: hits.length };
+    },
+    async deleteHistory(deletion) {
+      const before = history.length;
+      const ids = 'ids' in deletion ? new Set(deletion.ids) : null;
+      for (let i = history.length - 1; i >= 0; i--) if (!ids || ids.has(history[i]!.id)) history.splice(i, 1);
+      return { deleted: before - history.length };
+    },
+    async exportHistory(_query, format) {
+      const body = format === 'json' ? JSON.stringify(history) : ['source,text,from,to,model,createdAt', ...history.map((e) => [e.source, e.text, e.from, e.to, e.model, e.createdAt].map(csvCell).join(','))].join('\n') + '\n';
+      return { fileName: `parla-history.${format}`, mimeType: mimeTypeFor(`x.${format}`), bytes: new TextEncoder().encode(body) };
+    },
+
+    async cacheStats() {
+      return { entries: cache.size, bytes: cache.size * 64, hits, misses, hitRate: hits + misses ? hits / (hits + misses) : 0 };
+    },
+    async clearCache() {
+      const cleared = cache.size;
+      cache.clear();
+      return { cleared };
+    },
+    async getSettings() {
+      return structuredClone(settings);
+    },
+    async setSettings(patch) {
+      settings = {
+        ...settings,
+        ...patch,
+        team: { ...settings.team, ...patch.team },
+        cache: { ...settings.cache, ...patch.cache },
+      };
+      return structuredClone(settings);
+    },
+    async testTeamConnection(team) {
+      if (!team.redisUrl.startsWith('redis://')) return { ok: false, error: { code: 'TEAM_OFFLINE', message: `cannot reach ${team.redisUrl || 'an empty URL'}` } };
+      return { ok: true, latencyMs: 2 };
+    },
+    async teamStatus() {
+      return settings.team.redisUrl ? { mode: 'team' as const, connected: true, team: settings.team.name, workers: 2 } : { mode: 'solo' as const, connected: false };
+    },
+    async health() {
+      return { ok: true, version: '0.1.0-fake', modelHost: 'ready' as const, mode: settings.team.redisUrl ? ('team' as const) : ('solo' as const) };
+    },
+    subscribe(fn, filter) {
+      const entry = { fn, ...(filter ? { filter } : {}) };
+      listeners.add(entry);
+      return () => listeners.delete(entry);
+    },
+  };
+  return api;
+}

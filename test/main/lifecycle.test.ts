@@ -1,0 +1,112 @@
+import { EventEmitter } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import { menuTemplate } from '../../src/main/menu.js';
+import { ModelHostProcess, type HostExit, type UtilityProcessLike } from '../../src/main/model-host.js';
+import { isExternalLink, isOwnPage } from '../../src/main/security.js';
+import { COMMANDS, commandForKey } from '../../src/shared/commands.js';
+
+class FakeChild extends EventEmitter implements UtilityProcessLike {
+  static count = 0;
+  readonly pid = ++FakeChild.count;
+  messages: unknown[] = [];
+  constructor(private readonly obeysShutdown: boolean) {
+    super();
+  }
+  postMessage(message: unknown) {
+    this.messages.push(message);
+    if (this.obeysShutdown && (message as { type?: string }).type === 'shutdown') setTimeout(() => this.emit('exit', 0), 5);
+  }
+  kill() {
+    setTimeout(() => this.emit('exit', 137), 1);
+    return true;
+  }
+}
+
+function host(obeys = true) {
+  const children: FakeChild[] = [];
+  const exits: HostExit[] = [];
+  const h = new ModelHostProcess({
+    modulePath: '/app/host.js',
+    dataDir: '/data',
+    maxRestarts: 2,
+    fork: (path, args, options) => {
+      expect(path).toBe('/app/host.js');
+      expect(args).toEqual(['--data-dir', '/data']);
+      expect(options.env.PARLA_DATA_DIR).toBe('/data');
+      const c = new FakeChild(obeys);
+      children.push(c);
+      return c;
+    },
+  });
+  h.onExit((e) => exits.push(e));
+  return { h, children, exits };
+}
+
+describe('model host process', () => {
+  it('restarts after a crash, with backoff, and gives up after too many', async () => {
+    const { h, children, exits } = host();
+    h.start();
+    h.start(); // idempotent
+    expect(children).toHaveLength(1);
+    children[0]!.emit('exit', 1);
+    expect(exits[0]).toEqual({ kind: 'crashed', code: 1, restarting: true });
+    await expect.poll(() => children.length).toBe(2);
+    children[1]!.emit('exit', 1);
+    await expect.poll(() => children.length, { timeout: 2000 }).toBe(3);
+    children[2]!.emit('exit', 1);
+    expect(exits.at(-1)).toEqual({ kind: 'crashed', code: 1, restarting: false });
+    expect(h.running).toBe(false);
+  });
+
+  it('stops by asking first, and kills a host that does not listen', async () => {
+    const polite = host(true);
+    polite.h.start();
+    await polite.h.stop(1000);
+    expect(polite.children[0]!.messages).toEqual([{ type: 'shutdown' }]);
+    expect(polite.exits).toEqual([{ kind: 'stopped' }]);
+
+    const stubborn = host(false);
+    stubborn.h.start();
+    const t0 = Date.now();
+    await stubborn.h.stop(50);
+    expect(Date.now() - t0).toBeLessThan(1000);
+    expect(stubborn.exits).toEqual([{ kind: 'stopped' }]);
+    expect(stubborn.children).toHaveLength(1); // a requested stop is not a crash
+  });
+});
+
+describe('security', () => {
+  const origin = { indexUrl: 'file:///opt/Parla/resources/app.asar/out/renderer/index.html' };
+  it('trusts only our own renderer page', () => {
+    expect(isOwnPage('file:///opt/Parla/resources/app.asar/out/renderer/index.html#batch', origin)).toBe(true);
+    expect(isOwnPage('file:///etc/passwd', origin)).toBe(false);
+    expect(isOwnPage('https://example.com/', origin)).toBe(false);
+    expect(isOwnPage('not a url', origin)).toBe(false);
+    expect(isOwnPage('http://localhost:5173/', { ...origin, devServerUrl: 'http://localhost:5173' })).toBe(true);
+    expect(isOwnPage('http://localhost:5174/', { ...origin, devServerUrl: 'http://localhost:5173' })).toBe(false);
+  });
+  it('opens only https links externally', () => {
+    expect(isExternalLink('https://huggingface.co/Xenova')).toBe(true);
+    expect(isExternalLink('file:///etc/passwd')).toBe(false);
+    expect(isExternalLink('javascript:alert(1)')).toBe(false);
+  });
+});
+
+describe('commands as data', () => {
+  it('builds the menu and the shortcuts from the same table', () => {
+    const ran: string[] = [];
+    const template = menuTemplate((id) => ran.push(id), false);
+    const items = template.flatMap((m) => m.submenu ?? []).filter((i) => i.accelerator);
+    expect(items.map((i) => i.accelerator).sort()).toEqual(COMMANDS.map((c) => c.accelerator).sort());
+    items.find((i) => i.label === 'Batch')!.click!();
+    expect(ran).toEqual(['go.batch']);
+    expect(menuTemplate(() => {}, true)[0]).toEqual({ role: 'appMenu' });
+  });
+  it('matches accelerators per platform', () => {
+    const key = { key: '2', ctrlKey: true, metaKey: false, shiftKey: false, altKey: false };
+    expect(commandForKey(key, false)).toBe('go.batch');
+    expect(commandForKey(key, true)).toBeUndefined();
+    expect(commandForKey({ ...key, ctrlKey: false, metaKey: true }, true)).toBe('go.batch');
+    expect(commandForKey({ key: 'S', ctrlKey: true, metaKey: false, shiftKey: true, altKey: false }, false)).toBe('translate.swap');
+  });
+});
