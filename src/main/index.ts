@@ -7,7 +7,8 @@ import { COMMAND_CHANNEL } from '../shared/commands.js';
 import { registerIpc } from './ipc-router.js';
 import { menuTemplate } from './menu.js';
 import { ModelHostProcess } from './model-host.js';
-import { unwiredApi } from './open-api.js';
+import { openParlaApi } from '../core/api/local-api.js';
+import { hostSocketPath } from '../core/paths.js';
 import { APP_CSP, isOwnPage } from './security.js';
 import { createMainWindow, trustedOrigin } from './window.js';
 
@@ -17,11 +18,16 @@ if (!app.requestSingleInstanceLock()) {
   let win: BrowserWindow | undefined;
   const origin = trustedOrigin();
   const dataDir = process.env.PARLA_DATA_DIR ?? join(app.getPath('userData'), 'data');
-  const host = new ModelHostProcess({ modulePath: hostModulePath, dataDir, fork: (path, args, options) => utilityProcess.fork(path, args, options) });
+  // The same socket host the CLI and `parla serve` use, so every door shares one model load.
+  const host = new ModelHostProcess({
+    modulePath: hostModulePath,
+    dataDir,
+    args: ['--socket', hostSocketPath(dataDir)],
+    fork: (path, args, options) => utilityProcess.fork(path, args, options),
+  });
   let hostState: 'starting' | 'ready' | 'crashed' | 'stopped' = 'starting';
   host.onExit((exit) => (hostState = exit.kind === 'stopped' ? 'stopped' : exit.restarting ? 'starting' : 'crashed'));
   host.onMessage(() => (hostState = 'ready'));
-  const api = unwiredApi(() => ({ ok: hostState === 'ready', version: app.getVersion(), modelHost: hostState, mode: 'solo' }));
 
   app.on('second-instance', () => {
     if (win?.isMinimized()) win.restore();
@@ -35,7 +41,9 @@ if (!app.requestSingleInstanceLock()) {
     contents.setWindowOpenHandler(() => ({ action: 'deny' }));
   });
 
-  void app.whenReady().then(() => {
+  void app.whenReady().then(async () => {
+    const services = await openParlaApi({ dataDir, door: 'app' });
+    const api = { ...services, health: async () => ({ ...(await services.health()), ok: hostState === 'ready', version: app.getVersion(), modelHost: hostState }) };
     session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) => callback(permission === 'clipboard-sanitized-write'));
     session.defaultSession.webRequest.onHeadersReceived((details, callback) =>
       callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [APP_CSP] } }),

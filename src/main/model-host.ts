@@ -22,6 +22,8 @@ export interface ModelHostOptions {
   maxRestarts?: number;
   crashWindowMs?: number;
   env?: Record<string, string | undefined>;
+  /** Extra arguments after `--data-dir DIR` (e.g. the socket the CLI's clients connect to). */
+  args?: string[];
 }
 
 export class ModelHostProcess {
@@ -40,7 +42,7 @@ export class ModelHostProcess {
   start(): void {
     if (this.child) return;
     this.stopping = false;
-    const child = this.options.fork(this.options.modulePath, ['--data-dir', this.options.dataDir], {
+    const child = this.options.fork(this.options.modulePath, ['--data-dir', this.options.dataDir, ...(this.options.args ?? [])], {
       serviceName: 'Parla model host',
       env: { ...this.options.env, PARLA_DATA_DIR: this.options.dataDir },
     });

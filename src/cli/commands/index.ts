@@ -1,4 +1,5 @@
 // Every `parla` command, in help order. Add a command: one file in this folder, one line here.
+import { openParlaApi } from '../../core/api/local-api.js';
 import type { Command } from '../registry.js';
 import { fromSelfParsing } from '../self-parsing.js';
 import { batchCommand } from './batch.js';
@@ -6,6 +7,7 @@ import { cacheCommand } from './cache.js';
 import { historyCommand } from './history.js';
 import { jobsCommand } from './jobs.js';
 import { modelsCommand } from './models.js';
+import { createServeCommand } from './serve.js';
 import { translateCommand } from './translate.js';
 
 export const COMMANDS: readonly Command[] = [
@@ -15,4 +17,5 @@ export const COMMANDS: readonly Command[] = [
   modelsCommand,
   fromSelfParsing(cacheCommand, 'Show cache statistics or clear the cache.'),
   fromSelfParsing(historyCommand, 'List, search, export or delete the translation history.'),
+  createServeCommand((global) => openParlaApi({ ...global, door: 'api' })),
 ];

@@ -87,12 +87,30 @@ export class HistoryStore {
 
   /** Newest first; `q` searches source and translation. */
   list(query: HistoryQuery = {}): HistoryEntry[] {
+    const filter = this.filter(query);
+    if (!filter) return [];
+    const sql = `SELECT h.* FROM ${filter.from} ${filter.where} ORDER BY h.created_at DESC, h.id DESC LIMIT ? OFFSET ?`;
+    return this.db
+      .prepare<(string | number)[], Row>(sql)
+      .all(...filter.params, query.limit ?? DEFAULT_LIMIT, query.offset ?? 0)
+      .map(toEntry);
+  }
+
+  /** How many entries match (limit and offset ignored): the total a paged list shows. */
+  count(query: HistoryQuery = {}): number {
+    const filter = this.filter(query);
+    if (!filter) return 0;
+    return this.db.prepare<(string | number)[], { n: number }>(`SELECT count(*) AS n FROM ${filter.from} ${filter.where}`).get(...filter.params)!.n;
+  }
+
+  /** FROM and WHERE of a query; undefined when the text query can match nothing. */
+  private filter(query: HistoryQuery): { from: string; where: string; params: (string | number)[] } | undefined {
     const where: string[] = [];
     const params: (string | number)[] = [];
     let from = 'history h';
     if (query.q !== undefined && query.q.trim() !== '') {
       const fts = toFtsQuery(query.q);
-      if (fts === '') return [];
+      if (fts === '') return undefined;
       from = 'history_fts f JOIN history h ON h.id = f.rowid';
       where.push('history_fts MATCH ?');
       params.push(fts);
@@ -101,10 +119,7 @@ export class HistoryStore {
     if (query.to) (where.push('h.tgt_lang = ?'), params.push(query.to));
     if (query.since) (where.push('h.created_at >= ?'), params.push(query.since));
     if (query.until) (where.push('h.created_at <= ?'), params.push(query.until));
-    const sql = `SELECT h.* FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-      ORDER BY h.created_at DESC, h.id DESC LIMIT ? OFFSET ?`;
-    params.push(query.limit ?? DEFAULT_LIMIT, query.offset ?? 0);
-    return this.db.prepare<(string | number)[], Row>(sql).all(...params).map(toEntry);
+    return { from, where: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
   }
 
   search(q: string, query: Omit<HistoryQuery, 'q'> = {}): HistoryEntry[] {

@@ -30,7 +30,8 @@ function spawnHost(dataDir: string, socketPath: string): void {
   const child = spawn(process.execPath, [hostEntry(), '--data-dir', dataDir, '--socket', socketPath], {
     detached: true,
     stdio: ['ignore', log, log],
-    env: process.env,
+    // Inside Electron, execPath is the Electron binary: run it as plain Node for the host.
+    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
   });
   closeSync(log);
   child.unref();

@@ -1,0 +1,229 @@
+// Parla's services as the one ParlaApi every door speaks (src/shared/api.ts): `parla serve`, the
+// desktop app's IPC and the renderer all call this. Jobs run in the background of the process
+// that holds the API; unfinished jobs found at start (a crash, an app restart) are resumed.
+import { EventEmitter } from 'node:events';
+import { randomUUID } from 'node:crypto';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { basename, extname, join } from 'node:path';
+import { Redis } from 'ioredis';
+import type { ParlaApi } from '../../shared/api.js';
+import { ParlaError } from '../../shared/errors.js';
+import { matchesFilter, type ParlaEvent } from '../../shared/events.js';
+import { mimeTypeFor, type FilePayload } from '../../shared/files.js';
+import type { HistoryFilter } from '../../shared/history-api.js';
+import { allowedActions, type JobAction } from '../../shared/job-requests.js';
+import type { JobRecord } from '../../shared/jobs.js';
+import type { Health, TeamConnectionTest } from '../../shared/settings.js';
+import { prepareBatch, runBatch } from '../jobs/batch.js';
+import { textJobResults } from '../jobs/text-source.js';
+import { openServices, type ServicesOptions } from '../services.js';
+import { SettingsStore } from './settings-store.js';
+
+export type LocalApi = ParlaApi & { close(): Promise<void> };
+
+const VERSION = '0.1.0';
+
+/** `redis://user:secret@host` → `redis://user:***@host`: a password never reaches a log or a screen. */
+export function redactUrl(url: string): string {
+  return url.replace(/^(rediss?:\/\/[^:@/]*:)[^@/]*@/, '$1***@');
+}
+
+export async function openParlaApi(options: ServicesOptions): Promise<LocalApi> {
+  const services = await openServices({ ...options, door: options.door ?? 'api' });
+  const { state, models } = services;
+  const settings = new SettingsStore(options.dataDir);
+  const events = new EventEmitter();
+  events.setMaxListeners(0);
+  const emit = (event: ParlaEvent) => events.emit('event', event);
+  state.runner.on('event', (e) => emit({ type: 'job', job: e.job }));
+  const running = new Set<Promise<unknown>>();
+
+  /** Runs a job to its end in the background; errors end up in the job record, not here. */
+  const background = (work: Promise<JobRecord>) => {
+    const p = work.then(
+      (job) => emit({ type: 'job', job }),
+      (error: unknown) => process.stderr.write(`parla: job failed to run: ${(error as Error).message}\n`),
+    );
+    running.add(p);
+    void p.finally(() => running.delete(p));
+  };
+
+  const getJob = async (id: string): Promise<JobRecord> => {
+    const stored = await state.queue.get(id);
+    if (!stored) throw new ParlaError('NOT_FOUND', `no job ${id}`);
+    return stored.record;
+  };
+
+  // Jobs left queued or running by a process that died go on here.
+  for (const job of await state.queue.list()) {
+    if (job.status === 'queued' || job.status === 'running') background(state.runner.run(job.id));
+  }
+
+  const uploads = join(options.dataDir, 'uploads');
+
+  const api: LocalApi = {
+    translate: (request) => services.translator.translate(request),
+
+    async createTextJob({ texts, to, from }) {
+      const job = await state.queue.create({ from: from ?? '', to: [to], spec: { kind: 'texts', texts } });
+      background(state.runner.run(job.id));
+      return { id: job.id, status: 'queued' };
+    },
+
+    async createFileJob({ fileName, bytes, to, from, columns, sheet }) {
+      const dir = join(uploads, randomUUID());
+      await mkdir(dir, { recursive: true });
+      const name = basename(fileName).replace(/[^\p{L}\p{N}._ -]/gu, '_') || 'upload';
+      const file = join(dir, name);
+      await writeFile(file, bytes);
+      const ext = extname(name);
+      const out = join(dir, `${name.slice(0, name.length - ext.length)}.${to.join('+')}${ext}`);
+      try {
+        const { job } = await prepareBatch(state, { file, to, out, ...(from ? { from } : {}), ...(columns ? { columns } : {}), ...(sheet ? { sheet } : {}) });
+        background(runBatch(state, job));
+        return { id: job.id, status: 'queued' };
+      } catch (error) {
+        await rm(dir, { recursive: true, force: true });
+        throw error;
+      }
+    },
+
+    listJobs: () => state.queue.list(),
+    getJob,
+
+    async jobAction(id, action: JobAction) {
+      const job = await getJob(id);
+      if (!allowedActions(job.status).includes(action)) {
+        throw new ParlaError('CONFLICT', `cannot ${action} job ${id}: it is ${job.status}`);
+      }
+      switch (action) {
+        case 'pause':
+          return state.runner.pause(id);
+        case 'cancel':
+          return state.runner.cancel(id);
+        case 'resume':
+          background(state.runner.resume(id));
+          return getJob(id);
+        case 'retry':
+          background(state.runner.retry(id));
+          return getJob(id);
+      }
+    },
+
+    async jobResult(id): Promise<FilePayload> {
+      const stored = await state.queue.get(id);
+      if (!stored) throw new ParlaError('NOT_FOUND', `no job ${id}`);
+      const job = stored.record;
+      if (job.status !== 'done' && job.status !== 'failed') throw new ParlaError('CONFLICT', `job ${id} is ${job.status}; its result is ready when it is done`);
+      if (stored.spec['kind'] === 'sheet') {
+        if (!job.output) throw new ParlaError('NOT_FOUND', `job ${id} has no output file`);
+        const bytes = await readFile(job.output).catch(() => {
+          throw new ParlaError('NOT_FOUND', `the output of job ${id} is gone (${basename(job.output!)})`);
+        });
+        return { fileName: basename(job.output), mimeType: mimeTypeFor(job.output), bytes };
+      }
+      const translations = await textJobResults(state.queue, id);
+      const body = JSON.stringify({ id, translations });
+      return { fileName: `${id}.json`, mimeType: 'application/json', bytes: new TextEncoder().encode(body) };
+    },
+
+    listModels: () => models.list(),
+
+    async downloadModel(id) {
+      try {
+        const info = await models.download(id, {
+          onProgress: (p) => emit({ type: 'model-progress', id, receivedBytes: p.bytes, totalBytes: p.total ?? null }),
+        });
+        emit({ type: 'model-done', id });
+        return info;
+      } catch (error) {
+        const e = error as ParlaError;
+        emit({ type: 'model-failed', id, error: { code: e.code ?? 'INTERNAL', message: e.message } });
+        throw error;
+      }
+    },
+    importModel: (dir) => models.import(dir),
+    removeModel: (id) => models.remove(id),
+
+    async searchHistory(query) {
+      return { entries: state.history.list(query), total: state.history.count(query) };
+    },
+
+    async deleteHistory(deletion) {
+      const ids = 'ids' in deletion ? deletion.ids : state.history.list({ ...deletion.query, limit: -1 }).map((e) => e.id);
+      let deleted = 0;
+      for (const id of ids) if (state.history.delete(id)) deleted += 1;
+      return { deleted };
+    },
+
+    async exportHistory(query: HistoryFilter, format) {
+      const file = join(options.dataDir, `history-export-${randomUUID()}.${format}`);
+      try {
+        state.history.export(file, format, query);
+        return { fileName: `parla-history.${format}`, mimeType: mimeTypeFor(`x.${format}`), bytes: await readFile(file) };
+      } finally {
+        await rm(file, { force: true });
+      }
+    },
+
+    cacheStats: () => state.cache.stats(),
+    async clearCache() {
+      const { entries } = await state.cache.stats();
+      await state.cache.clear();
+      return { cleared: entries };
+    },
+
+    getSettings: async () => settings.get(),
+    setSettings: async (patch) => settings.set(patch),
+
+    testTeamConnection: ({ redisUrl }) => pingRedis(redisUrl),
+
+    async teamStatus() {
+      const url = options.redisUrl ?? settings.get().team.redisUrl;
+      if (!url) return { mode: 'solo', connected: false };
+      const ping = await pingRedis(url);
+      const team = options.team ?? (settings.get().team.name || undefined);
+      return { mode: 'team', connected: ping.ok, ...(team ? { team } : {}), ...(ping.error ? { error: ping.error } : {}) };
+    },
+
+    async health(): Promise<Health> {
+      return { ok: true, version: VERSION, modelHost: 'ready', mode: options.redisUrl ? 'team' : 'solo' };
+    },
+
+    subscribe(listener, filter) {
+      const handler = (event: ParlaEvent) => {
+        if (matchesFilter(event, filter)) listener(event);
+      };
+      events.on('event', handler);
+      return () => events.off('event', handler);
+    },
+
+    async close() {
+      for (const job of await state.queue.list()) {
+        if (job.status === 'running') await state.runner.pause(job.id).catch(() => undefined);
+      }
+      await Promise.allSettled([...running]);
+      await services.close();
+    },
+  };
+  return api;
+}
+
+/** One PING with a short timeout; the answer names what to fix, with the password redacted. */
+async function pingRedis(url: string): Promise<TeamConnectionTest> {
+  if (!/^rediss?:\/\//.test(url)) return { ok: false, error: { code: 'BAD_INPUT', message: 'the Redis URL must start with redis:// or rediss://' } };
+  const redis = new Redis(url, { lazyConnect: true, connectTimeout: 3000, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+  redis.on('error', () => undefined);
+  const started = performance.now();
+  try {
+    await redis.connect();
+    await redis.ping();
+    return { ok: true, latencyMs: Math.round((performance.now() - started) * 10) / 10 };
+  } catch (error) {
+    const message = (error as Error).message;
+    const auth = /WRONGPASS|NOAUTH|invalid password|invalid username/i.test(message);
+    return { ok: false, error: { code: auth ? 'REDIS_AUTH' : 'TEAM_OFFLINE', message: `${redactUrl(url)}: ${auth ? 'wrong user name or password' : message}` } };
+  } finally {
+    redis.disconnect();
+  }
+}
