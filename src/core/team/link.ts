@@ -3,6 +3,7 @@
 // ioredis reconnects on its own with the backoff from connection.ts; this only watches.
 import { EventEmitter } from 'node:events';
 import type { Redis } from 'ioredis';
+import type { ErrorCode } from '../../shared/errors.js';
 import { teamError } from './connection.js';
 
 export type TeamStatus = 'online' | 'offline' | 'connecting';
@@ -11,6 +12,7 @@ export interface TeamStatusInfo {
   status: TeamStatus;
   /** One line, password redacted; undefined while nothing went wrong. */
   lastError?: string;
+  lastErrorCode?: ErrorCode;
   /** ISO 8601 time of the last status change. */
   since: string;
 }
@@ -46,7 +48,9 @@ export class TeamLink extends EventEmitter {
 
   /** A command failed (timeout, connection lost): go offline until the client is ready again. */
   reportFailure(error: unknown): void {
-    this.current.lastError = teamError(error, this.url).message;
+    const e = teamError(error, this.url);
+    this.current.lastError = e.message;
+    this.current.lastErrorCode = e.code;
     this.set('offline');
   }
 
