@@ -2,7 +2,8 @@
 // be byte-identical to a local run, also when a worker is killed (-9) mid-chunk and when
 // redis-server restarts mid-job.
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -26,9 +27,10 @@ let inputDir: string;
 beforeAll(async () => {
   ensureBuilt();
   server = await RedisServer.start({ appendonly: true });
-  inputDir = tmp();
+  // Lives for the whole file (useTmp's dirs go after each test).
+  inputDir = mkdtempSync(join(tmpdir(), 'parla-team-input-'));
   input = writeCsv(inputDir, ROWS);
-  const state = localState(tmp());
+  const state = localState(join(inputDir, 'local-data'));
   const { record } = await batch(state, { file: input, to: ['es'], columns: ['text'], out: join(inputDir, 'local.csv') });
   expect(record.status).toBe('done');
   localOutput = readFileSync(join(inputDir, 'local.csv'), 'utf8');
@@ -36,6 +38,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => {
   await server?.destroy();
+  rmSync(inputDir, { recursive: true, force: true });
 });
 
 const workers: WorkerProcess[] = [];
