@@ -90,14 +90,28 @@ export function teamError(error: unknown, url: string): ParlaError {
 /** Opens a connection and waits until it is ready; auth and network failures become ParlaErrors. */
 export async function connectRedis(o: ResolvedTeamOptions, role: ConnectionRole): Promise<Redis> {
   const client = new Redis(o.url, redisOptions(o, role));
-  // Connection errors are reported through TeamLink / the rejected connect(); without a listener
-  // ioredis would print them (with the host) to stderr.
-  client.on('error', () => undefined);
+  // connect() only says "Connection is closed"; the reason (WRONGPASS, ECONNREFUSED) comes as an
+  // 'error' event. Listening also keeps ioredis from printing errors (with the host) to stderr.
+  let reason: unknown;
+  client.on('error', (error: unknown) => (reason = error));
   try {
     await client.connect();
     return client;
   } catch (error) {
     client.disconnect();
-    throw teamError(error, o.url);
+    throw teamError(reason ?? error, o.url);
   }
+}
+
+/** Closes politely when connected; otherwise drops the socket (QUIT would wait for a reconnect). */
+export async function closeRedis(client: Redis): Promise<void> {
+  if (client.status === 'ready') await client.quit().catch(() => client.disconnect());
+  else client.disconnect();
+}
+
+/** Waits for a close step at most `ms`: shutting down must not hang on a Redis that is away. */
+export async function within(ms: number, step: Promise<unknown>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([step.catch(() => undefined), new Promise((r) => (timer = setTimeout(r, ms)))]);
+  clearTimeout(timer);
 }

@@ -5,6 +5,7 @@ import { EventEmitter } from 'node:events';
 import type { Redis } from 'ioredis';
 import type { ErrorCode } from '../../shared/errors.js';
 import { teamError } from './connection.js';
+import { redactUrl } from './redact.js';
 
 export type TeamStatus = 'online' | 'offline' | 'connecting';
 
@@ -34,7 +35,10 @@ export class TeamLink extends EventEmitter {
     client.on('ready', () => this.set('online'));
     client.on('error', (error: unknown) => this.reportFailure(error));
     client.on('close', () => {
-      if (this.current.status === 'online') this.set('offline');
+      if (this.current.status !== 'online') return;
+      this.current.lastError = `team Redis at ${redactUrl(url)} is unreachable: connection closed`;
+      this.current.lastErrorCode = 'TEAM_OFFLINE';
+      this.set('offline');
     });
   }
 

@@ -5,6 +5,7 @@ import type { Redis } from 'ioredis';
 import type { CacheStats, CacheValue } from '../../shared/cache.js';
 import { CACHE_DEFAULTS, entryBytes, type CacheBackend, type CacheLimits } from '../cache/backend.js';
 import { CACHE_SCRIPTS } from './redis-cache-scripts.js';
+import { closeRedis } from './connection.js';
 import { defineScripts, type ScriptFn } from './scripts.js';
 
 export interface RedisCacheOptions extends CacheLimits {
@@ -77,6 +78,6 @@ export class RedisCache implements CacheBackend {
   }
 
   async close(): Promise<void> {
-    if (this.ownsClient && this.client.status !== 'end') await this.client.quit().catch(() => this.client.disconnect());
+    if (this.ownsClient) await closeRedis(this.client);
   }
 }

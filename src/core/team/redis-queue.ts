@@ -8,6 +8,7 @@ import { ParlaError, type ErrorInfo } from '../../shared/errors.js';
 import type { JobRecord, JobStatus } from '../../shared/jobs.js';
 import type { JobOwner, NewJob, NewText, PendingText, QueueBackend, StoredJob, TextOutcome } from '../queue/backend.js';
 import { QUEUE_SCRIPTS } from './redis-queue-scripts.js';
+import { closeRedis } from './connection.js';
 import { defineScripts, type ScriptFn } from './scripts.js';
 
 export interface RedisQueueOptions {
@@ -183,7 +184,7 @@ export class RedisQueue implements QueueBackend {
   }
 
   async close(): Promise<void> {
-    if (this.ownsClient && this.client.status !== 'end') await this.client.quit().catch(() => this.client.disconnect());
+    if (this.ownsClient) await closeRedis(this.client);
   }
 
   private async mustGet(id: string): Promise<StoredJob> {

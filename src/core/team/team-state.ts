@@ -20,7 +20,7 @@ import { sourceForJob } from '../jobs/sources.js';
 import { SqliteQueue } from '../queue/sqlite.js';
 import type { EngineTranslator, LocalState } from '../state.js';
 import { openChunkEvents, openChunkQueue, type ChunkData, type ChunkPolicy, type ChunkResult } from './chunks.js';
-import { redisOptions, resolveTeamOptions, teamPrefix, type TeamOptions } from './connection.js';
+import { redisOptions, within, resolveTeamOptions, teamPrefix, type TeamOptions } from './connection.js';
 import { engineIdentity } from './engine-identity.js';
 import { TeamLink, type TeamStatus, type TeamStatusInfo } from './link.js';
 import { RedisCache } from './redis-cache.js';
@@ -159,8 +159,8 @@ export async function openTeamState(options: TeamStateOptions): Promise<TeamStat
     },
     async close() {
       await (await worker)?.close(5000);
-      await events.close().catch(() => undefined);
-      await chunks.close().catch(() => undefined);
+      await within(1000, events.close());
+      await within(1000, chunks.close());
       eventsClient.disconnect();
       queueClient.disconnect();
       await cache.close();

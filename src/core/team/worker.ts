@@ -12,7 +12,7 @@ import { SqliteCache } from '../cache/sqlite.js';
 import type { PendingText, TextOutcome } from '../queue/backend.js';
 import type { EngineTranslator } from '../state.js';
 import { CHUNK_QUEUE, type ChunkData, type ChunkResult } from './chunks.js';
-import { connectRedis, resolveTeamOptions, teamError, teamPrefix, type ResolvedTeamOptions, type TeamOptions } from './connection.js';
+import { connectRedis, within, resolveTeamOptions, teamError, teamPrefix, type ResolvedTeamOptions, type TeamOptions } from './connection.js';
 import { engineIdentity } from './engine-identity.js';
 import { TeamLink } from './link.js';
 import { redactUrl } from './redact.js';
@@ -127,11 +127,11 @@ export class TeamWorker {
    */
   async close(graceMs = 30_000): Promise<void> {
     clearInterval(this.statusTimer);
-    const finished = this.worker.close().then(() => true);
-    const inTime = await Promise.race([finished, new Promise<boolean>((r) => setTimeout(() => r(false), graceMs).unref())]);
+    let inTime = false;
+    await within(graceMs, this.worker.close().then(() => (inTime = true)));
     if (!inTime) {
       this.o.log(`handing back ${this.active.size} unfinished chunk(s)`);
-      await this.worker.close(true);
+      await within(2000, this.worker.close(true));
     }
     await this.cache.close();
     await this.queue.close();
