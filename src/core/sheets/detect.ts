@@ -50,7 +50,8 @@ export function sniffFile(file: string): SniffedFile {
   if (ext === '.xls') throw new ParlaError('BAD_FILE', `${file}: legacy .xls is not supported; save it as .xlsx`);
   if (isZip) throw new ParlaError('BAD_FILE', `${file} is a zip file, not CSV/TSV text; rename it to .xlsx if it is a workbook`);
   const encoding = detectEncoding(head, stat.size > head.length);
-  if (encoding === 'utf8' || encoding === 'utf8bom') {
+  if (encoding !== 'utf16le' && encoding !== 'utf16be') {
+    // Text in an 8-bit encoding has no NUL bytes; binary files almost always do.
     if (head.subarray(0, Math.min(head.length, 8192)).includes(0)) {
       throw new ParlaError('BAD_FILE', `${file} looks binary, not CSV/TSV text`);
     }

@@ -1,0 +1,82 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { batchCommand } from '../../src/cli/commands/batch.js';
+import { cacheCommand } from '../../src/cli/commands/cache.js';
+import { historyCommand } from '../../src/cli/commands/history.js';
+import { jobsCommand } from '../../src/cli/commands/jobs.js';
+import type { JobRecord } from '../../src/shared/jobs.js';
+import { runCli } from './helpers/cli.js';
+import { FakeTranslator } from './helpers/fake-translator.js';
+import { useTmpDirs } from './helpers/tmp.js';
+
+const tmp = useTmpDirs();
+
+describe('state CLI commands', () => {
+  it('batch --json prints the job record; jobs, cache and history see it', async () => {
+    const dir = tmp();
+    const data = join(dir, 'data');
+    const file = join(dir, 'in.csv');
+    writeFileSync(file, 'text\nhello\nworld\nhello\n');
+    const model = new FakeTranslator();
+    const run = await runCli(batchCommand, [file, '--to', 'es,fr', '--from', 'en', '--json'], data, model);
+    expect(run.code).toBe(0);
+    const job = JSON.parse(run.stdout) as JobRecord;
+    expect(job).toMatchObject({ status: 'done', from: 'en', to: ['es', 'fr'], output: join(dir, 'in.es+fr.csv') });
+    expect(job.progress).toMatchObject({ total: 6, done: 6, failed: 0, cached: 0, modelCalls: 4 });
+    expect(Object.keys(job).sort()).toEqual(['createdAt', 'from', 'id', 'input', 'output', 'progress', 'status', 'to', 'updatedAt']);
+    expect(run.stderr).toMatch(/done/);
+
+    const list = await runCli(jobsCommand, ['list', '--json'], data);
+    expect((JSON.parse(list.stdout) as JobRecord[]).map((j) => j.id)).toEqual([job.id]);
+    const show = await runCli(jobsCommand, ['show', job.id], data);
+    expect(show.stdout).toContain(job.id);
+    expect((await runCli(jobsCommand, ['show', 'nope'], data)).code).toBe(2);
+
+    const stats = JSON.parse((await runCli(cacheCommand, ['stats', '--json'], data)).stdout);
+    expect(stats).toMatchObject({ entries: 4, misses: 4 });
+
+    const again = await runCli(batchCommand, [file, '--to', 'es,fr', '--from', 'en', '--json'], data, model);
+    expect((JSON.parse(again.stdout) as JobRecord).progress).toMatchObject({ cached: 4, modelCalls: 0 });
+    expect(model.calls).toBe(2);
+
+    const history = JSON.parse((await runCli(historyCommand, ['list', '--json'], data)).stdout);
+    expect(history).toHaveLength(2);
+    expect(history[0]).toMatchObject({ door: 'batch', from: 'en', to: 'es,fr' });
+    expect((await runCli(historyCommand, ['search', 'in.csv'], data)).stdout.split('\n').filter(Boolean)).toHaveLength(2);
+    expect((await runCli(historyCommand, ['export', join(dir, 'h.json')], data)).code).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'h.json'), 'utf8'))).toHaveLength(2);
+
+    expect((await runCli(cacheCommand, ['clear'], data)).code).toBe(0);
+    expect(JSON.parse((await runCli(cacheCommand, ['--json'], data)).stdout).entries).toBe(0);
+  });
+
+  it('jobs pause/resume/cancel/retry work on stored jobs', async () => {
+    const dir = tmp();
+    const data = join(dir, 'data');
+    const file = join(dir, 'in.csv');
+    writeFileSync(file, 'text\n' + Array.from({ length: 10 }, (_, i) => `row ${i}`).join('\n') + '\n');
+    let broken = true;
+    const model = new FakeTranslator({ failOn: (t) => broken && t === 'row 3' });
+    // Retries back off 0.5 s, 1 s; fine for one failing text.
+    const first = await runCli(batchCommand, [file, '--to', 'es', '--json'], data, model);
+    const job = JSON.parse(first.stdout) as JobRecord;
+    expect(job.progress.failed).toBe(1);
+    broken = false;
+    const retried = await runCli(jobsCommand, ['retry', job.id, '--json'], data, model);
+    expect(retried.code).toBe(0);
+    expect(JSON.parse(retried.stdout).progress).toMatchObject({ done: 10, failed: 0 });
+    expect(readFileSync(join(dir, 'in.es.csv'), 'utf8')).toContain('es:ROW 3');
+    expect((await runCli(jobsCommand, ['cancel', job.id], data)).stdout).toContain('done');
+    expect((await runCli(jobsCommand, ['frob', job.id], data)).code).toBe(2);
+  });
+
+  it('history retention and delete', async () => {
+    const dir = tmp();
+    const data = join(dir, 'data');
+    expect((await runCli(historyCommand, ['retention', '30'], data)).code).toBe(0);
+    expect((await runCli(historyCommand, ['retention'], data)).stdout.trim()).toBe('30');
+    expect((await runCli(historyCommand, ['retention', '-1'], data)).code).toBe(2);
+    expect((await runCli(historyCommand, ['delete', '42'], data)).code).toBe(2);
+  });
+});

@@ -1,0 +1,88 @@
+// Real kill -9 of `parla batch` processes at random moments, then resume: the output must equal
+// an uninterrupted run's, row by row. Slow: spawns processes; needs `npm run build:node` first.
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { useTmpDirs } from './helpers/tmp.js';
+
+const tmp = useTmpDirs();
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const child = join(root, 'test/state/fixtures/batch-child.mjs');
+const hasDistState = existsSync(join(root, 'dist/cli/commands/batch.js'));
+const hasRealCli = existsSync(join(root, 'dist/cli/main.js')) && process.env['PARLA_CRASH_REAL'] === '1';
+const KILLS = 6;
+
+function makeCsv(file: string, rows: number): void {
+  const lines = ['id,text,qty'];
+  for (let i = 0; i < rows; i++) lines.push(`${i},"Line ${i % 700} of the crash test, with a comma",${i}`);
+  writeFileSync(file, lines.join('\n') + '\n');
+}
+
+async function runUntil(command: string[], killAfterMs?: number): Promise<{ code: number | null; killed: boolean; stdout: string }> {
+  const p = spawn(process.execPath, command, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  p.stdout.on('data', (d) => (stdout += d));
+  let killed = false;
+  const timer = killAfterMs === undefined ? undefined : setTimeout(() => {
+    killed = p.kill('SIGKILL');
+  }, killAfterMs);
+  const [code] = (await once(p, 'exit')) as [number | null];
+  clearTimeout(timer);
+  return { code, killed: killed && code === null, stdout };
+}
+
+async function killAndResume(args: (out: string) => string[], dir: string, label: string) {
+  const reference = join(dir, `reference.${label}.csv`);
+  const ref = await runUntil(args(reference));
+  expect(ref.code).toBe(0);
+  const out = join(dir, `crashed.${label}.csv`);
+  let kills = 0;
+  for (let attempt = 0; attempt < 40 && kills < KILLS; attempt++) {
+    const r = await runUntil(args(out), 150 + Math.floor(Math.random() * 900));
+    if (r.killed) kills += 1;
+    else break; // finished before the kill: fine, the last run below checks the result
+  }
+  const final = await runUntil(args(out));
+  expect(final.code).toBe(0);
+  const job = JSON.parse(final.stdout);
+  expect(job.status).toBe('done');
+  expect(job.progress.done).toBe(job.progress.total);
+  expect(readFileSync(out, 'utf8').split('\n')).toEqual(readFileSync(reference, 'utf8').split('\n'));
+  return { kills, job };
+}
+
+describe.skipIf(!hasDistState)('kill -9 during parla batch (slow; fake model in a child process)', () => {
+  it(`resumes after ${KILLS} random kills with the same output as an uninterrupted run`, async () => {
+    const dir = tmp();
+    const input = join(dir, 'in.csv');
+    makeCsv(input, 3000);
+    const log = join(dir, 'model.log');
+    const { kills, job } = await killAndResume(
+      (out) => [child, input, join(dir, out.includes('reference') ? 'data-ref' : 'data'), log, '--to', 'es', '--columns', 'text', '--out', out, '--json'],
+      dir,
+      'fake',
+    );
+    expect(kills).toBeGreaterThanOrEqual(5);
+    // Each distinct text reaches the model once, plus at most the batch in flight at each kill.
+    const sent = readFileSync(log, 'utf8').split('\n').filter(Boolean).length;
+    expect(sent).toBeLessThanOrEqual(700 * 2 + kills * 64);
+    expect(job.progress.modelCalls).toBeLessThanOrEqual(700);
+  }, 180_000);
+});
+
+describe.skipIf(!hasRealCli)('kill -9 of `parla batch` with the real engine (slow; PARLA_CRASH_REAL=1)', () => {
+  it(`resumes after ${KILLS} random kills, row for row equal to an uninterrupted run`, async () => {
+    const dir = tmp();
+    const input = join(dir, 'in.csv');
+    makeCsv(input, 1500);
+    const bin = join(root, 'bin/parla.js');
+    await killAndResume(
+      (out) => [bin, 'batch', input, '--to', 'es', '--from', 'en', '--columns', 'text', '--out', out, '--json', '--data-dir', join(dir, out.includes('reference') ? 'data-ref' : 'data')],
+      dir,
+      'real',
+    );
+  }, 600_000);
+});
