@@ -86,7 +86,8 @@ describe('team batch over two worker processes (slow)', () => {
   it('recovers the chunk of a worker killed with -9 mid-chunk; no row lost or doubled', async () => {
     const team = `test-${randomUUID()}`;
     const state = await submitter(team);
-    const events = new QueueEvents(CHUNK_QUEUE, { connection: new Redis(server.url, { maxRetriesPerRequest: null }), prefix: teamPrefix(team) });
+    const eventsClient = new Redis(server.url, { maxRetriesPerRequest: null });
+    const events = new QueueEvents(CHUNK_QUEUE, { connection: eventsClient, prefix: teamPrefix(team) });
     const stalled: string[] = [];
     events.on('stalled', ({ jobId }) => stalled.push(jobId));
     await events.waitUntilReady();
@@ -102,6 +103,7 @@ describe('team batch over two worker processes (slow)', () => {
     expect(record.progress).toMatchObject({ total: ROWS, done: ROWS, failed: 0 });
     expect(output).toBe(localOutput);
     await events.close();
+    eventsClient.disconnect();
   });
 
   it('carries on when redis-server restarts mid-job (appendonly)', async () => {
