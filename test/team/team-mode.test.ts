@@ -118,6 +118,27 @@ describe('team jobs in one process', () => {
   });
 });
 
+describe('team retries', () => {
+  it('retries a failing chunk with backoff, then fails only the bad text; retry brings it back', async () => {
+    const team = `test-${randomUUID()}`;
+    const state = await member(team, new FakeTranslator(), { chunks: { backoffMs: 50, attempts: 3 } });
+    const model = new FakeTranslator({ failOn: (text, attempt) => text === 'bad' || (text === 'flaky' && attempt < 2) });
+    const worker = await TeamWorker.start({ url: server.url, team, dataDir: tmp(), openEngine: async () => model });
+    open.push({ close: () => worker.close(2000) });
+    const texts = ['ok one', 'flaky', 'bad', 'ok two'];
+    const job = await state.teamQueue.create({ from: 'en', to: ['es'], spec: { kind: 'texts', texts } });
+    const record = await state.teamRunner.run(job.id);
+    expect(record.status).toBe('done');
+    expect(record.progress).toMatchObject({ total: 4, done: 3, failed: 1 });
+    // Three chunk attempts (BullMQ backoff), then one text at a time on the last.
+    expect(model.calls).toBe(3 + 4);
+    const { textJobResults } = await import('../../src/core/jobs/text-source.js');
+    expect((await textJobResults(state.teamQueue, job.id))['es']).toEqual(['es:OK ONE', 'es:FLAKY', undefined, 'es:OK TWO']);
+    const again = await state.teamRunner.retry(job.id);
+    expect(again.progress).toMatchObject({ done: 3, failed: 1 });
+  });
+});
+
 describe('credentials', () => {
   it('a wrong password is one clear REDIS_AUTH line that never shows the password', async () => {
     const secured = await RedisServer.start({ password: 'right-horse-battery' });
