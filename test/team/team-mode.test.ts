@@ -1,7 +1,9 @@
 // Team mode in one process: isolation between teams, credentials, Redis going away and coming
 // back, cancel reaching a running chunk, and the team cache saving model calls.
 import { randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ParlaError } from '../../src/shared/errors.js';
 import { openTeamState, type TeamState, type TeamStateOptions } from '../../src/core/team/team-state.js';
@@ -174,6 +176,31 @@ describe('credentials', () => {
       await expect(
         openTeamState({ dataDir: tmp(), redis: { url: url.replace('s3cret-pw', 'nope-pw') }, openEngine: async () => new FakeTranslator(), workConcurrency: 0 }),
       ).rejects.toMatchObject({ code: 'REDIS_AUTH' });
+    } finally {
+      await secured.destroy();
+    }
+  });
+});
+
+describe('TLS', () => {
+  it('connects over rediss:// with the team CA and refuses an unverified server', async () => {
+    const dir = tmp();
+    const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
+    ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '1', '-subj', '/CN=parla-test-ca');
+    ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1');
+    writeFileSync(join(dir, 'ext'), 'subjectAltName=IP:127.0.0.1\n');
+    ssl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.crt', '-days', '1', '-extfile', 'ext');
+    const secured = await RedisServer.start({ tls: { cert: join(dir, 'server.crt'), key: join(dir, 'server.key'), ca: join(dir, 'ca.crt') } });
+    try {
+      expect(secured.url.startsWith('rediss://')).toBe(true);
+      const team = `test-${randomUUID()}`;
+      const state = await member(team, new FakeTranslator(), { redis: { url: secured.url, team, tls: { ca: readFileSync(join(dir, 'ca.crt')) } } });
+      expect(state.teamStatus()).toBe('online');
+      await state.translator.translate({ texts: ['over tls'], to: 'es' });
+      expect((await state.teamQueue.create({ from: 'en', to: ['es'], spec: {} })).status).toBe('queued');
+      const untrusted = await member(team, new FakeTranslator(), { redis: { url: secured.url, team }, connectTimeoutMs: 1000 });
+      expect(untrusted.teamStatus()).not.toBe('online');
+      expect(untrusted.statusInfo().lastError).toMatch(/certificate/i);
     } finally {
       await secured.destroy();
     }

@@ -1,12 +1,13 @@
 // `parla worker`: a headless team worker. It takes chunks of the team's batch jobs from BullMQ,
 // translates them (team cache first, then the engine) and commits them; SIGTERM lets running
 // chunks finish (or hands them back after a grace period) before it exits.
+import { readFileSync } from 'node:fs';
 import { ParlaError } from '../../shared/errors.js';
 import { TeamWorker, stopOnSignals } from '../../core/team/worker.js';
 import type { CliCommand } from '../command.js';
 import { guarded, parse } from '../guard.js';
 
-const usage = 'parla worker [--concurrency N] [--redis URL] [--team NAME] [--grace SECONDS]';
+const usage = 'parla worker [--concurrency N] [--redis URL] [--team NAME] [--tls-ca FILE] [--grace SECONDS]';
 
 export const workerCommand: CliCommand = {
   name: 'worker',
@@ -20,6 +21,7 @@ export const workerCommand: CliCommand = {
           redis: { type: 'string' },
           team: { type: 'string' },
           grace: { type: 'string', default: '30' },
+          'tls-ca': { type: 'string' },
         },
         usage,
       );
@@ -35,6 +37,8 @@ export const workerCommand: CliCommand = {
         url,
         ...(team ? { team } : {}),
         concurrency,
+        // A private CA for rediss:// (public CAs need nothing).
+        ...(values['tls-ca'] ? { tls: { ca: readCa(values['tls-ca']) } } : {}),
         dataDir: ctx.dataDir,
         openEngine: () => ctx.openTranslator(),
         log,
@@ -45,3 +49,11 @@ export const workerCommand: CliCommand = {
       return 0;
     }),
 };
+
+function readCa(file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch {
+    throw new ParlaError('BAD_INPUT', `--tls-ca: cannot read ${file}`);
+  }
+}

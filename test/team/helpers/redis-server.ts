@@ -32,6 +32,8 @@ export interface RedisServerOptions {
   appendonly?: boolean;
   /** Extra `--name value` pairs (e.g. an ACL user line). */
   args?: string[];
+  /** Serve TLS only (rediss://) with these PEM files. */
+  tls?: { cert: string; key: string; ca: string };
 }
 
 export class RedisServer {
@@ -49,11 +51,15 @@ export class RedisServer {
   }
 
   get url(): string {
-    return `redis://${this.options.password ? `:${encodeURIComponent(this.options.password)}@` : ''}127.0.0.1:${this.port}`;
+    return `${this.options.tls ? 'rediss' : 'redis'}://${this.options.password ? `:${encodeURIComponent(this.options.password)}@` : ''}127.0.0.1:${this.port}`;
   }
 
   async launch(): Promise<void> {
     const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--save', '', '--daemonize', 'no'];
+    if (this.options.tls) {
+      const { cert, key, ca } = this.options.tls;
+      args.push('--port', '0', '--tls-port', String(this.port), '--tls-cert-file', cert, '--tls-key-file', key, '--tls-ca-cert-file', ca, '--tls-auth-clients', 'no');
+    }
     if (this.options.appendonly) args.push('--appendonly', 'yes', '--appendfsync', 'always');
     if (this.options.password) args.push('--requirepass', this.options.password);
     args.push(...(this.options.args ?? []));
