@@ -144,6 +144,8 @@ export class TeamRunner extends EventEmitter {
       if (p.done + p.failed !== lastSettled) {
         lastSettled = p.done + p.failed;
         this.publish('progress', withRate(record));
+        // Chunks are only checked once progress stalls: a busy team costs no extra round trips.
+        reconcileAt = Date.now() + this.o.reconcileMs;
       }
       if (p.done + p.failed >= p.total) break;
       if (signal?.aborted) return record;

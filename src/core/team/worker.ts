@@ -59,6 +59,7 @@ export class TeamWorker {
   readonly counters: WorkerCounters = { chunks: 0, texts: 0, cached: 0, failedChunks: 0 };
   private readonly active = new Map<string, string>();
   private statusTimer: NodeJS.Timeout | undefined;
+  private checking = false;
   private worker!: Worker<ChunkData, ChunkResult>;
 
   private constructor(
@@ -202,9 +203,16 @@ export class TeamWorker {
 
   /** Aborts running chunks whose job is no longer running (paused or canceled elsewhere). */
   private async checkStatuses(): Promise<void> {
-    for (const [chunkId, jobId] of this.active) {
-      const status = await this.queue.status(jobId).catch(() => 'running' as const);
-      if (status !== 'running') this.worker.cancelJob(chunkId, `job ${jobId} ${status ?? 'gone'}`);
+    // While Redis is away a look blocks until it is back; one look at a time is enough.
+    if (this.checking) return;
+    this.checking = true;
+    try {
+      for (const [chunkId, jobId] of this.active) {
+        const status = await this.queue.status(jobId).catch(() => 'running' as const);
+        if (status !== 'running') this.worker.cancelJob(chunkId, `job ${jobId} ${status ?? 'gone'}`);
+      }
+    } finally {
+      this.checking = false;
     }
   }
 }
