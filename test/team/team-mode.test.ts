@@ -104,6 +104,15 @@ describe('team jobs in one process', () => {
     expect(Date.now() - t0).toBeLessThan(3000);
   });
 
+  it('a member app works on team chunks itself (workConcurrency 1): a job finishes with no separate worker', async () => {
+    const team = `test-${randomUUID()}`;
+    const state = await member(team, new FakeTranslator(), { workConcurrency: 1 });
+    const job = await state.teamQueue.create({ from: 'en', to: ['es'], spec: { kind: 'texts', texts: ['in app', 'too'] } });
+    const record = await state.teamRunner.run(job.id);
+    expect(record.progress).toMatchObject({ total: 2, done: 2 });
+    expect(state.model.texts).toEqual(['in app', 'too']);
+  });
+
   it('a batch of texts finishes on the team with the same results as the model gives', async () => {
     const team = `test-${randomUUID()}`;
     const state = await member(team);
