@@ -1,0 +1,59 @@
+// `parla worker`: a headless team worker. It takes chunks of the team's batch jobs from BullMQ,
+// translates them (team cache first, then the engine) and commits them; SIGTERM lets running
+// chunks finish (or hands them back after a grace period) before it exits.
+import { readFileSync } from 'node:fs';
+import { ParlaError } from '../../shared/errors.js';
+import { TeamWorker, stopOnSignals } from '../../core/team/worker.js';
+import type { CliCommand } from '../command.js';
+import { guarded, parse } from '../guard.js';
+
+const usage = 'parla worker [--concurrency N] [--redis URL] [--team NAME] [--tls-ca FILE] [--grace SECONDS]';
+
+export const workerCommand: CliCommand = {
+  name: 'worker',
+  usage,
+  run: (argv, ctx) =>
+    guarded(ctx, async () => {
+      const { values, positionals } = parse(
+        argv,
+        {
+          concurrency: { type: 'string', default: '1' },
+          redis: { type: 'string' },
+          team: { type: 'string' },
+          grace: { type: 'string', default: '30' },
+          'tls-ca': { type: 'string' },
+        },
+        usage,
+      );
+      if (positionals.length > 0) throw new ParlaError('BAD_INPUT', `usage: ${usage}`);
+      const url = values.redis ?? ctx.redisUrl;
+      if (!url) throw new ParlaError('BAD_INPUT', 'parla worker needs a team Redis: --redis URL (or PARLA_REDIS_URL)');
+      const concurrency = Number(values.concurrency);
+      const grace = Number(values.grace);
+      if (!Number.isFinite(grace) || grace < 0) throw new ParlaError('BAD_INPUT', '--grace must be a number of seconds');
+      const log = (line: string) => ctx.stderr.write(`${new Date().toISOString()} ${line}\n`);
+      const team = values.team ?? ctx.team;
+      const worker = await TeamWorker.start({
+        url,
+        ...(team ? { team } : {}),
+        concurrency,
+        // A private CA for rediss:// (public CAs need nothing).
+        ...(values['tls-ca'] ? { tls: { ca: readCa(values['tls-ca']) } } : {}),
+        dataDir: ctx.dataDir,
+        openEngine: () => ctx.openTranslator(),
+        log,
+      });
+      await stopOnSignals(worker, log, grace * 1000);
+      const c = worker.counters;
+      log(`stopped: ${c.chunks} chunks, ${c.texts} texts (${c.cached} from the cache), ${c.failedChunks} chunk failures`);
+      return 0;
+    }),
+};
+
+function readCa(file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch {
+    throw new ParlaError('BAD_INPUT', `--tls-ca: cannot read ${file}`);
+  }
+}

@@ -1,0 +1,171 @@
+// An app's state in team mode. Translation goes through the local SQLite cache, then the team's
+// Redis cache, then the engine. Batches submitted while the team is online run on the team
+// (chunks for every worker, output written here); batches submitted while it is offline run
+// locally on the SQLite queue and stay local: nothing waits on a Redis that may not come back,
+// and nothing queued is lost. A team job that loses Redis midway waits for it (its state is in
+// Redis) and carries on when it returns.
+import { Redis } from 'ioredis';
+import type { Queue, QueueEvents } from 'bullmq';
+import { ParlaError } from '../../shared/errors.js';
+import type { JobEvent, JobRecord } from '../../shared/jobs.js';
+import type { Translator } from '../../shared/translation.js';
+import type { CacheLimits } from '../cache/backend.js';
+import { CachedTranslator } from '../cache/cached-translator.js';
+import { SqliteCache } from '../cache/sqlite.js';
+import { openDb, stateDbPath } from '../db.js';
+import { HistoryStore } from '../history/store.js';
+import { prepareBatch, runBatch, type BatchRequest } from '../jobs/batch.js';
+import { JobRunner } from '../jobs/runner.js';
+import { sourceForJob } from '../jobs/sources.js';
+import { SqliteQueue } from '../queue/sqlite.js';
+import type { EngineTranslator, LocalState } from '../state.js';
+import { openChunkEvents, openChunkQueue, type ChunkData, type ChunkPolicy, type ChunkResult } from './chunks.js';
+import { redisOptions, within, resolveTeamOptions, teamPrefix, type TeamOptions } from './connection.js';
+import { engineIdentity } from './engine-identity.js';
+import { TeamLink, type TeamStatus, type TeamStatusInfo } from './link.js';
+import { RedisCache } from './redis-cache.js';
+import { RedisQueue } from './redis-queue.js';
+import { prepareTeamBatch } from './team-batch.js';
+import { TeamRunner } from './team-runner.js';
+import { TieredCache } from './tiered-cache.js';
+import { TeamWorker, type TeamWorkerOptions } from './worker.js';
+
+export interface TeamStateOptions {
+  dataDir: string;
+  redis: TeamOptions;
+  openEngine: () => Promise<EngineTranslator>;
+  cache?: CacheLimits;
+  /** Chunks this app translates for the team at once; 0 = submit only. */
+  workConcurrency?: number;
+  worker?: Partial<Pick<TeamWorkerOptions, 'lockDurationMs' | 'stalledIntervalMs' | 'statusPollMs' | 'log'>>;
+  chunks?: Partial<ChunkPolicy>;
+  pollMs?: number;
+  reconcileMs?: number;
+  /** How long opening waits for Redis before starting offline. */
+  connectTimeoutMs?: number;
+}
+
+export const TEAM_STATE_DEFAULTS = { workConcurrency: 1, connectTimeoutMs: 3000 } as const;
+
+export type JobPlace = 'team' | 'local';
+
+export interface TeamState {
+  /** The engine behind both caches, for single translations from any door. */
+  translator: Translator;
+  local: LocalState;
+  teamQueue: RedisQueue;
+  teamRunner: TeamRunner;
+  teamStatus(): TeamStatus;
+  statusInfo(): TeamStatusInfo;
+  /** Creates (or finds, to resume) a batch job: on the team while online, else locally. */
+  prepareBatch(req: BatchRequest): Promise<{ job: JobRecord; resumed: boolean; place: JobPlace }>;
+  runBatch(job: JobRecord, place: JobPlace, signal?: AbortSignal): Promise<JobRecord>;
+  /** Progress of jobs of either place, as JobEvents. */
+  onEvent(listener: (event: JobEvent) => void): () => void;
+  close(): Promise<void>;
+}
+
+export async function openTeamState(options: TeamStateOptions): Promise<TeamState> {
+  const o = resolveTeamOptions(options.redis);
+  const prefix = teamPrefix(o.team);
+  const work = options.workConcurrency ?? TEAM_STATE_DEFAULTS.workConcurrency;
+
+  // The cache connection decides the team status; it fails fast so translation never waits on it.
+  const cacheClient = new Redis(o.url, redisOptions(o, 'cache'));
+  cacheClient.on('error', () => undefined);
+  const link = new TeamLink(cacheClient, o.url);
+  void cacheClient.connect().catch(() => undefined);
+  await link.waitOnline(options.connectTimeoutMs ?? TEAM_STATE_DEFAULTS.connectTimeoutMs);
+  if (link.info().lastErrorCode === 'REDIS_AUTH') {
+    cacheClient.disconnect();
+    throw new ParlaError('REDIS_AUTH', link.info().lastError as string);
+  }
+
+  const db = openDb(stateDbPath(options.dataDir));
+  const l1 = new SqliteCache({ db, ...options.cache });
+  const history = new HistoryStore(db);
+  const cache = new TieredCache({
+    local: l1,
+    remote: new RedisCache({ client: cacheClient, prefix, ownsClient: true, ...options.cache }),
+    link,
+  });
+  let engine: Promise<EngineTranslator> | undefined;
+  const getEngine = () => (engine ??= options.openEngine());
+  const lazy: Translator = { translate: async (req, signal) => (await getEngine()).translate(req, signal) };
+  const translator = new CachedTranslator(lazy, cache, { resolveModel: engineIdentity(getEngine) });
+
+  const sqliteQueue = new SqliteQueue({ db });
+  const localRunner = new JobRunner({ queue: sqliteQueue, translator, history, sourceFor: sourceForJob });
+  const local: LocalState = {
+    db, cache: l1, history, queue: sqliteQueue, runner: localRunner, translator,
+    close: async () => undefined,
+  };
+
+  // Queue connections wait for Redis (BullMQ needs that); they connect in the background.
+  const queueClient = new Redis(o.url, { ...redisOptions(o, 'queue'), lazyConnect: false });
+  queueClient.on('error', () => undefined);
+  const teamQueue = new RedisQueue({ client: queueClient, prefix });
+  const chunks: Queue<ChunkData, ChunkResult> = openChunkQueue(queueClient, prefix);
+  const eventsClient = queueClient.duplicate();
+  eventsClient.on('error', () => undefined);
+  const events: QueueEvents = openChunkEvents(eventsClient, prefix);
+  events.on('error', () => undefined);
+  chunks.on('error', () => undefined);
+  const teamRunner = new TeamRunner({
+    queue: teamQueue, chunks, events, history, sourceFor: sourceForJob,
+    ...options.chunks,
+    ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
+    ...(options.reconcileMs !== undefined ? { reconcileMs: options.reconcileMs } : {}),
+  });
+
+  // This app helps with the team's chunks once Redis is reachable.
+  let worker: Promise<TeamWorker | undefined> | undefined;
+  const startWorker = () => {
+    if (work <= 0 || worker) return;
+    worker = TeamWorker.start({
+      ...options.redis, ...options.worker, openEngine: getEngine, dataDir: options.dataDir, concurrency: work,
+    }).catch(() => {
+      worker = undefined;
+      return undefined;
+    });
+  };
+  if (link.status === 'online') startWorker();
+  link.on('status', (info) => {
+    if (info.status === 'online') startWorker();
+  });
+
+  return {
+    translator,
+    local,
+    teamQueue,
+    teamRunner,
+    teamStatus: () => link.status,
+    statusInfo: () => link.info(),
+    async prepareBatch(req) {
+      if (link.status === 'online') return { ...(await prepareTeamBatch(teamQueue, req)), place: 'team' as const };
+      return { ...(await prepareBatch(local, req)), place: 'local' as const };
+    },
+    async runBatch(job, place, signal) {
+      if (place === 'local') return runBatch(local, job, signal);
+      return job.status === 'failed' ? teamRunner.retry(job.id, signal) : teamRunner.resume(job.id, signal);
+    },
+    onEvent(listener) {
+      localRunner.on('event', listener);
+      teamRunner.on('event', listener);
+      return () => {
+        localRunner.off('event', listener);
+        teamRunner.off('event', listener);
+      };
+    },
+    async close() {
+      await (await worker)?.close(5000);
+      await within(1000, events.close());
+      await within(1000, chunks.close());
+      eventsClient.disconnect();
+      queueClient.disconnect();
+      await cache.close();
+      if (engine) await (await engine).close?.();
+      db.close();
+    },
+  };
+}
