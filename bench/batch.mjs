@@ -7,7 +7,7 @@
 //   and `openServices()`. --engine fake: the local-state layer alone with a simulated model
 //   (FAKE_MS_PER_CALL + FAKE_MS_PER_TEXT), for measuring queue/cache/sheet overhead.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, createWriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';

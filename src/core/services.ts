@@ -7,6 +7,7 @@ import { engineSettingsFromEnv } from './engine-settings-env.js';
 import { HostClient } from './host/host-client.js';
 import { HostTranslator } from './host/host-translator.js';
 import { ModelStore } from './models/model-store.js';
+import { openTeamState } from './team/team-state.js';
 import { openLocalState, type EngineTranslator, type LocalState } from './state.js';
 
 export interface ServicesOptions {
@@ -16,6 +17,8 @@ export interface ServicesOptions {
   team?: string;
   /** Which door interactive translations are recorded under in history. */
   door?: Exclude<HistoryDoor, 'batch'>;
+  /** Team chunks this process translates for the team at once (team mode); 0 = none. */
+  teamWork?: number;
 }
 
 export interface Services {
@@ -46,6 +49,16 @@ export function openEngine(options: Pick<ServicesOptions, 'dataDir'>, models = n
 
 export async function openServices(options: ServicesOptions): Promise<Services> {
   const models = new ModelStore(options.dataDir);
+  if (options.redisUrl) {
+    // Team mode: local SQLite cache, then the team's Redis cache, then the engine.
+    const team = await openTeamState({
+      dataDir: options.dataDir,
+      redis: { url: options.redisUrl, ...(options.team ? { team: options.team } : {}) },
+      openEngine: async () => openEngine(options, models),
+      workConcurrency: options.teamWork ?? 0,
+    });
+    return { translator: team.local.doorTranslator(options.door ?? 'cli'), models, state: team.local, close: () => team.close() };
+  }
   const state = openLocalState({ dataDir: options.dataDir, openEngine: async () => openEngine(options, models) });
   return {
     translator: state.doorTranslator(options.door ?? 'cli'),

@@ -1,6 +1,8 @@
 import { ParlaError } from '../../shared/errors.js';
-import { prepareBatch, runBatch } from '../../core/jobs/batch.js';
-import type { CliCommand } from '../command.js';
+import { prepareBatch, runBatch, type BatchRequest } from '../../core/jobs/batch.js';
+import { openTeamState } from '../../core/team/team-state.js';
+import { progressReporter } from '../progress.js';
+import type { CliCommand, CliContext } from '../command.js';
 import { guarded, list, parse } from '../guard.js';
 import { finish, openState, runWithProgress } from '../job-session.js';
 
@@ -26,18 +28,20 @@ export const batchCommand: CliCommand = {
       );
       const to = list(values.to);
       if (positionals.length !== 1 || !to) throw new ParlaError('BAD_INPUT', `need one FILE and --to\nusage: ${usage}`);
+      const columns = list(values.columns);
+      const request: BatchRequest = {
+        file: positionals[0] as string,
+        to,
+        ...(values.from ? { from: values.from } : {}),
+        ...(columns ? { columns } : {}),
+        ...(values.sheet !== undefined ? { sheet: values.sheet } : {}),
+        ...(values.out !== undefined ? { out: values.out } : {}),
+        ...(values.model ? { model: values.model } : {}),
+      };
+      if (ctx.redisUrl) return runTeamBatch(ctx, request, values.json === true);
       const state = openState(ctx);
       try {
-        const columns = list(values.columns);
-        const { job, resumed } = await prepareBatch(state, {
-          file: positionals[0] as string,
-          to,
-          ...(values.from ? { from: values.from } : {}),
-          ...(columns ? { columns } : {}),
-          ...(values.sheet !== undefined ? { sheet: values.sheet } : {}),
-          ...(values.out !== undefined ? { out: values.out } : {}),
-          ...(values.model ? { model: values.model } : {}),
-        });
+        const { job, resumed } = await prepareBatch(state, request);
         ctx.stderr.write(`${resumed ? 'resuming' : 'started'} job ${job.id}\n`);
         const record = await runWithProgress(ctx, state, job.id, (signal) => runBatch(state, job, signal));
         return finish(ctx, record, values.json === true);
@@ -46,3 +50,26 @@ export const batchCommand: CliCommand = {
       }
     }),
 };
+
+/**
+ * Team mode: the job is split into chunks that every member's app and `parla worker` take; this
+ * process follows the progress and writes the output. With the team offline it runs locally.
+ */
+async function runTeamBatch(ctx: CliContext, request: BatchRequest, json: boolean): Promise<number> {
+  const team = await openTeamState({
+    dataDir: ctx.dataDir,
+    redis: { url: ctx.redisUrl!, ...(ctx.team ? { team: ctx.team } : {}) },
+    openEngine: () => ctx.openTranslator(),
+  });
+  const reporter = progressReporter(ctx.stderr);
+  const stop = team.onEvent(reporter.onEvent);
+  try {
+    const { job, resumed, place } = await team.prepareBatch(request);
+    ctx.stderr.write(`${resumed ? 'resuming' : 'started'} job ${job.id} ${place === 'team' ? 'on the team' : '(team offline: running locally)'}\n`);
+    return finish(ctx, await team.runBatch(job, place), json);
+  } finally {
+    stop();
+    reporter.end();
+    await team.close();
+  }
+}

@@ -8,6 +8,7 @@ import { historyCommand } from './history.js';
 import { jobsCommand } from './jobs.js';
 import { modelsCommand } from './models.js';
 import { createServeCommand } from './serve.js';
+import { workerCommand } from './worker.js';
 import { translateCommand } from './translate.js';
 
 export const COMMANDS: readonly Command[] = [
@@ -18,4 +19,5 @@ export const COMMANDS: readonly Command[] = [
   fromSelfParsing(cacheCommand, 'Show cache statistics or clear the cache.'),
   fromSelfParsing(historyCommand, 'List, search, export or delete the translation history.'),
   createServeCommand((global) => openParlaApi({ ...global, door: 'api' })),
+  fromSelfParsing(workerCommand, 'Team worker: translate chunks of the team\'s batch jobs (needs --redis).'),
 ];

@@ -29,7 +29,7 @@ export function redactUrl(url: string): string {
 }
 
 export async function openParlaApi(options: ServicesOptions): Promise<LocalApi> {
-  const services = await openServices({ ...options, door: options.door ?? 'api' });
+  const services = await openServices({ ...options, door: options.door ?? 'api', teamWork: options.teamWork ?? 1 });
   const { state, models } = services;
   const settings = new SettingsStore(options.dataDir);
   const events = new EventEmitter();

@@ -115,10 +115,22 @@ export class HistoryStore {
       where.push('history_fts MATCH ?');
       params.push(fts);
     }
-    if (query.from) (where.push('h.src_lang = ?'), params.push(query.from));
-    if (query.to) (where.push('h.tgt_lang = ?'), params.push(query.to));
-    if (query.since) (where.push('h.created_at >= ?'), params.push(query.since));
-    if (query.until) (where.push('h.created_at <= ?'), params.push(query.until));
+    if (query.from) {
+      where.push('h.src_lang = ?');
+      params.push(query.from);
+    }
+    if (query.to) {
+      where.push('h.tgt_lang = ?');
+      params.push(query.to);
+    }
+    if (query.since) {
+      where.push('h.created_at >= ?');
+      params.push(query.since);
+    }
+    if (query.until) {
+      where.push('h.created_at <= ?');
+      params.push(query.until);
+    }
     return { from, where: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
   }
 

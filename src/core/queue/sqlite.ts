@@ -263,8 +263,14 @@ export class SqliteQueue implements QueueBackend {
     this.mustRow(jobId);
     const sets = ['status = ?', 'updated_at = ?'];
     const params: (string | null)[] = [status, new Date().toISOString()];
-    if (patch.error !== undefined) (sets.push('error = ?'), params.push(patch.error ? JSON.stringify(patch.error) : null));
-    if (patch.output !== undefined) (sets.push('output = ?'), params.push(patch.output));
+    if (patch.error !== undefined) {
+      sets.push('error = ?');
+      params.push(patch.error ? JSON.stringify(patch.error) : null);
+    }
+    if (patch.output !== undefined) {
+      sets.push('output = ?');
+      params.push(patch.output);
+    }
     this.db.prepare(`UPDATE jobs SET ${sets.join(', ')} WHERE id = ?`).run(...params, jobId);
     return toRecord(this.mustRow(jobId));
   }

@@ -98,6 +98,7 @@ export async function openTeamState(options: TeamStateOptions): Promise<TeamStat
   const localRunner = new JobRunner({ queue: sqliteQueue, translator, history, sourceFor: sourceForJob });
   const local: LocalState = {
     db, cache: l1, history, queue: sqliteQueue, runner: localRunner, translator,
+    doorTranslator: (door) => new CachedTranslator(lazy, cache, { resolveModel: engineIdentity(getEngine), history: { store: history, door } }),
     close: async () => undefined,
   };
 
