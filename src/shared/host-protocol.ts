@@ -61,6 +61,12 @@ export interface HostCancel {
 
 export type ClientMessage = HostRequest | HostCancel;
 
+/** First line a host writes on every new connection; clients trust a connection only after it. */
+export interface HostHello {
+  kind: 'hello';
+  pid: number;
+}
+
 export type HostResponse =
   | { kind: 'response'; seq: number; ok: true; result: HostApi[HostMethod]['result'] }
   | { kind: 'response'; seq: number; ok: false; error: ErrorInfo };

@@ -14,14 +14,37 @@ export function hostEntry(): string {
   return join(packageRoot(), 'dist', 'workers', 'host', 'main.js');
 }
 
-function tryConnect(path: string): Promise<Socket | undefined> {
+/**
+ * A connection counts only once the host greets it (`{"kind":"hello"}`): a host that was just
+ * killed can still accept a connection while the kernel tears it down, and a request sent on
+ * that would be lost to a host that never answers.
+ */
+function tryConnect(path: string, helloTimeoutMs = 5000): Promise<Socket | undefined> {
   return new Promise((resolve) => {
     const socket = connect(path);
-    socket.once('connect', () => {
-      socket.removeAllListeners('error');
+    let buffered = '';
+    const fail = () => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(undefined);
+    };
+    const timer = setTimeout(fail, helloTimeoutMs);
+    socket.once('error', fail);
+    socket.once('close', fail);
+    socket.on('data', function onData(chunk: Buffer) {
+      buffered += chunk.toString('utf8');
+      const newline = buffered.indexOf('\n');
+      if (newline < 0) return;
+      clearTimeout(timer);
+      socket.off('data', onData);
+      socket.off('error', fail);
+      socket.off('close', fail);
+      if (!buffered.slice(0, newline).includes('"hello"')) return fail();
+      // Anything after the greeting belongs to the client's decoder.
+      const rest = buffered.slice(newline + 1);
+      if (rest) socket.unshift(Buffer.from(rest, 'utf8'));
       resolve(socket);
     });
-    socket.once('error', () => resolve(undefined));
   });
 }
 

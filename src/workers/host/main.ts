@@ -5,6 +5,8 @@ import { mkdirSync, unlinkSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { parseArgs } from 'node:util';
 import { resolveEngineSettings } from '../../shared/engine-settings.js';
+import type { HostHello } from '../../shared/host-protocol.js';
+import { encodeLine } from '../../shared/ndjson.js';
 import { socketPort } from './host-port.js';
 import { ModelHost } from './model-host.js';
 
@@ -42,6 +44,9 @@ if (process.platform !== 'win32') {
 const host = new ModelHost(settings);
 const server = createServer((socket) => {
   clearTimeout(idleTimer);
+  // Clients wait for this greeting before they trust the connection (see spawn-host.ts).
+  const hello: HostHello = { kind: 'hello', pid: process.pid };
+  socket.write(encodeLine(hello));
   host.attach(socketPort(socket));
 });
 let idleTimer: NodeJS.Timeout | undefined;
