@@ -1,9 +1,12 @@
-// The browser UI end to end against `parla serve`. By default the server runs here over the fake
-// ParlaApi; with PARLA_E2E_URL and PARLA_E2E_TOKEN it drives a real `parla serve` instead, and the
-// checks that only the fake can answer (its dictionary, failing texts, downloads, Redis) are
-// skipped or loosened. Needs `npm run build` first (`npm run test:e2e` does it) and Debian's
+// The browser UI end to end against a real `parla serve` (bundled model, temp data dir), started
+// here unless PARLA_E2E_URL and PARLA_E2E_TOKEN name one already running. PARLA_E2E_FAKE=1 runs
+// the same UI over the in-memory fake ParlaApi instead, which also answers the checks only a fake
+// can (its dictionary, failing texts, Redis); against the real server those are skipped or loosened. Needs `npm run build` first (`npm run test:e2e` does it) and Debian's
 // /usr/bin/chromium. Screenshots land in test/e2e/screenshots/.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,9 +18,19 @@ import { createFakeApi, type FakeApi } from '../helpers/fake-api.js';
 const CHROMIUM = process.env.PARLA_CHROMIUM ?? '/usr/bin/chromium';
 const RENDERER = join(import.meta.dirname, '../../out/renderer');
 const SHOTS = join(import.meta.dirname, 'screenshots');
-const EXTERNAL = process.env.PARLA_E2E_URL ? { url: process.env.PARLA_E2E_URL.replace(/\/$/, ''), token: process.env.PARLA_E2E_TOKEN ?? '' } : undefined;
+const FAKE = process.env.PARLA_E2E_FAKE === '1';
+let EXTERNAL = process.env.PARLA_E2E_URL ? { url: process.env.PARLA_E2E_URL.replace(/\/$/, ''), token: process.env.PARLA_E2E_TOKEN ?? '' } : undefined;
+let serveProcess: ChildProcess | undefined;
+let serveDataDir: string | undefined;
+if (!FAKE && !EXTERNAL) {
+  // A real `parla serve` on a free port with its own data dir; its first stdout line is the UI link.
+  serveDataDir = await mkdtemp(join(tmpdir(), 'parla-e2e-data-'));
+  serveProcess = spawn(process.execPath, [join(import.meta.dirname, '../../bin/parla.js'), 'serve', '--port', '0', '--data-dir', serveDataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const [line] = (await once(createInterface({ input: serveProcess.stdout! }), 'line')) as [string];
+  const link = new URL(line);
+  EXTERNAL = { url: link.origin, token: link.searchParams.get('token') ?? '' };
+}
 const TOKEN = EXTERNAL?.token ?? 'e2e-token-0123456789abcdef';
-const FAKE = !EXTERNAL;
 
 let api: FakeApi | undefined;
 let server: ParlaServer | undefined;
@@ -57,6 +70,11 @@ afterAll(async () => {
   await context?.close();
   await server?.close();
   api?.close();
+  if (serveProcess) {
+    serveProcess.kill('SIGTERM');
+    await once(serveProcess, 'exit');
+  }
+  if (serveDataDir) await rm(serveDataDir, { recursive: true, force: true });
   if (userDataDir) await rm(userDataDir, { recursive: true, force: true });
 });
 
@@ -103,7 +121,7 @@ describe('Parla in the browser', () => {
     await shot('batch-preview');
     await page.getByTestId('start-job').click();
 
-    const job = page.locator('[data-testid^=job-job-]').first();
+    const job = page.locator('li.job[data-status]').first();
     await expect.poll(() => job.getAttribute('data-status'), { timeout: 30_000 }).toBe('done');
     expect(await job.getByTestId('job-percent').textContent()).toBe('100 %');
     await page.waitForTimeout(300); // let the bar's transition finish for the screenshot
