@@ -47,6 +47,7 @@ def main():
     model, size = load_model(args.ckpt)
     sp = spm.SentencePieceProcessor(model_file=os.path.join(args.tokenizer, "spm.model"))
     pad, eos = size.pad_id, 0
+    special = {eos, 1, pad}  # decode(skip_special_tokens=True) drops </s>, <unk> and <pad>
     os.makedirs(args.out, exist_ok=True)
 
     # Golden decodes: short-to-medium test sentences (skip very long ones to keep beams quick).
@@ -59,8 +60,8 @@ def main():
         beams = beam_search(model, x, args.max_length, pad, eos, num_beams=4, n_best=2, length_penalty=1.0)
         items.append({
             "source": source, "inputIds": ids,
-            "greedy": {"ids": g, "text": sp.decode([t for t in g if t not in (eos, pad)])},
-            "beam": [{"ids": b, "text": sp.decode([t for t in b if t not in (eos, pad)]), "score": s} for b, s in beams],
+            "greedy": {"ids": g, "text": sp.decode([t for t in g if t not in special])},
+            "beam": [{"ids": b, "text": sp.decode([t for t in b if t not in special]), "score": s} for b, s in beams],
         })
     golden = {"model": f"parla/{args.name}", "maxLength": args.max_length, "numBeams": 4, "nBest": 2,
               "lengthPenalty": 1.0, "items": items}

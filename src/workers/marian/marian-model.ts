@@ -107,7 +107,9 @@ export class MarianModel {
   }
 
   decode(ids: readonly number[]): string {
-    return this.tokenizer.decode([...ids], { skip_special_tokens: true });
+    // Marian's Python tokenizer decodes with SentencePiece, which drops every leading space
+    // (tokenizer.json's Metaspace decoder drops only one): trim to match it.
+    return this.tokenizer.decode([...ids], { skip_special_tokens: true }).trimStart();
   }
 
   /** Generates for already-tokenized sources, one batch; results keep the input order. */
