@@ -33,6 +33,7 @@ export class ModelPool {
         quantized,
         intraOpNumThreads: this.settings.intraOpNumThreads,
         interOpNumThreads: this.settings.interOpNumThreads,
+        intraOpSpinning: this.settings.intraOpSpinning !== 0,
       });
       entry = { modelId, dir, quantized, model, lastUsedMs: Date.now(), inUse: 0 };
       this.entries.set(key, entry);

@@ -18,6 +18,8 @@ export interface LoadOptions {
   quantized?: boolean;
   intraOpNumThreads?: number;
   interOpNumThreads?: number;
+  /** Whether intra-op threads spin-wait between ops (onnxruntime's default is to spin). */
+  intraOpSpinning?: boolean;
 }
 
 export interface BatchLimits {
@@ -81,6 +83,9 @@ export class MarianModel {
     const sessionOptions: ort.InferenceSession.SessionOptions = { graphOptimizationLevel: 'all' };
     if (options.intraOpNumThreads) sessionOptions.intraOpNumThreads = options.intraOpNumThreads;
     if (options.interOpNumThreads) sessionOptions.interOpNumThreads = options.interOpNumThreads;
+    if (options.intraOpSpinning !== undefined) {
+      sessionOptions.extra = { session: { intra_op: { allow_spinning: options.intraOpSpinning ? '1' : '0' } } };
+    }
     const open = (rel: string) => ort.InferenceSession.create(join(dir, rel), sessionOptions);
     const encoder = await open(onnx.encoder);
     let decoder: MarianDecoder;
