@@ -108,7 +108,7 @@ export class HostClient {
 
   private ensureSocket(): Promise<Socket> {
     if (this.socket) return Promise.resolve(this.socket);
-    this.connecting ??= connectHost(this.dataDir).then(
+    this.connecting ??= this.connectLive().then(
       (socket) => {
         this.connecting = undefined;
         this.attach(socket);
@@ -120,6 +120,54 @@ export class HostClient {
       },
     );
     return this.connecting;
+  }
+
+  /**
+   * A socket to a host that has answered a `stats` call. A connection can land on a host that was
+   * killed but whose listening socket the kernel has not closed yet; it then closes unanswered.
+   * Such a host never saw a request, so this tries again (a new host is started) instead of
+   * letting the close count as a crash of the request's retry.
+   */
+  private async connectLive(timeoutMs = 30_000): Promise<Socket> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const socket = await connectHost(this.dataDir, Math.max(1000, deadline - Date.now()));
+      if (await this.handshake(socket)) return socket;
+      socket.destroy();
+      if (Date.now() > deadline) {
+        throw new ParlaError('HOST_CRASHED', `the model host did not answer within ${timeoutMs / 1000}s; see ${hostLogPath(this.dataDir)}`);
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  private handshake(socket: Socket): Promise<boolean> {
+    const seq = ++this.seq;
+    const decoder = new LineDecoder();
+    socket.setEncoding('utf8');
+    return new Promise((resolve) => {
+      const done = (ok: boolean) => {
+        socket.off('data', onData);
+        socket.off('close', onClose);
+        socket.off('error', onClose);
+        resolve(ok);
+      };
+      const onData = (chunk: string) => {
+        for (const line of decoder.push(chunk)) {
+          try {
+            const message: unknown = JSON.parse(line);
+            if (isHostResponse(message) && message.seq === seq) return done(true);
+          } catch {
+            /* not ours */
+          }
+        }
+      };
+      const onClose = () => done(false);
+      socket.on('data', onData);
+      socket.once('close', onClose);
+      socket.once('error', onClose);
+      socket.write(encodeLine({ kind: 'request', seq, method: 'stats', params: {} } satisfies ClientMessage));
+    });
   }
 
   private attach(socket: Socket): void {
