@@ -22,6 +22,7 @@ const N = 500;
 const threads = Number(process.env.BENCH_THREADS ?? 0) || ENGINE_DEFAULTS.intraOpNumThreads || undefined;
 // The host's own settings: batch limits and spin-waiting, for the naive loop and batched alike.
 const spinning = ENGINE_DEFAULTS.intraOpSpinning !== 0;
+const cpuMemArena = ENGINE_DEFAULTS.cpuMemArena !== 0;
 const limits = { maxBatchTokens: ENGINE_DEFAULTS.maxBatchTokens, maxBatchSentences: ENGINE_DEFAULTS.maxBatchSentences };
 
 function sentences() {
@@ -38,7 +39,7 @@ function sentences() {
 }
 
 const { source, lines } = sentences();
-const model = await MarianModel.load(modelDir, { intraOpNumThreads: threads, interOpNumThreads: 1, intraOpSpinning: spinning });
+const model = await MarianModel.load(modelDir, { intraOpNumThreads: threads, interOpNumThreads: 1, intraOpSpinning: spinning, cpuMemArena });
 const cfg = model.config;
 const config = JSON.parse(readFileSync(join(modelDir, 'config.json'), 'utf8'));
 const ids = lines.map((l) => model.encode(l));
@@ -105,7 +106,7 @@ try {
 
 // onnxruntime MatMul peak on this machine (same thread settings).
 const K = 512;
-const mmOptions = { interOpNumThreads: 1, extra: { session: { intra_op: { allow_spinning: spinning ? '1' : '0' } } } };
+const mmOptions = { interOpNumThreads: 1, enableCpuMemArena: cpuMemArena, extra: { session: { intra_op: { allow_spinning: spinning ? '1' : '0' } } } };
 if (threads) mmOptions.intraOpNumThreads = threads;
 const mm = await ort.InferenceSession.create(matmulModel(K, K), mmOptions);
 const A = new ort.Tensor('float32', Float32Array.from({ length: 256 * K }, () => Math.random()), [256, K]);
@@ -143,7 +144,7 @@ await rm(dataDir, { recursive: true, force: true });
 
 const result = {
   date: new Date().toISOString(),
-  machine: { cpus: (await import('node:os')).cpus().length, node: process.version, intraOpNumThreads: threads ?? 'ort default', intraOpSpinning: spinning, loadAverage: (await import('node:os')).loadavg() },
+  machine: { cpus: (await import('node:os')).cpus().length, node: process.version, intraOpNumThreads: threads ?? 'ort default', intraOpSpinning: spinning, cpuMemArena, loadAverage: (await import('node:os')).loadavg() },
   limits,
   model: { dir: 'resources/models/parla-tiny-en-es', dModel: d, layers: cfg.decoderLayers, vocab: cfg.vocabSize },
   sentences: { source, count: lines.length, maxLength, sourceTokens: srcTokens, generatedTokens: outTokens },
@@ -163,7 +164,7 @@ const md = `# Engine benchmark
 
 ${result.date} · ${result.machine.cpus} CPUs · Node ${result.machine.node} · model ${result.model.dir} (d=${d}, ${cfg.decoderLayers} decoder layers, vocab ${cfg.vocabSize})
 ${lines.length} sentences from \`${source}\`, greedy, max_length ${maxLength}${process.env.BENCH_MAX_LENGTH ? ' (BENCH_MAX_LENGTH)' : ' (the model\'s own)'}, ${srcTokens} source / ${outTokens} generated tokens.
-Session options as the host's: intra-op threads ${threads ?? 'ort default'}, spinning ${spinning ? 'on' : 'off'}; batches of ≤ ${limits.maxBatchSentences} sentences / ${limits.maxBatchTokens} tokens. Load average at the end: ${result.machine.loadAverage.map((x) => x.toFixed(1)).join(' ')}.
+Session options as the host's: intra-op threads ${threads ?? 'ort default'}, spinning ${spinning ? 'on' : 'off'}, CPU memory arena ${cpuMemArena ? 'on' : 'off'}; batches of ≤ ${limits.maxBatchSentences} sentences / ${limits.maxBatchTokens} tokens. Load average at the end: ${result.machine.loadAverage.map((x) => x.toFixed(1)).join(' ')}.
 
 | run | seconds | sentences/s | tokens/s |
 |---|---:|---:|---:|

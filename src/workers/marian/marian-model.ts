@@ -20,6 +20,8 @@ export interface LoadOptions {
   interOpNumThreads?: number;
   /** Whether intra-op threads spin-wait between ops (onnxruntime's default is to spin). */
   intraOpSpinning?: boolean;
+  /** onnxruntime's CPU memory arena (its default is on). */
+  cpuMemArena?: boolean;
 }
 
 export interface BatchLimits {
@@ -83,6 +85,7 @@ export class MarianModel {
     const sessionOptions: ort.InferenceSession.SessionOptions = { graphOptimizationLevel: 'all' };
     if (options.intraOpNumThreads) sessionOptions.intraOpNumThreads = options.intraOpNumThreads;
     if (options.interOpNumThreads) sessionOptions.interOpNumThreads = options.interOpNumThreads;
+    if (options.cpuMemArena !== undefined) sessionOptions.enableCpuMemArena = options.cpuMemArena;
     if (options.intraOpSpinning !== undefined) {
       sessionOptions.extra = { session: { intra_op: { allow_spinning: options.intraOpSpinning ? '1' : '0' } } };
     }
