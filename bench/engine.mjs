@@ -67,6 +67,11 @@ async function timed(fn) {
   return { r, s: (performance.now() - t) / 1000 };
 }
 
+// Warm-up (first runs pay for allocations), then batched, naive, batched again: the two batched
+// runs bracket the naive one, so load from other processes that drifts during the run hits both
+// sides alike; (b) is their mean.
+await model.generateBatched(ids.slice(0, limits.maxBatchSentences), greedy, limits);
+const batched1 = await timed(() => model.generateBatched(ids, greedy, limits));
 // (a) naive loop
 const naive = await timed(async () => {
   const out = [];
@@ -74,9 +79,10 @@ const naive = await timed(async () => {
   return out;
 });
 // (b) Parla batched
-const batched = await timed(() => model.generateBatched(ids, greedy, limits));
+const batched2 = await timed(() => model.generateBatched(ids, greedy, limits));
+const batched = { r: batched2.r, s: (batched1.s + batched2.s) / 2, runs: [batched1.s, batched2.s] };
 const outTokens = batched.r.reduce((s, h) => s + h[0].ids.length, 0);
-const same = naive.r.every((h, i) => JSON.stringify(h[0].ids) === JSON.stringify(batched.r[i][0].ids));
+const same = naive.r.every((h, i) => JSON.stringify(h[0].ids) === JSON.stringify(batched.r[i][0].ids) && JSON.stringify(h[0].ids) === JSON.stringify(batched1.r[i][0].ids));
 const totalFlops = ids.reduce((s, x, i) => s + flops(x.length, batched.r[i][0].ids.length), 0);
 
 // (c) transformers.js, same folder, greedy, one sentence per call as its pipeline users do.
@@ -112,11 +118,15 @@ const mm = await ort.InferenceSession.create(matmulModel(K, K), mmOptions);
 const A = new ort.Tensor('float32', Float32Array.from({ length: 256 * K }, () => Math.random()), [256, K]);
 const B = new ort.Tensor('float32', Float32Array.from({ length: K * K }, () => Math.random()), [K, K]);
 for (let i = 0; i < 5; i++) await mm.run({ A, B });
-const reps = 100;
-const peak = await timed(async () => {
-  for (let i = 0; i < reps; i++) await mm.run({ A, B });
-});
-const peakFlops = (reps * 2 * 256 * K * K) / peak.s;
+// Best of 10 blocks: other load on the machine only ever lowers a block's rate.
+const reps = 20;
+let peakFlops = 0;
+for (let block = 0; block < 10; block++) {
+  const peak = await timed(async () => {
+    for (let i = 0; i < reps; i++) await mm.run({ A, B });
+  });
+  peakFlops = Math.max(peakFlops, (reps * 2 * 256 * K * K) / peak.s);
+}
 
 // Cold start (fresh data dir: host spawn + model load + first translation) and host RSS.
 const run = promisify(execFile);
@@ -149,7 +159,7 @@ const result = {
   model: { dir: 'resources/models/parla-tiny-en-es', dModel: d, layers: cfg.decoderLayers, vocab: cfg.vocabSize },
   sentences: { source, count: lines.length, maxLength, sourceTokens: srcTokens, generatedTokens: outTokens },
   naive: { seconds: naive.s, sentencesPerSec: lines.length / naive.s, tokensPerSec: outTokens / naive.s },
-  batched: { seconds: batched.s, sentencesPerSec: lines.length / batched.s, tokensPerSec: outTokens / batched.s, sameAsNaive: same },
+  batched: { seconds: batched.s, runs: batched.runs, sentencesPerSec: lines.length / batched.s, tokensPerSec: outTokens / batched.s, sameAsNaive: same },
   transformersJs: tjs,
   speedup: { batchedOverNaive: naive.s / batched.s, batchedOverTransformersJs: tjs.seconds ? tjs.seconds / batched.s : null },
   flops: { perRunEstimate: totalFlops, achievedBatched: totalFlops / batched.s, ortMatmulPeak: peakFlops, fractionOfPeak: totalFlops / batched.s / peakFlops },
@@ -169,7 +179,7 @@ Session options as the host's: intra-op threads ${threads ?? 'ort default'}, spi
 | run | seconds | sentences/s | tokens/s |
 |---|---:|---:|---:|
 | (a) naive loop, one sentence per run | ${f(naive.s, 2)} | ${f(result.naive.sentencesPerSec)} | ${f(result.naive.tokensPerSec)} |
-| (b) Parla batched | ${f(batched.s, 2)} | ${f(result.batched.sentencesPerSec)} | ${f(result.batched.tokensPerSec)} |
+| (b) Parla batched (mean of the runs before and after (a): ${batched.runs.map((x) => f(x, 2)).join(', ')}) | ${f(batched.s, 2)} | ${f(result.batched.sentencesPerSec)} | ${f(result.batched.tokensPerSec)} |
 | (c) transformers.js | ${f(tjs.seconds, 2)} | ${f(tjs.sentencesPerSec)} | ${f(tjs.tokensPerSec)} |
 
 - (b)/(a): **${f(result.speedup.batchedOverNaive, 2)}×**; (b)/(c): **${f(result.speedup.batchedOverTransformersJs, 2)}×**; batched ids identical to naive: ${same}
