@@ -74,3 +74,17 @@ describe('beam search', () => {
     expect(res.length).toBe(2);
   });
 });
+
+describe('greedy token pick', () => {
+  it('takes the first maximum of the raw logits, skipping bad tokens, and scores only on request', () => {
+    const logits = Float32Array.from([9, 1, 3, 3, 2]); // pad (0) is highest but banned; 2 and 3 tie
+    const scored = createSearch(base);
+    scored.step(logits, 0, V, 1);
+    const unscored = createSearch({ ...base, greedyScores: false });
+    unscored.step(logits, 0, V, 1);
+    expect(scored.lastTokens).toEqual([2]);
+    expect(unscored.lastTokens).toEqual([2]);
+    expect(scored.results()[0]!.score).toBeCloseTo(logSoftmax([9, 1, 3, 3, 2])[2]!, 5);
+    expect(unscored.results()[0]!.score).toBeNaN();
+  });
+});

@@ -27,6 +27,8 @@ export class HostClient {
   private readonly pending = new Map<number, Pending>();
   private seq = 0;
   private closed = false;
+  /** The pid of the host on the current socket (learnt by the connect handshake). */
+  private hostPid: number | undefined;
 
   constructor(
     readonly dataDir: string,
@@ -59,7 +61,7 @@ export class HostClient {
         },
       });
       if (options.signal?.aborted) return onAbort();
-      void this.send(request).catch((e: unknown) => this.settle(seq, undefined, e));
+      this.deliver(seq);
     });
   }
 
@@ -97,6 +99,22 @@ export class HostClient {
     else p.resolve(value);
   }
 
+  /**
+   * Sends a pending request. A host that dies during the connect handshake counts like one that
+   * died with the request in flight: the request is retried once, then fails with HOST_CRASHED.
+   */
+  private deliver(seq: number): void {
+    const p = this.pending.get(seq);
+    if (!p) return;
+    this.send(p.request).catch((e: unknown) => {
+      if (!(e instanceof HostGone)) return this.settle(seq, undefined, e);
+      if (!this.pending.has(seq)) return;
+      if (p.retried) return this.settle(seq, undefined, crashed(this.dataDir));
+      p.retried = true;
+      this.deliver(seq);
+    });
+  }
+
   private async send(message: ClientMessage): Promise<void> {
     await this.ensureSocket();
     this.write(message);
@@ -108,7 +126,7 @@ export class HostClient {
 
   private ensureSocket(): Promise<Socket> {
     if (this.socket) return Promise.resolve(this.socket);
-    this.connecting ??= connectHost(this.dataDir).then(
+    this.connecting ??= this.connectLive().then(
       (socket) => {
         this.connecting = undefined;
         this.attach(socket);
@@ -120,6 +138,49 @@ export class HostClient {
       },
     );
     return this.connecting;
+  }
+
+  /** A socket to a host that has answered a `stats` call (which tells its pid). */
+  private async connectLive(): Promise<Socket> {
+    const socket = await connectHost(this.dataDir);
+    const pid = await this.handshake(socket);
+    if (pid === undefined) {
+      socket.destroy();
+      throw new HostGone();
+    }
+    this.hostPid = pid;
+    return socket;
+  }
+
+  private handshake(socket: Socket): Promise<number | undefined> {
+    const seq = ++this.seq;
+    const decoder = new LineDecoder();
+    socket.setEncoding('utf8');
+    return new Promise((resolve) => {
+      const done = (pid: number | undefined) => {
+        socket.off('data', onData);
+        socket.off('close', onClose);
+        socket.off('error', onClose);
+        resolve(pid);
+      };
+      const onData = (chunk: string) => {
+        for (const line of decoder.push(chunk)) {
+          try {
+            const message: unknown = JSON.parse(line);
+            if (isHostResponse(message) && message.seq === seq) {
+              return done(message.ok ? (message.result as { pid: number }).pid : undefined);
+            }
+          } catch {
+            /* not ours */
+          }
+        }
+      };
+      const onClose = () => done(undefined);
+      socket.on('data', onData);
+      socket.once('close', onClose);
+      socket.once('error', onClose);
+      socket.write(encodeLine({ kind: 'request', seq, method: 'stats', params: {} } satisfies ClientMessage));
+    });
   }
 
   private attach(socket: Socket): void {
@@ -143,14 +204,21 @@ export class HostClient {
     socket.on('close', () => {
       if (this.socket !== socket) return;
       this.socket = undefined;
-      if (!this.closed) this.recover();
+      const deadPid = this.hostPid;
+      this.hostPid = undefined;
+      if (!this.closed) void this.recover(deadPid);
     });
     // Pending calls keep the process alive through their timeout timers, not the socket.
     socket.unref();
   }
 
-  /** The host went away: resend each in-flight call once to a fresh host. */
-  private recover(): void {
+  /**
+   * The host went away: resend each in-flight call once to a fresh host. First wait for the old
+   * process to be gone: until then the kernel may still accept connections on its socket, and a
+   * retry sent there would meet the same crash twice.
+   */
+  private async recover(deadPid: number | undefined): Promise<void> {
+    if (deadPid !== undefined) await waitForExit(deadPid, 5000);
     for (const [seq, p] of this.pending) {
       // A host that exits on `shutdown` did what was asked.
       if (p.request.method === 'shutdown') {
@@ -162,8 +230,23 @@ export class HostClient {
         continue;
       }
       p.retried = true;
-      void this.send(p.request).catch((e: unknown) => this.settle(seq, undefined, e));
+      this.deliver(seq);
     }
+  }
+}
+
+/** The connection closed before the host answered the handshake. */
+class HostGone extends Error {}
+
+async function waitForExit(pid: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 10));
   }
 }
 

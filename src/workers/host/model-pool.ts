@@ -33,6 +33,8 @@ export class ModelPool {
         quantized,
         intraOpNumThreads: this.settings.intraOpNumThreads,
         interOpNumThreads: this.settings.interOpNumThreads,
+        intraOpSpinning: this.settings.intraOpSpinning !== 0,
+        cpuMemArena: this.settings.cpuMemArena !== 0,
       });
       entry = { modelId, dir, quantized, model, lastUsedMs: Date.now(), inUse: 0 };
       this.entries.set(key, entry);

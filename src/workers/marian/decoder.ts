@@ -26,7 +26,8 @@ export class DecoderState {
   gather(indices: readonly number[]): void {
     if (isIdentity(indices, this.rows)) return;
     const { dModel, decoderHeads, headDim } = this.config;
-    this.encoderHidden = gatherRows(this.encoderHidden, this.srcLen * dModel, indices);
+    // Empty once step 0 has turned it into the cross-attention cache (see MarianDecoder.step).
+    if (this.encoderHidden.length) this.encoderHidden = gatherRows(this.encoderHidden, this.srcLen * dModel, indices);
     this.encoderMask = gatherRows(this.encoderMask, this.srcLen, indices);
     for (const [name, data] of this.decoderPast) {
       this.decoderPast.set(name, gatherRows(data, decoderHeads * this.pastLen * headDim, indices));
@@ -61,7 +62,12 @@ export class MarianDecoder {
     const feeds: Record<string, ort.Tensor> = {
       input_ids: new ort.Tensor('int64', BigInt64Array.from(tokens, (t) => BigInt(t)), [rows, 1]),
       encoder_attention_mask: new ort.Tensor('int64', state.encoderMask, [rows, state.srcLen]),
-      encoder_hidden_states: new ort.Tensor('float32', state.encoderHidden, [rows, state.srcLen, dModel]),
+      // Only step 0 reads it: cached steps take the cross-attention keys/values from the encoder
+      // past instead (the merged graph's cached branch ignores this input; decoder_with_past has
+      // none), so those steps get a zero-length tensor and the state need not keep or gather it.
+      encoder_hidden_states: first
+        ? new ort.Tensor('float32', state.encoderHidden, [rows, state.srcLen, dModel])
+        : new ort.Tensor('float32', new Float32Array(0), [rows, 0, dModel]),
     };
     if (this.sessions.merged) feeds.use_cache_branch = new ort.Tensor('bool', Uint8Array.from([first ? 0 : 1]), [1]);
     const empty = new Float32Array(0);
@@ -90,6 +96,7 @@ export class MarianDecoder {
       else if (first && name.includes('.encoder.')) state.encoderPast.set(name, out[name]!.data as Float32Array);
     }
     state.pastLen += 1;
+    if (first) state.encoderHidden = new Float32Array(0);
     const logits = out.logits!;
     const vocab = logits.dims[2]!;
     const seq = logits.dims[1]!;

@@ -39,3 +39,40 @@ export function logProbsInto(
   for (let i = 0; i < vocab; i++) out[i] = logits[offset + i]! - logSum;
   for (const id of rules.badTokenIds) out[id] = -Infinity;
 }
+
+/**
+ * The token greedy search takes from one row: the first maximum of the raw logits with bad
+ * tokens excluded, EOS forced at max length. That is Hugging Face's greedy rule (argmax of the
+ * processed logits, no log-softmax) and one pass over the row instead of four.
+ */
+export function greedyToken(logits: Float32Array, offset: number, vocab: number, curLen: number, rules: LogitRules): number {
+  if (curLen === rules.maxLength - 1) return rules.forcedEosId;
+  const bad = rules.badTokenIds;
+  let best = -1;
+  let bestValue = -Infinity;
+  const end = offset + vocab;
+  for (let i = offset; i < end; i++) {
+    const v = logits[i]!;
+    if (v > bestValue && !bad.includes(i - offset)) {
+      bestValue = v;
+      best = i - offset;
+    }
+  }
+  // Only when every allowed logit is -Infinity or NaN; the reference would take index 0 then.
+  return best < 0 ? 0 : best;
+}
+
+/** log_softmax(logits row)[token] as float32, as `logProbsInto` would have stored it. */
+export function tokenLogProb(logits: Float32Array, offset: number, vocab: number, curLen: number, rules: LogitRules, token: number): number {
+  if (curLen === rules.maxLength - 1) return token === rules.forcedEosId ? 0 : -Infinity;
+  if (rules.badTokenIds.includes(token)) return -Infinity;
+  let max = -Infinity;
+  const end = offset + vocab;
+  for (let i = offset; i < end; i++) {
+    const v = logits[i]!;
+    if (v > max) max = v;
+  }
+  let sum = 0;
+  for (let i = offset; i < end; i++) sum += Math.exp(logits[i]! - max);
+  return Math.fround(logits[offset + token]! - (max + Math.log(sum)));
+}

@@ -12,12 +12,16 @@ import { DecoderState, MarianDecoder } from './decoder.js';
 import { parseMarianConfig, type MarianConfig } from './model-config.js';
 import { createSearch, type Hypothesis, type Search } from './search.js';
 import { joinPieces, splitAtWhitespace, splitSentences, type Piece } from './sentences.js';
-import { gatherRows } from './tensor-gather.js';
+import { gatherRows, isIdentity } from './tensor-gather.js';
 
 export interface LoadOptions {
   quantized?: boolean;
   intraOpNumThreads?: number;
   interOpNumThreads?: number;
+  /** Whether intra-op threads spin-wait between ops (onnxruntime's default is to spin). */
+  intraOpSpinning?: boolean;
+  /** onnxruntime's CPU memory arena (its default is on). */
+  cpuMemArena?: boolean;
 }
 
 export interface BatchLimits {
@@ -81,6 +85,10 @@ export class MarianModel {
     const sessionOptions: ort.InferenceSession.SessionOptions = { graphOptimizationLevel: 'all' };
     if (options.intraOpNumThreads) sessionOptions.intraOpNumThreads = options.intraOpNumThreads;
     if (options.interOpNumThreads) sessionOptions.interOpNumThreads = options.interOpNumThreads;
+    if (options.cpuMemArena !== undefined) sessionOptions.enableCpuMemArena = options.cpuMemArena;
+    if (options.intraOpSpinning !== undefined) {
+      sessionOptions.extra = { session: { intra_op: { allow_spinning: options.intraOpSpinning ? '1' : '0' } } };
+    }
     const open = (rel: string) => ort.InferenceSession.create(join(dir, rel), sessionOptions);
     const encoder = await open(onnx.encoder);
     let decoder: MarianDecoder;
@@ -126,6 +134,8 @@ export class MarianModel {
         numBeams,
         lengthPenalty: options.lengthPenalty ?? 1.0,
         nBest: Math.min(options.nBest ?? 1, numBeams),
+        // Nothing reads a greedy hypothesis' score; skipping it saves an exp per vocab entry.
+        greedyScores: false,
       }),
     );
     const n = sources.length;
@@ -146,32 +156,66 @@ export class MarianModel {
 
     // Each search occupies `rows` consecutive decoder rows; beams start as copies of their source.
     const firstRows = searches.flatMap((s, i) => Array<number>(s.rows).fill(i));
+    const identity = isIdentity(firstRows, n);
     const state = new DecoderState(
       firstRows.length,
-      gatherRows(hidden, srcLen * c.dModel, firstRows),
-      gatherRows(mask, srcLen, firstRows),
+      identity ? hidden : gatherRows(hidden, srcLen * c.dModel, firstRows),
+      identity ? mask : gatherRows(mask, srcLen, firstRows),
       srcLen,
       c,
     );
-    let active = searches.map((_, i) => i);
-    for (let curLen = 1; active.length; curLen++) {
-      const tokens = active.flatMap((i) => searches[i]!.lastTokens);
+    // Searches holding rows in the state, in row order. A finished search keeps its rows (fed
+    // the start token, outputs ignored) until dropping is worth a copy of the whole cache: when a
+    // gather happens anyway (beams reordered) or a quarter of the rows are dead.
+    let resident = searches.map((_, i) => i);
+    let liveCount = n;
+    let deadRows = 0;
+    for (let curLen = 1; liveCount; curLen++) {
+      const tokens: number[] = [];
+      for (const i of resident) {
+        const search = searches[i]!;
+        if (search.done) for (let r = 0; r < search.rows; r++) tokens.push(c.decoderStartId);
+        else tokens.push(...search.lastTokens);
+      }
       const logits = await this.decoder.step(state, tokens);
       const vocab = logits.length / state.rows;
-      const nextRows: number[] = [];
-      const stillActive: number[] = [];
+      const keepRows: number[] = [];
+      const keepResident: number[] = [];
+      const liveRows: number[] = [];
+      const liveResident: number[] = [];
+      let reordered = false;
       let rowStart = 0;
-      for (const i of active) {
+      for (const i of resident) {
         const search = searches[i]!;
-        const { parents } = search.step(logits, rowStart, vocab, curLen);
-        if (!search.done) {
-          stillActive.push(i);
-          for (const p of parents) nextRows.push(rowStart + p);
+        if (search.done) {
+          for (let r = 0; r < search.rows; r++) keepRows.push(rowStart + r);
+          keepResident.push(i);
+        } else {
+          const { parents } = search.step(logits, rowStart, vocab, curLen);
+          if (search.done) {
+            liveCount--;
+            deadRows += search.rows;
+            for (let r = 0; r < search.rows; r++) keepRows.push(rowStart + r);
+          } else {
+            for (let r = 0; r < parents.length; r++) {
+              if (parents[r] !== r) reordered = true;
+              keepRows.push(rowStart + parents[r]!);
+              liveRows.push(rowStart + parents[r]!);
+            }
+            liveResident.push(i);
+          }
+          keepResident.push(i);
         }
         rowStart += search.rows;
       }
-      active = stillActive;
-      if (active.length) state.gather(nextRows);
+      if (!liveCount) break;
+      if (reordered || deadRows * 4 >= state.rows) {
+        state.gather(liveRows);
+        resident = liveResident;
+        deadRows = 0;
+      } else {
+        resident = keepResident;
+      }
     }
     return searches.map((s) => s.results());
   }

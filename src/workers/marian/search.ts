@@ -1,7 +1,7 @@
 // Greedy and beam search over per-step log-probabilities, following the Hugging Face semantics
 // the golden fixtures were produced with (see DESIGN.md). Each search owns one source sentence;
 // the batch driver feeds it its rows of logits and gathers the KV cache by the parents it picks.
-import { logProbsInto, type LogitRules } from './logits.js';
+import { greedyToken, logProbsInto, tokenLogProb, type LogitRules } from './logits.js';
 
 export interface Hypothesis {
   /** Generated ids after the start token; ends with EOS when the hypothesis finished on it. */
@@ -31,6 +31,12 @@ export interface SearchOptions extends LogitRules {
   numBeams: number;
   lengthPenalty: number;
   nBest: number;
+  /**
+   * Greedy only: whether to work out the hypothesis score (mean log-probability). That costs an
+   * exp over the vocabulary per token; the batch driver turns it off because nothing reads a
+   * greedy score (alternatives need beams). Scores then read NaN. Default true.
+   */
+  greedyScores?: boolean;
 }
 
 export function createSearch(options: SearchOptions): Search {
@@ -42,7 +48,6 @@ class GreedySearch implements Search {
   done = false;
   private readonly ids: number[] = [];
   private sum = 0;
-  private buf = new Float32Array(0);
   private last: number;
 
   constructor(private readonly options: SearchOptions) {
@@ -54,19 +59,18 @@ class GreedySearch implements Search {
   }
 
   step(logits: Float32Array, rowStart: number, vocab: number, curLen: number): SearchStep {
-    if (this.buf.length !== vocab) this.buf = new Float32Array(vocab);
-    logProbsInto(logits, rowStart * vocab, vocab, curLen, this.options, this.buf);
-    let best = 0;
-    for (let i = 1; i < vocab; i++) if (this.buf[i]! > this.buf[best]!) best = i;
+    const offset = rowStart * vocab;
+    const best = greedyToken(logits, offset, vocab, curLen, this.options);
     this.ids.push(best);
-    this.sum += this.buf[best]!;
+    if (this.options.greedyScores !== false) this.sum += tokenLogProb(logits, offset, vocab, curLen, this.options, best);
     this.last = best;
     if (best === this.options.eosId || curLen + 1 >= this.options.maxLength) this.done = true;
     return { parents: [0] };
   }
 
   results(): Hypothesis[] {
-    return [{ ids: this.ids, score: this.sum / Math.max(1, this.ids.length) ** this.options.lengthPenalty }];
+    const score = this.options.greedyScores === false ? NaN : this.sum / Math.max(1, this.ids.length) ** this.options.lengthPenalty;
+    return [{ ids: this.ids, score }];
   }
 }
 
