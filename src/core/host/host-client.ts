@@ -99,20 +99,9 @@ export class HostClient {
     else p.resolve(value);
   }
 
-  /**
-   * Sends a pending request. A host that dies during the connect handshake counts like one that
-   * died with the request in flight: the request is retried once, then fails with HOST_CRASHED.
-   */
   private deliver(seq: number): void {
     const p = this.pending.get(seq);
-    if (!p) return;
-    this.send(p.request).catch((e: unknown) => {
-      if (!(e instanceof HostGone)) return this.settle(seq, undefined, e);
-      if (!this.pending.has(seq)) return;
-      if (p.retried) return this.settle(seq, undefined, crashed(this.dataDir));
-      p.retried = true;
-      this.deliver(seq);
-    });
+    if (p) this.send(p.request).catch((e: unknown) => this.settle(seq, undefined, e));
   }
 
   private async send(message: ClientMessage): Promise<void> {
@@ -140,47 +129,11 @@ export class HostClient {
     return this.connecting;
   }
 
-  /** A socket to a host that has answered a `stats` call (which tells its pid). */
+  /** A socket to a host that has greeted us; the greeting tells its pid (see spawn-host.ts). */
   private async connectLive(): Promise<Socket> {
-    const socket = await connectHost(this.dataDir);
-    const pid = await this.handshake(socket);
-    if (pid === undefined) {
-      socket.destroy();
-      throw new HostGone();
-    }
+    const { socket, pid } = await connectHost(this.dataDir);
     this.hostPid = pid;
     return socket;
-  }
-
-  private handshake(socket: Socket): Promise<number | undefined> {
-    const seq = ++this.seq;
-    const decoder = new LineDecoder();
-    socket.setEncoding('utf8');
-    return new Promise((resolve) => {
-      const done = (pid: number | undefined) => {
-        socket.off('data', onData);
-        socket.off('close', onClose);
-        socket.off('error', onClose);
-        resolve(pid);
-      };
-      const onData = (chunk: string) => {
-        for (const line of decoder.push(chunk)) {
-          try {
-            const message: unknown = JSON.parse(line);
-            if (isHostResponse(message) && message.seq === seq) {
-              return done(message.ok ? (message.result as { pid: number }).pid : undefined);
-            }
-          } catch {
-            /* not ours */
-          }
-        }
-      };
-      const onClose = () => done(undefined);
-      socket.on('data', onData);
-      socket.once('close', onClose);
-      socket.once('error', onClose);
-      socket.write(encodeLine({ kind: 'request', seq, method: 'stats', params: {} } satisfies ClientMessage));
-    });
   }
 
   private attach(socket: Socket): void {
@@ -234,9 +187,6 @@ export class HostClient {
     }
   }
 }
-
-/** The connection closed before the host answered the handshake. */
-class HostGone extends Error {}
 
 async function waitForExit(pid: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;

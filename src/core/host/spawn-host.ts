@@ -6,6 +6,7 @@ import { mkdir, open, stat, unlink } from 'node:fs/promises';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { ParlaError } from '../../shared/errors.js';
+import type { HostHello } from '../../shared/host-protocol.js';
 import { hostLockPath, hostLogPath, hostSocketPath, packageRoot } from '../paths.js';
 
 const STALE_LOCK_MS = 20_000;
@@ -14,12 +15,27 @@ export function hostEntry(): string {
   return join(packageRoot(), 'dist', 'workers', 'host', 'main.js');
 }
 
+export interface HostConnection {
+  socket: Socket;
+  /** The host process, from its greeting. */
+  pid: number;
+}
+
+function parseHello(line: string): HostHello | undefined {
+  try {
+    const message = JSON.parse(line) as Partial<HostHello>;
+    return message.kind === 'hello' && typeof message.pid === 'number' ? (message as HostHello) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * A connection counts only once the host greets it (`{"kind":"hello"}`): a host that was just
  * killed can still accept a connection while the kernel tears it down, and a request sent on
  * that would be lost to a host that never answers.
  */
-function tryConnect(path: string, helloTimeoutMs = 5000): Promise<Socket | undefined> {
+function tryConnect(path: string, helloTimeoutMs = 5000): Promise<HostConnection | undefined> {
   return new Promise((resolve) => {
     const socket = connect(path);
     let buffered = '';
@@ -39,11 +55,12 @@ function tryConnect(path: string, helloTimeoutMs = 5000): Promise<Socket | undef
       socket.off('data', onData);
       socket.off('error', fail);
       socket.off('close', fail);
-      if (!buffered.slice(0, newline).includes('"hello"')) return fail();
+      const hello = parseHello(buffered.slice(0, newline));
+      if (!hello) return fail();
       // Anything after the greeting belongs to the client's decoder.
       const rest = buffered.slice(newline + 1);
       if (rest) socket.unshift(Buffer.from(rest, 'utf8'));
-      resolve(socket);
+      resolve({ socket, pid: hello.pid });
     });
   });
 }
@@ -61,7 +78,7 @@ function spawnHost(dataDir: string, socketPath: string): void {
 }
 
 /** A connected socket to the data dir's host, starting one if none answers. */
-export async function connectHost(dataDir: string, timeoutMs = 30_000): Promise<Socket> {
+export async function connectHost(dataDir: string, timeoutMs = 30_000): Promise<HostConnection> {
   await mkdir(dataDir, { recursive: true });
   const socketPath = hostSocketPath(dataDir);
   const lockPath = hostLockPath(dataDir);
@@ -69,8 +86,8 @@ export async function connectHost(dataDir: string, timeoutMs = 30_000): Promise<
   let ownLock = false;
   try {
     while (Date.now() < deadline) {
-      const socket = await tryConnect(socketPath);
-      if (socket) return socket;
+      const connection = await tryConnect(socketPath);
+      if (connection) return connection;
       if (!ownLock) {
         try {
           const fh = await open(lockPath, 'wx');
