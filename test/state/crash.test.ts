@@ -15,9 +15,9 @@ const hasDistState = existsSync(join(root, 'dist/cli/commands/batch.js'));
 const hasRealCli = existsSync(join(root, 'dist/cli/main.js')) && existsSync(join(root, 'resources/models/parla-tiny-en-es/config.json'));
 const KILLS = 6;
 
-function makeCsv(file: string, rows: number): void {
+function makeCsv(file: string, rows: number, unique = 700): void {
   const lines = ['id,text,qty'];
-  for (let i = 0; i < rows; i++) lines.push(`${i},"Line ${i % 700} of the crash test, with a comma",${i}`);
+  for (let i = 0; i < rows; i++) lines.push(`${i},"Line ${i % unique} of the crash test, with a comma",${i}`);
   writeFileSync(file, lines.join('\n') + '\n');
 }
 
@@ -83,7 +83,8 @@ describe.skipIf(!hasRealCli)('kill -9 of `parla batch` with the real engine and 
   it(`resumes after ${KILLS} random kills, row for row equal to an uninterrupted run`, async () => {
     const dir = tmp();
     const input = join(dir, 'in.csv');
-    makeCsv(input, 2000);
+    // Small enough for a 2-core CI run; the kill points scale with the measured job length.
+    makeCsv(input, 600, 300);
     const bin = join(root, 'bin/parla.js');
         const { kills } = await killAndResume(
       (out) => [bin, 'batch', input, '--to', 'es', '--from', 'en', '--columns', 'text', '--out', out, '--json', '--data-dir', join(dir, out.includes('reference') ? 'data-ref' : 'data')],
