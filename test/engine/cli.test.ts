@@ -57,12 +57,13 @@ describe.skipIf(!HAVE_GOLDEN)('parla translate (slow)', () => {
     ]);
     expect(a.stderr).toBe('');
     expect(a.code).toBe(0);
-    // The CLI decodes to the config's max_length, which the golden (shorter) does not: compare prefixes.
-    expect(a.stdout.startsWith(golden.items[0]!.greedy.text)).toBe(true);
+    // The CLI and the golden stop at different max lengths (the CLI caps by source length, the
+    // golden at its own maxLength): the same greedy decode, so one must be a prefix of the other.
+    expect(onePrefixesOther(a.stdout.trimEnd(), golden.items[0]!.greedy.text)).toBe(true);
     expect(a.stdout.split('\n').length).toBe(2);
     expect(b.code).toBe(0);
     const json = JSON.parse(b.stdout) as { source: string; text: string; model: string; cached: boolean }[];
-    expect(json.map((j) => j.text.startsWith(golden.items[json.indexOf(j) + 1]!.greedy.text))).toEqual([true, true]);
+    expect(json.map((j, i) => onePrefixesOther(j.text, golden.items[i + 1]!.greedy.text))).toEqual([true, true]);
     expect(json[0]).toMatchObject({ source: golden.items[1]!.source, model: 'parla/tiny-en-es', cached: false });
     const client = new HostClient(dataDir);
     const stats = await client.call('stats', {});
@@ -71,3 +72,7 @@ describe.skipIf(!HAVE_GOLDEN)('parla translate (slow)', () => {
     await client.close();
   });
 });
+
+function onePrefixesOther(a: string, b: string): boolean {
+  return a.startsWith(b) || b.startsWith(a);
+}

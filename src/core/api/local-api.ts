@@ -48,6 +48,11 @@ export async function openParlaApi(options: ServicesOptions): Promise<LocalApi> 
     void p.finally(() => running.delete(p));
   };
 
+  const published = (job: JobRecord): JobRecord => {
+    emit({ type: 'job', job });
+    return job;
+  };
+
   const getJob = async (id: string): Promise<JobRecord> => {
     const stored = await state.queue.get(id);
     if (!stored) throw new ParlaError('NOT_FOUND', `no job ${id}`);
@@ -98,15 +103,16 @@ export async function openParlaApi(options: ServicesOptions): Promise<LocalApi> 
       }
       switch (action) {
         case 'pause':
-          return state.runner.pause(id);
+          // The runner stops after the batch in flight; every door sees the new state now.
+          return published(await state.runner.pause(id));
         case 'cancel':
-          return state.runner.cancel(id);
+          return published(await state.runner.cancel(id));
         case 'resume':
           background(state.runner.resume(id));
-          return getJob(id);
+          return published(await getJob(id));
         case 'retry':
           background(state.runner.retry(id));
-          return getJob(id);
+          return published(await getJob(id));
       }
     },
 

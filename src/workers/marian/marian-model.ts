@@ -124,12 +124,12 @@ export class MarianModel {
   async generate(sources: readonly number[][], options: DecodeOptions = {}): Promise<Hypothesis[][]> {
     const c = this.config;
     const numBeams = options.beam ?? 1;
-    const searches: Search[] = sources.map(() =>
+    const searches: Search[] = sources.map((source) =>
       createSearch({
         eosId: c.eosId,
         forcedEosId: c.forcedEosId,
         badTokenIds: c.badTokenIds,
-        maxLength: options.maxLength ?? c.maxLength,
+        maxLength: options.maxLength ?? outputLengthCap(source.length, c.maxLength),
         decoderStartId: c.decoderStartId,
         numBeams,
         lengthPenalty: options.lengthPenalty ?? 1.0,
@@ -284,4 +284,16 @@ export class MarianModel {
   async dispose(): Promise<void> {
     await Promise.all(this.sessions.map((s) => s.release()));
   }
+}
+
+/**
+ * Without an explicit max length, an output may be at most `ratio` × its source plus `slack`
+ * tokens (and never past the config's max_length). Real translations stay far inside that; a
+ * small model caught in a repetition loop would otherwise run to max_length (512) and hold up
+ * the whole batch. Forced EOS applies at the cap, as at max_length.
+ */
+export const OUTPUT_LENGTH = { ratio: 2, slack: 10 } as const;
+
+function outputLengthCap(sourceLength: number, configMax: number): number {
+  return Math.min(configMax, Math.ceil(sourceLength * OUTPUT_LENGTH.ratio) + OUTPUT_LENGTH.slack);
 }
