@@ -168,7 +168,7 @@ function JobCard({ job, samples }: { job: JobRecord; samples: Sample[] }) {
   return (
     <li className="card job" data-testid={`job-${job.id}`} data-status={job.status}>
       <div className="card-title">
-        <strong>{job.input?.file ?? `${p.total.toLocaleString()} texts`}</strong>
+        <strong title={job.input?.file}>{job.input ? fileName(job.input.file) : `${p.total.toLocaleString()} texts`}</strong>
         <span className="muted">
           {job.from ? `${job.from} → ` : ''}
           {job.to.join(', ')}
@@ -208,4 +208,9 @@ function JobCard({ job, samples }: { job: JobRecord; samples: Sample[] }) {
       </div>
     </li>
   );
+}
+
+/** The file's own name: the full path (an upload folder on the server) is in the tooltip. */
+function fileName(path: string): string {
+  return path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
 }
