@@ -41,7 +41,7 @@ export const batchCommand: CliCommand = {
       if (ctx.redisUrl) return runTeamBatch(ctx, request, values.json === true);
       const state = openState(ctx);
       try {
-        const { job, resumed } = await prepareBatch(state, request);
+        const { job, resumed } = await prepareBatch(state.queue, request);
         ctx.stderr.write(`${resumed ? 'resuming' : 'started'} job ${job.id}\n`);
         const record = await runWithProgress(ctx, state, job.id, (signal) => runBatch(state, job, signal));
         return finish(ctx, record, values.json === true);

@@ -84,7 +84,7 @@ export async function openParlaApi(options: ServicesOptions): Promise<LocalApi> 
       const ext = extname(name);
       const out = join(dir, `${name.slice(0, name.length - ext.length)}.${to.join('+')}${ext}`);
       try {
-        const { job } = await prepareBatch(state, { file, to, out, ...(from ? { from } : {}), ...(columns ? { columns } : {}), ...(sheet ? { sheet } : {}) });
+        const { job } = await prepareBatch(state.queue, { file, to, out, ...(from ? { from } : {}), ...(columns ? { columns } : {}), ...(sheet ? { sheet } : {}) });
         background(runBatch(state, job));
         return { id: job.id, status: 'queued' };
       } catch (error) {

@@ -5,6 +5,7 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { JobRecord } from '../../shared/jobs.js';
 import type { DecodeOptions } from '../../shared/translation.js';
+import type { QueueBackend } from '../queue/backend.js';
 import type { LocalState } from '../state.js';
 import { planInWorker } from '../sheets/worker-client.js';
 
@@ -35,8 +36,11 @@ export function batchKey(req: BatchRequest, output: string): string {
     .digest('hex');
 }
 
-/** Creates (or finds, to resume) the job for a batch request; throws BAD_INPUT/BAD_FILE before any job exists. */
-export async function prepareBatch(state: LocalState, req: BatchRequest): Promise<BatchStart> {
+/**
+ * Creates (or finds, to resume) the job for a batch request in any queue backend (SQLite here,
+ * Redis for a team); throws BAD_INPUT/BAD_FILE before any job exists.
+ */
+export async function prepareBatch(queue: QueueBackend, req: BatchRequest): Promise<BatchStart> {
   const plan = await planInWorker({
     file: req.file,
     to: req.to,
@@ -45,9 +49,9 @@ export async function prepareBatch(state: LocalState, req: BatchRequest): Promis
     ...(req.out !== undefined ? { output: req.out } : {}),
   });
   const key = batchKey(req, plan.output);
-  const existing = await state.queue.findResumable(key);
+  const existing = await queue.findResumable(key);
   if (existing) return { job: existing, resumed: true };
-  const job = await state.queue.create({
+  const job = await queue.create({
     key,
     from: req.from ?? '',
     to: req.to,

@@ -10,6 +10,7 @@ import type { DecodeOptions, Translator } from '../../shared/translation.js';
 import type { HistoryStore } from '../history/store.js';
 import type { JobOwner, PendingText, QueueBackend, TextOutcome } from '../queue/backend.js';
 import type { SourceFactory } from './source.js';
+import { jobSummaryEntry } from './summary.js';
 
 export interface JobRunnerOptions {
   queue: QueueBackend;
@@ -243,17 +244,7 @@ export class JobRunner extends EventEmitter {
   }
 
   private recordHistory(record: JobRecord): void {
-    const p = record.progress;
-    this.o.history?.record([
-      {
-        source: record.input?.file ?? `job ${record.id}`,
-        text: `${p.done} of ${p.total} items translated${p.failed ? `, ${p.failed} failed` : ''}${record.output ? ` → ${record.output}` : ''}`,
-        from: record.from,
-        to: record.to.join(','),
-        model: '',
-        door: 'batch',
-      },
-    ]);
+    this.o.history?.record([jobSummaryEntry(record)]);
   }
 
   private publish(type: JobEventType, job: JobRecord): void {

@@ -13,6 +13,7 @@ import type { SourceFactory } from '../jobs/source.js';
 import type { JobOwner } from '../queue/backend.js';
 import { CHUNK_DEFAULTS, chunkIdPrefix, chunkJobOptions, splitChunks, type ChunkData, type ChunkPolicy, type ChunkResult } from './chunks.js';
 import type { RedisQueue } from './redis-queue.js';
+import { jobSummaryEntry } from '../jobs/summary.js';
 
 export interface TeamRunnerOptions extends Partial<ChunkPolicy> {
   queue: RedisQueue;
@@ -246,17 +247,7 @@ export class TeamRunner extends EventEmitter {
   }
 
   private recordHistory(record: JobRecord): void {
-    const p = record.progress;
-    this.o.history?.record([
-      {
-        source: record.input?.file ?? `job ${record.id}`,
-        text: `${p.done} of ${p.total} items translated by the team${p.failed ? `, ${p.failed} failed` : ''}${record.output ? ` → ${record.output}` : ''}`,
-        from: record.from,
-        to: record.to.join(','),
-        model: '',
-        door: 'batch',
-      },
-    ]);
+    this.o.history?.record([jobSummaryEntry(record, ' by the team')]);
   }
 
   private publish(type: JobEventType, job: JobRecord): void {

@@ -25,7 +25,6 @@ import { engineIdentity } from './engine-identity.js';
 import { TeamLink, type TeamStatus, type TeamStatusInfo } from './link.js';
 import { RedisCache } from './redis-cache.js';
 import { RedisQueue } from './redis-queue.js';
-import { prepareTeamBatch } from './team-batch.js';
 import { TeamRunner } from './team-runner.js';
 import { TieredCache } from './tiered-cache.js';
 import { TeamWorker, type TeamWorkerOptions } from './worker.js';
@@ -143,8 +142,8 @@ export async function openTeamState(options: TeamStateOptions): Promise<TeamStat
     teamStatus: () => link.status,
     statusInfo: () => link.info(),
     async prepareBatch(req) {
-      if (link.status === 'online') return { ...(await prepareTeamBatch(teamQueue, req)), place: 'team' as const };
-      return { ...(await prepareBatch(local, req)), place: 'local' as const };
+      if (link.status === 'online') return { ...(await prepareBatch(teamQueue, req)), place: 'team' as const };
+      return { ...(await prepareBatch(local.queue, req)), place: 'local' as const };
     },
     async runBatch(job, place, signal) {
       if (place === 'local') return runBatch(local, job, signal);
