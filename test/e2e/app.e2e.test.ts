@@ -143,9 +143,18 @@ describe('Parla in the browser', () => {
     await shot('batch-running');
     await job.getByTestId('job-pause').click();
     await expect.poll(() => job.getAttribute('data-status')).toBe('paused');
-    const doneWhilePaused = (await (await authed(`/api/v1/jobs/${created.id}`)).json()).progress.done;
-    await page.waitForTimeout(300);
-    expect((await (await authed(`/api/v1/jobs/${created.id}`)).json()).progress.done).toBe(doneWhilePaused);
+    // Pause takes effect after the batch in flight: then progress stands still while paused.
+    const progress = async () => (await (await authed(`/api/v1/jobs/${created.id}`)).json()) as { status: string; progress: { done: number; total: number } };
+    await expect
+      .poll(async () => {
+        const before = (await progress()).progress.done;
+        await page.waitForTimeout(400);
+        return (await progress()).progress.done === before;
+      }, { timeout: 60_000 })
+      .toBe(true);
+    const paused = await progress();
+    expect(paused.status).toBe('paused');
+    expect(paused.progress.done).toBeLessThan(paused.progress.total);
     await job.getByTestId('job-resume').click();
     await expect.poll(() => job.getAttribute('data-status')).toBe('running');
 
