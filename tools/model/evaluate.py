@@ -63,7 +63,9 @@ def translate(model, sp, sentences, pad, eos, max_length=128, batch=48):
         for r, row in enumerate(ids):
             x[r, : len(row)] = torch.tensor(row)
             m[r, : len(row)] = 1
-        for i, g in zip(idx, greedy(model, x, m, max_length, pad, eos)):
+        # The engine's default output cap (2 × source + 10 tokens): stops repetition loops early.
+        cap = min(max_length, 2 * S + 10)
+        for i, g in zip(idx, greedy(model, x, m, cap, pad, eos)):
             out[i] = sp.decode([t for t in g if t not in (eos, pad)])
     return out
 
