@@ -12,6 +12,7 @@ import { allowedActions, type FileJobRequest, type JobAction, type TextJobReques
 import type { JobRecord } from '../../src/shared/jobs.js';
 import { SETTINGS_DEFAULTS, type Settings } from '../../src/shared/settings.js';
 import type { ModelInfo, TranslateRequest, Translation } from '../../src/shared/translation.js';
+import { previewRows } from '../../src/renderer/lib/csv.js';
 
 const WORDS: Record<string, Record<string, string>> = {
   es: { hello: 'hola', world: 'mundo', the: 'el', cat: 'gato', house: 'casa', good: 'buenos', morning: 'días', is: 'es', red: 'rojo', book: 'libro', thank: 'gracias', you: 'tú' },
@@ -50,38 +51,6 @@ export interface FakeApi extends ParlaApi {
   close(): void;
   /** Test hook: how many events were emitted. */
   readonly emitted: number;
-}
-
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-    } else cell += c;
-  }
-  if ((cell || row.length)) {
-    row.push(cell);
-    rows.push(row);
-  }
-  return rows;
 }
 
 const csvCell = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
@@ -216,7 +185,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
 
     async createFileJob(req: FileJobRequest) {
       if (!/\.(csv|tsv|xlsx)$/i.test(req.fileName)) throw new ParlaError('BAD_FILE', `${req.fileName}: only CSV, TSV and XLSX files can be translated`);
-      const rows = parseCsv(new TextDecoder().decode(req.bytes));
+      const rows = previewRows(new TextDecoder().decode(req.bytes), Number.POSITIVE_INFINITY);
       const header = rows.shift() ?? [];
       const names = req.columns ?? header.slice(0, 1);
       const columns = names.map((name) => {
