@@ -30,6 +30,15 @@ describe('HistoryStore', () => {
     expect(h.search('"unbalanced (quote* AND')).toEqual([]);
   });
 
+  it('keeps one entry for the same translation repeated right away, but a later repeat again', () => {
+    const h = new HistoryStore(openDb(join(tmp(), 'parla.db')));
+    h.record([entry('Hello world', 'Hola mundo')]);
+    h.record([entry('Hello world', 'Hola mundo')]);
+    h.record([entry('Hello world', 'Hola mundo', 'en', 'fr')]);
+    h.record([entry('Good night', 'Buenas noches'), entry('Hello world', 'Hola mundo')]);
+    expect(h.list().map((e) => `${e.source}>${e.to}`)).toEqual(['Hello world>es', 'Good night>es', 'Hello world>fr', 'Hello world>es']);
+  });
+
   it('filters by language pair and date range', () => {
     const h = new HistoryStore(openDb(join(tmp(), 'parla.db')));
     h.record([

@@ -73,9 +73,18 @@ export class HistoryStore {
     const stmt = db.prepare<[string, string, string, string, string, string, string]>(
       'INSERT INTO history (source, text, src_lang, tgt_lang, model, door, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
+    const newest = db.prepare<[], { source: string; text: string; tgt_lang: string; door: string }>(
+      'SELECT source, text, tgt_lang, door FROM history ORDER BY id DESC LIMIT 1',
+    );
     this.insert = db.transaction((entries: readonly NewHistoryEntry[]) => {
       const at = this.now().toISOString();
-      for (const e of entries) stmt.run(e.source, e.text, e.from, e.to, e.model, e.door, e.createdAt ?? at);
+      for (const e of entries) {
+        // The same translation again right away (translate-as-you-type, a cache hit on a
+        // re-run) is one entry, not a run of copies. Each batch job keeps its own summary.
+        const last = e.door === 'batch' ? undefined : newest.get();
+        if (last && last.source === e.source && last.text === e.text && last.tgt_lang === e.to && last.door === e.door) continue;
+        stmt.run(e.source, e.text, e.from, e.to, e.model, e.door, e.createdAt ?? at);
+      }
     });
     // Retention is enforced whenever a door opens the history, not only when the setting changes.
     this.prune();
