@@ -15,6 +15,7 @@ import { allowedActions, type JobAction } from '../../shared/job-requests.js';
 import type { JobRecord } from '../../shared/jobs.js';
 import type { Health, TeamConnectionTest } from '../../shared/settings.js';
 import { prepareBatch, runBatch } from '../jobs/batch.js';
+import { teamError } from '../team/connection.js';
 import { textJobResults } from '../jobs/text-source.js';
 import { openServices, type ServicesOptions } from '../services.js';
 import { SettingsStore } from './settings-store.js';
@@ -22,11 +23,6 @@ import { SettingsStore } from './settings-store.js';
 export type LocalApi = ParlaApi & { close(): Promise<void> };
 
 const VERSION = '0.1.0';
-
-/** `redis://user:secret@host` → `redis://user:***@host`: a password never reaches a log or a screen. */
-export function redactUrl(url: string): string {
-  return url.replace(/^(rediss?:\/\/[^:@/]*:)[^@/]*@/, '$1***@');
-}
 
 export async function openParlaApi(options: ServicesOptions): Promise<LocalApi> {
   const services = await openServices({ ...options, door: options.door ?? 'api', teamWork: options.teamWork ?? 1 });
@@ -219,16 +215,17 @@ export async function openParlaApi(options: ServicesOptions): Promise<LocalApi> 
 async function pingRedis(url: string): Promise<TeamConnectionTest> {
   if (!/^rediss?:\/\//.test(url)) return { ok: false, error: { code: 'BAD_INPUT', message: 'the Redis URL must start with redis:// or rediss://' } };
   const redis = new Redis(url, { lazyConnect: true, connectTimeout: 3000, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
-  redis.on('error', () => undefined);
+  let reason: unknown;
+  redis.on('error', (e: unknown) => (reason = e));
   const started = performance.now();
   try {
     await redis.connect();
     await redis.ping();
     return { ok: true, latencyMs: Math.round((performance.now() - started) * 10) / 10 };
   } catch (error) {
-    const message = (error as Error).message;
-    const auth = /WRONGPASS|NOAUTH|invalid password|invalid username/i.test(message);
-    return { ok: false, error: { code: auth ? 'REDIS_AUTH' : 'TEAM_OFFLINE', message: `${redactUrl(url)}: ${auth ? 'wrong user name or password' : message}` } };
+    // The connect failure's reason arrives as an 'error' event; it says WRONGPASS, ECONNREFUSED, ...
+    const failure = teamError(reason ?? error, url);
+    return { ok: false, error: { code: failure.code, message: failure.message } };
   } finally {
     redis.disconnect();
   }
