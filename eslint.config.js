@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 const NODE_MODULES = ['node:*', 'fs', 'fs/*', 'path', 'os', 'child_process', 'net', 'http', 'https', 'crypto', 'worker_threads', 'stream', 'url', 'util', 'events', 'zlib', 'buffer'];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'release/**', 'node_modules/**', 'tools/**', 'bench/results/**', 'resources/**'] },
+  { ignores: ['dist/**', 'out/**', 'release/**', 'node_modules/**', 'tools/**', 'bench/results/**', 'bench/scratch/**', 'resources/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -1,7 +1,13 @@
 // Engine settings: one documented interface, one DEFAULTS object, validation up front.
 
 export interface EngineSettings {
-  /** onnxruntime intra-op threads per session (0 = let ORT decide). */
+  /**
+   * Model lanes: worker threads that each hold a copy of a loaded model and decode batches side
+   * by side (0 = one per core, at most 4). Small-batch decoding keeps one core busy at most,
+   * so lanes are how the host uses the rest; each costs one more copy of the model's weights.
+   */
+  engineLanes: number;
+  /** onnxruntime intra-op threads per session (0 = the cores shared out among the lanes). */
   intraOpNumThreads: number;
   /** onnxruntime inter-op threads per session (0 = let ORT decide). */
   interOpNumThreads: number;
@@ -34,15 +40,17 @@ export interface EngineSettings {
 }
 
 export const ENGINE_DEFAULTS: Readonly<EngineSettings> = Object.freeze({
+  engineLanes: 0,
   intraOpNumThreads: 0,
   interOpNumThreads: 1,
   intraOpSpinning: 0,
   cpuMemArena: 0,
   batchWindowMs: 5,
   maxBatchTokens: 8192,
-  // Measured on the tiny model (bench/engine.mjs): 32 rows beat 64 and 128 per token (the
-  // per-step working set stays in cache); below 16 the per-run overhead shows again.
-  maxBatchSentences: 32,
+  // Measured on the tiny model (bench/engine.mjs) with 2 lanes: 16-32 rows per batch beat 64
+  // and 128 per token (the per-step working set stays in cache) and keep both lanes busy on
+  // a few hundred sentences; below 16 the per-run overhead shows again.
+  maxBatchSentences: 24,
   modelIdleMs: 10 * 60_000,
   memoryBudgetBytes: 0,
   hostIdleMs: 10 * 60_000,
@@ -60,4 +68,11 @@ export function resolveEngineSettings(overrides: Record<string, unknown> = {}): 
     out[key as keyof EngineSettings] = value;
   }
   return out;
+}
+
+/** Lanes and intra-op threads per lane once the automatic values (0) are worked out for `cores`. */
+export function laneLayout(settings: Pick<EngineSettings, 'engineLanes' | 'intraOpNumThreads'>, cores: number): { lanes: number; threadsPerLane: number } {
+  const lanes = settings.engineLanes || Math.max(1, Math.min(4, cores));
+  const threadsPerLane = settings.intraOpNumThreads || Math.max(1, Math.floor(cores / lanes));
+  return { lanes, threadsPerLane };
 }

@@ -1,74 +1,84 @@
 // Model host entry for the CLI and server: one process per data dir, listening on a local
 // socket. Started detached by the first client (see src/core/host/spawn-host.ts); exits after
 // `hostIdleMs` with no clients. Usage: node dist/workers/host/main.js --data-dir DIR --socket PATH
+// Started as a worker thread with lane data, the same module serves as one of the host's model
+// lanes (src/workers/marian/lanes.ts): one entry file, so the CLI build and the app's bundle
+// both know where their lanes come from.
 import { mkdirSync, unlinkSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { parseArgs } from 'node:util';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { resolveEngineSettings } from '../../shared/engine-settings.js';
 import type { HostHello } from '../../shared/host-protocol.js';
 import { encodeLine } from '../../shared/ndjson.js';
+import { isLaneData, serveLane } from '../marian/lanes.js';
 import { socketPort } from './host-port.js';
 import { ModelHost } from './model-host.js';
 
-const { values } = parseArgs({ options: { 'data-dir': { type: 'string' }, socket: { type: 'string' } } });
-const dataDir = values['data-dir'];
-const socketPath = values.socket ?? '';
-if (!dataDir || !socketPath) {
-  process.stderr.write('parla host: --data-dir and --socket are required\n');
-  process.exit(2);
-}
-const settings = resolveEngineSettings(process.env.PARLA_ENGINE_SETTINGS ? (JSON.parse(process.env.PARLA_ENGINE_SETTINGS) as Record<string, unknown>) : {});
-mkdirSync(dataDir, { recursive: true });
+if (!isMainThread && parentPort && isLaneData(workerData)) await serveLane(parentPort, workerData);
+else await runHost();
 
-/** True when another host already answers on the socket (then this one must not start). */
-function alive(): Promise<boolean> {
-  return new Promise((resolve) => {
-    const probe = connect(socketPath);
-    probe.once('connect', () => {
-      probe.destroy();
-      resolve(true);
+async function runHost(): Promise<void> {
+  const { values } = parseArgs({ options: { 'data-dir': { type: 'string' }, socket: { type: 'string' } } });
+  const dataDir = values['data-dir'];
+  const socketPath = values.socket ?? '';
+  if (!dataDir || !socketPath) {
+    process.stderr.write('parla host: --data-dir and --socket are required\n');
+    process.exit(2);
+}
+  const settings = resolveEngineSettings(process.env.PARLA_ENGINE_SETTINGS ? (JSON.parse(process.env.PARLA_ENGINE_SETTINGS) as Record<string, unknown>) : {});
+  mkdirSync(dataDir, { recursive: true });
+
+  /** True when another host already answers on the socket (then this one must not start). */
+  function alive(): Promise<boolean> {
+    return new Promise((resolve) => {
+      const probe = connect(socketPath);
+      probe.once('connect', () => {
+        probe.destroy();
+        resolve(true);
+      });
+      probe.once('error', () => resolve(false));
     });
-    probe.once('error', () => resolve(false));
+}
+
+  if (await alive()) process.exit(0);
+  if (process.platform !== 'win32') {
+    try {
+      unlinkSync(socketPath); // a stale socket file from a host that died
+    } catch {
+      /* none */
+    }
+}
+
+  const host = new ModelHost(settings, import.meta.url);
+  const server = createServer((socket) => {
+    clearTimeout(idleTimer);
+    // Clients wait for this greeting before they trust the connection (see spawn-host.ts).
+    const hello: HostHello = { kind: 'hello', pid: process.pid };
+    socket.write(encodeLine(hello));
+    host.attach(socketPort(socket));
   });
+  let idleTimer: NodeJS.Timeout | undefined;
+  const armIdle = () => {
+    clearTimeout(idleTimer);
+    idleTimer = setTimeout(() => {
+      if (host.clientCount === 0) void host.shutdown();
+    }, settings.hostIdleMs);
+  };
+  host.onIdle = armIdle;
+  host.onShutdown = () => {
+    server.close();
+    process.exit(0);
+  };
+  server.on('error', (e: NodeJS.ErrnoException) => {
+    // Lost the race to another host starting at the same moment: that one serves.
+    if (e.code === 'EADDRINUSE') process.exit(0);
+    process.stderr.write(`parla host: ${e.message}\n`);
+    process.exit(1);
+  });
+  server.listen(socketPath, () => {
+    process.stdout.write(`parla host ${process.pid} listening on ${socketPath}\n`);
+    armIdle();
+  });
+  process.on('SIGTERM', () => void host.shutdown());
 }
-
-if (await alive()) process.exit(0);
-if (process.platform !== 'win32') {
-  try {
-    unlinkSync(socketPath); // a stale socket file from a host that died
-  } catch {
-    /* none */
-  }
-}
-
-const host = new ModelHost(settings);
-const server = createServer((socket) => {
-  clearTimeout(idleTimer);
-  // Clients wait for this greeting before they trust the connection (see spawn-host.ts).
-  const hello: HostHello = { kind: 'hello', pid: process.pid };
-  socket.write(encodeLine(hello));
-  host.attach(socketPort(socket));
-});
-let idleTimer: NodeJS.Timeout | undefined;
-const armIdle = () => {
-  clearTimeout(idleTimer);
-  idleTimer = setTimeout(() => {
-    if (host.clientCount === 0) void host.shutdown();
-  }, settings.hostIdleMs);
-};
-host.onIdle = armIdle;
-host.onShutdown = () => {
-  server.close();
-  process.exit(0);
-};
-server.on('error', (e: NodeJS.ErrnoException) => {
-  // Lost the race to another host starting at the same moment: that one serves.
-  if (e.code === 'EADDRINUSE') process.exit(0);
-  process.stderr.write(`parla host: ${e.message}\n`);
-  process.exit(1);
-});
-server.listen(socketPath, () => {
-  process.stdout.write(`parla host ${process.pid} listening on ${socketPath}\n`);
-  armIdle();
-});
-process.on('SIGTERM', () => void host.shutdown());

@@ -29,8 +29,12 @@ export class ModelHost {
   onIdle: () => void = () => undefined;
   onShutdown: () => void = () => undefined;
 
-  constructor(private readonly settings: EngineSettings) {
-    this.pool = new ModelPool(settings);
+  /** `laneEntry`: the module lanes run (see ModelPool); without it models decode on this thread. */
+  constructor(
+    private readonly settings: EngineSettings,
+    laneEntry?: string | URL,
+  ) {
+    this.pool = new ModelPool(settings, laneEntry);
     this.batcher = new Batcher(settings.batchWindowMs, (key, texts) => this.runBatch(JSON.parse(key) as BatchKey, texts));
   }
 

@@ -1,14 +1,54 @@
 // The models the host has loaded: one load per (folder, quantized), shared by every client;
 // unloaded when idle too long or when the host is over its memory budget.
-import type { EngineSettings } from '../../shared/engine-settings.js';
+import { availableParallelism } from 'node:os';
+import { laneLayout, type EngineSettings } from '../../shared/engine-settings.js';
 import type { LoadedModelStats } from '../../shared/host-protocol.js';
-import { MarianModel } from '../marian/marian-model.js';
+import type { DecodeOptions } from '../../shared/translation.js';
+import { MarianLanes } from '../marian/lanes.js';
+import { MarianModel, type BatchLimits, type LoadOptions, type TranslatedText } from '../marian/marian-model.js';
+
+/** A model ready to translate: in this thread, or tokenized here and decoded on lanes. */
+export interface LoadedModel {
+  translate(texts: readonly string[], to: string, options: DecodeOptions, limits: BatchLimits, from?: string): Promise<TranslatedText[]>;
+  /** True once it can no longer translate (a lane died): the pool loads it afresh. */
+  readonly broken: boolean;
+  dispose(): Promise<void>;
+}
+
+/**
+ * Loads a model. With a lane entry (the host's own module, which serves lanes when started as
+ * a worker), its sessions live on `engineLanes` worker threads; without one, in this thread.
+ */
+export async function loadModel(dir: string, quantized: boolean, settings: EngineSettings, laneEntry?: string | URL): Promise<LoadedModel> {
+  const { lanes, threadsPerLane } = laneLayout(settings, availableParallelism());
+  const load: LoadOptions = {
+    quantized,
+    intraOpNumThreads: threadsPerLane,
+    interOpNumThreads: settings.interOpNumThreads,
+    intraOpSpinning: settings.intraOpSpinning !== 0,
+    cpuMemArena: settings.cpuMemArena !== 0,
+  };
+  if (!laneEntry) {
+    const model = await MarianModel.load(dir, load);
+    return { translate: (...args) => model.translate(...args), broken: false, dispose: () => model.dispose() };
+  }
+  // The front validates the folder and owns the tokenizer before any lane starts.
+  const front = await MarianModel.load(dir, { ...load, sessions: false });
+  const runner = await MarianLanes.start(laneEntry, dir, load, lanes);
+  return {
+    translate: (texts, to, options, limits, from) => front.translate(texts, to, options, limits, from, runner),
+    get broken() {
+      return runner.broken;
+    },
+    dispose: () => runner.close(),
+  };
+}
 
 interface Entry {
   modelId: string;
   dir: string;
   quantized: boolean;
-  model: Promise<MarianModel>;
+  model: Promise<LoadedModel>;
   lastUsedMs: number;
   inUse: number;
 }
@@ -18,34 +58,37 @@ export class ModelPool {
   loadCount = 0;
   private readonly sweeper: NodeJS.Timeout;
 
-  constructor(private readonly settings: EngineSettings) {
+  constructor(
+    private readonly settings: EngineSettings,
+    private readonly laneEntry?: string | URL,
+  ) {
     this.sweeper = setInterval(() => void this.sweep(), Math.min(settings.modelIdleMs, 30_000) || 30_000);
     this.sweeper.unref();
   }
 
   /** Runs `fn` with the model loaded and marked in use (so a sweep cannot unload it). */
-  async use<T>(modelId: string, dir: string, quantized: boolean, fn: (m: MarianModel) => Promise<T>): Promise<T> {
+  async use<T>(modelId: string, dir: string, quantized: boolean, fn: (m: LoadedModel) => Promise<T>): Promise<T> {
     const key = `${dir}\u0000${quantized}`;
     let entry = this.entries.get(key);
     if (!entry) {
       this.loadCount++;
-      const model = MarianModel.load(dir, {
-        quantized,
-        intraOpNumThreads: this.settings.intraOpNumThreads,
-        interOpNumThreads: this.settings.interOpNumThreads,
-        intraOpSpinning: this.settings.intraOpSpinning !== 0,
-        cpuMemArena: this.settings.cpuMemArena !== 0,
-      });
+      const model = loadModel(dir, quantized, this.settings, this.laneEntry);
       entry = { modelId, dir, quantized, model, lastUsedMs: Date.now(), inUse: 0 };
       this.entries.set(key, entry);
       model.catch(() => this.entries.delete(key));
     }
     entry.inUse++;
+    const current = entry;
     try {
-      return await fn(await entry.model);
+      return await fn(await current.model);
     } finally {
-      entry.inUse--;
-      entry.lastUsedMs = Date.now();
+      current.inUse--;
+      current.lastUsedMs = Date.now();
+      const model = await current.model.catch(() => undefined);
+      if (model?.broken && this.entries.get(key) === current) {
+        this.entries.delete(key);
+        void model.dispose().catch(() => undefined);
+      }
     }
   }
 

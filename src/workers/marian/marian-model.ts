@@ -22,6 +22,23 @@ export interface LoadOptions {
   intraOpSpinning?: boolean;
   /** onnxruntime's CPU memory arena (its default is on). */
   cpuMemArena?: boolean;
+  /**
+   * false: tokenizer and config only, no onnxruntime sessions. Such a model splits, tokenizes
+   * and detokenizes for a `GroupRunner` that owns the sessions elsewhere (model lanes).
+   */
+  sessions?: boolean;
+}
+
+/** Runs generation for one batch of tokenized sources; `lanes` batches may run at once. */
+export interface GroupRunner {
+  readonly lanes: number;
+  generate(sources: readonly number[][], options: DecodeOptions): Promise<Hypothesis[][]>;
+}
+
+interface Sessions {
+  encoder: ort.InferenceSession;
+  decoder: MarianDecoder;
+  all: ort.InferenceSession[];
 }
 
 export interface BatchLimits {
@@ -51,16 +68,16 @@ async function readJson(path: string): Promise<Record<string, unknown>> {
   return JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
 }
 
-export class MarianModel {
+export class MarianModel implements GroupRunner {
   private readonly langTokens: ReadonlySet<string>;
+  /** This model runs one batch at a time, on the calling thread. */
+  readonly lanes = 1;
 
   private constructor(
     readonly dir: string,
     readonly config: MarianConfig,
     private readonly tokenizer: Tokenizer,
-    private readonly encoder: ort.InferenceSession,
-    private readonly decoder: MarianDecoder,
-    private readonly sessions: ort.InferenceSession[],
+    private readonly sessions: Sessions | undefined,
   ) {
     const vocab = tokenizer.get_vocab(true);
     this.langTokens = new Set([...vocab.keys()].filter((t) => LANG_TOKEN.test(t)));
@@ -81,6 +98,7 @@ export class MarianModel {
     const generation = files.includes('generation_config.json') ? await readJson(join(dir, 'generation_config.json')) : undefined;
     const parsed = parseMarianConfig(config, generation, dir);
     const tokenizer = new Tokenizer(await readJson(join(dir, 'tokenizer.json')), await readJson(join(dir, 'tokenizer_config.json')));
+    if (options.sessions === false) return new MarianModel(dir, parsed, tokenizer, undefined);
     // ORT rejects undefined thread counts; 0 means "leave it to ORT", so omit the key.
     const sessionOptions: ort.InferenceSession.SessionOptions = { graphOptimizationLevel: 'all' };
     if (options.intraOpNumThreads) sessionOptions.intraOpNumThreads = options.intraOpNumThreads;
@@ -92,18 +110,18 @@ export class MarianModel {
     const open = (rel: string) => ort.InferenceSession.create(join(dir, rel), sessionOptions);
     const encoder = await open(onnx.encoder);
     let decoder: MarianDecoder;
-    const sessions = [encoder];
+    const all = [encoder];
     if (onnx.decoder.kind === 'merged') {
       const merged = await open(onnx.decoder.decoder);
-      sessions.push(merged);
+      all.push(merged);
       decoder = new MarianDecoder({ first: merged, cached: merged, merged: true }, parsed);
     } else {
       const first = await open(onnx.decoder.decoder);
       const cached = await open(onnx.decoder.decoderWithPast);
-      sessions.push(first, cached);
+      all.push(first, cached);
       decoder = new MarianDecoder({ first, cached, merged: false }, parsed);
     }
-    return new MarianModel(dir, parsed, tokenizer, encoder, decoder, sessions);
+    return new MarianModel(dir, parsed, tokenizer, { encoder, decoder, all });
   }
 
   get multilingual(): boolean {
@@ -122,6 +140,8 @@ export class MarianModel {
 
   /** Generates for already-tokenized sources, one batch; results keep the input order. */
   async generate(sources: readonly number[][], options: DecodeOptions = {}): Promise<Hypothesis[][]> {
+    if (!this.sessions) throw new Error(`model ${this.dir} was loaded without sessions: generate through its lanes`);
+    const { encoder, decoder } = this.sessions;
     const c = this.config;
     const numBeams = options.beam ?? 1;
     const searches: Search[] = sources.map((source) =>
@@ -148,7 +168,7 @@ export class MarianModel {
         mask[r * srcLen + t] = 1n;
       }
     });
-    const encoded = await this.encoder.run({
+    const encoded = await encoder.run({
       input_ids: new ort.Tensor('int64', ids, [n, srcLen]),
       attention_mask: new ort.Tensor('int64', mask, [n, srcLen]),
     });
@@ -177,7 +197,7 @@ export class MarianModel {
         if (search.done) for (let r = 0; r < search.rows; r++) tokens.push(c.decoderStartId);
         else tokens.push(...search.lastTokens);
       }
-      const logits = await this.decoder.step(state, tokens);
+      const logits = await decoder.step(state, tokens);
       const vocab = logits.length / state.rows;
       const keepRows: number[] = [];
       const keepResident: number[] = [];
@@ -220,8 +240,18 @@ export class MarianModel {
     return searches.map((s) => s.results());
   }
 
-  /** Translates whole texts: sentence split, batched generation under `limits`, rejoin. */
-  async translate(texts: readonly string[], to: string, options: DecodeOptions, limits: BatchLimits, from?: string): Promise<TranslatedText[]> {
+  /**
+   * Translates whole texts: sentence split, batched generation under `limits` on `runner`
+   * (this model's own sessions unless lanes are given), rejoin.
+   */
+  async translate(
+    texts: readonly string[],
+    to: string,
+    options: DecodeOptions,
+    limits: BatchLimits,
+    from?: string,
+    runner: GroupRunner = this,
+  ): Promise<TranslatedText[]> {
     const prefix = this.targetPrefix(to);
     const max = this.config.maxInputTokens;
     const perText: Piece[][] = texts.map((text) =>
@@ -235,7 +265,7 @@ export class MarianModel {
     );
     const sources: number[][] = [];
     for (const pieces of perText) for (const p of pieces) if (p.core) sources.push(this.encode(prefix + p.core).slice(0, max));
-    const results = await this.generateBatched(sources, options, limits);
+    const results = await this.generateBatched(sources, options, limits, runner);
     let k = 0;
     return perText.map((pieces) => {
       const hyps = pieces.map((p) => (p.core ? results[k++]! : []));
@@ -250,25 +280,42 @@ export class MarianModel {
     });
   }
 
-  /** Sorted by length, grouped under the token budget; results back in input order. */
-  async generateBatched(sources: readonly number[][], options: DecodeOptions, limits: BatchLimits): Promise<Hypothesis[][]> {
+  /**
+   * Sorted by length, grouped under the token budget; results back in input order. Groups run
+   * `runner.lanes` at a time, longest first, so the last groups to finish are short ones and
+   * no lane is left with a long tail while the others wait.
+   */
+  async generateBatched(sources: readonly number[][], options: DecodeOptions, limits: BatchLimits, runner: GroupRunner = this): Promise<Hypothesis[][]> {
     const order = sources.map((_, i) => i).sort((a, b) => sources[a]!.length - sources[b]!.length);
     const beams = Math.max(1, options.beam ?? 1);
-    const out: Hypothesis[][] = new Array(sources.length);
+    const groups: number[][] = [];
     let group: number[] = [];
-    const flush = async () => {
-      if (!group.length) return;
-      const res = await this.generate(group.map((i) => sources[i]!), options);
-      group.forEach((i, j) => (out[i] = res[j]!));
-      group = [];
-    };
     for (const i of order) {
       const len = sources[i]!.length;
       const rows = (group.length + 1) * beams;
-      if (group.length && (group.length >= limits.maxBatchSentences || rows * len > limits.maxBatchTokens)) await flush();
+      if (group.length && (group.length >= limits.maxBatchSentences || rows * len > limits.maxBatchTokens)) {
+        groups.push(group);
+        group = [];
+      }
       group.push(i);
     }
-    await flush();
+    if (group.length) groups.push(group);
+    groups.reverse();
+
+    const out: Hypothesis[][] = new Array(sources.length);
+    let failed = false;
+    const lane = async () => {
+      for (let g = groups.shift(); g && !failed; g = groups.shift()) {
+        try {
+          const res = await runner.generate(g.map((i) => sources[i]!), options);
+          g.forEach((i, j) => (out[i] = res[j]!));
+        } catch (error) {
+          failed = true;
+          throw error;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(runner.lanes, groups.length)) }, lane));
     return out;
   }
 
@@ -282,7 +329,7 @@ export class MarianModel {
   }
 
   async dispose(): Promise<void> {
-    await Promise.all(this.sessions.map((s) => s.release()));
+    await Promise.all((this.sessions?.all ?? []).map((s) => s.release()));
   }
 }
 

@@ -1,0 +1,85 @@
+// Slow: model lanes (worker threads with their own sessions) on the tiny model, started from the
+// built host entry as the host starts them. The golden outputs must come back unchanged however
+// the groups are spread over the lanes, while another isolate runs sessions at the same time.
+import { existsSync } from 'node:fs';
+import type { Worker } from 'node:worker_threads';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ENGINE_DEFAULTS, laneLayout } from '../../src/shared/engine-settings.js';
+import { hostEntry } from '../../src/core/host/spawn-host.js';
+import { MarianLanes } from '../../src/workers/marian/lanes.js';
+import { MarianModel } from '../../src/workers/marian/marian-model.js';
+import { loadModel } from '../../src/workers/host/model-pool.js';
+import { ensureBuilt } from './host-helpers.js';
+import { HAVE_GOLDEN, MODEL_DIR, loadGolden, type Golden } from './model-fixture.js';
+
+describe.skipIf(!HAVE_GOLDEN)('model lanes (slow)', () => {
+  let golden: Golden;
+  let front: MarianModel;
+  let local: MarianModel;
+  let lanes: MarianLanes;
+
+  beforeAll(async () => {
+    ensureBuilt();
+    golden = loadGolden();
+    front = await MarianModel.load(MODEL_DIR, { sessions: false });
+    local = await MarianModel.load(MODEL_DIR, { intraOpNumThreads: 1 });
+    lanes = await MarianLanes.start(hostEntry(), MODEL_DIR, { intraOpNumThreads: 1 }, 2);
+  }, 60_000);
+
+  afterAll(async () => {
+    await lanes?.close();
+    await local?.dispose();
+  });
+
+  it('reproduces the golden greedy ids over two lanes while this thread decodes too', async () => {
+    const sources = golden.items.map((i) => i.inputIds);
+    const options = { beam: 1, maxLength: golden.maxLength };
+    // Groups of 4 sentences: a dozen groups, so both lanes take several each.
+    const [onLanes, here] = await Promise.all([
+      front.generateBatched(sources, options, { maxBatchTokens: 8192, maxBatchSentences: 4 }, lanes),
+      local.generateBatched(sources, options, { maxBatchTokens: 8192, maxBatchSentences: 8 }),
+    ]);
+    golden.items.forEach((item, i) => {
+      expect(onLanes[i]![0]!.ids, item.source).toEqual(item.greedy.ids);
+      expect(here[i]![0]!.ids, item.source).toEqual(item.greedy.ids);
+    });
+  });
+
+  it('translates whole texts through the front tokenizer like a single in-thread model', async () => {
+    const texts = ['Open the file.', 'Save changes?\nThe disk is full.', ''];
+    const limits = { maxBatchTokens: 8192, maxBatchSentences: 2 };
+    expect(await front.translate(texts, 'es', {}, limits, undefined, lanes)).toEqual(await local.translate(texts, 'es', {}, limits));
+  });
+
+  it('answers a bad request with an error and keeps serving', async () => {
+    await expect(lanes.generate([[10 ** 6, 0]], { beam: 1 })).rejects.toThrow();
+    expect(lanes.broken).toBe(false);
+    const [again] = await lanes.generate([golden.items[0]!.inputIds], { beam: 1, maxLength: golden.maxLength });
+    expect(again![0]!.ids).toEqual(golden.items[0]!.greedy.ids);
+  });
+
+  it('fails calls with HOST_CRASHED once a lane dies, and says it is broken', async () => {
+    const doomed = await MarianLanes.start(hostEntry(), MODEL_DIR, { intraOpNumThreads: 1 }, 1);
+    const running = doomed.generate([golden.items[0]!.inputIds], { beam: 4, maxLength: golden.maxLength });
+    // Reaching into the pool to kill its only worker, as a crash (or an OOM kill of the thread) would.
+    await (doomed as unknown as { all: { worker: Worker }[] }).all[0]!.worker.terminate();
+    await expect(running).rejects.toMatchObject({ code: 'HOST_CRASHED' });
+    expect(doomed.broken).toBe(true);
+    await expect(doomed.generate([[5, 0]], { beam: 1 })).rejects.toMatchObject({ code: 'HOST_CRASHED' });
+    await doomed.close();
+  });
+
+  it('loads a model onto lanes from the host settings and rejects a folder that is not a model', async () => {
+    const { lanes: count } = laneLayout(ENGINE_DEFAULTS, 2);
+    expect(count).toBe(2);
+    expect(existsSync(hostEntry())).toBe(true);
+    const model = await loadModel(MODEL_DIR, false, { ...ENGINE_DEFAULTS, engineLanes: 2, intraOpNumThreads: 1 }, hostEntry());
+    try {
+      const [out] = await model.translate([golden.items[1]!.source], 'es', { maxLength: golden.maxLength }, { maxBatchTokens: 8192, maxBatchSentences: 8 });
+      expect(out!.text).toBe(golden.items[1]!.greedy.text);
+    } finally {
+      await model.dispose();
+    }
+    await expect(loadModel('/nonexistent-model', false, ENGINE_DEFAULTS, hostEntry())).rejects.toMatchObject({ code: 'MODEL_INVALID' });
+  });
+});
