@@ -7,7 +7,7 @@ import { engineSettingsFromEnv } from './engine-settings-env.js';
 import { HostClient } from './host/host-client.js';
 import { HostTranslator } from './host/host-translator.js';
 import { ModelStore } from './models/model-store.js';
-import { openTeamState } from './team/team-state.js';
+import type { openTeamState as OpenTeamState } from './team/team-state.js';
 import { openLocalState, type EngineTranslator, type LocalState } from './state.js';
 
 export interface ServicesOptions {
@@ -51,6 +51,8 @@ export async function openServices(options: ServicesOptions): Promise<Services> 
   const models = new ModelStore(options.dataDir);
   if (options.redisUrl) {
     // Team mode: local SQLite cache, then the team's Redis cache, then the engine.
+    // Loaded on demand: Redis and BullMQ cost every other command a noticeable start-up time.
+    const { openTeamState }: { openTeamState: typeof OpenTeamState } = await import('./team/team-state.js');
     const team = await openTeamState({
       dataDir: options.dataDir,
       redis: { url: options.redisUrl, ...(options.team ? { team: options.team } : {}) },

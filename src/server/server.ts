@@ -11,6 +11,7 @@ import { jobRoutes } from './routes/jobs.js';
 import { resourceRoutes } from './routes/resources.js';
 import { translateRoutes } from './routes/translate.js';
 import { sendRendererFile } from './static.js';
+import { LISTEN_DEFAULTS } from './defaults.js';
 
 export interface ServerOptions {
   api: ParlaApi;
@@ -29,8 +30,7 @@ export interface ServerOptions {
 }
 
 export const SERVER_DEFAULTS = {
-  host: '127.0.0.1',
-  port: 7717,
+  ...LISTEN_DEFAULTS,
   maxInFlight: 256,
   bodyLimit: LIMITS.jsonBodyBytes,
   fileLimit: LIMITS.fileBytes,

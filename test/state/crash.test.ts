@@ -6,6 +6,7 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { RUNNER_DEFAULTS } from '../../src/core/jobs/runner.js';
 import { useTmpDirs } from './helpers/tmp.js';
 
 const tmp = useTmpDirs();
@@ -74,7 +75,7 @@ describe.skipIf(!hasDistState)('kill -9 during parla batch (slow; fake model in 
     expect(kills).toBeGreaterThanOrEqual(5);
     // Each distinct text reaches the model once, plus at most the batch in flight at each kill.
     const sent = readFileSync(log, 'utf8').split('\n').filter(Boolean).length;
-    expect(sent).toBeLessThanOrEqual(700 * 2 + kills * 64);
+    expect(sent).toBeLessThanOrEqual(700 * 2 + kills * RUNNER_DEFAULTS.batchSize);
     expect(job.progress.modelCalls).toBeLessThanOrEqual(700);
   }, 180_000);
 });

@@ -26,7 +26,7 @@ function fakeClock() {
 
 describe('JobRunner', () => {
   it('translates each distinct text once, in model-sized batches', async () => {
-    const s = openState(tmp());
+    const s = openState(tmp(), undefined, { batchSize: 64 });
     const input = [...texts(150), ...texts(150), 'line 0  ', 'x'];
     const { id } = await s.queue.create({ from: 'en', to: ['es', 'fr'], spec: { texts: input } });
     const record = await s.runner.run(id);

@@ -1,6 +1,5 @@
 import { ParlaError } from '../../shared/errors.js';
 import { prepareBatch, runBatch, type BatchRequest } from '../../core/jobs/batch.js';
-import { openTeamState } from '../../core/team/team-state.js';
 import { progressReporter } from '../progress.js';
 import type { CliCommand, CliContext } from '../command.js';
 import { guarded, list, parse } from '../guard.js';
@@ -56,6 +55,7 @@ export const batchCommand: CliCommand = {
  * process follows the progress and writes the output. With the team offline it runs locally.
  */
 async function runTeamBatch(ctx: CliContext, request: BatchRequest, json: boolean): Promise<number> {
+  const { openTeamState } = await import('../../core/team/team-state.js');
   const team = await openTeamState({
     dataDir: ctx.dataDir,
     redis: { url: ctx.redisUrl!, ...(ctx.team ? { team: ctx.team } : {}) },

@@ -4,7 +4,8 @@
 import { fileURLToPath } from 'node:url';
 import type { ParlaApi } from '../../shared/api.js';
 import { ParlaError } from '../../shared/errors.js';
-import { createServer, SERVER_DEFAULTS } from '../../server/server.js';
+import { LISTEN_DEFAULTS } from '../../server/defaults.js';
+import type { createServer as CreateServer } from '../../server/server.js';
 import { loadOrCreateToken } from '../../server/token.js';
 import type { Command, GlobalOptions } from '../registry.js';
 
@@ -15,7 +16,7 @@ export type OpenApi = (global: GlobalOptions) => Promise<ParlaApi & { close(): P
 export const RENDERER_DIR = fileURLToPath(new URL('../../../out/renderer', import.meta.url));
 
 function parsePort(value: unknown): number {
-  if (value === undefined) return SERVER_DEFAULTS.port;
+  if (value === undefined) return LISTEN_DEFAULTS.port;
   const port = Number(value);
   if (typeof value !== 'string' || !Number.isInteger(port) || port < 0 || port > 65_535) throw new ParlaError('BAD_INPUT', `--port must be 0-65535, not "${String(value)}"`);
   return port;
@@ -42,14 +43,15 @@ export function createServeCommand(openApi: OpenApi, rendererDir = RENDERER_DIR)
     options: { host: { type: 'string' }, port: { type: 'string' } },
     async run({ global, values, positionals, stdout, stderr }) {
       if (positionals.length) throw new ParlaError('BAD_INPUT', `unexpected argument "${positionals[0]}" (usage: parla serve [--host 127.0.0.1] [--port 7717])`);
-      const host = typeof values.host === 'string' ? values.host : SERVER_DEFAULTS.host;
+      const host = typeof values.host === 'string' ? values.host : LISTEN_DEFAULTS.host;
       const port = parsePort(values.port);
       const token = await loadOrCreateToken(global.dataDir);
+      const { createServer }: { createServer: typeof CreateServer } = await import('../../server/server.js');
       const api = await openApi(global);
       try {
         const server = createServer({ api, token, host, port, rendererDir });
         const { uiUrl } = await server.listen();
-        if (host !== SERVER_DEFAULTS.host && host !== 'localhost') {
+        if (host !== LISTEN_DEFAULTS.host && host !== 'localhost') {
           stderr.write(`parla serve: listening on ${host}; anyone who can reach it and has the token can use it\n`);
         }
         stdout.write(`${uiUrl}\n`);

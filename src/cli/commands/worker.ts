@@ -3,7 +3,6 @@
 // chunks finish (or hands them back after a grace period) before it exits.
 import { readFileSync } from 'node:fs';
 import { ParlaError } from '../../shared/errors.js';
-import { TeamWorker, stopOnSignals } from '../../core/team/worker.js';
 import type { CliCommand } from '../command.js';
 import { guarded, parse } from '../guard.js';
 
@@ -33,6 +32,7 @@ export const workerCommand: CliCommand = {
       if (!Number.isFinite(grace) || grace < 0) throw new ParlaError('BAD_INPUT', '--grace must be a number of seconds');
       const log = (line: string) => ctx.stderr.write(`${new Date().toISOString()} ${line}\n`);
       const team = values.team ?? ctx.team;
+      const { TeamWorker, stopOnSignals } = await import('../../core/team/worker.js');
       const worker = await TeamWorker.start({
         url,
         ...(team ? { team } : {}),

@@ -5,7 +5,6 @@ import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import { Redis } from 'ioredis';
 import type { ParlaApi } from '../../shared/api.js';
 import { ParlaError } from '../../shared/errors.js';
 import { matchesFilter, type ParlaEvent } from '../../shared/events.js';
@@ -15,7 +14,6 @@ import { allowedActions, type JobAction } from '../../shared/job-requests.js';
 import type { JobRecord } from '../../shared/jobs.js';
 import type { Health, TeamConnectionTest } from '../../shared/settings.js';
 import { prepareBatch, runBatch } from '../jobs/batch.js';
-import { teamError } from '../team/connection.js';
 import { textJobResults } from '../jobs/text-source.js';
 import { openServices, type ServicesOptions } from '../services.js';
 import { SettingsStore } from './settings-store.js';
@@ -214,6 +212,8 @@ export async function openParlaApi(options: ServicesOptions): Promise<LocalApi> 
 /** One PING with a short timeout; the answer names what to fix, with the password redacted. */
 async function pingRedis(url: string): Promise<TeamConnectionTest> {
   if (!/^rediss?:\/\//.test(url)) return { ok: false, error: { code: 'BAD_INPUT', message: 'the Redis URL must start with redis:// or rediss://' } };
+  const { Redis } = await import('ioredis');
+  const { teamError } = await import('../team/connection.js');
   const redis = new Redis(url, { lazyConnect: true, connectTimeout: 3000, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
   let reason: unknown;
   redis.on('error', (e: unknown) => (reason = e));

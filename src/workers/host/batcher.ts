@@ -1,6 +1,7 @@
 // Dynamic batching: requests for the same model and decode options, from any client, are
-// collected for a few milliseconds and translated as one batch. One batch runs per key at a
-// time; requests arriving meanwhile form the next one.
+// collected for a few milliseconds and translated as one batch. Up to `maxRunning` batches run
+// per key at a time (requests arriving meanwhile form the next one), so a short interactive
+// request does not wait for a job's whole batch: it shares the model's lanes with it instead.
 import { ParlaError } from '../../shared/errors.js';
 
 export interface BatchJob<R> {
@@ -12,7 +13,8 @@ export interface BatchJob<R> {
 
 export class Batcher<R> {
   private readonly queues = new Map<string, BatchJob<R>[]>();
-  private readonly busy = new Set<string>();
+  /** Batches running per key. */
+  private readonly busy = new Map<string, number>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private running = 0;
   private idleWaiters: (() => void)[] = [];
@@ -20,6 +22,7 @@ export class Batcher<R> {
   constructor(
     private readonly windowMs: number,
     private readonly run: (key: string, texts: string[]) => Promise<R[]>,
+    private readonly maxRunning = 2,
   ) {}
 
   submit(key: string, job: BatchJob<R>): void {
@@ -36,7 +39,7 @@ export class Batcher<R> {
   }
 
   private schedule(key: string): void {
-    if (this.busy.has(key) || this.timers.has(key)) return;
+    if ((this.busy.get(key) ?? 0) >= this.maxRunning || this.timers.has(key)) return;
     this.timers.set(
       key,
       setTimeout(() => {
@@ -50,7 +53,7 @@ export class Batcher<R> {
     const jobs = (this.queues.get(key) ?? []).filter((j) => !j.canceled);
     this.queues.set(key, []);
     if (jobs.length) {
-      this.busy.add(key);
+      this.busy.set(key, (this.busy.get(key) ?? 0) + 1);
       this.running++;
       try {
         const results = await this.run(key, jobs.flatMap((j) => j.texts));
@@ -63,7 +66,9 @@ export class Batcher<R> {
       } catch (error) {
         for (const job of jobs) job.reject(error);
       } finally {
-        this.busy.delete(key);
+        const left = (this.busy.get(key) ?? 1) - 1;
+        if (left) this.busy.set(key, left);
+        else this.busy.delete(key);
         this.running--;
       }
     }
