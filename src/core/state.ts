@@ -78,6 +78,9 @@ export function openLocalState(options: LocalStateOptions): LocalState {
     doorTranslator: (door) => new CachedTranslator(engine, cache, { resolveModel, history: { store: history, door } }),
     async close() {
       if (engine.opened) await (await engine.get()).close?.();
+      // Deferred writes (history entries, cache bookkeeping) go in before the file closes.
+      history.flush();
+      await cache.close();
       db.close();
     },
   };

@@ -30,6 +30,28 @@ describe('HistoryStore', () => {
     expect(h.search('"unbalanced (quote* AND')).toEqual([]);
   });
 
+  it('writes a burst of records in one go after the turn, and every read and close sees them', async () => {
+    const file = join(tmp(), 'parla.db');
+    const db = openDb(file);
+    const h = new HistoryStore(db);
+    h.record([entry('One', 'Uno')]);
+    h.record([entry('Two', 'Dos')]);
+    // Not written yet: another connection does not see them until the turn is over...
+    const other = openDb(file);
+    const rows = () => other.prepare<[], { n: number }>('SELECT count(*) AS n FROM history').get()!.n;
+    expect(rows()).toBe(0);
+    await new Promise((r) => setImmediate(r));
+    expect(rows()).toBe(2);
+    // ...while this store's own reads always do, and so does a flush before closing.
+    h.record([entry('Three', 'Tres')]);
+    expect(h.count()).toBe(3);
+    h.record([entry('Four', 'Cuatro')]);
+    h.flush();
+    db.close();
+    expect(rows()).toBe(4);
+    other.close();
+  });
+
   it('keeps one entry for the same translation repeated right away, but a later repeat again', () => {
     const h = new HistoryStore(openDb(join(tmp(), 'parla.db')));
     h.record([entry('Hello world', 'Hola mundo')]);

@@ -137,29 +137,69 @@ export class SqliteCache implements CacheBackend {
     }
     const result = keys.map((k) => found.get(k));
     const misses = result.filter((v) => v === undefined).length;
-    this.recordLookup([...found.keys()], expired, keys.length - misses, misses);
+    this.deferLookup([...found.keys()], expired, keys.length - misses, misses);
     return result;
   }
 
+  /** Hits to touch (LRU), expired keys to drop and counters, not yet written. */
+  private pendingLookups = { hitKeys: [] as string[], expired: [] as string[], hits: 0, misses: 0, scheduled: false };
+
+  /**
+   * A lookup's bookkeeping (LRU touch, expired entries, hit/miss counters) is written once this
+   * turn of the event loop is over, together with every other lookup's: a burst of cache hits
+   * costs one write transaction instead of one each. Every other method writes it first, so
+   * stats, eviction and new entries always see it.
+   */
+  private deferLookup(hitKeys: string[], expired: string[], hits: number, misses: number): void {
+    const p = this.pendingLookups;
+    p.hitKeys.push(...hitKeys);
+    p.expired.push(...expired);
+    p.hits += hits;
+    p.misses += misses;
+    if (p.scheduled) return;
+    p.scheduled = true;
+    setImmediate(() => {
+      try {
+        this.flushLookups();
+      } catch (error) {
+        process.stderr.write(`parla: cache bookkeeping not saved: ${(error as Error).message}\n`);
+      }
+    });
+  }
+
+  /** Writes the pending lookup bookkeeping now. */
+  flushLookups(): void {
+    const p = this.pendingLookups;
+    p.scheduled = false;
+    if (p.hits + p.misses === 0 && p.expired.length === 0) return;
+    this.pendingLookups = { hitKeys: [], expired: [], hits: 0, misses: 0, scheduled: false };
+    if (this.db.open) this.recordLookup([...new Set(p.hitKeys)], [...new Set(p.expired)], p.hits, p.misses);
+  }
+
   async set(key: string, value: CacheValue): Promise<void> {
+    this.flushLookups();
     this.writeMany([[key, value]]);
   }
 
   async setMany(entries: readonly (readonly [string, CacheValue])[]): Promise<void> {
+    this.flushLookups();
     if (entries.length > 0) this.writeMany(entries);
   }
 
   async stats(): Promise<CacheStats> {
+    this.flushLookups();
     const m = this.stmt.meta.get() as MetaRow;
     const lookups = m.hits + m.misses;
     return { hits: m.hits, misses: m.misses, hitRate: lookups === 0 ? 0 : m.hits / lookups, entries: m.entries, bytes: m.bytes };
   }
 
   async clear(): Promise<void> {
+    this.flushLookups();
     this.db.exec('DELETE FROM cache_entries; UPDATE cache_meta SET hits = 0, misses = 0, entries = 0, bytes = 0 WHERE id = 1;');
   }
 
   async close(): Promise<void> {
+    this.flushLookups();
     if (this.ownsDb && this.db.open) this.db.close();
   }
 

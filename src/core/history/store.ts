@@ -90,12 +90,43 @@ export class HistoryStore {
     this.prune();
   }
 
+  /** Entries recorded but not yet written: one transaction per turn of the event loop. */
+  private pending: NewHistoryEntry[] = [];
+  private flushScheduled = false;
+
+  /**
+   * Records entries, stamped now. They are written together once the current turn of the event
+   * loop is over (a burst of API requests costs one write, not one each); every read flushes
+   * first, so a read never misses an entry recorded before it.
+   */
   record(entries: readonly NewHistoryEntry[]): void {
-    if (entries.length > 0) this.insert(entries);
+    if (entries.length === 0) return;
+    const at = this.now().toISOString();
+    for (const e of entries) this.pending.push(e.createdAt ? e : { ...e, createdAt: at });
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      try {
+        this.flush();
+      } catch (error) {
+        // Nothing awaits a deferred write: say so rather than crash the process over history.
+        process.stderr.write(`parla: history not saved: ${(error as Error).message}\n`);
+      }
+    });
+  }
+
+  /** Writes the pending entries now (before reads, and before the database closes). */
+  flush(): void {
+    this.flushScheduled = false;
+    if (this.pending.length === 0 || !this.db.open) return;
+    const entries = this.pending;
+    this.pending = [];
+    this.insert(entries);
   }
 
   /** Newest first; `q` searches source and translation. */
   list(query: HistoryQuery = {}): HistoryEntry[] {
+    this.flush();
     const filter = this.filter(query);
     if (!filter) return [];
     const sql = `SELECT h.* FROM ${filter.from} ${filter.where} ORDER BY h.created_at DESC, h.id DESC LIMIT ? OFFSET ?`;
@@ -107,6 +138,7 @@ export class HistoryStore {
 
   /** How many entries match (limit and offset ignored): the total a paged list shows. */
   count(query: HistoryQuery = {}): number {
+    this.flush();
     const filter = this.filter(query);
     if (!filter) return 0;
     return this.db.prepare<(string | number)[], { n: number }>(`SELECT count(*) AS n FROM ${filter.from} ${filter.where}`).get(...filter.params)!.n;
@@ -148,15 +180,18 @@ export class HistoryStore {
   }
 
   get(id: number): HistoryEntry | undefined {
+    this.flush();
     const row = this.db.prepare<[number], Row>('SELECT * FROM history WHERE id = ?').get(id);
     return row ? toEntry(row) : undefined;
   }
 
   delete(id: number): boolean {
+    this.flush();
     return this.db.prepare('DELETE FROM history WHERE id = ?').run(id).changes > 0;
   }
 
   clear(): number {
+    this.flush();
     const n = this.db.prepare('DELETE FROM history').run().changes;
     this.db.exec(`INSERT INTO history_fts (history_fts) VALUES ('rebuild')`);
     return n;
@@ -182,6 +217,7 @@ export class HistoryStore {
 
   /** Deletes entries older than the retention setting; returns how many went. */
   prune(): number {
+    this.flush();
     const days = this.retentionDays;
     if (days === undefined) return 0;
     const cutoff = new Date(this.now().getTime() - days * DAY_MS).toISOString();

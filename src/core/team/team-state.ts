@@ -165,6 +165,9 @@ export async function openTeamState(options: TeamStateOptions): Promise<TeamStat
       queueClient.disconnect();
       await cache.close();
       if (engine) await (await engine).close?.();
+      // Deferred writes (history entries, cache bookkeeping) go in before the file closes.
+      history.flush();
+      await l1.close();
       db.close();
     },
   };
