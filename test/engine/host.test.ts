@@ -37,6 +37,19 @@ describe.skipIf(!HAVE_GOLDEN)('model host (slow)', () => {
     await Promise.all([a.close(), b.close()]);
   });
 
+  it('leaves once its data dir is deleted, though a client is still connected', async () => {
+    useShortHostSettings({ hostIdleMs: 600_000 });
+    dataDir = await tempDataDir();
+    const client = new HostClient(dataDir);
+    const { pid } = await client.call('stats', {});
+    pids.push(pid);
+    await rm(dataDir, { recursive: true, force: true });
+    const deadline = Date.now() + 10_000;
+    while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(alive(pid)).toBe(false);
+    await client.close();
+  });
+
   it('restarts a host killed mid-request and retries the request once', async () => {
     // A long batch window keeps the request inside the host while it is killed.
     useShortHostSettings({ batchWindowMs: 1500 });

@@ -4,7 +4,7 @@
 // Started as a worker thread with lane data, the same module serves as one of the host's model
 // lanes (src/workers/marian/lanes.ts): one entry file, so the CLI build and the app's bundle
 // both know where their lanes come from.
-import { mkdirSync, unlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, unlinkSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { parseArgs } from 'node:util';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
@@ -81,4 +81,11 @@ async function runHost(): Promise<void> {
     armIdle();
   });
   process.on('SIGTERM', () => void host.shutdown());
+  // A host whose socket file is gone (its data dir deleted: a test's or a benchmark's temp dir,
+  // a reset) can never be reached again; it leaves instead of holding its models for hostIdleMs.
+  if (process.platform !== 'win32') {
+    setInterval(() => {
+      if (!existsSync(socketPath)) void host.shutdown();
+    }, 2000).unref();
+  }
 }
