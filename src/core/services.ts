@@ -39,6 +39,7 @@ export function openEngine(options: Pick<ServicesOptions, 'dataDir'>, models = n
   const host = new HostTranslator(client, models);
   return {
     translate: (request, signal) => host.translate(request, signal),
+    warm: (request) => host.warm(request),
     async resolveModel(request) {
       const model = request.model ? await models.resolve(request.model) : await models.route(request.from, request.to);
       return { id: model.id, revision: model.revision };

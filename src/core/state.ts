@@ -39,6 +39,9 @@ class LazyEngine implements Translator {
   async translate(request: TranslateRequest, signal?: AbortSignal): Promise<Translation[]> {
     return (await this.get()).translate(request, signal);
   }
+  async warm(request: Omit<TranslateRequest, 'texts'>): Promise<void> {
+    await (await this.get()).warm?.(request);
+  }
 }
 
 export interface LocalState {

@@ -39,6 +39,12 @@ export interface Translation {
 /** What the job queue and the services need from the engine: one call, many texts, cancellable. */
 export interface Translator {
   translate(request: TranslateRequest, signal?: AbortSignal): Promise<Translation[]>;
+  /**
+   * Gets the model a request like this would use ready (host started, weights loaded) without
+   * translating anything; a job calls it before reading its file so both happen at once.
+   * Optional; best effort: a failure here shows up again, with its message, on translate.
+   */
+  warm?(request: Omit<TranslateRequest, 'texts'>): Promise<void>;
 }
 
 export interface ModelInfo {

@@ -26,6 +26,10 @@ export class CachedTranslator implements Translator {
     private readonly options: CachedTranslatorOptions,
   ) {}
 
+  async warm(request: Omit<TranslateRequest, 'texts'>): Promise<void> {
+    await this.inner.warm?.(request);
+  }
+
   async translate(request: TranslateRequest, signal?: AbortSignal): Promise<Translation[]> {
     const results = await this.translateThroughCache(request, signal);
     this.options.history?.store.record(

@@ -12,6 +12,12 @@ export class HostTranslator implements Translator {
     private readonly store: ModelStore,
   ) {}
 
+  /** Routes the model and has the host load it: a translate call with no texts. */
+  async warm(request: Omit<TranslateRequest, 'texts'>): Promise<void> {
+    const model = request.model ? await this.store.resolve(request.model) : await this.store.route(request.from, request.to);
+    await this.client.call('translate', { modelId: model.id, modelDir: model.dir, texts: [], to: request.to, from: request.from ?? (model.from || undefined), options: request.options });
+  }
+
   async translate(request: TranslateRequest, signal?: AbortSignal): Promise<Translation[]> {
     if (!request.to) throw new ParlaError('BAD_INPUT', 'a target language is required (--to LANG)');
     const started = performance.now();

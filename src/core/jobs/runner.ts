@@ -142,6 +142,20 @@ export class JobRunner extends EventEmitter {
     const { queue } = this.o;
     let job = await this.mustGet(jobId);
     const source = this.o.sourceFor(job);
+    // The model loads (host start, weights) while the file is read, not after. Best effort: a
+    // failure to load shows up again, with its message, on the first batch.
+    const { from, to } = job.record;
+    if (to[0]) {
+      const { spec } = job;
+      void this.o.translator
+        .warm?.({
+          to: to[0],
+          ...(from ? { from } : {}),
+          ...(typeof spec['model'] === 'string' ? { model: spec['model'] } : {}),
+          ...(spec['options'] ? { options: spec['options'] as DecodeOptions } : {}),
+        })
+        .catch(() => undefined);
+    }
     if (!job.ingested) {
       await queue.resetItems(jobId);
       await source.ingest((texts) => queue.addTexts(jobId, texts), signal);
