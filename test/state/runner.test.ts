@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { JobEvent } from '../../src/shared/jobs.js';
+import { RUNNER_DEFAULTS } from '../../src/core/jobs/runner.js';
 import { textJobResults } from '../../src/core/jobs/text-source.js';
 import { FakeTranslator } from './helpers/fake-translator.js';
 import { openState } from './helpers/state.js';
@@ -37,6 +38,39 @@ describe('JobRunner', () => {
     const results = await textJobResults(s.queue, id);
     expect(results['fr']![3]).toBe('fr:LINE 3');
     expect(results['es']![300]).toBe('es:LINE 0');
+    s.close();
+  });
+
+  it('keeps pipelineDepth batches on the model at once, in both languages, and each text once', async () => {
+    let running = 0;
+    let peak = 0;
+    const fake = new FakeTranslator({ delayMs: 15 });
+    const counting = {
+      async translate(request: Parameters<FakeTranslator['translate']>[0], signal?: AbortSignal) {
+        running++;
+        peak = Math.max(peak, running);
+        try {
+          return await fake.translate(request, signal);
+        } finally {
+          running--;
+        }
+      },
+    };
+    const s = openState(tmp(), fake, { batchSize: 20, pipelineDepth: 2 });
+    // openState wires the fake in as the engine; put the counter in front of it.
+    (s.runner as unknown as { o: { translator: unknown } }).o.translator = counting;
+    const { id } = await s.queue.create({ from: 'en', to: ['es', 'fr'], spec: { texts: texts(90) } });
+    const record = await s.runner.run(id);
+    expect(record.progress).toMatchObject({ done: 180, failed: 0, modelCalls: 180 });
+    expect(peak).toBe(2);
+    expect(fake.texts).toHaveLength(180);
+    // Each text went to the model once per language: no batch was fetched twice while in flight.
+    const sent = new Map<string, number>();
+    for (const t of fake.texts) sent.set(t, (sent.get(t) ?? 0) + 1);
+    expect([...sent.values()].every((n) => n === 2)).toBe(true);
+    expect(sent.size).toBe(90);
+    const results = await textJobResults(s.queue, id);
+    expect(results['fr']![89]).toBe('fr:LINE 89');
     s.close();
   });
 
@@ -133,7 +167,7 @@ describe('JobRunner', () => {
     const kill = new AbortController();
     let commits = 0;
     first.runner.on('event', (e) => {
-      // "kill -9" right after the third batch commits, while the fourth is in flight.
+      // "kill -9" right after the third batch commits, while the next ones are in flight.
       if (e.type === 'progress' && e.job.progress.done > 0 && ++commits === 3) kill.abort();
     });
     await first.runner.run(id, kill.signal);
@@ -145,9 +179,11 @@ describe('JobRunner', () => {
     const record = await second.runner.run(id);
     expect(record.status).toBe('done');
     expect(record.progress).toMatchObject({ total: 600, done: 600, failed: 0 });
-    // Texts committed before the kill were not sent again.
+    // Texts committed before the kill were not sent again. The batches in flight at the kill
+    // (up to pipelineDepth) were translated but not committed: they run again, from the cache.
     expect(new Set(second.model.texts).size).toBe(second.model.texts.length);
-    expect(second.model.texts).toHaveLength(300 - 3 * 32);
+    expect(second.model.texts.length + record.progress.cached).toBe(300 - 3 * 32);
+    expect(record.progress.cached).toBeLessThanOrEqual(RUNNER_DEFAULTS.pipelineDepth * 32);
     expect(record.progress.modelCalls + record.progress.cached).toBe(300);
     const results = (await textJobResults(second.queue, id))['es']!;
     expect(results.every((t, i) => t === `es:${input[i]!.toUpperCase()}`)).toBe(true);
