@@ -1,5 +1,5 @@
 // Team benchmark (`npm run bench:team`), on a throwaway loopback redis-server:
-//   1. Throughput of 2 workers ÷ 1 worker (each worker one ORT thread): goal ≥ 1.6 on 2 cores.
+//   1. Throughput of 2 workers ÷ 1 worker (each worker one model lane of one ORT thread: one member machine of one core): goal ≥ 1.6 on 2 cores.
 //      Uses the real engine (dist/core/services.js, the model host client) when it is built;
 //      otherwise a CPU-bound stand-in, and the report says so: the ratio then measures the
 //      team machinery and core contention, not the model.
@@ -64,7 +64,7 @@ function startWorker(url, team) {
   const child = spawn(process.execPath, [join(root, 'bench/team-worker.mjs')], {
     env: {
       ...process.env, PARLA_REDIS_URL: url, PARLA_TEAM: team, PARLA_DATA_DIR: dataDir, BENCH_ENGINE: engine,
-      PARLA_ENGINE_SETTINGS: JSON.stringify({ ...JSON.parse(process.env.PARLA_ENGINE_SETTINGS ?? '{}'), intraOpNumThreads: 1 }),
+      PARLA_ENGINE_SETTINGS: JSON.stringify({ ...JSON.parse(process.env.PARLA_ENGINE_SETTINGS ?? '{}'), intraOpNumThreads: 1, engineLanes: 1 }),
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -165,7 +165,7 @@ try {
   const result = {
     date: new Date().toISOString(),
     engine,
-    note: engine === 'real' ? 'real engine (model host), one ORT thread per worker' : 'REAL ENGINE NOT BUILT: CPU-bound stand-in per text; rerun after the engine merge for the model figure',
+    note: engine === 'real' ? 'real engine (model host), one lane of one ORT thread per worker: each worker stands for one member machine of one core' : 'REAL ENGINE NOT BUILT: CPU-bound stand-in per text; rerun after the engine merge for the model figure',
     cores: (await import('node:os')).availableParallelism(),
     throughput: { textsPerJob: TEXTS, oneWorkerTextsPerS: one, twoWorkersTextsPerS: two, ratio, goal: 1.6, met: ratio >= 1.6 },
     cacheHit: { ...latency, goalMs: 1, met: latency.getP50Ms <= 1 },
