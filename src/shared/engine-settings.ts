@@ -47,10 +47,10 @@ export const ENGINE_DEFAULTS: Readonly<EngineSettings> = Object.freeze({
   cpuMemArena: 0,
   batchWindowMs: 5,
   maxBatchTokens: 8192,
-  // Measured on the tiny model (bench/engine.mjs) with 2 lanes: 16-32 rows per batch beat 64
-  // and 128 per token (the per-step working set stays in cache) and keep both lanes busy on
-  // a few hundred sentences; below 16 the per-run overhead shows again.
-  maxBatchSentences: 24,
+  // Measured on the tiny model (bench/engine.mjs): 32 rows beat 64 and 128 per token (the
+  // per-step working set stays in cache); with 2 lanes 16 to 48 measure the same, and a single
+  // lane (a team worker of one core) wants fewer, fuller groups.
+  maxBatchSentences: 32,
   modelIdleMs: 10 * 60_000,
   memoryBudgetBytes: 0,
   hostIdleMs: 10 * 60_000,

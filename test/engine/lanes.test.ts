@@ -51,6 +51,26 @@ describe.skipIf(!HAVE_GOLDEN)('model lanes (slow)', () => {
     expect(await front.translate(texts, 'es', {}, limits, undefined, lanes)).toEqual(await local.translate(texts, 'es', {}, limits));
   });
 
+  it('groups by length into even groups under the caps and runs them longest first', async () => {
+    const sizes: number[][] = [];
+    const recorder = {
+      lanes: 1,
+      async generate(group: readonly number[][]) {
+        sizes.push(group.map((g) => g.length));
+        return group.map((g) => [{ ids: [g.length], score: 0 }]);
+      },
+    };
+    const sources = Array.from({ length: 50 }, (_, i) => Array<number>(1 + (i % 25)).fill(7));
+    const out = await front.generateBatched(sources, { beam: 1 }, { maxBatchTokens: 8192, maxBatchSentences: 24 }, recorder);
+    expect(sizes.map((g) => g.length)).toEqual([16, 17, 17]);
+    expect(Math.min(...sizes[0]!)).toBeGreaterThanOrEqual(Math.max(...sizes[1]!)); // longest first
+    expect(out.map((h) => h[0]!.ids[0])).toEqual(sources.map((s) => s.length)); // back in input order
+    // A token budget that the even split would break keeps the greedy groups.
+    sizes.length = 0;
+    await front.generateBatched(sources, { beam: 1 }, { maxBatchTokens: 200, maxBatchSentences: 24 }, recorder);
+    expect(sizes.every((g) => g.length * Math.max(...g) <= 200)).toBe(true);
+  });
+
   it('answers a bad request with an error and keeps serving', async () => {
     await expect(lanes.generate([[10 ** 6, 0]], { beam: 1 })).rejects.toThrow();
     expect(lanes.broken).toBe(false);
