@@ -114,6 +114,7 @@ async function startFloorServer() {
 }
 
 const round = (n) => Math.round(n * 10) / 10;
+const round2 = (n) => Math.round(n * 100) / 100;
 function summarize(runs) {
   // The burst with the median p50 stands for the side (the machine is shared: one burst can
   // land on a busy moment); every burst's p50 is kept too.
@@ -125,7 +126,7 @@ function summarize(runs) {
     cached: results.filter((r) => r.status === 200 && r.body.translations.every((t) => t.cached)).length,
     statuses: Object.fromEntries([...new Set(results.map((r) => r.status))].map((st) => [st, results.filter((r) => r.status === st).length])),
     latencyMs: { p50: round(percentile(sorted, 0.5)), p95: round(percentile(sorted, 0.95)), max: round(sorted.at(-1)) },
-    serverMs: serverSorted.length ? { p50: round(percentile(serverSorted, 0.5) * 10) / 10, p95: round(percentile(serverSorted, 0.95)) } : null,
+    serverMs: serverSorted.length ? { p50: round2(percentile(serverSorted, 0.5)), p95: round2(percentile(serverSorted, 0.95)) } : null,
     wallMs: round(wallMs),
     requestsPerSecond: round((CONCURRENCY / wallMs) * 1000),
     burstP50s: runs.map((r) => round(r.p50)),
@@ -171,8 +172,8 @@ try {
     join(root, 'bench/results/api.md'),
     `# API burst: ${CONCURRENCY} concurrent cached translations\n\n` +
       `${report.date} · ${report.server} · ${report.client} · ${BURSTS} bursts per side, alternating; the burst with the median p50 is shown\n\n` +
-      `| server | ok | cached | client p50 ms | p95 ms | max ms | server-side p50 ms | wall ms | req/s | every burst's p50 |\n|---|---|---|---|---|---|---|---|---|---|\n` +
-      `| Parla (\`parla serve\`) | ${p.ok} | ${p.cached} | ${p.latencyMs.p50} | ${p.latencyMs.p95} | ${p.latencyMs.max} | ${p.serverMs?.p50 ?? '-'} | ${p.wallMs} | ${p.requestsPerSecond} | ${p.burstP50s.join(', ')} |\n` +
+      `| server | ok | cached | client p50 ms | p95 ms | max ms | server-side p50 · p95 ms | wall ms | req/s | every burst's p50 |\n|---|---|---|---|---|---|---|---|---|---|\n` +
+      `| Parla (\`parla serve\`) | ${p.ok} | ${p.cached} | ${p.latencyMs.p50} | ${p.latencyMs.p95} | ${p.latencyMs.max} | ${p.serverMs ? `${p.serverMs.p50} · ${p.serverMs.p95}` : '-'} | ${p.wallMs} | ${p.requestsPerSecond} | ${p.burstP50s.join(', ')} |\n` +
       `| floor: bare node:http, canned answer | ${f.ok} | - | ${f.latencyMs.p50} | ${f.latencyMs.p95} | ${f.latencyMs.max} | - | ${f.wallMs} | ${f.requestsPerSecond} | ${f.burstP50s.join(', ')} |\n\n` +
       `Parla ÷ floor, client p50: **${report.parlaOverFloorP50}×**. Server-side time comes from Parla's \`Server-Timing\` header (request parsed → response sent).\n`,
   );
