@@ -5,6 +5,7 @@ import type { CacheStats, CacheValue } from '../../shared/cache.js';
 import { ParlaError } from '../../shared/errors.js';
 import { openDb, type Db } from '../db.js';
 import { CACHE_DEFAULTS, entryBytes, type CacheBackend, type CacheLimits } from './backend.js';
+import { EndOfTurn } from '../end-of-turn.js';
 
 export interface SqliteCacheOptions extends CacheLimits {
   /** An open state database (shared with history and queue); or `file` to open one. */
@@ -142,7 +143,8 @@ export class SqliteCache implements CacheBackend {
   }
 
   /** Hits to touch (LRU), expired keys to drop and counters, not yet written. */
-  private pendingLookups = { hitKeys: [] as string[], expired: [] as string[], hits: 0, misses: 0, scheduled: false };
+  private pendingLookups = { hitKeys: [] as string[], expired: [] as string[], hits: 0, misses: 0 };
+  private readonly lookupWrite = new EndOfTurn(() => this.flushLookups(), 'cache bookkeeping');
 
   /**
    * A lookup's bookkeeping (LRU touch, expired entries, hit/miss counters) is written once this
@@ -156,23 +158,14 @@ export class SqliteCache implements CacheBackend {
     p.expired.push(...expired);
     p.hits += hits;
     p.misses += misses;
-    if (p.scheduled) return;
-    p.scheduled = true;
-    setImmediate(() => {
-      try {
-        this.flushLookups();
-      } catch (error) {
-        process.stderr.write(`parla: cache bookkeeping not saved: ${(error as Error).message}\n`);
-      }
-    });
+    this.lookupWrite.request();
   }
 
   /** Writes the pending lookup bookkeeping now. */
   flushLookups(): void {
     const p = this.pendingLookups;
-    p.scheduled = false;
     if (p.hits + p.misses === 0 && p.expired.length === 0) return;
-    this.pendingLookups = { hitKeys: [], expired: [], hits: 0, misses: 0, scheduled: false };
+    this.pendingLookups = { hitKeys: [], expired: [], hits: 0, misses: 0 };
     if (this.db.open) this.recordLookup([...new Set(p.hitKeys)], [...new Set(p.expired)], p.hits, p.misses);
   }
 

@@ -5,6 +5,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { HistoryEntry, HistoryExportFormat, HistoryQuery, NewHistoryEntry } from '../../shared/history.js';
 import { ParlaError } from '../../shared/errors.js';
 import type { Db } from '../db.js';
+import { EndOfTurn } from '../end-of-turn.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS history (
@@ -92,7 +93,7 @@ export class HistoryStore {
 
   /** Entries recorded but not yet written: one transaction per turn of the event loop. */
   private pending: NewHistoryEntry[] = [];
-  private flushScheduled = false;
+  private readonly pendingWrite = new EndOfTurn(() => this.flush(), 'history');
 
   /**
    * Records entries, stamped now. They are written together once the current turn of the event
@@ -103,21 +104,11 @@ export class HistoryStore {
     if (entries.length === 0) return;
     const at = this.now().toISOString();
     for (const e of entries) this.pending.push(e.createdAt ? e : { ...e, createdAt: at });
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    setImmediate(() => {
-      try {
-        this.flush();
-      } catch (error) {
-        // Nothing awaits a deferred write: say so rather than crash the process over history.
-        process.stderr.write(`parla: history not saved: ${(error as Error).message}\n`);
-      }
-    });
+    this.pendingWrite.request();
   }
 
   /** Writes the pending entries now (before reads, and before the database closes). */
   flush(): void {
-    this.flushScheduled = false;
     if (this.pending.length === 0 || !this.db.open) return;
     const entries = this.pending;
     this.pending = [];
