@@ -40,6 +40,13 @@ let context: BrowserContext;
 let page: Page;
 
 const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`) });
+/** Waits (up to 5 s) until an input shows `value`: React renders after the event that changed it. */
+async function inputValue(testId: string, value: string): Promise<string> {
+  await page
+    .waitForFunction(([id, v]) => (document.querySelector(`[data-testid="${id}"]`) as HTMLInputElement | null)?.value === v, [testId, value] as const, { timeout: 5000 })
+    .catch(() => undefined);
+  return page.getByTestId(testId).inputValue();
+}
 const authed = (path: string, init: RequestInit = {}) => fetch(`${base}${path}`, { ...init, headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', ...init.headers } });
 
 beforeAll(async () => {
@@ -98,9 +105,9 @@ describe('Parla in the browser', () => {
   it('swaps languages with the button and the keyboard shortcut', async () => {
     await page.getByTestId('beam').selectOption('1');
     await page.getByTestId('swap-langs').click();
-    expect(await page.getByTestId('from-lang').inputValue()).toBe('es');
+    expect(await inputValue('from-lang', 'es')).toBe('es');
     await page.keyboard.press('Control+Shift+S');
-    expect(await page.getByTestId('from-lang').inputValue()).toBe('en');
+    expect(await inputValue('from-lang', 'en')).toBe('en');
   });
 
   it('takes a dropped CSV, shows a preview, runs the job to 100 % and downloads the result', async () => {
