@@ -89,6 +89,13 @@ describe.skipIf(!HAVE_GOLDEN)('model lanes (slow)', () => {
     await doomed.close();
   });
 
+  it('fails a call still running when the lanes close, instead of leaving it hanging', async () => {
+    const closing = await MarianLanes.start(hostEntry(), MODEL_DIR, { intraOpNumThreads: 1 }, 1);
+    const running = closing.generate([golden.items[0]!.inputIds], { beam: 4, maxLength: golden.maxLength });
+    await closing.close();
+    await expect(running).rejects.toMatchObject({ code: 'HOST_CRASHED' });
+  });
+
   it('loads a model onto lanes from the host settings and rejects a folder that is not a model', async () => {
     const { lanes: count } = laneLayout(ENGINE_DEFAULTS, 2);
     expect(count).toBe(2);

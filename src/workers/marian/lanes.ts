@@ -144,6 +144,7 @@ export class MarianLanes implements GroupRunner {
     const lane = await this.acquire();
     try {
       if (this.failure) throw this.failure;
+      if (this.closed) throw new ParlaError('HOST_CRASHED', 'the model was unloaded');
       const id = this.nextId++;
       return await new Promise<Hypothesis[][]>((resolve, reject) => {
         lane.pending.set(id, { resolve, reject });
@@ -156,6 +157,11 @@ export class MarianLanes implements GroupRunner {
 
   async close(): Promise<void> {
     this.closed = true;
+    const unloaded = new ParlaError('HOST_CRASHED', 'the model was unloaded');
+    for (const lane of this.all) {
+      for (const call of lane.pending.values()) call.reject(unloaded);
+      lane.pending.clear();
+    }
     await Promise.all(this.all.map((l) => l.worker.terminate()));
   }
 }
