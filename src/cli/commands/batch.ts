@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { ParlaError } from '../../shared/errors.js';
 import { prepareBatch, runBatch, type BatchRequest } from '../../core/jobs/batch.js';
 import { progressReporter } from '../progress.js';
@@ -39,6 +40,12 @@ export const batchCommand: CliCommand = {
       };
       if (ctx.redisUrl) return runTeamBatch(ctx, request, values.json === true);
       const state = openState(ctx);
+      // The model host starts and loads while the file is planned and read (best effort; a
+      // missing file gets its one-line error without starting a host).
+      if (existsSync(request.file)) {
+        const warm = { to: to[0]!, ...(request.from ? { from: request.from } : {}), ...(request.model ? { model: request.model } : {}) };
+        void state.translator.warm?.(warm).catch(() => undefined);
+      }
       try {
         const { job, resumed } = await prepareBatch(state.queue, request);
         ctx.stderr.write(`${resumed ? 'resuming' : 'started'} job ${job.id}\n`);
