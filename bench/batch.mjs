@@ -134,14 +134,18 @@ async function main() {
     const rows = thousandRows();
     const small = join(dir, 'thousand.csv');
     await writeCsv(small, rows.length, (i) => rows[i]);
+    // Two `parla batch` runs (fresh data dirs) bracket the sequential loop, so load from other
+    // processes that drifts during the run hits both sides alike; the batch time is their mean.
+    const batch = await parlaBatch(small, join(dir, 'batch'));
     const seqDir = join(dir, 'seq');
     const seq = await openBareEngine(seqDir);
     let t = performance.now();
     for (const text of rows) await seq.translator.translate({ texts: [text], to, from });
     results.sequentialMs = Math.round(performance.now() - t);
     await seq.close();
-    const batch = await parlaBatch(small, join(dir, 'batch'));
-    results.batchMs = Math.round(batch.ms);
+    const batchAgain = await parlaBatch(small, join(dir, 'batch-again'));
+    results.batchRunsMs = [Math.round(batch.ms), Math.round(batchAgain.ms)];
+    results.batchMs = Math.round((batch.ms + batchAgain.ms) / 2);
     results.batchModelCalls = batch.job.progress.modelCalls;
     results.speedup = +(results.sequentialMs / results.batchMs).toFixed(2);
 
@@ -196,7 +200,7 @@ ${stamp} · engine ${r.engine} · ${os.availableParallelism()} CPUs · Node ${pr
 | measure | result | goal |
 |---|---:|---:|
 | 1,000 rows, 40 % repeats: sequential one call per row (bare engine, no cache) | ${(r.sequentialMs / 1000).toFixed(1)} s | |
-| same rows, \`parla batch\` (process start included) | ${(r.batchMs / 1000).toFixed(1)} s | |
+| same rows, \`parla batch\` (process start included; mean of runs before and after the loop: ${r.batchRunsMs.map((x) => (x / 1000).toFixed(1)).join(', ')} s) | ${(r.batchMs / 1000).toFixed(1)} s | |
 | speed-up | **${r.speedup}×** | ≥ 10× |
 | model calls in the batch (unique uncached texts: 600) | ${r.batchModelCalls} | 600 |
 | cache hit p50, in-process, through the door translator | ${r.cacheHitP50Ms} ms | ≤ 1 ms |
