@@ -32,9 +32,16 @@ export async function loadModel(dir: string, quantized: boolean, settings: Engin
     const model = await MarianModel.load(dir, load);
     return { translate: (...args) => model.translate(...args), broken: false, dispose: () => model.dispose() };
   }
-  // The front validates the folder and owns the tokenizer before any lane starts.
-  const front = await MarianModel.load(dir, { ...load, sessions: false });
-  const runner = await MarianLanes.start(laneEntry, dir, load, lanes);
+  // The front (tokenizer, config) and the lanes (sessions) load side by side; the front's error
+  // names what is wrong with a folder best, so it wins when both fail.
+  const [frontLoad, lanesStart] = await Promise.allSettled([MarianModel.load(dir, { ...load, sessions: false }), MarianLanes.start(laneEntry, dir, load, lanes)]);
+  if (frontLoad.status === 'rejected') {
+    if (lanesStart.status === 'fulfilled') await lanesStart.value.close();
+    throw frontLoad.reason;
+  }
+  if (lanesStart.status === 'rejected') throw lanesStart.reason;
+  const front = frontLoad.value;
+  const runner = lanesStart.value;
   return {
     translate: (texts, to, options, limits, from) => front.translate(texts, to, options, limits, from, runner),
     get broken() {
