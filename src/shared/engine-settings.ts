@@ -70,9 +70,17 @@ export function resolveEngineSettings(overrides: Record<string, unknown> = {}): 
   return out;
 }
 
-/** Lanes and intra-op threads per lane once the automatic values (0) are worked out for `cores`. */
-export function laneLayout(settings: Pick<EngineSettings, 'engineLanes' | 'intraOpNumThreads'>, cores: number): { lanes: number; threadsPerLane: number } {
-  const lanes = settings.engineLanes || Math.max(1, Math.min(4, cores));
-  const threadsPerLane = settings.intraOpNumThreads || Math.max(1, Math.floor(cores / lanes));
+/**
+ * Lanes and intra-op threads per lane once the automatic values (0) are worked out for `cores`,
+ * or for `userThreads` when the user's Threads setting caps the cores the host may use.
+ */
+export function laneLayout(
+  settings: Pick<EngineSettings, 'engineLanes' | 'intraOpNumThreads'>,
+  cores: number,
+  userThreads = 0,
+): { lanes: number; threadsPerLane: number } {
+  const budget = userThreads > 0 ? userThreads : cores;
+  const lanes = settings.engineLanes || Math.max(1, Math.min(4, budget));
+  const threadsPerLane = settings.intraOpNumThreads || Math.max(1, Math.floor(budget / lanes));
   return { lanes, threadsPerLane };
 }

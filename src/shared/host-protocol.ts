@@ -24,6 +24,8 @@ export interface LoadedModelStats {
   modelDir: string;
   quantized: boolean;
   lastUsedMs: number;
+  /** Decoding lanes (worker threads with their own sessions); absent while loading. */
+  lanes?: number;
 }
 
 export interface HostStats {

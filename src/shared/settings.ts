@@ -6,7 +6,10 @@ export type Theme = (typeof THEMES)[number];
 export interface Settings {
   team: { redisUrl: string; name: string };
   cache: { maxEntries: number; ttlDays: number };
-  /** Inference threads for the model host; 0 = let onnxruntime decide. */
+  /**
+   * Cores the model host may use for inference (its lanes and their onnxruntime threads);
+   * 0 = all of them. Applies to models the host loads after the change.
+   */
   threads: number;
   dataDir: string;
   theme: Theme;
@@ -19,6 +22,9 @@ export interface SettingsPatch {
   dataDir?: string;
   theme?: Theme;
 }
+
+/** The file in the data dir that holds the settings (the model host reads `threads` from it). */
+export const SETTINGS_FILE = 'settings.json';
 
 export const SETTINGS_DEFAULTS: Omit<Settings, 'dataDir'> = {
   team: { redisUrl: '', name: '' },

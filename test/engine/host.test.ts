@@ -1,5 +1,6 @@
 // Slow: spawns real model hosts on the tiny model.
-import { rm } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { HostClient } from '../../src/core/host/host-client.js';
 import { HAVE_GOLDEN, MODEL_DIR, loadGolden } from './model-fixture.js';
@@ -35,6 +36,21 @@ describe.skipIf(!HAVE_GOLDEN)('model host (slow)', () => {
     expect(stats.clients).toBe(2);
     expect(stats.batches).toBe(1);
     await Promise.all([a.close(), b.close()]);
+  });
+
+  it("takes the user's Threads setting as the cores a newly loaded model may use", async () => {
+    useShortHostSettings();
+    dataDir = await tempDataDir();
+    await writeFile(join(dataDir, 'settings.json'), JSON.stringify({ threads: 3 }));
+    const client = new HostClient(dataDir);
+    const golden = loadGolden();
+    const [out] = await client.call('translate', params([golden.items[0]!.source]));
+    expect(out!.text).toBe(golden.items[0]!.greedy.text);
+    const stats = await client.call('stats', {});
+    pids.push(stats.pid);
+    expect(stats.modelsLoaded.map((m) => m.lanes)).toEqual([3]);
+    await client.call('shutdown', {});
+    await client.close();
   });
 
   it('leaves once its data dir is deleted, though a client is still connected', async () => {

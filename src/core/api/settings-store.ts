@@ -3,9 +3,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ParlaError } from '../../shared/errors.js';
-import { SETTINGS_DEFAULTS, THEMES, type Settings, type SettingsPatch } from '../../shared/settings.js';
-
-const FILE = 'settings.json';
+import { SETTINGS_DEFAULTS, SETTINGS_FILE as FILE, THEMES, type Settings, type SettingsPatch } from '../../shared/settings.js';
 
 export class SettingsStore {
   constructor(private readonly dataDir: string) {}

@@ -103,7 +103,7 @@ export function SettingsPage({ onTheme }: { onTheme(theme: Theme): void }) {
         <h2 className="section-title">Engine and storage</h2>
         <div className="form-row">
           <label className="field">
-            Threads (0 = automatic)
+            Threads (0 = all cores; for models loaded next)
             <input className="input" type="number" min={0} max={256} value={settings.threads} onChange={(e) => edit({ threads: Number(e.target.value) })} data-testid="threads" />
           </label>
           <label className="field grow">

@@ -29,12 +29,16 @@ export class ModelHost {
   onIdle: () => void = () => undefined;
   onShutdown: () => void = () => undefined;
 
-  /** `laneEntry`: the module lanes run (see ModelPool); without it models decode on this thread. */
+  /**
+   * `laneEntry`: the module lanes run (see ModelPool); without it models decode on this thread.
+   * `userThreads`: the user's Threads setting, read whenever a model loads.
+   */
   constructor(
     private readonly settings: EngineSettings,
     laneEntry?: string | URL,
+    userThreads?: () => number,
   ) {
-    this.pool = new ModelPool(settings, laneEntry);
+    this.pool = new ModelPool(settings, laneEntry, userThreads);
     this.batcher = new Batcher(settings.batchWindowMs, (key, texts) => this.runBatch(JSON.parse(key) as BatchKey, texts));
   }
 

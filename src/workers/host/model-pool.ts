@@ -12,6 +12,8 @@ export interface LoadedModel {
   translate(texts: readonly string[], to: string, options: DecodeOptions, limits: BatchLimits, from?: string): Promise<TranslatedText[]>;
   /** True once it can no longer translate (a lane died): the pool loads it afresh. */
   readonly broken: boolean;
+  /** Batches it can decode at once. */
+  readonly lanes: number;
   dispose(): Promise<void>;
 }
 
@@ -19,8 +21,14 @@ export interface LoadedModel {
  * Loads a model. With a lane entry (the host's own module, which serves lanes when started as
  * a worker), its sessions live on `engineLanes` worker threads; without one, in this thread.
  */
-export async function loadModel(dir: string, quantized: boolean, settings: EngineSettings, laneEntry?: string | URL): Promise<LoadedModel> {
-  const { lanes, threadsPerLane } = laneLayout(settings, availableParallelism());
+export async function loadModel(
+  dir: string,
+  quantized: boolean,
+  settings: EngineSettings,
+  laneEntry?: string | URL,
+  userThreads = 0,
+): Promise<LoadedModel> {
+  const { lanes, threadsPerLane } = laneLayout(settings, availableParallelism(), userThreads);
   const load: LoadOptions = {
     quantized,
     intraOpNumThreads: threadsPerLane,
@@ -30,7 +38,7 @@ export async function loadModel(dir: string, quantized: boolean, settings: Engin
   };
   if (!laneEntry) {
     const model = await MarianModel.load(dir, load);
-    return { translate: (...args) => model.translate(...args), broken: false, dispose: () => model.dispose() };
+    return { translate: (...args) => model.translate(...args), broken: false, lanes: 1, dispose: () => model.dispose() };
   }
   // The front (tokenizer, config) and the lanes (sessions) load side by side; the front's error
   // names what is wrong with a folder best, so it wins when both fail.
@@ -47,6 +55,7 @@ export async function loadModel(dir: string, quantized: boolean, settings: Engin
     get broken() {
       return runner.broken;
     },
+    lanes: runner.lanes,
     dispose: () => runner.close(),
   };
 }
@@ -56,6 +65,8 @@ interface Entry {
   dir: string;
   quantized: boolean;
   model: Promise<LoadedModel>;
+  /** Set once the model has loaded. */
+  lanes?: number;
   lastUsedMs: number;
   inUse: number;
 }
@@ -65,9 +76,11 @@ export class ModelPool {
   loadCount = 0;
   private readonly sweeper: NodeJS.Timeout;
 
+  /** `userThreads`: the user's Threads setting, read at each load (0 = all cores). */
   constructor(
     private readonly settings: EngineSettings,
     private readonly laneEntry?: string | URL,
+    private readonly userThreads: () => number = () => 0,
   ) {
     this.sweeper = setInterval(() => void this.sweep(), Math.min(settings.modelIdleMs, 30_000) || 30_000);
     this.sweeper.unref();
@@ -79,10 +92,14 @@ export class ModelPool {
     let entry = this.entries.get(key);
     if (!entry) {
       this.loadCount++;
-      const model = loadModel(dir, quantized, this.settings, this.laneEntry);
+      const model = loadModel(dir, quantized, this.settings, this.laneEntry, this.userThreads());
       entry = { modelId, dir, quantized, model, lastUsedMs: Date.now(), inUse: 0 };
       this.entries.set(key, entry);
-      model.catch(() => this.entries.delete(key));
+      const loaded = entry;
+      model.then(
+        (m) => (loaded.lanes = m.lanes),
+        () => this.entries.delete(key),
+      );
     }
     entry.inUse++;
     const current = entry;
@@ -100,7 +117,13 @@ export class ModelPool {
   }
 
   stats(): LoadedModelStats[] {
-    return [...this.entries.values()].map((e) => ({ modelId: e.modelId, modelDir: e.dir, quantized: e.quantized, lastUsedMs: e.lastUsedMs }));
+    return [...this.entries.values()].map((e) => ({
+      modelId: e.modelId,
+      modelDir: e.dir,
+      quantized: e.quantized,
+      lastUsedMs: e.lastUsedMs,
+      ...(e.lanes ? { lanes: e.lanes } : {}),
+    }));
   }
 
   /** Unloads idle models; over budget, also the least recently used ones not in use. */
