@@ -80,10 +80,10 @@ describe.skipIf(!HAVE_GOLDEN)('model lanes (slow)', () => {
 
   it('fails calls with HOST_CRASHED once a lane dies, and says it is broken', async () => {
     const doomed = await MarianLanes.start(hostEntry(), MODEL_DIR, { intraOpNumThreads: 1 }, 1);
-    const running = doomed.generate([golden.items[0]!.inputIds], { beam: 4, maxLength: golden.maxLength });
+    const failed = expect(doomed.generate([golden.items[0]!.inputIds], { beam: 4, maxLength: golden.maxLength })).rejects.toMatchObject({ code: 'HOST_CRASHED' });
     // Reaching into the pool to kill its only worker, as a crash (or an OOM kill of the thread) would.
     await (doomed as unknown as { all: { worker: Worker }[] }).all[0]!.worker.terminate();
-    await expect(running).rejects.toMatchObject({ code: 'HOST_CRASHED' });
+    await failed;
     expect(doomed.broken).toBe(true);
     await expect(doomed.generate([[5, 0]], { beam: 1 })).rejects.toMatchObject({ code: 'HOST_CRASHED' });
     await doomed.close();
@@ -91,9 +91,10 @@ describe.skipIf(!HAVE_GOLDEN)('model lanes (slow)', () => {
 
   it('fails a call still running when the lanes close, instead of leaving it hanging', async () => {
     const closing = await MarianLanes.start(hostEntry(), MODEL_DIR, { intraOpNumThreads: 1 }, 1);
-    const running = closing.generate([golden.items[0]!.inputIds], { beam: 4, maxLength: golden.maxLength });
+    // The expectation is attached before close, so the rejection is handled when it happens.
+    const failed = expect(closing.generate([golden.items[0]!.inputIds], { beam: 4, maxLength: golden.maxLength })).rejects.toMatchObject({ code: 'HOST_CRASHED' });
     await closing.close();
-    await expect(running).rejects.toMatchObject({ code: 'HOST_CRASHED' });
+    await failed;
   });
 
   it('loads a model onto lanes from the host settings and rejects a folder that is not a model', async () => {
