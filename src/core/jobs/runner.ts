@@ -2,15 +2,14 @@
 // translator (normally a CachedTranslator) in model-sized batches; each batch's outcomes are
 // committed atomically, so a killed process resumes at the last committed batch. Pause and cancel
 // may come from another process: the runner re-reads the job's status between batches.
-import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { ParlaError, toErrorInfo } from '../../shared/errors.js';
-import { isFinalStatus, type JobEvent, type JobEventType, type JobRecord } from '../../shared/jobs.js';
+import { isFinalStatus, type JobRecord } from '../../shared/jobs.js';
 import type { DecodeOptions, Translator } from '../../shared/translation.js';
 import type { HistoryStore } from '../history/store.js';
 import type { JobOwner, PendingText, QueueBackend, TextOutcome } from '../queue/backend.js';
+import { JobControl, type RunClock } from './job-control.js';
 import type { SourceFactory } from './source.js';
-import { jobSummaryEntry } from './summary.js';
 
 export interface JobRunnerOptions {
   queue: QueueBackend;
@@ -61,30 +60,22 @@ function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-interface RunClock {
-  startedAt: number;
-  settledAtStart: number;
-}
 
-export declare interface JobRunner {
-  on(event: 'event', listener: (event: JobEvent) => void): this;
-  emit(event: 'event', payload: JobEvent): boolean;
-}
-
-export class JobRunner extends EventEmitter {
+export class JobRunner extends JobControl {
   private readonly o: Required<Omit<JobRunnerOptions, 'history'>> & Pick<JobRunnerOptions, 'history'>;
   /** In-process runs, so cancel can abort the batch in flight instead of waiting for it. */
   private readonly active = new Map<string, AbortController>();
 
   constructor(options: JobRunnerOptions) {
-    super();
-    this.o = {
+    const o = {
       ...RUNNER_DEFAULTS,
       owner: { id: randomUUID(), pid: process.pid },
       now: Date.now,
       sleep: defaultSleep,
       ...options,
     };
+    super(o.queue, o.history, o.now);
+    this.o = o;
   }
 
   /** Runs (or resumes) a job until it is done, failed, paused or canceled; returns its record. */
@@ -113,35 +104,9 @@ export class JobRunner extends EventEmitter {
     }
   }
 
-  async pause(jobId: string): Promise<JobRecord> {
-    const job = await this.mustGet(jobId);
-    if (isFinalStatus(job.record.status)) return job.record;
-    return this.o.queue.setStatus(jobId, 'paused');
-  }
-
-  /** Sets a paused (or interrupted) job going again and returns when it ends. */
-  async resume(jobId: string, signal?: AbortSignal): Promise<JobRecord> {
-    const job = await this.mustGet(jobId);
-    if (job.record.status === 'paused') await this.o.queue.setStatus(jobId, 'queued');
-    return this.run(jobId, signal);
-  }
-
-  async cancel(jobId: string): Promise<JobRecord> {
-    const job = await this.mustGet(jobId);
-    if (isFinalStatus(job.record.status)) return job.record;
-    const record = await this.o.queue.setStatus(jobId, 'canceled');
+  /** Aborts the batch in flight instead of waiting for it. */
+  protected onCanceled(jobId: string): void {
     this.active.get(jobId)?.abort(new ParlaError('CANCELED', `job ${jobId} canceled`));
-    this.publish('canceled', record);
-    return record;
-  }
-
-  /** Puts failed items back in the queue and runs the job again. */
-  async retry(jobId: string, signal?: AbortSignal): Promise<JobRecord> {
-    const job = await this.mustGet(jobId);
-    if (job.record.status === 'canceled') throw new ParlaError('CONFLICT', `job ${jobId} was canceled; start a new batch`);
-    await this.o.queue.retryFailed(jobId);
-    await this.o.queue.setStatus(jobId, 'queued', { error: null });
-    return this.run(jobId, signal);
   }
 
   private async drive(jobId: string, signal: AbortSignal): Promise<JobRecord> {
@@ -212,17 +177,7 @@ export class JobRunner extends EventEmitter {
     }
 
     if (source.writeOutput) await source.writeOutput((lang, keys) => queue.lookup(jobId, lang, keys), signal);
-    const { progress } = (await this.mustGet(jobId)).record;
-    const allFailed = progress.total > 0 && progress.done === 0 && progress.failed > 0;
-    const record = await queue.setStatus(
-      jobId,
-      allFailed ? 'failed' : 'done',
-      allFailed ? { error: { name: 'ParlaError', code: 'INTERNAL', message: `every item of job ${jobId} failed` } } : {},
-    );
-    this.recordHistory(record);
-    const final = this.withRate(record, clock);
-    this.publish(allFailed ? 'failed' : 'done', final);
-    return final;
+    return this.finish(jobId, clock);
   }
 
   private async translateBatch(
@@ -273,28 +228,5 @@ export class JobRunner extends EventEmitter {
         return this.run(jobId, signal);
       }
     }
-  }
-
-  private withRate(record: JobRecord, clock: RunClock): JobRecord {
-    const p = record.progress;
-    const seconds = (this.o.now() - clock.startedAt) / 1000;
-    const settled = p.done + p.failed - clock.settledAtStart;
-    const rate = seconds > 0 ? settled / seconds : 0;
-    const left = p.total - p.done - p.failed;
-    return { ...record, progress: { ...p, rate, etaSeconds: rate > 0 ? left / rate : left === 0 ? 0 : null } };
-  }
-
-  private recordHistory(record: JobRecord): void {
-    this.o.history?.record([jobSummaryEntry(record)]);
-  }
-
-  private publish(type: JobEventType, job: JobRecord): void {
-    this.emit('event', { type, job });
-  }
-
-  private async mustGet(jobId: string) {
-    const job = await this.o.queue.get(jobId);
-    if (!job) throw new ParlaError('NOT_FOUND', `no job ${jobId}`);
-    return job;
   }
 }

@@ -3,17 +3,16 @@
 // (QueueEvents wake it; the RedisQueue's counters are the truth), re-sends chunks BullMQ gave up
 // on or lost, and once every item is settled writes the output here, like the local JobRunner.
 // It emits the same JobEvents as JobRunner, so every door shows a team job like a local one.
-import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import type { Queue, QueueEvents } from 'bullmq';
-import { ParlaError, toErrorInfo } from '../../shared/errors.js';
-import { isFinalStatus, type JobEvent, type JobEventType, type JobRecord } from '../../shared/jobs.js';
+import { toErrorInfo } from '../../shared/errors.js';
+import { isFinalStatus, type JobRecord } from '../../shared/jobs.js';
 import type { HistoryStore } from '../history/store.js';
+import { JobControl } from '../jobs/job-control.js';
 import type { SourceFactory } from '../jobs/source.js';
 import type { JobOwner } from '../queue/backend.js';
 import { CHUNK_DEFAULTS, chunkIdPrefix, chunkJobOptions, splitChunks, type ChunkData, type ChunkPolicy, type ChunkResult } from './chunks.js';
 import type { RedisQueue } from './redis-queue.js';
-import { jobSummaryEntry } from '../jobs/summary.js';
 
 export interface TeamRunnerOptions extends Partial<ChunkPolicy> {
   queue: RedisQueue;
@@ -36,25 +35,21 @@ interface LiveChunk {
   ids: number[];
 }
 
-export declare interface TeamRunner {
-  on(event: 'event', listener: (event: JobEvent) => void): this;
-  emit(event: 'event', payload: JobEvent): boolean;
-}
-
-export class TeamRunner extends EventEmitter {
+export class TeamRunner extends JobControl {
   private readonly o: Required<Omit<TeamRunnerOptions, 'history' | 'events'>> & Pick<TeamRunnerOptions, 'history' | 'events'>;
   /** Chunks sent per job by this process, so they can be checked, re-sent or withdrawn. */
   private readonly live = new Map<string, Map<string, LiveChunk>>();
   private readonly wakers = new Map<string, () => void>();
 
   constructor(options: TeamRunnerOptions) {
-    super();
-    this.o = {
+    const o = {
       ...CHUNK_DEFAULTS,
       ...TEAM_RUNNER_DEFAULTS,
       owner: { id: randomUUID(), pid: process.pid },
       ...options,
     };
+    super(o.queue, o.history, Date.now, ' by the team');
+    this.o = o;
     this.o.events?.on('progress', ({ jobId }) => this.wake(jobId));
     this.o.events?.on('completed', ({ jobId }) => this.wake(jobId));
     this.o.events?.on('failed', ({ jobId }) => this.wake(jobId));
@@ -82,37 +77,14 @@ export class TeamRunner extends EventEmitter {
     }
   }
 
-  async pause(jobId: string): Promise<JobRecord> {
-    const job = await this.mustGet(jobId);
-    if (isFinalStatus(job.record.status)) return job.record;
-    const record = await this.o.queue.setStatus(jobId, 'paused');
+  /** Withdraws the job's waiting chunks (workers abort its running ones on seeing the status). */
+  protected onCanceled(jobId: string): Promise<void> {
+    return this.withdraw(jobId);
+  }
+
+  /** The runner naps between looks at its job: a pause or cancel wakes it. */
+  protected override onStatusChanged(jobId: string): void {
     this.wake(jobId);
-    return record;
-  }
-
-  async resume(jobId: string, signal?: AbortSignal): Promise<JobRecord> {
-    const job = await this.mustGet(jobId);
-    if (job.record.status === 'paused') await this.o.queue.setStatus(jobId, 'queued');
-    return this.run(jobId, signal);
-  }
-
-  /** Marks the job canceled (workers abort its running chunks) and withdraws its waiting chunks. */
-  async cancel(jobId: string): Promise<JobRecord> {
-    const job = await this.mustGet(jobId);
-    if (isFinalStatus(job.record.status)) return job.record;
-    const record = await this.o.queue.setStatus(jobId, 'canceled');
-    await this.withdraw(jobId);
-    this.publish('canceled', record);
-    this.wake(jobId);
-    return record;
-  }
-
-  async retry(jobId: string, signal?: AbortSignal): Promise<JobRecord> {
-    const job = await this.mustGet(jobId);
-    if (job.record.status === 'canceled') throw new ParlaError('CONFLICT', `job ${jobId} was canceled; start a new batch`);
-    await this.o.queue.retryFailed(jobId);
-    await this.o.queue.setStatus(jobId, 'queued', { error: null });
-    return this.run(jobId, signal);
   }
 
   private async drive(jobId: string, signal?: AbortSignal): Promise<JobRecord> {
@@ -126,11 +98,9 @@ export class TeamRunner extends EventEmitter {
       await queue.finishIngest(jobId);
       job = await this.mustGet(jobId);
     }
-    const startedAt = Date.now();
-    const settledAtStart = job.record.progress.done + job.record.progress.failed;
-    const withRate = (r: JobRecord) => rated(r, startedAt, settledAtStart);
+    const clock = { startedAt: this.now(), settledAtStart: job.record.progress.done + job.record.progress.failed };
     await this.send(jobId, await queue.pendingIds(jobId));
-    this.publish('progress', withRate(job.record));
+    this.publish('progress', this.withRate(job.record, clock));
 
     let lastSettled = -1;
     let reconcileAt = Date.now() + this.o.reconcileMs;
@@ -144,7 +114,7 @@ export class TeamRunner extends EventEmitter {
       const p = record.progress;
       if (p.done + p.failed !== lastSettled) {
         lastSettled = p.done + p.failed;
-        this.publish('progress', withRate(record));
+        this.publish('progress', this.withRate(record, clock));
         // Chunks are only checked once progress stalls: a busy team costs no extra round trips.
         reconcileAt = Date.now() + this.o.reconcileMs;
       }
@@ -158,17 +128,7 @@ export class TeamRunner extends EventEmitter {
     }
 
     if (source.writeOutput) await source.writeOutput((lang, keys) => queue.lookup(jobId, lang, keys), abort);
-    const { progress } = (await this.mustGet(jobId)).record;
-    const allFailed = progress.total > 0 && progress.done === 0 && progress.failed > 0;
-    const record = await queue.setStatus(
-      jobId,
-      allFailed ? 'failed' : 'done',
-      allFailed ? { error: { name: 'ParlaError', code: 'INTERNAL', message: `every item of job ${jobId} failed` } } : {},
-    );
-    this.recordHistory(record);
-    const final = withRate(record);
-    this.publish(allFailed ? 'failed' : 'done', final);
-    return final;
+    return this.finish(jobId, clock);
   }
 
   /** Adds chunks for these items; each chunk id is new, so a re-send never collides with an old chunk. */
@@ -245,26 +205,4 @@ export class TeamRunner extends EventEmitter {
     const jobId = chunkOrJobId.includes('_') ? chunkOrJobId.slice(0, chunkOrJobId.indexOf('_')) : chunkOrJobId;
     this.wakers.get(jobId)?.();
   }
-
-  private recordHistory(record: JobRecord): void {
-    this.o.history?.record([jobSummaryEntry(record, ' by the team')]);
-  }
-
-  private publish(type: JobEventType, job: JobRecord): void {
-    this.emit('event', { type, job });
-  }
-
-  private async mustGet(jobId: string) {
-    const job = await this.o.queue.get(jobId);
-    if (!job) throw new ParlaError('NOT_FOUND', `no job ${jobId}`);
-    return job;
-  }
-}
-
-function rated(record: JobRecord, startedAt: number, settledAtStart: number): JobRecord {
-  const p = record.progress;
-  const seconds = (Date.now() - startedAt) / 1000;
-  const rate = seconds > 0 ? (p.done + p.failed - settledAtStart) / seconds : 0;
-  const left = p.total - p.done - p.failed;
-  return { ...record, progress: { ...p, rate, etaSeconds: rate > 0 ? left / rate : left === 0 ? 0 : null } };
 }
