@@ -23,9 +23,6 @@ export interface SettingsPatch {
   theme?: Theme;
 }
 
-/** The file in the data dir that holds the settings (the model host reads `threads` from it). */
-export const SETTINGS_FILE = 'settings.json';
-
 export const SETTINGS_DEFAULTS: Omit<Settings, 'dataDir'> = {
   team: { redisUrl: '', name: '' },
   cache: { maxEntries: 1_000_000, ttlDays: 90 },

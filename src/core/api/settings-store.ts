@@ -3,7 +3,9 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ParlaError } from '../../shared/errors.js';
-import { SETTINGS_DEFAULTS, SETTINGS_FILE as FILE, THEMES, type Settings, type SettingsPatch } from '../../shared/settings.js';
+import { SETTINGS_DEFAULTS, THEMES, type Settings, type SettingsPatch } from '../../shared/settings.js';
+
+const FILE = 'settings.json';
 
 export class SettingsStore {
   constructor(private readonly dataDir: string) {}

@@ -4,13 +4,12 @@
 // Started as a worker thread with lane data, the same module serves as one of the host's model
 // lanes (src/workers/marian/lanes.ts): one entry file, so the CLI build and the app's bundle
 // both know where their lanes come from.
-import { existsSync, mkdirSync, readFileSync, unlinkSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, unlinkSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { parseArgs } from 'node:util';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { resolveEngineSettings } from '../../shared/engine-settings.js';
-import { SETTINGS_FILE } from '../../shared/settings.js';
+import { SettingsStore } from '../../core/api/settings-store.js';
 import type { HostHello } from '../../shared/host-protocol.js';
 import { encodeLine } from '../../shared/ndjson.js';
 import { isLaneData, serveLane } from '../marian/lanes.js';
@@ -53,13 +52,10 @@ async function runHost(): Promise<void> {
 }
 
   // The user's Threads setting (Settings page) caps the cores a newly loaded model may use.
+  const store = new SettingsStore(dataDir);
   const userThreads = (): number => {
-    try {
-      const stored = JSON.parse(readFileSync(join(dataDir, SETTINGS_FILE), 'utf8')) as { threads?: unknown };
-      return typeof stored.threads === 'number' && Number.isInteger(stored.threads) && stored.threads > 0 ? stored.threads : 0;
-    } catch {
-      return 0; // no settings saved yet
-    }
+    const { threads } = store.get();
+    return Number.isInteger(threads) && threads > 0 ? threads : 0; // a hand-edited file may hold anything
   };
   const host = new ModelHost(settings, import.meta.url, userThreads);
   const server = createServer((socket) => {
