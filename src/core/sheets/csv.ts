@@ -10,11 +10,11 @@ import type { NewText } from '../queue/backend.js';
 import { textKey } from '../jobs/text-key.js';
 import type { Lookup } from '../jobs/source.js';
 import { detectDelimiter, type SniffedFile } from './detect.js';
+import { IngestBuffer } from './ingest-buffer.js';
 import { mostlyTextColumns, resolveColumns, translatedHeader, type SheetPlan, type TextEncoding } from './plan.js';
 import { isTranslatableText } from './text-cells.js';
 
 const SAMPLE_ROWS = 200;
-const INGEST_CHUNK = 2000;
 const WRITE_CHUNK = 500;
 
 const ICONV_NAME: Record<TextEncoding, string> = {
@@ -88,11 +88,7 @@ async function readHead(file: string, bytes: number): Promise<Buffer> {
 
 export async function ingestCsv(plan: SheetPlan, add: (texts: readonly NewText[]) => Promise<void>): Promise<void> {
   const columns = plan.sheets[0]?.columns ?? [];
-  let chunk = new Map<string, NewText>();
-  const flush = async () => {
-    if (chunk.size > 0) await add([...chunk.values()]);
-    chunk = new Map();
-  };
+  const buffer = new IngestBuffer(plan.to, add);
   let first = true;
   for await (const row of rows(plan.file, plan.encoding ?? 'utf8', plan.delimiter ?? ',')) {
     if (first) {
@@ -101,18 +97,11 @@ export async function ingestCsv(plan: SheetPlan, add: (texts: readonly NewText[]
     }
     for (const col of columns) {
       const cell = row[col.index] ?? '';
-      if (!isTranslatableText(cell)) continue;
-      const key = textKey(cell);
-      for (const lang of plan.to) {
-        const id = `${lang}\u0000${key}`;
-        const seen = chunk.get(id);
-        if (seen) seen.count = (seen.count ?? 1) + 1;
-        else chunk.set(id, { lang, key, source: cell, count: 1 });
-      }
+      if (isTranslatableText(cell)) buffer.push(cell);
     }
-    if (chunk.size >= INGEST_CHUNK) await flush();
+    await buffer.flushIfFull();
   }
-  await flush();
+  await buffer.flush();
 }
 
 /** Rows of the output: originals (ragged rows padded) with translations right of their columns. */

@@ -8,12 +8,12 @@ import type { NewText } from '../queue/backend.js';
 import { textKey } from '../jobs/text-key.js';
 import type { Lookup } from '../jobs/source.js';
 import { checkZip } from './zip-guard.js';
+import { IngestBuffer } from './ingest-buffer.js';
 import { insertionMap, shiftFormula, type ColumnMap } from './formula-shift.js';
 import { mostlyTextColumns, resolveColumns, translatedHeader, type PlannedSheet, type SheetPlan } from './plan.js';
 import { isTranslatableText } from './text-cells.js';
 
 const SAMPLE_ROWS = 200;
-const INGEST_CHUNK = 2000;
 
 async function load(file: string): Promise<ExcelJS.Workbook> {
   checkZip(file);
@@ -93,7 +93,7 @@ export async function planXlsx(
 
 export async function ingestXlsx(plan: SheetPlan, add: (texts: readonly NewText[]) => Promise<void>): Promise<void> {
   const wb = await load(plan.file);
-  let chunk = new Map<string, NewText>();
+  const buffer = new IngestBuffer(plan.to, add);
   for (const sp of plan.sheets) {
     const ws = wb.getWorksheet(sp.name);
     if (!ws) throw new ParlaError('BAD_FILE', `${plan.file} no longer has sheet "${sp.name}"`);
@@ -101,22 +101,12 @@ export async function ingestXlsx(plan: SheetPlan, add: (texts: readonly NewText[
       const row = ws.getRow(r);
       for (const col of sp.columns) {
         const text = cellText(row.getCell(col.index + 1));
-        if (text === undefined) continue;
-        const key = textKey(text);
-        for (const lang of plan.to) {
-          const id = `${lang}\u0000${key}`;
-          const seen = chunk.get(id);
-          if (seen) seen.count = (seen.count ?? 1) + 1;
-          else chunk.set(id, { lang, key, source: text, count: 1 });
-        }
+        if (text !== undefined) buffer.push(text);
       }
-      if (chunk.size >= INGEST_CHUNK) {
-        await add([...chunk.values()]);
-        chunk = new Map();
-      }
+      await buffer.flushIfFull();
     }
   }
-  if (chunk.size > 0) await add([...chunk.values()]);
+  await buffer.flush();
 }
 
 /** Shared formulas point at a master cell by address; give each cell its own formula before cells move. */
