@@ -6,6 +6,13 @@
 import type { ScriptDef } from './scripts.js';
 
 const PAD = `local function pad(n) return string.format('%012d', n) end`;
+/** Appends an item as the (id, lang, source, attempts) quad that nextTexts and pendingItems answer with. */
+const PUSH_ITEM = `local function push_item(out, b, id)
+  table.insert(out, id)
+  table.insert(out, redis.call('HGET', b .. 'lang', id))
+  table.insert(out, redis.call('HGET', b .. 'src', id))
+  table.insert(out, redis.call('HGET', b .. 'att', id))
+end`;
 
 export const QUEUE_SCRIPTS = {
   /** ARGV: (lang, key, source, count) quads. */
@@ -57,7 +64,7 @@ return total`,
   /** ARGV: limit, now (ms). → flat (id, lang, source, attempts) quads. */
   nextTexts: {
     keys: 2,
-    lua: `
+    lua: `${PUSH_ITEM}
 local b = KEYS[2]
 local out = {}
 local ids
@@ -68,27 +75,17 @@ if #first > 0 then
 else
   ids = redis.call('ZRANGEBYSCORE', b .. 'retry', '-inf', ARGV[2], 'LIMIT', 0, 1)
 end
-for _, id in ipairs(ids) do
-  table.insert(out, id)
-  table.insert(out, redis.call('HGET', b .. 'lang', id))
-  table.insert(out, redis.call('HGET', b .. 'src', id))
-  table.insert(out, redis.call('HGET', b .. 'att', id))
-end
+for _, id in ipairs(ids) do push_item(out, b, id) end
 return out`,
   },
   /** ARGV: ids... → flat (id, lang, source, attempts) quads for those still pending. */
   pendingItems: {
     keys: 2,
-    lua: `
+    lua: `${PUSH_ITEM}
 local b = KEYS[2]
 local out = {}
 for _, id in ipairs(ARGV) do
-  if redis.call('HGET', b .. 'st', id) == 'p' then
-    table.insert(out, id)
-    table.insert(out, redis.call('HGET', b .. 'lang', id))
-    table.insert(out, redis.call('HGET', b .. 'src', id))
-    table.insert(out, redis.call('HGET', b .. 'att', id))
-  end
+  if redis.call('HGET', b .. 'st', id) == 'p' then push_item(out, b, id) end
 end
 return out`,
   },
