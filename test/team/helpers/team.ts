@@ -1,11 +1,10 @@
 // Multi-process helpers: worker processes run the compiled code (dist/), so the build is brought
 // up to date first; a temp dir per test; CSV inputs.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach } from 'vitest';
+import { useTmpDirs } from '../../state/helpers/tmp.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const ENTRY = join(ROOT, 'test/team/fixtures/worker-entry.mjs');
@@ -27,15 +26,7 @@ export function ensureBuilt(): void {
 }
 
 export function useTmp(): () => string {
-  const dirs: string[] = [];
-  afterEach(() => {
-    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-  });
-  return () => {
-    const d = mkdtempSync(join(tmpdir(), 'parla-team-'));
-    dirs.push(d);
-    return d;
-  };
+  return useTmpDirs('parla-team-');
 }
 
 export interface WorkerProcess {
