@@ -41,7 +41,7 @@ export function openEngine(options: Pick<ServicesOptions, 'dataDir'>, models = n
     translate: (request, signal) => host.translate(request, signal),
     warm: (request) => host.warm(request),
     async resolveModel(request) {
-      const model = request.model ? await models.resolve(request.model) : await models.route(request.from, request.to);
+      const model = await models.forRequest(request);
       return { id: model.id, revision: model.revision };
     },
     close: () => client.close(),

@@ -1,7 +1,7 @@
 // The engine as every door sees it: route the request to a model, then translate through the
 // shared model host.
-import type { HostTranslation } from '../../shared/host-protocol.js';
-import type { TranslateRequest, Translation, Translator } from '../../shared/translation.js';
+import type { HostTranslateParams, HostTranslation } from '../../shared/host-protocol.js';
+import type { ModelInfo, TranslateRequest, Translation, Translator } from '../../shared/translation.js';
 import { ModelStore } from '../models/model-store.js';
 import type { HostClient } from './host-client.js';
 import { ParlaError } from '../../shared/errors.js';
@@ -14,20 +14,15 @@ export class HostTranslator implements Translator {
 
   /** Routes the model and has the host load it: a translate call with no texts. */
   async warm(request: Omit<TranslateRequest, 'texts'>): Promise<void> {
-    const model = request.model ? await this.store.resolve(request.model) : await this.store.route(request.from, request.to);
-    await this.client.call('translate', { modelId: model.id, modelDir: model.dir, texts: [], to: request.to, from: request.from ?? (model.from || undefined), options: request.options });
+    await this.client.call('translate', hostParams(await this.store.forRequest(request), { ...request, texts: [] }));
   }
 
   async translate(request: TranslateRequest, signal?: AbortSignal): Promise<Translation[]> {
     if (!request.to) throw new ParlaError('BAD_INPUT', 'a target language is required (--to LANG)');
     const started = performance.now();
-    const model = request.model ? await this.store.resolve(request.model) : await this.store.route(request.from, request.to);
+    const model = await this.store.forRequest(request);
     if (!request.texts.length) return [];
-    const results: HostTranslation[] = await this.client.call(
-      'translate',
-      { modelId: model.id, modelDir: model.dir, texts: request.texts, to: request.to, from: request.from ?? (model.from || undefined), options: request.options },
-      { signal },
-    );
+    const results: HostTranslation[] = await this.client.call('translate', hostParams(model, request), { signal });
     const ms = Math.round(performance.now() - started);
     return results.map((r, i) => ({
       source: request.texts[i]!,
@@ -38,4 +33,9 @@ export class HostTranslator implements Translator {
       ...(r.alternatives?.length ? { alternatives: r.alternatives } : {}),
     }));
   }
+}
+
+/** The host's translate params for a request routed to `model`. */
+function hostParams(model: ModelInfo, request: TranslateRequest): HostTranslateParams {
+  return { modelId: model.id, modelDir: model.dir, texts: request.texts, to: request.to, from: request.from ?? (model.from || undefined), options: request.options };
 }

@@ -80,6 +80,11 @@ export class ModelStore {
     throw new ParlaError('NOT_FOUND', `model "${idOrDir}" is not installed; run: parla models download ${idOrDir}`);
   }
 
+  /** The model a request names (id or folder), else the best installed one for its pair. */
+  forRequest(request: { model?: string; from?: string; to: string }): Promise<ModelInfo> {
+    return request.model ? this.resolve(request.model) : this.route(request.from, request.to);
+  }
+
   /** The best installed model for from→to: downloaded before bundled, exact pairs only. */
   async route(from: string | undefined, to: string): Promise<ModelInfo> {
     const source = from ?? 'en';
