@@ -1,5 +1,5 @@
 // `parla`: a thin dispatcher over the command registry. Errors become one line on stderr and
-// the exit code of their ParlaError code (usage errors: 2); never a stack trace.
+// the exit code of their ParlaError code (usage errors: 2); a stack trace only with PARLA_DEBUG=1.
 import { parseArgs } from 'node:util';
 import { ParlaError, exitCodeFor, toErrorInfo } from '../shared/errors.js';
 import { resolveDataDir } from '../core/paths.js';
@@ -53,5 +53,7 @@ try {
 } catch (error) {
   const info = toErrorInfo(error);
   process.stderr.write(`parla: ${info.message}\n`);
+  // For bug reports: PARLA_DEBUG=1 adds the stack trace under the one-line message.
+  if (process.env.PARLA_DEBUG && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
   process.exitCode = exitCodeFor(info.code);
 }

@@ -26,3 +26,13 @@ export function openDb(file: string, options: { readonly?: boolean } = {}): Db {
   }
   return db;
 }
+
+/**
+ * A transaction that takes the write lock when it begins (BEGIN IMMEDIATE). Every transaction
+ * that writes must start this way: a deferred one that reads first holds a WAL snapshot, and if
+ * another process commits before it writes, SQLite fails the upgrade at once with "database is
+ * locked" instead of waiting out busy_timeout (it cannot, without breaking isolation).
+ */
+export function writeTransaction<A extends unknown[], R>(db: Db, fn: (...args: A) => R): (...args: A) => R {
+  return db.transaction(fn).immediate as (...args: A) => R;
+}

@@ -61,6 +61,7 @@ describe.skipIf(!HAVE_GOLDEN)('parla translate (slow)', () => {
     // golden at its own maxLength): the same greedy decode, so one must be a prefix of the other.
     expect(onePrefixesOther(a.stdout.trimEnd(), golden.items[0]!.greedy.text)).toBe(true);
     expect(a.stdout.split('\n').length).toBe(2);
+    expect(b.stderr).toBe('');
     expect(b.code).toBe(0);
     const json = JSON.parse(b.stdout) as { source: string; text: string; model: string; cached: boolean }[];
     expect(json.map((j, i) => onePrefixesOther(j.text, golden.items[i + 1]!.greedy.text))).toEqual([true, true]);

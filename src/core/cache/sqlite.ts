@@ -3,7 +3,7 @@
 // short transaction so `parla cache stats` from another process sees them.
 import type { CacheStats, CacheValue } from '../../shared/cache.js';
 import { ParlaError } from '../../shared/errors.js';
-import { openDb, type Db } from '../db.js';
+import { openDb, writeTransaction, type Db } from '../db.js';
 import { CACHE_DEFAULTS, entryBytes, type CacheBackend, type CacheLimits } from './backend.js';
 import { EndOfTurn } from '../end-of-turn.js';
 
@@ -96,7 +96,7 @@ export class SqliteCache implements CacheBackend {
       ),
     };
 
-    this.recordLookup = db.transaction((hitKeys: string[], expiredKeys: string[], hits: number, misses: number) => {
+    this.recordLookup = writeTransaction(db, (hitKeys: string[], expiredKeys: string[], hits: number, misses: number) => {
       if (hitKeys.length > 0) {
         const { tick } = this.stmt.tick.get(1) as { tick: number };
         this.stmt.touch.run(tick, JSON.stringify(hitKeys));
@@ -105,7 +105,7 @@ export class SqliteCache implements CacheBackend {
       this.stmt.counters.run(hits, misses);
     });
 
-    this.writeMany = db.transaction((entries: readonly (readonly [string, CacheValue])[]) => {
+    this.writeMany = writeTransaction(db, (entries: readonly (readonly [string, CacheValue])[]) => {
       const { tick } = this.stmt.tick.get(entries.length) as { tick: number };
       const createdAt = this.now();
       let entryDelta = 0;

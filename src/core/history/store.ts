@@ -4,7 +4,7 @@ import { writeFileSync, renameSync } from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
 import type { HistoryEntry, HistoryExportFormat, HistoryQuery, NewHistoryEntry } from '../../shared/history.js';
 import { ParlaError } from '../../shared/errors.js';
-import type { Db } from '../db.js';
+import { writeTransaction, type Db } from '../db.js';
 import { EndOfTurn } from '../end-of-turn.js';
 
 const SCHEMA = `
@@ -77,7 +77,7 @@ export class HistoryStore {
     const newest = db.prepare<[], { source: string; text: string; tgt_lang: string; door: string }>(
       'SELECT source, text, tgt_lang, door FROM history ORDER BY id DESC LIMIT 1',
     );
-    this.insert = db.transaction((entries: readonly NewHistoryEntry[]) => {
+    this.insert = writeTransaction(db, (entries: readonly NewHistoryEntry[]) => {
       const at = this.now().toISOString();
       for (const e of entries) {
         // The same translation again right away (translate-as-you-type, a cache hit on a

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { ParlaError, type ErrorInfo } from '../../shared/errors.js';
 import type { JobRecord, JobStatus } from '../../shared/jobs.js';
-import { openDb, type Db } from '../db.js';
+import { openDb, writeTransaction, type Db } from '../db.js';
 import type { JobOwner, NewJob, NewText, PendingText, QueueBackend, StoredJob, TextOutcome } from './backend.js';
 
 const SCHEMA = `
@@ -100,7 +100,7 @@ export class SqliteQueue implements QueueBackend {
       `INSERT INTO job_texts (job_id, lang, key, source, count) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (job_id, lang, key) DO UPDATE SET count = count + excluded.count`,
     );
-    this.insertTexts = db.transaction((jobId: string, texts: readonly NewText[]) => {
+    this.insertTexts = writeTransaction(db, (jobId: string, texts: readonly NewText[]) => {
       for (const t of texts) insert.run(jobId, t.lang, t.key, t.source, t.count ?? 1);
     });
 
@@ -116,7 +116,7 @@ export class SqliteQueue implements QueueBackend {
       `UPDATE jobs SET done = done + ?, failed = failed + ?, cached = cached + ?, model_calls = model_calls + ?,
          updated_at = ? WHERE id = ?`,
     );
-    this.applyOutcomes = db.transaction((jobId: string, outcomes: readonly TextOutcome[]) => {
+    this.applyOutcomes = writeTransaction(db, (jobId: string, outcomes: readonly TextOutcome[]) => {
       let done = 0;
       let failed = 0;
       let cached = 0;
@@ -183,7 +183,7 @@ export class SqliteQueue implements QueueBackend {
   }
 
   async resetItems(jobId: string): Promise<void> {
-    this.db.transaction(() => {
+    writeTransaction(this.db, () => {
       this.db.prepare('DELETE FROM job_texts WHERE job_id = ?').run(jobId);
       this.db
         .prepare('UPDATE jobs SET ingested = 0, total = 0, done = 0, failed = 0, cached = 0, model_calls = 0 WHERE id = ?')
@@ -236,7 +236,7 @@ export class SqliteQueue implements QueueBackend {
   }
 
   async retryFailed(jobId: string): Promise<number> {
-    return this.db.transaction(() => {
+    return writeTransaction(this.db, () => {
       const { n, items } = this.db
         .prepare<[string], { n: number; items: number | null }>(
           `SELECT count(*) AS n, sum(count) AS items FROM job_texts WHERE job_id = ? AND status = 'failed'`,
@@ -276,13 +276,13 @@ export class SqliteQueue implements QueueBackend {
   }
 
   async acquire(jobId: string, owner: JobOwner): Promise<boolean> {
-    return this.db.transaction(() => {
+    return writeTransaction(this.db, () => {
       const row = this.mustRow(jobId);
       const held = row.owner !== null && row.owner !== owner.id && row.owner_pid !== null && isAlive(row.owner_pid);
       if (held) return false;
       this.db.prepare('UPDATE jobs SET owner = ?, owner_pid = ? WHERE id = ?').run(owner.id, owner.pid, jobId);
       return true;
-    }).immediate();
+    })();
   }
 
   async release(jobId: string, ownerId: string): Promise<void> {
