@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { shiftFormula, insertionMap } from '../../src/core/sheets/formula-shift.js';
+import { shiftFormula, shiftRef, insertionMap } from '../../src/core/sheets/formula-shift.js';
 import { batch, localState } from './helpers/local.js';
 import { useTmpDirs } from './helpers/tmp.js';
 
@@ -102,6 +102,52 @@ describe('XLSX batches', () => {
     await wb.xlsx.readFile(join(dir, 'out.xlsx'));
     expect(wb.getWorksheet('Summary')!.getCell('B1').formula).toBe('SUM(Products!C2:C4)');
     await s.close();
+  });
+
+  it('moves merges, the filter, validations, conditional formats and frozen panes with their cells', async () => {
+    const dir = tmp();
+    const file = join(dir, 'layout.xlsx');
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('Sheet');
+    ws.addRow(['Text', 'Note', 'Qty', 'Unit']);
+    ws.addRow(['Good morning', 'first', 1, 2]);
+    ws.addRow(['Thank you', 'second', 3, 4]);
+    ws.addRow(['Goodbye', 'third', 5, 6]);
+    ws.mergeCells('C2:D3'); // right of the translated column: moves
+    ws.mergeCells('A4:B4'); // runs on past the translated column: ends at it
+    ws.autoFilter = 'A1:D4';
+    ws.getCell('B2').dataValidation = { type: 'list', allowBlank: true, formulae: ['$C$2:$C$4'] };
+    ws.addConditionalFormatting({ ref: 'C2:D4', rules: [{ type: 'expression', priority: 1, formulae: ['C2>2'], style: { font: { bold: true } } }] });
+    ws.views = [{ state: 'frozen', xSplit: 2, ySplit: 1, topLeftCell: 'C2' }];
+    await wb.xlsx.writeFile(file);
+
+    const s = localState(dir);
+    const { record } = await batch(s, { file, to: ['es'], columns: ['Text'] });
+    expect(record.status).toBe('done');
+    const out = new ExcelJS.Workbook();
+    await out.xlsx.readFile(record.output!);
+    const sheet = out.getWorksheet('Sheet')!;
+    expect((sheet.getRow(1).values as unknown[]).slice(1)).toEqual(['Text', 'Text (es)', 'Note', 'Qty', 'Unit']);
+    expect(sheet.model.merges.sort()).toEqual(['D2:E3']);
+    // The moved merge covers the moved values; none is hidden inside it.
+    expect(sheet.getCell('D2').value).toBe(1);
+    expect(sheet.getCell('E2').master.address).toBe('D2');
+    expect(sheet.getCell('D4').value).toBe(5);
+    expect(sheet.getCell('B4').value).toBe('es:GOODBYE');
+    expect(sheet.autoFilter).toBe('A1:E4');
+    const validation = (sheet as unknown as { dataValidations: { model: Record<string, ExcelJS.DataValidation> } }).dataValidations.model;
+    expect(Object.keys(validation)).toEqual(['C2']);
+    expect(validation.C2!.formulae).toEqual(['$D$2:$D$4']);
+    const formats = (sheet as unknown as { conditionalFormattings: { ref: string; rules: { formulae: string[] }[] }[] }).conditionalFormattings;
+    expect(formats.map((f) => [f.ref, f.rules[0]!.formulae])).toEqual([['D2:E4', ['D2>2']]]);
+    expect(sheet.views[0]).toMatchObject({ xSplit: 3, ySplit: 1, topLeftCell: 'D2' });
+    await s.close();
+  });
+
+  it('moves plain reference lists, widening a range that gains columns inside', () => {
+    const map = insertionMap([{ after: 2, count: 2 }]);
+    expect(shiftRef('A1', map)).toBe('A1');
+    expect(shiftRef('C2:D3 $B$1:$C$9', map)).toBe('E2:F3 $B$1:$E$9');
   });
 
   it('shifts only references into changed sheets and never string literals', () => {

@@ -50,3 +50,20 @@ export function shiftFormula(formula: string, own: string, maps: ReadonlyMap<str
 export function insertionMap(insertions: readonly { after: number; count: number }[]): ColumnMap {
   return (col) => col + insertions.reduce((sum, ins) => (ins.after < col ? sum + ins.count : sum), 0);
 }
+
+/**
+ * Moves a plain reference list ("C2", "C2:D3", "$A$1:$B$9 F2"), as merges, filters, data
+ * validations and conditional formats name their cells. A range whose inside gains columns
+ * widens, as in Excel.
+ */
+export function shiftRef(ref: string, map: ColumnMap): string {
+  return ref
+    .split(/\s+/u)
+    .map((range) =>
+      range
+        .split(':')
+        .map((cell) => cell.replace(ONE_CELL, (_m, d1: string, col: string, d2: string, row: string) => `${d1}${shiftLetters(col, map)}${d2}${row}`))
+        .join(':'),
+    )
+    .join(' ');
+}

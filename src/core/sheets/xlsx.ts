@@ -9,7 +9,7 @@ import { textKey } from '../jobs/text-key.js';
 import type { Lookup } from '../jobs/source.js';
 import { checkZip } from './zip-guard.js';
 import { IngestBuffer } from './ingest-buffer.js';
-import { insertionMap, shiftFormula, type ColumnMap } from './formula-shift.js';
+import { insertionMap, shiftFormula, shiftRef, type ColumnMap } from './formula-shift.js';
 import { mostlyTextColumns, resolveColumns, translatedHeader, type PlannedSheet, type SheetPlan } from './plan.js';
 import { isTranslatableText } from './text-cells.js';
 
@@ -142,6 +142,62 @@ async function translationsFor(ws: ExcelJS.Worksheet, sp: PlannedSheet, langs: r
   return { cells, byLang };
 }
 
+interface MergeRange {
+  top: number;
+  left: number;
+  bottom: number;
+  right: number;
+}
+
+/**
+ * exceljs's spliceColumns moves cells, column widths and defined names, but not merges, the
+ * auto-filter, data validations, conditional formats or frozen panes. Left behind, a merge
+ * would cover (and hide) the cells that moved into it. Merges are lifted before the columns move
+ * and laid down again by `moveLayout`.
+ */
+function takeMerges(ws: ExcelJS.Worksheet): MergeRange[] {
+  // exceljs keeps merges only in this internal map (ws.model rebuilds the whole sheet).
+  const internal = (ws as unknown as { _merges: Record<string, MergeRange> })._merges;
+  const merges = Object.values(internal).map(({ top, left, bottom, right }) => ({ top, left, bottom, right }));
+  for (const m of merges) ws.unMergeCells(m.top, m.left, m.bottom, m.right);
+  return merges;
+}
+
+/** Parts of an exceljs worksheet its typings leave out. */
+interface SheetExtras {
+  dataValidations: { model: Record<string, ExcelJS.DataValidation | undefined> };
+  conditionalFormattings?: { ref: string; rules: { formulae?: unknown[] }[] }[];
+}
+
+function moveLayout(ws: ExcelJS.Worksheet, map: ColumnMap, merges: readonly MergeRange[], translated: readonly number[]): void {
+  const extras = ws as unknown as SheetExtras;
+  const maps = new Map([[ws.name, map]]);
+  const shiftFormulae = (formulae: unknown[]) => formulae.map((f) => (typeof f === 'string' ? shiftFormula(f, ws.name, maps) : f));
+  for (const m of merges) {
+    // A merge that runs on past a translated column would swallow its translations (they would
+    // become hidden parts of the merge): it then ends at the translated column.
+    const cut = translated.find((col) => col >= m.left && col < m.right);
+    const right = cut ?? m.right;
+    if (m.top === m.bottom && m.left === right) continue;
+    ws.mergeCellsWithoutStyle(m.top, map(m.left), m.bottom, map(right));
+  }
+  if (typeof ws.autoFilter === 'string') ws.autoFilter = shiftRef(ws.autoFilter, map);
+  const movedValidations: Record<string, ExcelJS.DataValidation | undefined> = {};
+  for (const [address, rule] of Object.entries(extras.dataValidations.model)) {
+    if (rule) movedValidations[shiftRef(address, map)] = rule.formulae ? { ...rule, formulae: shiftFormulae(rule.formulae) } : rule;
+  }
+  extras.dataValidations.model = movedValidations;
+  for (const format of extras.conditionalFormattings ?? []) {
+    format.ref = shiftRef(format.ref, map);
+    for (const rule of format.rules) if (rule.formulae) rule.formulae = shiftFormulae(rule.formulae);
+  }
+  for (const view of ws.views ?? []) {
+    const frozen = view as Partial<ExcelJS.WorksheetViewFrozen>;
+    if (frozen.xSplit) frozen.xSplit = map(frozen.xSplit);
+    if (frozen.topLeftCell) frozen.topLeftCell = shiftRef(frozen.topLeftCell, map);
+  }
+}
+
 export async function writeXlsx(plan: SheetPlan, lookup: Lookup): Promise<void> {
   const wb = await load(plan.file);
   unshareFormulas(wb);
@@ -152,6 +208,7 @@ export async function writeXlsx(plan: SheetPlan, lookup: Lookup): Promise<void> 
     if (!ws) throw new ParlaError('BAD_FILE', `${plan.file} no longer has sheet "${sp.name}"`);
     const { cells, byLang } = await translationsFor(ws, sp, plan.to, lookup);
     const map = insertionMap(sp.columns.map((c) => ({ after: c.index + 1, count: n })));
+    const merges = takeMerges(ws);
     // Right to left, so columns still to be processed keep their original positions.
     for (const col of [...sp.columns].sort((a, b) => b.index - a.index)) {
       const src = col.index + 1;
@@ -176,6 +233,7 @@ export async function writeXlsx(plan: SheetPlan, lookup: Lookup): Promise<void> 
         cell.style = row.getCell(at).style;
       });
     }
+    moveLayout(ws, map, merges, sp.columns.map((c) => c.index + 1));
     maps.set(sp.name, map);
   }
   for (const ws of wb.worksheets) {
