@@ -1,4 +1,5 @@
 // History contract: one entry per translation (a batch job records one summary entry).
+import { ParlaError } from './errors.js';
 
 export type HistoryDoor = 'cli' | 'api' | 'app' | 'batch';
 
@@ -22,7 +23,7 @@ export interface HistoryQuery {
   q?: string;
   from?: string;
   to?: string;
-  /** Inclusive ISO 8601 bounds on createdAt. */
+  /** Inclusive bounds on createdAt: ISO 8601 times, or dates (a whole UTC day; see historyTimeBound). */
   since?: string;
   until?: string;
   limit?: number;
@@ -30,3 +31,20 @@ export interface HistoryQuery {
 }
 
 export type HistoryExportFormat = 'csv' | 'json';
+
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/u;
+
+/**
+ * A since/until bound as the ISO time createdAt is compared with. A date alone (2026-11-29)
+ * means the whole UTC day: since its first instant, until its last. Anything that is not a date
+ * or an ISO time is refused, so a typo never reads as "no entries".
+ */
+export function historyTimeBound(value: string, side: 'since' | 'until'): string {
+  const dateOnly = DATE_ONLY.test(value);
+  const ms = /^\d{4}-\d{2}-\d{2}/u.test(value) ? Date.parse(dateOnly ? `${value}T00:00:00.000Z` : value) : NaN;
+  // Date.parse rolls 2026-02-30 over to March 2: a date must read back as itself.
+  if (Number.isNaN(ms) || (dateOnly && new Date(ms).toISOString().slice(0, 10) !== value)) {
+    throw new ParlaError('BAD_INPUT', `${side} must be a date like 2026-11-29 or an ISO time like 2026-11-29T08:00:00Z, not "${value}"`);
+  }
+  return new Date(dateOnly && side === 'until' ? ms + 86_400_000 - 1 : ms).toISOString();
+}

@@ -70,6 +70,12 @@ describe('HistoryStore', () => {
     ]);
     expect(h.list({ from: 'en', to: 'es' }).map((e) => e.source)).toEqual(['c', 'a']);
     expect(h.list({ since: '2024-01-15T00:00:00Z', until: '2024-02-15T00:00:00Z' }).map((e) => e.source)).toEqual(['b']);
+    // A date alone is the whole UTC day at either end.
+    expect(h.list({ since: '2024-02-01', until: '2024-03-01' }).map((e) => e.source)).toEqual(['c', 'b']);
+    expect(h.list({ until: '2024-01-31' }).map((e) => e.source)).toEqual(['a']);
+    // A typo is an error, not an empty list.
+    expect(() => h.list({ since: 'yesterday' })).toThrow(/since must be a date/);
+    expect(() => h.list({ until: '2024-02-30' })).toThrow(/until must be a date/);
   });
 
   it('deletes by id and all, keeping search consistent', () => {
@@ -106,5 +112,7 @@ describe('HistoryStore', () => {
     expect(rows.map((r) => r.source).sort()).toEqual(['a, "quoted"\nline', 'c']);
     h.export(join(dir, 'h.json'), 'json');
     expect(JSON.parse(readFileSync(join(dir, 'h.json'), 'utf8'))).toHaveLength(2);
+    expect(() => h.export(join(dir, 'missing', 'h.csv'), 'csv')).toThrow(/cannot write .*h\.csv: folder .*missing does not exist/);
+    expect(() => h.export(dir, 'csv')).toThrow(/it is a folder/);
   });
 });

@@ -78,6 +78,9 @@ const rejected: [string, RegExp, Maker][] = [
   ['no text column', /no column is mostly text/, async (d) => (writeFileSync(join(d, 'n.csv'), 'a,b\n1,2\n3,4\n'), { file: join(d, 'n.csv') })],
   ['unclosed quote', /cannot read as CSV/, async (d) => (writeFileSync(join(d, 'u.csv'), 'a,b\n"open,x\ny,z\n'), { file: join(d, 'u.csv'), args: ['--columns', 'a'] })],
   ['missing --to', /--to/, async (d) => (writeFileSync(join(d, 'm.csv'), 'a\nx\n'), { file: join(d, 'm.csv'), args: ['--to='] })],
+  ['--out in a folder that does not exist', /cannot write .*: folder .* does not exist/, async (d) => (writeFileSync(join(d, 'f.csv'), 'a\nx\n'), { file: join(d, 'f.csv'), args: ['--out', join(d, 'nowhere', 'f.es.csv')] })],
+  ['--out naming the input file', /is the input file/, async (d) => (writeFileSync(join(d, 'i.csv'), 'a\nx\n'), { file: join(d, 'i.csv'), args: ['--out', join(d, 'i.csv')] })],
+  ['--out naming a folder', /cannot write .*: it is a folder/, async (d) => (writeFileSync(join(d, 'g.csv'), 'a\nx\n'), mkdirSync(join(d, 'out')), { file: join(d, 'g.csv'), args: ['--out', join(d, 'out')] })],
   ['unknown option', /Unknown option/, async (d) => (writeFileSync(join(d, 'o.csv'), 'a\nx\n'), { file: join(d, 'o.csv'), args: ['--bogus'] })],
 ];
 
@@ -118,12 +121,15 @@ describe('hostile input to parla batch', () => {
     expect(rows[1]![1]!.length).toBe(200_003);
   });
 
-  it('a failure while writing leaves no output and no temp file', async () => {
+  it('a failure while writing leaves no output and no temp file, and says which file', async () => {
     const dir = tmp();
     writeFileSync(join(dir, 'w.csv'), 'a\nhello\n');
-    mkdirSync(join(dir, 'w.es.csv')); // the output path is taken by a folder: rename must fail
-    const run = await runCli(batchCommand, [join(dir, 'w.csv'), '--to', 'es'], join(dir, 'data'));
+    // The output path is free when the job starts, then taken by a folder while it translates:
+    // the final rename must fail.
+    const model = new FakeTranslator({ failOn: () => (mkdirSync(join(dir, 'w.es.csv'), { recursive: true }), false) });
+    const run = await runCli(batchCommand, [join(dir, 'w.csv'), '--to', 'es'], join(dir, 'data'), model);
     expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`cannot write ${join(dir, 'w.es.csv')}: it is a folder`);
     expect(readdirSync(dir).filter((f) => f.includes('partial'))).toEqual([]);
   });
 });

@@ -1,10 +1,10 @@
 // Translation history: one row per translation, an FTS5 index over source and text so people can
 // find "that sentence from last week" in any language, without caring about accents.
-import { writeFileSync, renameSync } from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
-import type { HistoryEntry, HistoryExportFormat, HistoryQuery, NewHistoryEntry } from '../../shared/history.js';
+import { historyTimeBound, type HistoryEntry, type HistoryExportFormat, type HistoryQuery, type NewHistoryEntry } from '../../shared/history.js';
 import { ParlaError } from '../../shared/errors.js';
 import { writeTransaction, type Db } from '../db.js';
+import { checkOutputFile, writeWholeSync } from '../output-file.js';
 import { EndOfTurn } from '../end-of-turn.js';
 
 const SCHEMA = `
@@ -157,11 +157,11 @@ export class HistoryStore {
     }
     if (query.since) {
       where.push('h.created_at >= ?');
-      params.push(query.since);
+      params.push(historyTimeBound(query.since, 'since'));
     }
     if (query.until) {
       where.push('h.created_at <= ?');
-      params.push(query.until);
+      params.push(historyTimeBound(query.until, 'until'));
     }
     return { from, where: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
   }
@@ -217,14 +217,13 @@ export class HistoryStore {
 
   /** Writes matching entries (all by default) to `file`; temp file + rename, never half a file. */
   export(file: string, format: HistoryExportFormat, query: HistoryQuery = {}): number {
+    checkOutputFile(file);
     const entries = this.list({ ...query, limit: query.limit ?? -1 });
     const body =
       format === 'json'
         ? JSON.stringify(entries, null, 2) + '\n'
         : stringify(entries, { header: true, columns: ['id', 'createdAt', 'from', 'to', 'model', 'door', 'source', 'text'] });
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, body);
-    renameSync(tmp, file);
+    writeWholeSync(file, body);
     return entries.length;
   }
 }

@@ -1,6 +1,7 @@
 // CSV/TSV, streamed end to end: ingestion and output each read the input once, row by row, so a
 // million-row file runs in bounded memory. Output goes to a temp file renamed into place.
-import { createReadStream, createWriteStream, renameSync, rmSync } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { writeWhole } from '../output-file.js';
 import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse';
 import { stringify } from 'csv-stringify';
@@ -165,20 +166,10 @@ export async function writeCsv(plan: SheetPlan, lookup: Lookup): Promise<void> {
   const head = await readHead(plan.file, 64 * 1024);
   const crlf = head.includes('\r\n') || head.includes(Buffer.from('\r\0\n\0')) || head.includes(Buffer.from('\0\r\0\n'));
   const enc = outputEncoding(plan.encoding ?? 'utf8');
-  const tmp = `${plan.output}.${process.pid}.partial`;
   const stringifier = stringify({ delimiter: plan.delimiter ?? ',', record_delimiter: crlf ? 'windows' : 'unix' });
   // iconv's encoder takes strings, not the Buffers csv-stringify emits by default.
   stringifier.setEncoding('utf8');
-  try {
-    await pipeline(
-      outputRows(plan, lookup),
-      stringifier,
-      iconv.encodeStream(enc.name, { addBOM: enc.bom }),
-      createWriteStream(tmp),
-    );
-    renameSync(tmp, plan.output);
-  } catch (error) {
-    rmSync(tmp, { force: true });
-    throw error;
-  }
+  await writeWhole(plan.output, (tmp) =>
+    pipeline(outputRows(plan, lookup), stringifier, iconv.encodeStream(enc.name, { addBOM: enc.bom }), createWriteStream(tmp)),
+  );
 }

@@ -6,6 +6,7 @@ import type { Lookup } from '../jobs/source.js';
 import { ingestCsv, planCsv, writeCsv } from './csv.js';
 import { sniffFile } from './detect.js';
 import { defaultOutput, type SheetPlan } from './plan.js';
+import { checkOutputFile } from '../output-file.js';
 
 export interface PlanRequest {
   file: string;
@@ -18,6 +19,7 @@ export interface PlanRequest {
 export async function planSheetJob(req: PlanRequest): Promise<SheetPlan> {
   const sniffed = sniffFile(req.file);
   const output = req.output ?? defaultOutput(req.file, req.to);
+  checkOutputFile(output, req.file);
   if (sniffed.format !== 'xlsx') return planCsv(req.file, sniffed, req.to, req.columns, output);
   const { planXlsx } = await import('./xlsx.js');
   return planXlsx(req.file, req.to, req.columns, req.sheet, output);

@@ -1,9 +1,9 @@
 // XLSX through exceljs. The workbook is read whole (styles and formulas need it); the zip guard
 // has already bounded how large it can be. Output keeps every sheet, cell, type, style and
 // formula, with translation columns inserted right of their source columns.
-import { renameSync, rmSync } from 'node:fs';
 import ExcelJS from 'exceljs';
 import { ParlaError } from '../../shared/errors.js';
+import { writeWhole } from '../output-file.js';
 import type { NewText } from '../queue/backend.js';
 import { textKey } from '../jobs/text-key.js';
 import type { Lookup } from '../jobs/source.js';
@@ -246,12 +246,5 @@ export async function writeXlsx(plan: SheetPlan, lookup: Lookup): Promise<void> 
       });
     });
   }
-  const tmp = `${plan.output}.${process.pid}.partial`;
-  try {
-    await wb.xlsx.writeFile(tmp);
-    renameSync(tmp, plan.output);
-  } catch (error) {
-    rmSync(tmp, { force: true });
-    throw error;
-  }
+  await writeWhole(plan.output, (tmp) => wb.xlsx.writeFile(tmp));
 }
