@@ -1,15 +1,21 @@
 // Every command ends the same way on error: one clear line on stderr and the code's exit status.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ParlaError, exitCodeFor, toErrorInfo } from '../shared/errors.js';
-import type { CliContext } from './command.js';
+import type { CliContext, CliOutput } from './command.js';
+
+/** Writes the one line for `error` (with its stack under PARLA_DEBUG=1, for bug reports); returns the exit code. */
+export function reportError(stderr: CliOutput, error: unknown): number {
+  const info = toErrorInfo(error);
+  stderr.write(`parla: ${info.message}\n`);
+  if (process.env.PARLA_DEBUG && error instanceof Error && error.stack) stderr.write(`${error.stack}\n`);
+  return exitCodeFor(info.code);
+}
 
 export async function guarded(ctx: CliContext, body: () => Promise<number>): Promise<number> {
   try {
     return await body();
   } catch (error) {
-    const info = toErrorInfo(error);
-    ctx.stderr.write(`parla: ${info.message}\n`);
-    return exitCodeFor(info.code);
+    return reportError(ctx.stderr, error);
   }
 }
 
@@ -20,8 +26,16 @@ export function parse<O extends Options>(argv: string[], options: O, usage: stri
   try {
     return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new ParlaError('BAD_INPUT', `${(error as Error).message.split('\n')[0]}\nusage: ${usage}`);
+    throw usageError(error, usage);
   }
+}
+
+/** A parseArgs error as one line with the command's usage. */
+export function usageError(error: unknown, usage: string): ParlaError {
+  // node's message may run over lines ("...is ambiguous. Did you forget to specify the option
+  // argument for '--limit'? To specify an option argument starting with a dash use
+  // '--limit=-XYZ'."): keep all of it, on one line.
+  return new ParlaError('BAD_INPUT', `${(error as Error).message.trim().replace(/\s*\n\s*/gu, ' ')} (usage: ${usage})`);
 }
 
 export function list(value: string | undefined): string[] | undefined {

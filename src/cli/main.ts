@@ -1,7 +1,8 @@
 // `parla`: a thin dispatcher over the command registry. Errors become one line on stderr and
 // the exit code of their ParlaError code (usage errors: 2); a stack trace only with PARLA_DEBUG=1.
 import { parseArgs } from 'node:util';
-import { ParlaError, exitCodeFor, toErrorInfo } from '../shared/errors.js';
+import { ParlaError } from '../shared/errors.js';
+import { reportError, usageError } from './guard.js';
 import { resolveDataDir } from '../core/paths.js';
 import { COMMANDS } from './commands/index.js';
 import { GLOBAL_OPTIONS, splitGlobalArgs, type Command } from './registry.js';
@@ -25,7 +26,7 @@ async function main(argv: string[]): Promise<number> {
     const args = command.selfParsing ? globals : argv.slice(1);
     parsed = parseArgs({ args, options: { ...GLOBAL_OPTIONS, ...command.options }, allowPositionals: true, strict: true });
   } catch (e) {
-    throw new ParlaError('BAD_INPUT', `${(e as Error).message.split(". ")[0]} (usage: ${command.usage})`);
+    throw usageError(e, command.usage);
   }
   const values = parsed.values as Record<string, string | boolean | undefined>;
   if (values.help || (command.selfParsing && rest.some((a) => a === '--help' || a === '-h'))) {
@@ -51,9 +52,5 @@ async function main(argv: string[]): Promise<number> {
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (error) {
-  const info = toErrorInfo(error);
-  process.stderr.write(`parla: ${info.message}\n`);
-  // For bug reports: PARLA_DEBUG=1 adds the stack trace under the one-line message.
-  if (process.env.PARLA_DEBUG && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
-  process.exitCode = exitCodeFor(info.code);
+  process.exitCode = reportError(process.stderr, error);
 }

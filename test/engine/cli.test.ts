@@ -43,6 +43,14 @@ describe('parla CLI usage errors', () => {
     expect(pair.stderr).toBe('parla: no model for en→de; run: parla models download Xenova/opus-mt-en-de\n');
     const unknown = await run(process.execPath, [bin, 'nope']).catch((e: { code: number; stderr: string }) => e);
     expect(unknown.code).toBe(2);
+    // node's multi-line option errors keep their hint, on the one line.
+    const dash = await parla(['history', '--limit', '-5']);
+    expect(dash.code).toBe(2);
+    expect(dash.stderr.split('\n')).toHaveLength(2);
+    expect(dash.stderr).toContain("use '--limit=-XYZ'");
+    const since = await parla(['history', '--since', 'last week']);
+    expect(since.code).toBe(2);
+    expect(since.stderr).toBe('parla: since must be a date like 2026-11-29 or an ISO time like 2026-11-29T08:00:00Z, not "last week"\n');
   });
 });
 
