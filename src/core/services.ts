@@ -42,7 +42,7 @@ export function openEngine(options: Pick<ServicesOptions, 'dataDir'>, models = n
     warm: (request) => host.warm(request),
     async resolveModel(request) {
       const model = await models.forRequest(request);
-      return { id: model.id, revision: model.revision };
+      return { id: model.id, revision: model.revision, from: model.from };
     },
     close: () => client.close(),
   };

@@ -71,4 +71,17 @@ describe('CachedTranslator', () => {
     expect(all.every((e) => e.door === 'cli' && e.from === 'fr' && e.to === 'es')).toBe(true);
     db.close();
   });
+
+  it("records the routed model's source language when a request names none, so --from finds it", async () => {
+    const db = openDb(join(tmp(), 'parla.db'));
+    const history = new HistoryStore(db);
+    const translator = new CachedTranslator(new FakeTranslator(), new SqliteCache({ db }), {
+      resolveModel: () => ({ id: 'fake/en-es', revision: '1', from: 'en' }),
+      history: { store: history, door: 'api' },
+    });
+    await translator.translate({ texts: ['hello'], to: 'es' });
+    await translator.translate({ texts: ['hello'], to: 'es' }); // a cache hit records the same
+    expect(history.list({ from: 'en' }).map((e) => e.from)).toEqual(['en']);
+    db.close();
+  });
 });

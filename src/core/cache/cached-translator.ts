@@ -10,6 +10,8 @@ export interface ModelIdentity {
   id: string;
   /** Changes whenever the model's weights change, so stale translations stop matching. */
   revision: string;
+  /** The model's source language, when known: history records it for requests that name none. */
+  from?: string;
 }
 
 export interface CachedTranslatorOptions {
@@ -31,12 +33,12 @@ export class CachedTranslator implements Translator {
   }
 
   async translate(request: TranslateRequest, signal?: AbortSignal): Promise<Translation[]> {
-    const results = await this.translateThroughCache(request, signal);
+    const { results, model } = await this.translateThroughCache(request, signal);
     this.options.history?.store.record(
       results.map((r) => ({
         source: r.source,
         text: r.text,
-        from: request.from ?? '',
+        from: request.from ?? model?.from ?? '',
         to: request.to,
         model: r.model,
         door: this.options.history?.door ?? 'cli',
@@ -45,10 +47,13 @@ export class CachedTranslator implements Translator {
     return results;
   }
 
-  private async translateThroughCache(request: TranslateRequest, signal?: AbortSignal): Promise<Translation[]> {
-    if (request.texts.length === 0) return [];
+  private async translateThroughCache(
+    request: TranslateRequest,
+    signal?: AbortSignal,
+  ): Promise<{ results: Translation[]; model?: ModelIdentity }> {
+    if (request.texts.length === 0) return { results: [] };
     // n-best lists are not cached (an entry holds one text), so they always go to the model.
-    if ((request.options?.nBest ?? 1) > 1) return this.inner.translate(request, signal);
+    if ((request.options?.nBest ?? 1) > 1) return { results: await this.inner.translate(request, signal) };
     const started = performance.now();
     const model = await this.options.resolveModel(request);
     const keys = request.texts.map((text) =>
@@ -70,11 +75,12 @@ export class CachedTranslator implements Translator {
       await this.cache.setMany([...missIndex].map(([key, i]) => [key, { text: fresh[i]!.text, model: fresh[i]!.model }] as const));
     }
 
-    return request.texts.map((source, i): Translation => {
+    const results = request.texts.map((source, i): Translation => {
       const hit = found[i];
       if (hit) return { source, text: hit.text, model: hit.model, cached: true, ms: lookupMs };
       const t = fresh[missIndex.get(keys[i] as string) as number] as Translation;
       return { ...t, source, cached: false };
     });
+    return { results, model };
   }
 }
