@@ -1,6 +1,8 @@
-// Shared by `parla batch` and `parla jobs resume|retry`: opens local state, shows progress,
-// turns Ctrl-C into a pause (the job stays resumable), and maps the final status to an exit code.
+// Shared by `parla batch` and `parla jobs`: opens the jobs' state (local, or local and the
+// team's with --redis), shows progress, turns Ctrl-C into a pause (the job stays resumable), and
+// maps the final status to an exit code.
 import type { JobRecord } from '../shared/jobs.js';
+import { localDesk, locateJob, type JobDesk } from '../core/jobs/job-desk.js';
 import { openLocalState, type LocalState } from '../core/state.js';
 import type { CliContext } from './command.js';
 import { describeProgress, progressReporter } from './progress.js';
@@ -9,9 +11,47 @@ export function openState(ctx: CliContext): LocalState {
   return openLocalState({ dataDir: ctx.dataDir, openEngine: () => ctx.openTranslator() });
 }
 
+export interface JobSession {
+  desk: JobDesk;
+  /** Asks the model host to load the model while the file is read (best effort). */
+  warm(request: { to: string; from?: string; model?: string }): void;
+  teamMode: boolean;
+  close(): Promise<void>;
+}
+
+/**
+ * Local state, or with --redis the team's too. `helpTeam`: this process also translates team
+ * chunks while it runs (a batch or a resume does; a list or a pause does not).
+ */
+export async function openJobSession(ctx: CliContext, helpTeam: boolean): Promise<JobSession> {
+  if (!ctx.redisUrl) {
+    const state = openState(ctx);
+    return {
+      desk: localDesk(state),
+      warm: (req) => void state.translator.warm?.(req).catch(() => undefined),
+      teamMode: false,
+      close: () => state.close(),
+    };
+  }
+  // Loaded on demand: Redis and BullMQ cost every other command a noticeable start-up time.
+  const { openTeamState } = await import('../core/team/team-state.js');
+  const team = await openTeamState({
+    dataDir: ctx.dataDir,
+    redis: { url: ctx.redisUrl, ...(ctx.team ? { team: ctx.team } : {}) },
+    openEngine: () => ctx.openTranslator(),
+    ...(helpTeam ? {} : { workConcurrency: 0 }),
+  });
+  return {
+    desk: team.desk,
+    warm: (req) => void team.local.translator.warm?.(req).catch(() => undefined),
+    teamMode: true,
+    close: () => team.close(),
+  };
+}
+
 export async function runWithProgress(
   ctx: CliContext,
-  state: LocalState,
+  desk: JobDesk,
   jobId: string,
   run: (signal: AbortSignal) => Promise<JobRecord>,
 ): Promise<JobRecord> {
@@ -22,16 +62,18 @@ export async function runWithProgress(
     interrupts += 1;
     if (interrupts === 1) {
       ctx.stderr.write(`\npausing job ${jobId} after the current batch (Ctrl-C again to stop now)\n`);
-      void state.runner.pause(jobId);
+      void locateJob(desk, jobId).then(({ shelf }) => shelf.runner.pause(jobId)).catch(() => abort.abort());
     } else abort.abort();
   };
-  state.runner.on('event', reporter.onEvent);
+  const stop = desk.onEvent((event) => {
+    if (event.job.id === jobId) reporter.onEvent(event);
+  });
   process.on('SIGINT', onSigint);
   try {
     return await run(abort.signal);
   } finally {
     process.off('SIGINT', onSigint);
-    state.runner.off('event', reporter.onEvent);
+    stop();
     reporter.end();
   }
 }

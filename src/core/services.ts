@@ -9,6 +9,7 @@ import { HostTranslator } from './host/host-translator.js';
 import { ModelStore } from './models/model-store.js';
 import type { openTeamState as OpenTeamState } from './team/team-state.js';
 import { openLocalState, type EngineTranslator, type LocalState } from './state.js';
+import { localDesk, type JobDesk } from './jobs/job-desk.js';
 
 export interface ServicesOptions {
   dataDir: string;
@@ -19,6 +20,8 @@ export interface ServicesOptions {
   door?: Exclude<HistoryDoor, 'batch'>;
   /** Team chunks this process translates for the team at once (team mode); 0 = none. */
   teamWork?: number;
+  /** The engine behind the caches; the shared model host when left out (tests give a stand-in). */
+  openEngine?: () => Promise<EngineTranslator>;
 }
 
 export interface Services {
@@ -26,6 +29,8 @@ export interface Services {
   translator: Translator;
   models: ModelStore;
   state: LocalState;
+  /** Batch jobs: local ones, and the team's in team mode. */
+  desk: JobDesk;
   close(): Promise<void>;
 }
 
@@ -50,6 +55,7 @@ export function openEngine(options: Pick<ServicesOptions, 'dataDir'>, models = n
 
 export async function openServices(options: ServicesOptions): Promise<Services> {
   const models = new ModelStore(options.dataDir);
+  const engine = options.openEngine ?? (async () => openEngine(options, models));
   if (options.redisUrl) {
     // Team mode: local SQLite cache, then the team's Redis cache, then the engine.
     // Loaded on demand: Redis and BullMQ cost every other command a noticeable start-up time.
@@ -57,16 +63,17 @@ export async function openServices(options: ServicesOptions): Promise<Services> 
     const team = await openTeamState({
       dataDir: options.dataDir,
       redis: { url: options.redisUrl, ...(options.team ? { team: options.team } : {}) },
-      openEngine: async () => openEngine(options, models),
+      openEngine: engine,
       workConcurrency: options.teamWork ?? 0,
     });
-    return { translator: team.local.doorTranslator(options.door ?? 'cli'), models, state: team.local, close: () => team.close() };
+    return { translator: team.local.doorTranslator(options.door ?? 'cli'), models, state: team.local, desk: team.desk, close: () => team.close() };
   }
-  const state = openLocalState({ dataDir: options.dataDir, openEngine: async () => openEngine(options, models) });
+  const state = openLocalState({ dataDir: options.dataDir, openEngine: engine });
   return {
     translator: state.doorTranslator(options.door ?? 'cli'),
     models,
     state,
+    desk: localDesk(state),
     close: () => state.close(),
   };
 }

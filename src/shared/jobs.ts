@@ -31,6 +31,9 @@ export interface JobInput {
   columns: string[];
 }
 
+/** Where a job's items are translated: this machine's queue, or the team's (team mode). */
+export type JobPlace = 'local' | 'team';
+
 export interface JobRecord {
   id: string;
   status: JobStatus;
@@ -42,6 +45,8 @@ export interface JobRecord {
   output?: string;
   progress: JobProgress;
   error?: { code: ErrorCode; message: string };
+  /** 'team' for a job on the team's queue (shown by an app or server in team mode); absent for local jobs. */
+  place?: JobPlace;
 }
 
 export type JobEventType = 'progress' | 'done' | 'failed' | 'paused' | 'canceled';

@@ -60,10 +60,10 @@ async function submitter(team: string): Promise<TeamState> {
 
 async function runTeamBatch(state: TeamState, onProgress?: (job: JobRecord) => void): Promise<{ record: JobRecord; output: string }> {
   const out = join(inputDir, `team-${randomUUID()}.csv`);
-  const { job, place } = await state.prepareBatch({ file: input, to: ['es'], columns: ['text'], out });
+  const { job, place } = await state.desk.prepareBatch({ file: input, to: ['es'], columns: ['text'], out });
   expect(place).toBe('team');
-  const off = state.onEvent((e) => onProgress?.(e.job));
-  const record = await state.runBatch(job, place);
+  const off = state.desk.onEvent((e) => onProgress?.(e.job));
+  const record = await state.desk.runBatch(job, place);
   off();
   return { record, output: readFileSync(out, 'utf8') };
 }

@@ -234,9 +234,9 @@ describe('Redis away', () => {
       const during = await state.translator.translate({ texts: ['before', 'during'], to: 'es' });
       expect(during.map((t) => t.cached)).toEqual([true, false]);
       // A batch submitted while offline runs locally, right away.
-      const { job, place } = await state.prepareBatch({ file: writeTinyCsv(tmp()), to: ['es'], columns: ['text'] });
+      const { job, place } = await state.desk.prepareBatch({ file: writeTinyCsv(tmp()), to: ['es'], columns: ['text'] });
       expect(place).toBe('local');
-      expect((await state.runBatch(job, place)).status).toBe('done');
+      expect((await state.desk.runBatch(job, place)).status).toBe('done');
 
       await own.launch();
       await waitFor(() => state.teamStatus() === 'online');

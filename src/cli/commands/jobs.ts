@@ -2,13 +2,15 @@ import { ParlaError } from '../../shared/errors.js';
 import type { JobRecord } from '../../shared/jobs.js';
 import type { CliCommand, CliContext } from '../command.js';
 import { guarded, parse } from '../guard.js';
-import { finish, openState, runWithProgress } from '../job-session.js';
+import { listDeskJobs, locateJob, tagged } from '../../core/jobs/job-desk.js';
+import { finish, openJobSession, runWithProgress } from '../job-session.js';
 import { describeProgress } from '../progress.js';
 
 const usage = 'parla jobs [list | show ID | pause ID | resume ID | cancel ID | retry ID] [--json]';
 
 function line(job: JobRecord): string {
-  return `${job.id}  ${job.status.padEnd(8)}  ${job.createdAt}  → ${job.to.join(',')}  ${describeProgress(job)}  ${job.input?.file ?? ''}`;
+  const place = job.place === 'team' ? '  [team]' : '';
+  return `${job.id}  ${job.status.padEnd(8)}  ${job.createdAt}  → ${job.to.join(',')}  ${describeProgress(job)}  ${job.input?.file ?? ''}${place}`;
 }
 
 function print(ctx: CliContext, json: boolean, job: JobRecord): void {
@@ -24,36 +26,37 @@ export const jobsCommand: CliCommand = {
       const json = values.json === true;
       const [sub = 'list', id, ...rest] = positionals;
       if (rest.length > 0 || (sub !== 'list' && !id)) throw new ParlaError('BAD_INPUT', `usage: ${usage}`);
-      const state = openState(ctx);
+      const session = await openJobSession(ctx, sub === 'resume' || sub === 'retry');
+      const { desk } = session;
       try {
         const jobId = id as string;
         switch (sub) {
           case 'list': {
-            const jobs = await state.queue.list();
+            const jobs = await listDeskJobs(desk);
             ctx.stdout.write(json ? JSON.stringify(jobs, null, 2) + '\n' : jobs.map(line).join('\n') + (jobs.length ? '\n' : ''));
             return 0;
           }
-          case 'show': {
-            const job = await state.queue.get(jobId);
-            if (!job) throw new ParlaError('NOT_FOUND', `no job ${jobId}`);
-            print(ctx, json, job.record);
+          case 'show':
+            print(ctx, json, (await locateJob(desk, jobId)).stored.record);
+            return 0;
+          case 'pause':
+          case 'cancel': {
+            const { shelf } = await locateJob(desk, jobId);
+            const record = sub === 'pause' ? await shelf.runner.pause(jobId) : await shelf.runner.cancel(jobId);
+            print(ctx, json, tagged(record, shelf.place));
             return 0;
           }
-          case 'pause':
-            print(ctx, json, await state.runner.pause(jobId));
-            return 0;
-          case 'cancel':
-            print(ctx, json, await state.runner.cancel(jobId));
-            return 0;
           case 'resume':
-            return finish(ctx, await runWithProgress(ctx, state, jobId, (signal) => state.runner.resume(jobId, signal)), json);
-          case 'retry':
-            return finish(ctx, await runWithProgress(ctx, state, jobId, (signal) => state.runner.retry(jobId, signal)), json);
+          case 'retry': {
+            const { shelf } = await locateJob(desk, jobId);
+            const run = (signal: AbortSignal) => (sub === 'resume' ? shelf.runner.resume(jobId, signal) : shelf.runner.retry(jobId, signal));
+            return finish(ctx, tagged(await runWithProgress(ctx, desk, jobId, run), shelf.place), json);
+          }
           default:
             throw new ParlaError('BAD_INPUT', `unknown jobs command "${sub}"\nusage: ${usage}`);
         }
       } finally {
-        await state.close();
+        await session.close();
       }
     }),
 };

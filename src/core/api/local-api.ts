@@ -3,6 +3,7 @@
 // that holds the API; unfinished jobs found at start (a crash, an app restart) are resumed.
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import type { ParlaApi } from '../../shared/api.js';
@@ -11,9 +12,9 @@ import { matchesFilter, type ParlaEvent } from '../../shared/events.js';
 import { mimeTypeFor, type FilePayload } from '../../shared/files.js';
 import type { HistoryFilter } from '../../shared/history-api.js';
 import { allowedActions, type JobAction } from '../../shared/job-requests.js';
-import type { JobRecord } from '../../shared/jobs.js';
+import type { JobPlace, JobRecord } from '../../shared/jobs.js';
 import type { Health, TeamConnectionTest } from '../../shared/settings.js';
-import { prepareBatch, runBatch } from '../jobs/batch.js';
+import { listDeskJobs, locateJob, tagged } from '../jobs/job-desk.js';
 import { textJobResults } from '../jobs/text-source.js';
 import { openServices, type ServicesOptions } from '../services.js';
 import { SettingsStore } from './settings-store.js';
@@ -24,18 +25,22 @@ const VERSION = '0.1.0';
 
 export async function openParlaApi(options: ServicesOptions): Promise<LocalApi> {
   const services = await openServices({ ...options, door: options.door ?? 'api', teamWork: options.teamWork ?? 1 });
-  const { state, models } = services;
+  const { state, models, desk } = services;
   const settings = new SettingsStore(options.dataDir);
   const events = new EventEmitter();
   events.setMaxListeners(0);
   const emit = (event: ParlaEvent) => events.emit('event', event);
-  state.runner.on('event', (e) => emit({ type: 'job', job: e.job }));
+  desk.onEvent((e) => emit({ type: 'job', job: e.job }));
   const running = new Set<Promise<unknown>>();
 
+  /** Team jobs this process drives (it assembles their output), paused on close like local ones. */
+  const drivingTeam = new Set<string>();
+
   /** Runs a job to its end in the background; errors end up in the job record, not here. */
-  const background = (work: Promise<JobRecord>) => {
+  const background = (id: string, place: JobPlace, work: Promise<JobRecord>) => {
+    if (place === 'team') drivingTeam.add(id);
     const p = work.then(
-      (job) => emit({ type: 'job', job }),
+      (job) => emit({ type: 'job', job: tagged(job, place) }),
       (error: unknown) => process.stderr.write(`parla: job failed to run: ${(error as Error).message}\n`),
     );
     running.add(p);
@@ -47,15 +52,16 @@ export async function openParlaApi(options: ServicesOptions): Promise<LocalApi> 
     return job;
   };
 
-  const getJob = async (id: string): Promise<JobRecord> => {
-    const stored = await state.queue.get(id);
-    if (!stored) throw new ParlaError('NOT_FOUND', `no job ${id}`);
-    return stored.record;
-  };
+  const getJob = async (id: string): Promise<JobRecord> => (await locateJob(desk, id)).stored.record;
 
-  // Jobs left queued or running by a process that died go on here.
-  for (const job of await state.queue.list()) {
-    if (job.status === 'queued' || job.status === 'running') background(state.runner.run(job.id));
+  // Jobs left queued or running by a process that died go on here: every local one, and the
+  // team's whose input file is on this machine (a team job is driven where it was submitted).
+  for (const shelf of desk.shelves()) {
+    for (const job of await listDeskJobs({ ...desk, shelves: () => [shelf] })) {
+      if (job.status !== 'queued' && job.status !== 'running') continue;
+      if (shelf.place === 'team' && !(job.input && existsSync(job.input.file))) continue;
+      background(job.id, shelf.place, shelf.runner.run(job.id));
+    }
   }
 
   const uploads = join(options.dataDir, 'uploads');
@@ -65,7 +71,7 @@ export async function openParlaApi(options: ServicesOptions): Promise<LocalApi> 
 
     async createTextJob({ texts, to, from }) {
       const job = await state.queue.create({ from: from ?? '', to: [to], spec: { kind: 'texts', texts } });
-      background(state.runner.run(job.id));
+      background(job.id, 'local', state.runner.run(job.id));
       return { id: job.id, status: 'queued' };
     },
 
@@ -78,8 +84,9 @@ export async function openParlaApi(options: ServicesOptions): Promise<LocalApi> 
       const ext = extname(name);
       const out = join(dir, `${name.slice(0, name.length - ext.length)}.${to.join('+')}${ext}`);
       try {
-        const { job } = await prepareBatch(state.queue, { file, to, out, ...(from ? { from } : {}), ...(columns ? { columns } : {}), ...(sheet ? { sheet } : {}) });
-        background(runBatch(state, job));
+        // On the team while it is online (its workers share the work), else on this machine.
+        const { job, place } = await desk.prepareBatch({ file, to, out, ...(from ? { from } : {}), ...(columns ? { columns } : {}), ...(sheet ? { sheet } : {}) });
+        background(job.id, place, desk.runBatch(job, place));
         return { id: job.id, status: 'queued' };
       } catch (error) {
         await rm(dir, { recursive: true, force: true });
@@ -87,32 +94,33 @@ export async function openParlaApi(options: ServicesOptions): Promise<LocalApi> 
       }
     },
 
-    listJobs: () => state.queue.list(),
+    listJobs: () => listDeskJobs(desk),
     getJob,
 
     async jobAction(id, action: JobAction) {
-      const job = await getJob(id);
+      const { shelf, stored } = await locateJob(desk, id);
+      const job = stored.record;
       if (!allowedActions(job.status).includes(action)) {
         throw new ParlaError('CONFLICT', `cannot ${action} job ${id}: it is ${job.status}`);
       }
+      const { runner, place } = shelf;
       switch (action) {
         case 'pause':
           // The runner stops after the batch in flight; every door sees the new state now.
-          return published(await state.runner.pause(id));
+          return published(tagged(await runner.pause(id), place));
         case 'cancel':
-          return published(await state.runner.cancel(id));
+          return published(tagged(await runner.cancel(id), place));
         case 'resume':
-          background(state.runner.resume(id));
+          background(id, place, runner.resume(id));
           return published(await getJob(id));
         case 'retry':
-          background(state.runner.retry(id));
+          background(id, place, runner.retry(id));
           return published(await getJob(id));
       }
     },
 
     async jobResult(id): Promise<FilePayload> {
-      const stored = await state.queue.get(id);
-      if (!stored) throw new ParlaError('NOT_FOUND', `no job ${id}`);
+      const { shelf, stored } = await locateJob(desk, id);
       const job = stored.record;
       if (job.status !== 'done' && job.status !== 'failed') throw new ParlaError('CONFLICT', `job ${id} is ${job.status}; its result is ready when it is done`);
       if (stored.spec['kind'] === 'sheet') {
@@ -122,7 +130,7 @@ export async function openParlaApi(options: ServicesOptions): Promise<LocalApi> 
         });
         return { fileName: basename(job.output), mimeType: mimeTypeFor(job.output), bytes };
       }
-      const translations = await textJobResults(state.queue, id);
+      const translations = await textJobResults(shelf.queue, id);
       const body = JSON.stringify({ id, translations });
       return { fileName: `${id}.json`, mimeType: 'application/json', bytes: new TextEncoder().encode(body) };
     },
@@ -201,6 +209,10 @@ export async function openParlaApi(options: ServicesOptions): Promise<LocalApi> 
     async close() {
       for (const job of await state.queue.list()) {
         if (job.status === 'running') await state.runner.pause(job.id).catch(() => undefined);
+      }
+      for (const id of drivingTeam) {
+        const found = await locateJob(desk, id).catch(() => undefined);
+        if (found?.stored.record.status === 'running') await found.shelf.runner.pause(id).catch(() => undefined);
       }
       await Promise.allSettled([...running]);
       await services.close();

@@ -7,14 +7,15 @@
 import { Redis } from 'ioredis';
 import type { Queue, QueueEvents } from 'bullmq';
 import { ParlaError } from '../../shared/errors.js';
-import type { JobEvent, JobRecord } from '../../shared/jobs.js';
+import type { JobEvent } from '../../shared/jobs.js';
 import type { Translator } from '../../shared/translation.js';
 import type { CacheLimits } from '../cache/backend.js';
 import { CachedTranslator } from '../cache/cached-translator.js';
 import { SqliteCache } from '../cache/sqlite.js';
 import { openDb, stateDbPath } from '../db.js';
 import { HistoryStore } from '../history/store.js';
-import { prepareBatch, runBatch, type BatchRequest } from '../jobs/batch.js';
+import { prepareBatch, runBatch } from '../jobs/batch.js';
+import { tagged, type JobDesk, type JobShelf } from '../jobs/job-desk.js';
 import { JobRunner } from '../jobs/runner.js';
 import { sourceForJob } from '../jobs/sources.js';
 import { SqliteQueue } from '../queue/sqlite.js';
@@ -46,8 +47,6 @@ export interface TeamStateOptions {
 
 export const TEAM_STATE_DEFAULTS = { workConcurrency: 1, connectTimeoutMs: 3000 } as const;
 
-export type JobPlace = 'team' | 'local';
-
 export interface TeamState {
   /** The engine behind both caches, for single translations from any door. */
   translator: Translator;
@@ -56,12 +55,37 @@ export interface TeamState {
   teamRunner: TeamRunner;
   teamStatus(): TeamStatus;
   statusInfo(): TeamStatusInfo;
-  /** Creates (or finds, to resume) a batch job: on the team while online, else locally. */
-  prepareBatch(req: BatchRequest): Promise<{ job: JobRecord; resumed: boolean; place: JobPlace }>;
-  runBatch(job: JobRecord, place: JobPlace, signal?: AbortSignal): Promise<JobRecord>;
-  /** Progress of jobs of either place, as JobEvents. */
-  onEvent(listener: (event: JobEvent) => void): () => void;
+  /**
+   * Jobs of both places. New batches go to the team while it is online, else they run locally
+   * (and stay local); team jobs are listed and found only while the team is reachable.
+   */
+  desk: JobDesk;
   close(): Promise<void>;
+}
+
+function teamDesk(local: LocalState, teamQueue: RedisQueue, teamRunner: TeamRunner, online: () => boolean): JobDesk {
+  const localShelf: JobShelf = { place: 'local', queue: local.queue, runner: local.runner };
+  const teamShelf: JobShelf = { place: 'team', queue: teamQueue, runner: teamRunner };
+  return {
+    shelves: () => (online() ? [localShelf, teamShelf] : [localShelf]),
+    async prepareBatch(req) {
+      if (online()) return { ...(await prepareBatch(teamQueue, req)), place: 'team' };
+      return { ...(await prepareBatch(local.queue, req)), place: 'local' };
+    },
+    async runBatch(job, place, signal) {
+      if (place === 'local') return runBatch(local, job, signal);
+      return job.status === 'failed' ? teamRunner.retry(job.id, signal) : teamRunner.resume(job.id, signal);
+    },
+    onEvent(listener) {
+      const fromTeam = (event: JobEvent) => listener({ ...event, job: tagged(event.job, 'team') });
+      local.runner.on('event', listener);
+      teamRunner.on('event', fromTeam);
+      return () => {
+        local.runner.off('event', listener);
+        teamRunner.off('event', fromTeam);
+      };
+    },
+  };
 }
 
 export async function openTeamState(options: TeamStateOptions): Promise<TeamState> {
@@ -141,22 +165,7 @@ export async function openTeamState(options: TeamStateOptions): Promise<TeamStat
     teamRunner,
     teamStatus: () => link.status,
     statusInfo: () => link.info(),
-    async prepareBatch(req) {
-      if (link.status === 'online') return { ...(await prepareBatch(teamQueue, req)), place: 'team' as const };
-      return { ...(await prepareBatch(local.queue, req)), place: 'local' as const };
-    },
-    async runBatch(job, place, signal) {
-      if (place === 'local') return runBatch(local, job, signal);
-      return job.status === 'failed' ? teamRunner.retry(job.id, signal) : teamRunner.resume(job.id, signal);
-    },
-    onEvent(listener) {
-      localRunner.on('event', listener);
-      teamRunner.on('event', listener);
-      return () => {
-        localRunner.off('event', listener);
-        teamRunner.off('event', listener);
-      };
-    },
+    desk: teamDesk(local, teamQueue, teamRunner, () => link.status === 'online'),
     async close() {
       await (await worker)?.close(5000);
       await within(1000, events.close());

@@ -173,6 +173,11 @@ function JobCard({ job, samples }: { job: JobRecord; samples: Sample[] }) {
           {job.from ? `${job.from} → ` : ''}
           {job.to.join(', ')}
         </span>
+        {job.place === 'team' && (
+          <span className="place-team" data-testid="job-team" title="Translated by the team's workers">
+            Team
+          </span>
+        )}
         <span className={`status status-${job.status}`} data-testid="job-status">
           {job.status}
         </span>

@@ -8,7 +8,13 @@ export interface CliRun {
   stderr: string;
 }
 
-export async function runCli(command: CliCommand, argv: string[], dataDir: string, model = new FakeTranslator()): Promise<CliRun> {
+export async function runCli(
+  command: CliCommand,
+  argv: string[],
+  dataDir: string,
+  model = new FakeTranslator(),
+  team?: { redisUrl: string; team: string },
+): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const ctx: CliContext = {
@@ -16,6 +22,7 @@ export async function runCli(command: CliCommand, argv: string[], dataDir: strin
     stdout: { write: (s: string) => (stdout += s) },
     stderr: { write: (s: string) => (stderr += s), isTTY: false },
     openTranslator: async () => model,
+    ...(team ? { redisUrl: team.redisUrl, team: team.team } : {}),
   };
   const code = await command.run(argv, ctx);
   return { code, stdout, stderr };

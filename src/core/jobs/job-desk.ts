@@ -1,0 +1,79 @@
+// Where the batch jobs of an app or a `parla serve` live: the local SQLite queue always, and in
+// team mode also the team's Redis queue while it is reachable. Every door lists, finds and acts
+// on jobs through one desk, so a team job shows and behaves like a local one (tagged
+// `place: 'team'`), and a batch submitted while the team is online goes to the team.
+import { ParlaError } from '../../shared/errors.js';
+import type { JobEvent, JobPlace, JobRecord } from '../../shared/jobs.js';
+import type { QueueBackend, StoredJob } from '../queue/backend.js';
+import type { JobControl } from './job-control.js';
+import { prepareBatch, runBatch, type BatchRequest, type BatchStart } from './batch.js';
+import type { LocalState } from '../state.js';
+
+/** One place's queue and the runner that drives its jobs. */
+export interface JobShelf {
+  place: JobPlace;
+  queue: QueueBackend;
+  runner: JobControl;
+}
+
+export interface JobDesk {
+  /** The places to look in now (the team's only while it is online). */
+  shelves(): JobShelf[];
+  /** Creates (or finds, to resume) a batch job where new batches go now. */
+  prepareBatch(req: BatchRequest): Promise<BatchStart & { place: JobPlace }>;
+  /** Runs a prepared batch job to its end (a failed one has its failed items retried). */
+  runBatch(job: JobRecord, place: JobPlace, signal?: AbortSignal): Promise<JobRecord>;
+  /** Job events of every place, records tagged with their place. */
+  onEvent(listener: (event: JobEvent) => void): () => void;
+}
+
+/** How long a listing waits for one place before leaving it out (a team that just went away). */
+export const SHELF_TIMEOUT_MS = 2000;
+
+/** The record as doors show it: team jobs carry `place: 'team'`; local ones stay as they were. */
+export function tagged(record: JobRecord, place: JobPlace): JobRecord {
+  return place === 'team' ? { ...record, place } : record;
+}
+
+/** A solo desk: one local queue. */
+export function localDesk(state: LocalState): JobDesk {
+  const shelf: JobShelf = { place: 'local', queue: state.queue, runner: state.runner };
+  return {
+    shelves: () => [shelf],
+    prepareBatch: async (req) => ({ ...(await prepareBatch(state.queue, req)), place: 'local' }),
+    runBatch: (job, _place, signal) => runBatch(state, job, signal),
+    onEvent(listener) {
+      state.runner.on('event', listener);
+      return () => state.runner.off('event', listener);
+    },
+  };
+}
+
+function withTimeout<T>(step: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    step.catch(() => undefined),
+    new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms))),
+  ]).finally(() => clearTimeout(timer));
+}
+
+/** Every job of every reachable place, newest first. */
+export async function listDeskJobs(desk: JobDesk, timeoutMs = SHELF_TIMEOUT_MS): Promise<JobRecord[]> {
+  const lists = await Promise.all(
+    desk.shelves().map(async (shelf) => {
+      // The local queue always answers; a team list that cannot is left out, not waited for.
+      const jobs = shelf.place === 'local' ? await shelf.queue.list() : await withTimeout(shelf.queue.list(), timeoutMs);
+      return (jobs ?? []).map((job) => tagged(job, shelf.place));
+    }),
+  );
+  return lists.flat().sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+}
+
+/** The job and the shelf it is on; NOT_FOUND when no reachable place has it. */
+export async function locateJob(desk: JobDesk, id: string, timeoutMs = SHELF_TIMEOUT_MS): Promise<{ shelf: JobShelf; stored: StoredJob }> {
+  for (const shelf of desk.shelves()) {
+    const stored = shelf.place === 'local' ? await shelf.queue.get(id) : await withTimeout(shelf.queue.get(id), timeoutMs);
+    if (stored) return { shelf, stored: { ...stored, record: tagged(stored.record, shelf.place) } };
+  }
+  throw new ParlaError('NOT_FOUND', `no job ${id}`);
+}
