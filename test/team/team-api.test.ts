@@ -1,7 +1,11 @@
 // The API of an app or `parla serve` in team mode: a file job goes to the team while it is
 // online, shows in the job list and events tagged as a team job, and hands back its output;
 // the same request with the team away runs locally.
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openParlaApi, type LocalApi } from '../../src/core/api/local-api.js';
 import type { ParlaEvent } from '../../src/shared/events.js';
@@ -10,7 +14,7 @@ import { jobsCommand } from '../../src/cli/commands/jobs.js';
 import { runCli } from '../state/helpers/cli.js';
 import { FakeTranslator } from '../state/helpers/fake-translator.js';
 import { RedisServer } from './helpers/redis-server.js';
-import { useTmp } from './helpers/team.js';
+import { ensureBuilt, useTmp } from './helpers/team.js';
 
 const tmp = useTmp();
 let server: RedisServer;
@@ -90,4 +94,36 @@ describe('API in team mode', () => {
     expect(job.place).toBeUndefined();
     expect((await api.listJobs()).map((j) => j.id)).toEqual([id]);
   }, 30_000);
+
+  // BullMQ's own duplicates of the connection are closed too, so nothing keeps the process up.
+  it.each([
+    ['online', () => server.url],
+    ['offline', () => 'redis://127.0.0.1:1'],
+  ])('a process that opened the API in team mode (%s) exits once it closes it', async (_name, url) => {
+    ensureBuilt();
+    const api = pathToFileURL(join(import.meta.dirname, '../../dist/core/api/local-api.js')).href;
+    const script = `
+      import { openParlaApi } from ${JSON.stringify(api)};
+      const api = await openParlaApi({
+        dataDir: ${JSON.stringify(tmp())}, redisUrl: ${JSON.stringify(url())}, team: ${JSON.stringify(`test-${randomUUID()}`)},
+        openEngine: async () => ({ translate: async (r) => r.texts.map((t) => ({ source: t, text: t, model: 'm', cached: false, ms: 1 })) }),
+      });
+      const { id } = await api.createFileJob({ fileName: 'a.csv', bytes: new TextEncoder().encode('text\\nHello\\n'), to: ['es'] });
+      while ((await api.getJob(id)).status !== 'done') await new Promise((r) => setTimeout(r, 50));
+      await api.close();
+      console.log('closed');
+    `;
+    const file = join(tmp(), 'close-check.mjs');
+    writeFileSync(file, script);
+    const child = spawn(process.execPath, [file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const code = await new Promise<number | string>((resolve) => {
+      const timer = setTimeout(() => (child.kill('SIGKILL'), resolve('still running 10 s after start')), 10_000);
+      child.on('exit', (c) => (clearTimeout(timer), resolve(c ?? -1)));
+    });
+    expect(out).toContain('closed');
+    expect(code).toBe(0);
+  }, 20_000);
 });

@@ -115,3 +115,25 @@ export async function within(ms: number, step: Promise<unknown>): Promise<void> 
   await Promise.race([step.catch(() => undefined), new Promise((r) => (timer = setTimeout(r, ms)))]);
   clearTimeout(timer);
 }
+
+/**
+ * A client to hand to BullMQ. BullMQ duplicates it for blocking reads (QueueEvents, a Worker)
+ * and closes such a duplicate only once it has connected: with Redis away, that close waits
+ * forever and the duplicate keeps reconnecting, so the process never exits. This remembers
+ * every duplicate so `dropDuplicates` can end them after the polite close had its chance.
+ */
+export function trackDuplicates(client: Redis): Redis & { dropDuplicates(): void } {
+  const made: Redis[] = [];
+  const duplicate = client.duplicate.bind(client);
+  return Object.assign(client, {
+    duplicate: (...args: Parameters<Redis['duplicate']>) => {
+      const copy = duplicate(...args);
+      copy.on('error', () => undefined);
+      made.push(copy);
+      return copy;
+    },
+    dropDuplicates: () => {
+      for (const copy of made.splice(0)) copy.disconnect();
+    },
+  });
+}

@@ -21,7 +21,7 @@ import { sourceForJob } from '../jobs/sources.js';
 import { SqliteQueue } from '../queue/sqlite.js';
 import type { EngineTranslator, LocalState } from '../state.js';
 import { openChunkEvents, openChunkQueue, type ChunkData, type ChunkPolicy, type ChunkResult } from './chunks.js';
-import { redisOptions, within, resolveTeamOptions, teamPrefix, type TeamOptions } from './connection.js';
+import { redisOptions, within, resolveTeamOptions, teamPrefix, trackDuplicates, type TeamOptions } from './connection.js';
 import { engineIdentity } from './engine-identity.js';
 import { TeamLink, type TeamStatus, type TeamStatusInfo } from './link.js';
 import { RedisCache } from './redis-cache.js';
@@ -126,13 +126,12 @@ export async function openTeamState(options: TeamStateOptions): Promise<TeamStat
   };
 
   // Queue connections wait for Redis (BullMQ needs that); they connect in the background.
-  const queueClient = new Redis(o.url, { ...redisOptions(o, 'queue'), lazyConnect: false });
+  const queueClient = trackDuplicates(new Redis(o.url, { ...redisOptions(o, 'queue'), lazyConnect: false }));
   queueClient.on('error', () => undefined);
   const teamQueue = new RedisQueue({ client: queueClient, prefix });
   const chunks: Queue<ChunkData, ChunkResult> = openChunkQueue(queueClient, prefix);
-  const eventsClient = queueClient.duplicate();
-  eventsClient.on('error', () => undefined);
-  const events: QueueEvents = openChunkEvents(eventsClient, prefix);
+  // QueueEvents reads with blocking calls on a duplicate of this client that it makes itself.
+  const events: QueueEvents = openChunkEvents(queueClient, prefix);
   events.on('error', () => undefined);
   chunks.on('error', () => undefined);
   const teamRunner = new TeamRunner({
@@ -170,7 +169,7 @@ export async function openTeamState(options: TeamStateOptions): Promise<TeamStat
       await (await worker)?.close(5000);
       await within(1000, events.close());
       await within(1000, chunks.close());
-      eventsClient.disconnect();
+      queueClient.dropDuplicates();
       queueClient.disconnect();
       await cache.close();
       if (engine) await (await engine).close?.();

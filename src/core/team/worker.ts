@@ -12,7 +12,8 @@ import { SqliteCache } from '../cache/sqlite.js';
 import type { PendingText, TextOutcome } from '../queue/backend.js';
 import type { EngineTranslator } from '../state.js';
 import { CHUNK_QUEUE, type ChunkData, type ChunkResult } from './chunks.js';
-import { connectRedis, within, resolveTeamOptions, teamError, teamPrefix, type ResolvedTeamOptions, type TeamOptions } from './connection.js';
+import type { Redis } from 'ioredis';
+import { connectRedis, within, resolveTeamOptions, teamError, teamPrefix, trackDuplicates, type ResolvedTeamOptions, type TeamOptions } from './connection.js';
 import { engineIdentity } from './engine-identity.js';
 import { TeamLink } from './link.js';
 import { redactUrl } from './redact.js';
@@ -61,6 +62,8 @@ export class TeamWorker {
   private statusTimer: NodeJS.Timeout | undefined;
   private checking = false;
   private worker!: Worker<ChunkData, ChunkResult>;
+  /** BullMQ treats a connection it is given as shared and never closes it: this worker does. */
+  private workerConnection!: Redis & { dropDuplicates(): void };
 
   private constructor(
     private readonly o: ResolvedWorkerOptions,
@@ -103,8 +106,9 @@ export class TeamWorker {
       if (engine) await (await engine).close?.();
     };
     const self = new TeamWorker(o, queue, cache, translator, link, closeEngine);
+    self.workerConnection = trackDuplicates(queueClient.duplicate());
     self.worker = new Worker<ChunkData, ChunkResult>(CHUNK_QUEUE, (job, _token, signal) => self.process(job, signal), {
-      connection: queueClient.duplicate(),
+      connection: self.workerConnection,
       prefix,
       concurrency: o.concurrency,
       lockDuration: o.lockDurationMs,
@@ -134,6 +138,8 @@ export class TeamWorker {
       this.o.log(`handing back ${this.active.size} unfinished chunk(s)`);
       await within(2000, this.worker.close(true));
     }
+    this.workerConnection.dropDuplicates();
+    this.workerConnection.disconnect();
     await this.cache.close();
     await this.queue.close();
     await this.closeEngine();
