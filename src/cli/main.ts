@@ -12,6 +12,9 @@ function helpText(): string {
   return `usage: parla <command> [options]\n\n${lines.join('\n')}\n\nglobal: --data-dir DIR (PARLA_DATA_DIR), --redis URL (PARLA_REDIS_URL), --team NAME (PARLA_TEAM)\n`;
 }
 
+/** How long a finished command may linger on handles it could not close. */
+const EXIT_GRACE_MS = 3000;
+
 async function main(argv: string[]): Promise<number> {
   const name = argv[0];
   if (!name || name === '--help' || name === '-h' || name === 'help') {
@@ -54,3 +57,7 @@ try {
 } catch (error) {
   process.exitCode = reportError(process.stderr, error);
 }
+// The command is over and has closed what it opened. A library may still hold a timer or a
+// socket it could not close (BullMQ's worker, when Redis went away mid-run): the process leaves
+// anyway, after a grace period that lets pending output drain. Unref'd, this never delays an exit.
+setTimeout(() => process.exit(), EXIT_GRACE_MS).unref();

@@ -166,7 +166,8 @@ export async function openTeamState(options: TeamStateOptions): Promise<TeamStat
     statusInfo: () => link.info(),
     desk: teamDesk(local, teamQueue, teamRunner, () => link.status === 'online'),
     async close() {
-      await (await worker)?.close(5000);
+      // With the team away there is no chunk to finish or hand back: do not wait for one.
+      await (await worker)?.close(link.status === 'online' ? 5000 : 0);
       await within(1000, events.close());
       await within(1000, chunks.close());
       queueClient.dropDuplicates();

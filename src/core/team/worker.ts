@@ -136,7 +136,7 @@ export class TeamWorker {
     await within(graceMs, this.worker.close().then(() => (inTime = true)));
     if (!inTime) {
       this.o.log(`handing back ${this.active.size} unfinished chunk(s)`);
-      await within(2000, this.worker.close(true));
+      await within(Math.min(2000, graceMs), this.worker.close(true));
     }
     this.workerConnection.dropDuplicates();
     this.workerConnection.disconnect();
