@@ -63,21 +63,23 @@ describe.skipIf(!HAVE_GOLDEN)('parla translate (slow)', () => {
       parla(['translate', golden.items[0]!.source, '--to', 'es']),
       parla(['translate', '--to', 'es', '--json'], `${golden.items[1]!.source}\n${golden.items[2]!.source}\n`),
     ]);
-    expect(a.stderr).toBe('');
-    expect(a.code).toBe(0);
+    // Both processes' output, shown by any failing check below.
+    const seen = JSON.stringify({ a, b });
+    expect(a.stderr, seen).toBe('');
+    expect(a.code, seen).toBe(0);
     // The CLI and the golden stop at different max lengths (the CLI caps by source length, the
     // golden at its own maxLength): the same greedy decode, so one must be a prefix of the other.
-    expect(onePrefixesOther(a.stdout.trimEnd(), golden.items[0]!.greedy.text)).toBe(true);
-    expect(a.stdout.split('\n').length).toBe(2);
-    expect(b.stderr).toBe('');
-    expect(b.code).toBe(0);
+    expect(onePrefixesOther(a.stdout.trimEnd(), golden.items[0]!.greedy.text), seen).toBe(true);
+    expect(a.stdout.split('\n').length, seen).toBe(2);
+    expect(b.stderr, seen).toBe('');
+    expect(b.code, seen).toBe(0);
     const json = JSON.parse(b.stdout) as { source: string; text: string; model: string; cached: boolean }[];
-    expect(json.map((j, i) => onePrefixesOther(j.text, golden.items[i + 1]!.greedy.text))).toEqual([true, true]);
-    expect(json[0]).toMatchObject({ source: golden.items[1]!.source, model: 'parla/tiny-en-es', cached: false });
+    expect(json.map((j, i) => onePrefixesOther(j.text, golden.items[i + 1]!.greedy.text)), seen).toEqual([true, true]);
+    expect(json[0], seen).toMatchObject({ source: golden.items[1]!.source, model: 'parla/tiny-en-es', cached: false });
     const client = new HostClient(dataDir);
     const stats = await client.call('stats', {});
     pids.push(stats.pid);
-    expect(stats.loadCount).toBe(1);
+    expect(stats, seen).toMatchObject({ loadCount: 1 });
     await client.close();
   });
 });
