@@ -1,5 +1,5 @@
 // Slow: runs the built `parla` command as separate processes sharing one model host.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -81,6 +81,39 @@ describe.skipIf(!HAVE_GOLDEN)('parla translate (slow)', () => {
     pids.push(stats.pid);
     expect(stats, seen).toMatchObject({ loadCount: 1 });
     await client.close();
+  });
+});
+
+describe.skipIf(!HAVE_GOLDEN)('parla translate from a terminal (slow)', () => {
+  it('answers each line as it is typed, before stdin ends', async () => {
+    useShortHostSettings();
+    dataDir = await tempDataDir();
+    const child = spawn(process.execPath, [bin, 'translate', '--to', 'es', '--data-dir', dataDir], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const lines = async (n: number) => {
+      const end = Date.now() + 30_000;
+      while (stdout.split('\n').length <= n) {
+        if (Date.now() > end) throw new Error(`no answer yet; stdout ${JSON.stringify(stdout)}, stderr ${JSON.stringify(stderr)}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+    const golden = loadGolden();
+    child.stdin.write(`${golden.items[0]!.source}\n`);
+    await lines(1);
+    child.stdin.write(`${golden.items[1]!.source}\n`);
+    await lines(2);
+    expect(child.exitCode).toBeNull(); // still waiting for more input
+    child.stdin.end();
+    const code = await new Promise<number | null>((r) => child.on('close', r));
+    expect(code).toBe(0);
+    const [first, second] = stdout.trimEnd().split('\n');
+    expect(onePrefixesOther(first!, golden.items[0]!.greedy.text)).toBe(true);
+    expect(onePrefixesOther(second!, golden.items[1]!.greedy.text)).toBe(true);
+    const stats = await new HostClient(dataDir).call('stats', {});
+    pids.push(stats.pid);
   });
 });
 

@@ -2,7 +2,9 @@
 import { ParlaError } from '../../shared/errors.js';
 import { openServices } from '../../core/services.js';
 import type { Command } from '../registry.js';
-import { readLines } from './read-lines.js';
+import type { Translation } from '../../shared/translation.js';
+import type { CliOutput } from '../command.js';
+import { LINE_CHUNKS, readLineChunks } from './read-lines.js';
 
 export const translateCommand: Command = {
   name: 'translate',
@@ -24,25 +26,66 @@ export const translateCommand: Command = {
       beam = Number(values.beam);
       if (!Number.isInteger(beam) || beam < 1 || beam > 16) throw new ParlaError('BAD_INPUT', '--beam must be a whole number from 1 to 16');
     }
-    const texts = positionals.length ? positionals : await readLines(stdin);
     const services = await openServices(global);
+    const request = {
+      to,
+      from: values.from as string | undefined,
+      model: values.model as string | undefined,
+      options: beam ? { beam } : undefined,
+      noCache: values['no-cache'] === true,
+    };
+    const print = values.json ? jsonArrayWriter(stdout) : lineWriter(stdout);
     try {
-      const results = await services.translator.translate({
-        texts,
-        to,
-        from: values.from as string | undefined,
-        model: values.model as string | undefined,
-        options: beam ? { beam } : undefined,
-        noCache: values['no-cache'] === true,
-      });
-      if (values.json) {
-        stdout.write(`${JSON.stringify(results.map(({ source, text, model, cached, ms }) => ({ source, text, model, cached, ms })), null, 2)}\n`);
+      if (positionals.length) {
+        print.write(await services.translator.translate({ ...request, texts: positionals }));
       } else {
-        // A translation never spans lines in this output: line N answers input line N.
-        stdout.write(results.map((r) => `${r.text.replace(/\r?\n/g, ' ')}\n`).join(''));
+        // Chunks of stdin translate while the next ones are read. Each chunk's answers print as
+        // soon as they and every earlier chunk's are in (a typed line is answered at once), in
+        // input order; at most `ahead` chunks are in flight.
+        let printed: Promise<void> = Promise.resolve();
+        const inFlight: Promise<void>[] = [];
+        for await (const texts of readLineChunks(stdin)) {
+          const translated = services.translator.translate({ ...request, texts });
+          printed = printed.then(async () => print.write(await translated));
+          // A failure surfaces once, where it is awaited; the chain's copies must not go unheard.
+          printed.catch(() => undefined);
+          inFlight.push(printed);
+          while (inFlight.length >= LINE_CHUNKS.ahead) await inFlight.shift();
+        }
+        await printed;
       }
+      print.end();
     } finally {
       await services.close();
     }
   },
 };
+
+interface TranslationWriter {
+  write(results: readonly Translation[]): void;
+  end(): void;
+}
+
+/** One translation per line: line N of the output answers input line N. */
+function lineWriter(out: CliOutput): TranslationWriter {
+  return {
+    // A translation never spans lines in this output.
+    write: (results) => void out.write(results.map((r) => `${r.text.replace(/\r?\n/g, ' ')}\n`).join('')),
+    end: () => undefined,
+  };
+}
+
+/** The JSON array `JSON.stringify(all, null, 2)` would print, written element by element. */
+function jsonArrayWriter(out: CliOutput): TranslationWriter {
+  let first = true;
+  return {
+    write(results) {
+      for (const { source, text, model, cached, ms } of results) {
+        const item = JSON.stringify({ source, text, model, cached, ms }, null, 2).replace(/\n/g, '\n  ');
+        out.write(`${first ? '[\n' : ',\n'}  ${item}`);
+        first = false;
+      }
+    },
+    end: () => void out.write(first ? '[]\n' : '\n]\n'),
+  };
+}
