@@ -14,7 +14,7 @@ import type { HistoryFilter } from '../../shared/history-api.js';
 import { allowedActions, type JobAction } from '../../shared/job-requests.js';
 import type { JobPlace, JobRecord } from '../../shared/jobs.js';
 import type { Health, TeamConnectionTest } from '../../shared/settings.js';
-import { listDeskJobs, locateJob, tagged } from '../jobs/job-desk.js';
+import { listDeskJobs, listShelfJobs, locateJob, tagged } from '../jobs/job-desk.js';
 import { textJobResults } from '../jobs/text-source.js';
 import { openServices, type ServicesOptions } from '../services.js';
 import { SettingsStore } from './settings-store.js';
@@ -57,7 +57,7 @@ export async function openParlaApi(options: ServicesOptions): Promise<LocalApi> 
   // Jobs left queued or running by a process that died go on here: every local one, and the
   // team's whose input file is on this machine (a team job is driven where it was submitted).
   for (const shelf of desk.shelves()) {
-    for (const job of await listDeskJobs({ ...desk, shelves: () => [shelf] })) {
+    for (const job of await listShelfJobs(shelf)) {
       if (job.status !== 'queued' && job.status !== 'running') continue;
       if (shelf.place === 'team' && !(job.input && existsSync(job.input.file))) continue;
       background(job.id, shelf.place, shelf.runner.run(job.id));

@@ -57,15 +57,15 @@ function withTimeout<T>(step: Promise<T>, ms: number): Promise<T | undefined> {
   ]).finally(() => clearTimeout(timer));
 }
 
+/** One place's jobs, tagged; a team that cannot answer in time lists none (it is not waited for). */
+export async function listShelfJobs(shelf: JobShelf, timeoutMs = SHELF_TIMEOUT_MS): Promise<JobRecord[]> {
+  const jobs = shelf.place === 'local' ? await shelf.queue.list() : await withTimeout(shelf.queue.list(), timeoutMs);
+  return (jobs ?? []).map((job) => tagged(job, shelf.place));
+}
+
 /** Every job of every reachable place, newest first. */
 export async function listDeskJobs(desk: JobDesk, timeoutMs = SHELF_TIMEOUT_MS): Promise<JobRecord[]> {
-  const lists = await Promise.all(
-    desk.shelves().map(async (shelf) => {
-      // The local queue always answers; a team list that cannot is left out, not waited for.
-      const jobs = shelf.place === 'local' ? await shelf.queue.list() : await withTimeout(shelf.queue.list(), timeoutMs);
-      return (jobs ?? []).map((job) => tagged(job, shelf.place));
-    }),
-  );
+  const lists = await Promise.all(desk.shelves().map((shelf) => listShelfJobs(shelf, timeoutMs)));
   return lists.flat().sort((a, b) => b.createdAt.localeCompare(a.createdAt));
 }
 
