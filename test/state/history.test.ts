@@ -70,6 +70,10 @@ describe('HistoryStore', () => {
     ]);
     expect(h.list({ from: 'en', to: 'es' }).map((e) => e.source)).toEqual(['c', 'a']);
     expect(h.list({ since: '2024-01-15T00:00:00Z', until: '2024-02-15T00:00:00Z' }).map((e) => e.source)).toEqual(['b']);
+    // A batch summary into several languages is found under each of them, and only those.
+    h.record([{ source: 'sheet.csv', text: '3 of 3 items translated', from: 'en', to: 'es,fr', model: '', door: 'batch', createdAt: '2024-04-01T00:00:00.000Z' }]);
+    expect(h.list({ to: 'fr' }).map((e) => e.source)).toEqual(['sheet.csv', 'b']);
+    expect(h.list({ to: 'e' }).map((e) => e.source)).toEqual([]);
     // A date alone is the whole UTC day at either end.
     expect(h.list({ since: '2024-02-01', until: '2024-03-01' }).map((e) => e.source)).toEqual(['c', 'b']);
     expect(h.list({ until: '2024-01-31' }).map((e) => e.source)).toEqual(['a']);

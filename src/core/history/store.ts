@@ -152,8 +152,9 @@ export class HistoryStore {
       params.push(query.from);
     }
     if (query.to) {
-      where.push('h.tgt_lang = ?');
-      params.push(query.to);
+      // A batch into several languages leaves one summary whose target is the list ("es,fr").
+      where.push(`(h.tgt_lang = ? OR (h.door = 'batch' AND ',' || h.tgt_lang || ',' LIKE '%,' || ? || ',%'))`);
+      params.push(query.to, query.to);
     }
     if (query.since) {
       where.push('h.created_at >= ?');
