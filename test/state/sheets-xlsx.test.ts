@@ -144,6 +144,42 @@ describe('XLSX batches', () => {
     await s.close();
   });
 
+  it('keeps Excel tables whole: their range moves and a translation column inside one becomes a table column', async () => {
+    const dir = tmp();
+    const file = join(dir, 'tables.xlsx');
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('Sheet');
+    ws.addTable({ name: 'Items', ref: 'A1', columns: [{ name: 'Text' }, { name: 'Qty' }], rows: [['Good morning', 1], ['Thank you', 2]] });
+    // A second table lower down, with a header row of its own.
+    ws.addTable({ name: 'More', ref: 'A6', columns: [{ name: 'Phrase' }, { name: 'Count' }], rows: [['Goodbye', 3]] });
+    // One right of every translated column: it only moves.
+    ws.addTable({ name: 'Side', ref: 'D1', columns: [{ name: 'Code' }], rows: [['X1'], ['X2']] });
+    await wb.xlsx.writeFile(file);
+
+    const s = localState(dir);
+    const { record } = await batch(s, { file, to: ['es', 'fr'], columns: ['Text'] });
+    expect(record.status).toBe('done');
+    const out = new ExcelJS.Workbook();
+    await out.xlsx.readFile(record.output!);
+    const sheet = out.getWorksheet('Sheet')!;
+    const tables = Object.fromEntries(
+      (sheet.getTables() as unknown as { table: { name: string; tableRef: string; columns: { name: string }[] } }[]).map(({ table }) => [
+        table.name,
+        { ref: table.tableRef, columns: table.columns.map((c) => c.name) },
+      ]),
+    );
+    expect(tables).toEqual({
+      Items: { ref: 'A1:D3', columns: ['Text', 'Text (es)', 'Text (fr)', 'Qty'] },
+      More: { ref: 'A6:D7', columns: ['Phrase', 'Phrase (es)', 'Phrase (fr)', 'Count'] },
+      Side: { ref: 'F1:F3', columns: ['Code'] },
+    });
+    // Every table column is named as its header cell, as Excel requires.
+    expect((sheet.getRow(1).values as unknown[]).slice(1, 4)).toEqual(['Text', 'Text (es)', 'Text (fr)']);
+    expect((sheet.getRow(6).values as unknown[]).slice(1, 5)).toEqual(['Phrase', 'Phrase (es)', 'Phrase (fr)', 'Count']);
+    expect(sheet.getCell('B7').value).toBe('es:GOODBYE');
+    await s.close();
+  });
+
   it('moves plain reference lists, widening a range that gains columns inside', () => {
     const map = insertionMap([{ after: 2, count: 2 }]);
     expect(shiftRef('A1', map)).toBe('A1');

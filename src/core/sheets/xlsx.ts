@@ -11,7 +11,7 @@ import { checkZip } from './zip-guard.js';
 import { IngestBuffer } from './ingest-buffer.js';
 import { insertionMap, shiftFormula, shiftRef, type ColumnMap } from './formula-shift.js';
 import { mostlyTextColumns, resolveColumns, translatedHeader, type PlannedSheet, type SheetPlan } from './plan.js';
-import { isTranslatableText } from './text-cells.js';
+import { isTranslatableText, letterToIndex } from './text-cells.js';
 
 const SAMPLE_ROWS = 200;
 
@@ -169,7 +169,58 @@ interface SheetExtras {
   conditionalFormattings?: { ref: string; rules: { formulae?: unknown[] }[] }[];
 }
 
-function moveLayout(ws: ExcelJS.Worksheet, map: ColumnMap, merges: readonly MergeRange[], translated: readonly number[]): void {
+/** Translation columns inserted right of 1-based source column `after`, one per language. */
+interface Insertion {
+  after: number;
+  langs: readonly string[];
+}
+
+/** An Excel table as exceljs reads and writes it (its typings leave the model out). */
+interface TableModel {
+  tableRef: string;
+  autoFilterRef?: string;
+  headerRow?: boolean;
+  columns: { name: string; filterButton?: boolean }[];
+}
+
+/**
+ * An Excel table ("Format as Table") must list one named column per column of its range, named
+ * as its header cell, or Excel reports the file as damaged. A table moves with its cells; a
+ * translation column inserted inside it becomes a table column named like its header.
+ */
+function moveTables(ws: ExcelJS.Worksheet, map: ColumnMap, insertions: readonly Insertion[]): void {
+  for (const table of ws.getTables() as unknown as { table: TableModel }[]) {
+    const model = table.table;
+    const [start, end = start] = model.tableRef.split(':') as [string, string?];
+    const left = letterToIndex(start.replace(/\d+$/u, ''));
+    const right = letterToIndex(end.replace(/\d+$/u, ''));
+    const top = Number(start.replace(/^[A-Z]+/u, ''));
+    if (left === undefined || right === undefined) continue;
+    const names = new Set(model.columns.map((c) => c.name));
+    const columns: TableModel['columns'] = [];
+    model.columns.forEach((column, k) => {
+      columns.push(column);
+      const inside = insertions.find((ins) => ins.after === left + 1 + k && ins.after < right + 1);
+      inside?.langs.forEach((lang, j) => {
+        const header = translatedHeader(column.name, lang);
+        let name = header;
+        for (let n = 2; names.has(name); n++) name = `${header} ${n}`;
+        names.add(name);
+        columns.push({ name, filterButton: column.filterButton ?? false });
+        // The header cell must read as the table column's name (a table below row 1 has a
+        // header row of its own, where the new column holds a translation of the header).
+        if (model.headerRow !== false) ws.getCell(top, map(left + 1 + k) + 1 + j).value = name;
+      });
+    });
+    model.columns = columns;
+    model.tableRef = shiftRef(model.tableRef, map);
+    if (model.autoFilterRef) model.autoFilterRef = shiftRef(model.autoFilterRef, map);
+  }
+}
+
+function moveLayout(ws: ExcelJS.Worksheet, map: ColumnMap, merges: readonly MergeRange[], insertions: readonly Insertion[]): void {
+  const translated = insertions.map((ins) => ins.after);
+  moveTables(ws, map, insertions);
   const extras = ws as unknown as SheetExtras;
   const maps = new Map([[ws.name, map]]);
   const shiftFormulae = (formulae: unknown[]) => formulae.map((f) => (typeof f === 'string' ? shiftFormula(f, ws.name, maps) : f));
@@ -233,7 +284,7 @@ export async function writeXlsx(plan: SheetPlan, lookup: Lookup): Promise<void> 
         cell.style = row.getCell(at).style;
       });
     }
-    moveLayout(ws, map, merges, sp.columns.map((c) => c.index + 1));
+    moveLayout(ws, map, merges, sp.columns.map((c) => ({ after: c.index + 1, langs: plan.to })));
     maps.set(sp.name, map);
   }
   for (const ws of wb.worksheets) {
