@@ -119,6 +119,8 @@ describe('XLSX batches', () => {
     ws.getCell('B2').dataValidation = { type: 'list', allowBlank: true, formulae: ['$C$2:$C$4'] };
     ws.addConditionalFormatting({ ref: 'C2:D4', rules: [{ type: 'expression', priority: 1, formulae: ['C2>2'], style: { font: { bold: true } } }] });
     ws.views = [{ state: 'frozen', xSplit: 2, ySplit: 1, topLeftCell: 'C2' }];
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+    ws.addImage(wb.addImage({ buffer: png, extension: 'png' }), 'C5:D6');
     await wb.xlsx.writeFile(file);
 
     const s = localState(dir);
@@ -141,6 +143,8 @@ describe('XLSX batches', () => {
     const formats = (sheet as unknown as { conditionalFormattings: { ref: string; rules: { formulae: string[] }[] }[] }).conditionalFormattings;
     expect(formats.map((f) => [f.ref, f.rules[0]!.formulae])).toEqual([['D2:E4', ['D2>2']]]);
     expect(sheet.views[0]).toMatchObject({ xSplit: 3, ySplit: 1, topLeftCell: 'D2' });
+    const [picture] = sheet.getImages();
+    expect([picture!.range.tl.nativeCol, picture!.range.br.nativeCol]).toEqual([3, 5]);
     await s.close();
   });
 

@@ -151,7 +151,7 @@ interface MergeRange {
 
 /**
  * exceljs's spliceColumns moves cells, column widths and defined names, but not merges, the
- * auto-filter, data validations, conditional formats or frozen panes. Left behind, a merge
+ * auto-filter, data validations, conditional formats, tables, pictures or frozen panes. Left behind, a merge
  * would cover (and hide) the cells that moved into it. Merges are lifted before the columns move
  * and laid down again by `moveLayout`.
  */
@@ -241,6 +241,12 @@ function moveLayout(ws: ExcelJS.Worksheet, map: ColumnMap, merges: readonly Merg
   for (const format of extras.conditionalFormattings ?? []) {
     format.ref = shiftRef(format.ref, map);
     for (const rule of format.rules) if (rule.formulae) rule.formulae = shiftFormulae(rule.formulae);
+  }
+  // Pictures are anchored to 0-based columns: they move with their cells (and widen, as in
+  // Excel, when columns are inserted under them).
+  for (const image of ws.getImages()) {
+    const range = image.range as unknown as { tl: { nativeCol: number }; br?: { nativeCol: number } };
+    for (const anchor of [range.tl, range.br]) if (anchor) anchor.nativeCol = map(anchor.nativeCol + 1) - 1;
   }
   for (const view of ws.views ?? []) {
     const frozen = view as Partial<ExcelJS.WorksheetViewFrozen>;
