@@ -69,6 +69,11 @@ const rejected: [string, RegExp, Maker][] = [
     writeFileSync(join(d, 'nz.xlsx'), buildZip([{ name: 'hello.txt', data: Buffer.from('hello'), deflate: true }]));
     return { file: join(d, 'nz.xlsx') };
   }],
+  ['workbook with charts and macros (exceljs would drop them)', /has charts and macros, which Parla cannot carry/, async (d) => {
+    const part = (name: string) => ({ name, data: Buffer.from('<x/>'), deflate: true });
+    writeFileSync(join(d, 'ch.xlsx'), buildZip([part('[Content_Types].xml'), part('xl/workbook.xml'), part('xl/charts/chart1.xml'), part('xl/vbaProject.bin')]));
+    return { file: join(d, 'ch.xlsx') };
+  }],
   ['unknown column', /column "Nope" not found/, async (d) => (writeFileSync(join(d, 'c.csv'), 'a,b\nx,y\n'), { file: join(d, 'c.csv'), args: ['--columns', 'Nope'] })],
   ['column letter beyond the header', /column "Q" not found/, async (d) => (writeFileSync(join(d, 'q.csv'), 'a,b\nx,y\n'), { file: join(d, 'q.csv'), args: ['--columns', 'Q'] })],
   ['unknown sheet', /no sheet "Nope"/, async (d) => ({ file: await simpleBook(d), args: ['--sheet', 'Nope'] })],

@@ -15,8 +15,27 @@ import { isTranslatableText, letterToIndex } from './text-cells.js';
 
 const SAMPLE_ROWS = 200;
 
+/**
+ * Workbook parts exceljs drops when it writes a workbook (or, for some charts, cannot even read).
+ * A translated copy without them would lose the user's work without a word, so such a workbook
+ * is refused with one line that names what it holds.
+ */
+const UNKEPT_PARTS: readonly [RegExp, string][] = [
+  [/^xl\/charts\/chart[^/]*\.xml$/u, 'charts'],
+  [/^xl\/pivotTables\//u, 'pivot tables'],
+  [/^xl\/slicers\//u, 'slicers'],
+  [/^xl\/vbaProject\.bin$/u, 'macros'],
+];
+
+function refuseUnkeptParts(file: string, entries: readonly string[]): void {
+  const held = UNKEPT_PARTS.filter(([part]) => entries.some((name) => part.test(name))).map(([, what]) => what);
+  if (held.length === 0) return;
+  const list = held.length === 1 ? held[0] : `${held.slice(0, -1).join(', ')} and ${held.at(-1)}`;
+  throw new ParlaError('BAD_FILE', `${file} has ${list}, which Parla cannot carry into the translated copy; translate a copy without them, or the sheet saved as CSV`);
+}
+
 async function load(file: string): Promise<ExcelJS.Workbook> {
-  checkZip(file);
+  refuseUnkeptParts(file, checkZip(file));
   const wb = new ExcelJS.Workbook();
   try {
     await wb.xlsx.readFile(file);

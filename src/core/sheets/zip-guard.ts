@@ -18,7 +18,8 @@ const CDH_SIG = 0x02014b50;
 const EOCD_MIN = 22;
 const MAX_COMMENT = 0xffff;
 
-export function checkZip(file: string, limits: ZipLimits = ZIP_DEFAULTS): void {
+/** Throws for a zip that is unsafe to inflate; returns its entry names. */
+export function checkZip(file: string, limits: ZipLimits = ZIP_DEFAULTS): string[] {
   const fd = openSync(file, 'r');
   try {
     const size = fstatSync(fd).size;
@@ -45,6 +46,7 @@ export function checkZip(file: string, limits: ZipLimits = ZIP_DEFAULTS): void {
     readSync(fd, cd, 0, cdSize, cdOffset);
     let total = 0;
     let p = 0;
+    const names: string[] = [];
     for (let n = 0; n < entries; n++) {
       if (p + 46 > cd.length || cd.readUInt32LE(p) !== CDH_SIG) {
         throw new ParlaError('BAD_FILE', `${file} is not a valid .xlsx (corrupt zip directory)`);
@@ -67,8 +69,10 @@ export function checkZip(file: string, limits: ZipLimits = ZIP_DEFAULTS): void {
       if (total > limits.maxTotalBytes) {
         throw new ParlaError('TOO_LARGE', `${file} expands to more than ${limits.maxTotalBytes} bytes (suspected zip bomb)`);
       }
+      names.push(name);
       p += 46 + nameLen + extraLen + commentLen;
     }
+    return names;
   } finally {
     closeSync(fd);
   }
