@@ -1,21 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cacheKey } from '../../src/core/cache/key.js';
 import { RedisCache } from '../../src/core/team/redis-cache.js';
 import { connectRedis, resolveTeamOptions, teamPrefix } from '../../src/core/team/connection.js';
 import { runCacheContract, type CacheFactoryOptions } from '../state/cache-contract.js';
-import { RedisServer } from './helpers/redis-server.js';
+import { useRedisServer } from './helpers/redis-server.js';
 
-let server: RedisServer;
-beforeAll(async () => {
-  server = await RedisServer.start();
-});
-afterAll(async () => {
-  await server.destroy();
-});
+const server = useRedisServer();
 
 async function openCache(options: CacheFactoryOptions) {
-  const o = resolveTeamOptions({ url: server.url, team: `test-${randomUUID()}` });
+  const o = resolveTeamOptions({ url: server().url, team: `test-${randomUUID()}` });
   const client = await connectRedis(o, 'cache');
   return new RedisCache({ client, prefix: teamPrefix(o.team), ownsClient: true, ...options });
 }
@@ -25,7 +19,7 @@ runCacheContract('redis', (options) => openCache(options));
 describe('RedisCache', () => {
   it('is shared: what one member writes, another reads', async () => {
     const team = `test-${randomUUID()}`;
-    const o = resolveTeamOptions({ url: server.url, team });
+    const o = resolveTeamOptions({ url: server().url, team });
     const a = new RedisCache({ client: await connectRedis(o, 'cache'), prefix: teamPrefix(team), ownsClient: true });
     const b = new RedisCache({ client: await connectRedis(o, 'cache'), prefix: teamPrefix(team), ownsClient: true });
     await a.set('k', { text: 'hola', model: 'm' });

@@ -1,19 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll } from 'vitest';
+import {  } from 'vitest';
 import { connectRedis, resolveTeamOptions, teamPrefix } from '../../src/core/team/connection.js';
 import { RedisQueue } from '../../src/core/team/redis-queue.js';
 import { runQueueContract } from '../state/queue-contract.js';
-import { RedisServer } from './helpers/redis-server.js';
+import { useRedisServer } from './helpers/redis-server.js';
 
-let server: RedisServer;
-beforeAll(async () => {
-  server = await RedisServer.start();
-});
-afterAll(async () => {
-  await server.destroy();
-});
+const server = useRedisServer();
 
 runQueueContract('redis', async () => {
-  const o = resolveTeamOptions({ url: server.url, team: `test-${randomUUID()}` });
+  const o = resolveTeamOptions({ url: server().url, team: `test-${randomUUID()}` });
   return new RedisQueue({ client: await connectRedis(o, 'queue'), prefix: teamPrefix(o.team), ownsClient: true });
 });

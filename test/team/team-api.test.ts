@@ -6,24 +6,18 @@ import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { openParlaApi, type LocalApi } from '../../src/core/api/local-api.js';
 import type { ParlaEvent } from '../../src/shared/events.js';
 import type { JobRecord } from '../../src/shared/jobs.js';
 import { jobsCommand } from '../../src/cli/commands/jobs.js';
 import { runCli } from '../state/helpers/cli.js';
 import { FakeTranslator } from '../state/helpers/fake-translator.js';
-import { RedisServer } from './helpers/redis-server.js';
+import { useRedisServer } from './helpers/redis-server.js';
 import { ensureBuilt, useTmp } from './helpers/team.js';
 
 const tmp = useTmp();
-let server: RedisServer;
-beforeAll(async () => {
-  server = await RedisServer.start();
-});
-afterAll(async () => {
-  await server.destroy();
-});
+const server = useRedisServer();
 
 const open: LocalApi[] = [];
 afterEach(async () => {
@@ -51,7 +45,7 @@ async function settled(api: LocalApi, id: string, ms = 20_000): Promise<JobRecor
 describe('API in team mode', () => {
   it('sends a file job to the team, lists it and its events as a team job, and returns its output', async () => {
     const team = `test-${randomUUID()}`;
-    const api = await member(server.url, team);
+    const api = await member(server().url, team);
     const events: ParlaEvent[] = [];
     api.subscribe((e) => events.push(e));
     const { id } = await api.createFileJob({ fileName: 'greetings.csv', bytes: csv, to: ['es'] });
@@ -67,16 +61,16 @@ describe('API in team mode', () => {
     );
 
     // Another member of the team sees the job; a member of another team does not.
-    const colleague = await member(server.url, team);
+    const colleague = await member(server().url, team);
     expect((await colleague.getJob(id)).place).toBe('team');
-    const stranger = await member(server.url, `test-${randomUUID()}`);
+    const stranger = await member(server().url, `test-${randomUUID()}`);
     await expect(stranger.getJob(id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
 
     // `parla jobs` with --redis lists and shows it too, marked as a team job.
     const cliData = tmp();
-    const listed = await runCli(jobsCommand, ['list'], cliData, new FakeTranslator(), { redisUrl: server.url, team });
+    const listed = await runCli(jobsCommand, ['list'], cliData, new FakeTranslator(), { redisUrl: server().url, team });
     expect(listed.stdout).toMatch(new RegExp(`^${id}  done .*\\[team\\]$`, 'm'));
-    const shown = await runCli(jobsCommand, ['show', id, '--json'], cliData, new FakeTranslator(), { redisUrl: server.url, team });
+    const shown = await runCli(jobsCommand, ['show', id, '--json'], cliData, new FakeTranslator(), { redisUrl: server().url, team });
     expect(JSON.parse(shown.stdout)).toMatchObject({ id, place: 'team', status: 'done' });
 
     // Local text jobs stay local and carry no place.
@@ -97,7 +91,7 @@ describe('API in team mode', () => {
 
   // BullMQ's own duplicates of the connection are closed too, so nothing keeps the process up.
   it.each([
-    ['online', () => server.url],
+    ['online', () => server().url],
     ['offline', () => 'redis://127.0.0.1:1'],
   ])('a process that opened the API in team mode (%s) exits once it closes it', async (_name, url) => {
     ensureBuilt();

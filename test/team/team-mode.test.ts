@@ -4,23 +4,17 @@ import { randomUUID } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { ParlaError } from '../../src/shared/errors.js';
 import { openTeamState, type TeamState, type TeamStateOptions } from '../../src/core/team/team-state.js';
 import { redactUrl } from '../../src/core/team/redact.js';
 import { TeamWorker } from '../../src/core/team/worker.js';
 import { FakeTranslator } from '../state/helpers/fake-translator.js';
-import { RedisServer } from './helpers/redis-server.js';
+import { RedisServer, useRedisServer } from './helpers/redis-server.js';
 import { useTmp } from './helpers/team.js';
 
 const tmp = useTmp();
-let server: RedisServer;
-beforeAll(async () => {
-  server = await RedisServer.start();
-});
-afterAll(async () => {
-  await server.destroy();
-});
+const server = useRedisServer();
 
 const open: { close(): Promise<void> }[] = [];
 afterEach(async () => {
@@ -29,7 +23,7 @@ afterEach(async () => {
 
 async function member(team: string, model = new FakeTranslator(), over: Partial<TeamStateOptions> = {}): Promise<TeamState & { model: FakeTranslator }> {
   const state = await openTeamState({
-    dataDir: tmp(), redis: { url: server.url, team }, openEngine: async () => model, workConcurrency: 0,
+    dataDir: tmp(), redis: { url: server().url, team }, openEngine: async () => model, workConcurrency: 0,
     pollMs: 100, reconcileMs: 500, connectTimeoutMs: 2000, ...over,
   });
   open.push(state);
@@ -68,7 +62,7 @@ describe('team cache', () => {
     const job = await a.teamQueue.create({ from: 'en', to: ['es'], spec: { texts: ['x'] } });
     expect(await b.teamQueue.get(job.id)).toBeUndefined();
     expect((await b.teamQueue.list()).map((j) => j.id)).not.toContain(job.id);
-    const keys = await server.client().keys('*');
+    const keys = await server().client().keys('*');
     const mine = keys.filter((k) => k.includes(ta) || k.includes(tb));
     expect(mine.length).toBeGreaterThan(0);
     for (const k of mine) expect(k.startsWith(`parla:${ta}:`) || k.startsWith(`parla:${tb}:`)).toBe(true);
@@ -90,7 +84,7 @@ describe('team jobs in one process', () => {
         return req.texts.map((s) => ({ source: s, text: s, model: 'm', cached: false, ms: 1 }));
       },
     };
-    const worker = await TeamWorker.start({ url: server.url, team, dataDir: tmp(), openEngine: async () => slow, statusPollMs: 50 });
+    const worker = await TeamWorker.start({ url: server().url, team, dataDir: tmp(), openEngine: async () => slow, statusPollMs: 50 });
     open.push({ close: () => worker.close(2000) });
     const job = await state.teamQueue.create({ from: 'en', to: ['es'], spec: { kind: 'texts', texts: ['a', 'b', 'c'] } });
     const run = state.teamRunner.run(job.id);
@@ -116,7 +110,7 @@ describe('team jobs in one process', () => {
   it('a batch of texts finishes on the team with the same results as the model gives', async () => {
     const team = `test-${randomUUID()}`;
     const state = await member(team);
-    const worker = await TeamWorker.start({ url: server.url, team, dataDir: tmp(), openEngine: async () => new FakeTranslator() });
+    const worker = await TeamWorker.start({ url: server().url, team, dataDir: tmp(), openEngine: async () => new FakeTranslator() });
     open.push({ close: () => worker.close(2000) });
     const texts = Array.from({ length: 130 }, (_, i) => `t${i % 100}`);
     const job = await state.teamQueue.create({ from: 'en', to: ['es', 'fr'], spec: { kind: 'texts', texts } });
@@ -134,7 +128,7 @@ describe('team retries', () => {
     const team = `test-${randomUUID()}`;
     const state = await member(team, new FakeTranslator(), { chunks: { backoffMs: 50, attempts: 3 } });
     const model = new FakeTranslator({ failOn: (text, attempt) => text === 'bad' || (text === 'flaky' && attempt < 2) });
-    const worker = await TeamWorker.start({ url: server.url, team, dataDir: tmp(), openEngine: async () => model });
+    const worker = await TeamWorker.start({ url: server().url, team, dataDir: tmp(), openEngine: async () => model });
     open.push({ close: () => worker.close(2000) });
     const texts = ['ok one', 'flaky', 'bad', 'ok two'];
     const job = await state.teamQueue.create({ from: 'en', to: ['es'], spec: { kind: 'texts', texts } });

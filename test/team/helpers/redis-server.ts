@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { afterAll, beforeAll } from 'vitest';
 
 export function redisBin(): string {
   const bin = process.env['PARLA_TEST_REDIS_BIN'] ?? '/usr/bin/redis-server';
@@ -101,4 +102,19 @@ export class RedisServer {
   client(): Redis {
     return new Redis(this.url, { maxRetriesPerRequest: 1 });
   }
+}
+
+/** One redis-server for the test file: started before its tests, destroyed after them. */
+export function useRedisServer(options: RedisServerOptions = {}): () => RedisServer {
+  let server: RedisServer | undefined;
+  beforeAll(async () => {
+    server = await RedisServer.start(options);
+  });
+  afterAll(async () => {
+    await server?.destroy();
+  });
+  return () => {
+    if (!server) throw new Error('the redis-server is not started yet (call this inside a test)');
+    return server;
+  };
 }
