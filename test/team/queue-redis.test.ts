@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import {  } from 'vitest';
 import { connectRedis, resolveTeamOptions, teamPrefix } from '../../src/core/team/connection.js';
 import { RedisQueue } from '../../src/core/team/redis-queue.js';
 import { runQueueContract } from '../state/queue-contract.js';
