@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import type { JobRecord } from '../../shared/jobs.js';
 import type { DecodeOptions } from '../../shared/translation.js';
 import type { QueueBackend } from '../queue/backend.js';
-import type { LocalState } from '../state.js';
+import type { JobControl } from './job-control.js';
 import { planInWorker } from '../sheets/worker-client.js';
 
 export interface BatchRequest {
@@ -66,8 +66,8 @@ export async function prepareBatch(queue: QueueBackend, req: BatchRequest): Prom
   return { job, resumed: false };
 }
 
-/** Runs a prepared batch job: a failed job gets its failed items retried, others resume. */
-export async function runBatch(state: LocalState, job: JobRecord, signal?: AbortSignal): Promise<JobRecord> {
-  if (job.status === 'failed') return state.runner.retry(job.id, signal);
-  return state.runner.resume(job.id, signal);
+/** Runs a prepared batch job on its runner: a failed job gets its failed items retried, others resume. */
+export async function runBatch(runner: JobControl, job: JobRecord, signal?: AbortSignal): Promise<JobRecord> {
+  if (job.status === 'failed') return runner.retry(job.id, signal);
+  return runner.resume(job.id, signal);
 }

@@ -41,7 +41,7 @@ export function localDesk(state: LocalState): JobDesk {
   return {
     shelves: () => [shelf],
     prepareBatch: async (req) => ({ ...(await prepareBatch(state.queue, req)), place: 'local' }),
-    runBatch: (job, _place, signal) => runBatch(state, job, signal),
+    runBatch: (job, _place, signal) => runBatch(state.runner, job, signal),
     onEvent(listener) {
       state.runner.on('event', listener);
       return () => state.runner.off('event', listener);

@@ -15,7 +15,7 @@ import { SqliteCache } from '../cache/sqlite.js';
 import { openDb, stateDbPath } from '../db.js';
 import { HistoryStore } from '../history/store.js';
 import { prepareBatch, runBatch } from '../jobs/batch.js';
-import { tagged, type JobDesk, type JobShelf } from '../jobs/job-desk.js';
+import { localDesk, tagged, type JobDesk, type JobShelf } from '../jobs/job-desk.js';
 import { JobRunner } from '../jobs/runner.js';
 import { sourceForJob } from '../jobs/sources.js';
 import { SqliteQueue } from '../queue/sqlite.js';
@@ -63,25 +63,23 @@ export interface TeamState {
   close(): Promise<void>;
 }
 
+/** The local desk, with the team's queue beside it while the team is online. */
 function teamDesk(local: LocalState, teamQueue: RedisQueue, teamRunner: TeamRunner, online: () => boolean): JobDesk {
-  const localShelf: JobShelf = { place: 'local', queue: local.queue, runner: local.runner };
+  const solo = localDesk(local);
   const teamShelf: JobShelf = { place: 'team', queue: teamQueue, runner: teamRunner };
   return {
-    shelves: () => (online() ? [localShelf, teamShelf] : [localShelf]),
+    shelves: () => (online() ? [...solo.shelves(), teamShelf] : solo.shelves()),
     async prepareBatch(req) {
-      if (online()) return { ...(await prepareBatch(teamQueue, req)), place: 'team' };
-      return { ...(await prepareBatch(local.queue, req)), place: 'local' };
+      if (!online()) return solo.prepareBatch(req);
+      return { ...(await prepareBatch(teamQueue, req)), place: 'team' };
     },
-    async runBatch(job, place, signal) {
-      if (place === 'local') return runBatch(local, job, signal);
-      return job.status === 'failed' ? teamRunner.retry(job.id, signal) : teamRunner.resume(job.id, signal);
-    },
+    runBatch: (job, place, signal) => (place === 'local' ? solo.runBatch(job, place, signal) : runBatch(teamRunner, job, signal)),
     onEvent(listener) {
       const fromTeam = (event: JobEvent) => listener({ ...event, job: tagged(event.job, 'team') });
-      local.runner.on('event', listener);
+      const offLocal = solo.onEvent(listener);
       teamRunner.on('event', fromTeam);
       return () => {
-        local.runner.off('event', listener);
+        offLocal();
         teamRunner.off('event', fromTeam);
       };
     },

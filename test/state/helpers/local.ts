@@ -10,5 +10,5 @@ export function localState(dataDir: string, model = new FakeTranslator(), runner
 
 export async function batch(state: LocalState, req: BatchRequest) {
   const { job, resumed } = await prepareBatch(state.queue, req);
-  return { record: await runBatch(state, job), resumed };
+  return { record: await runBatch(state.runner, job), resumed };
 }
