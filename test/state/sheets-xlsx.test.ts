@@ -116,7 +116,8 @@ describe('XLSX batches', () => {
     ws.mergeCells('C2:D3'); // right of the translated column: moves
     ws.mergeCells('A4:B4'); // runs on past the translated column: ends at it
     ws.autoFilter = 'A1:D4';
-    ws.getCell('B2').dataValidation = { type: 'list', allowBlank: true, formulae: ['$C$2:$C$4'] };
+    // Two cells, one rule: exceljs writes it as one range and reads it back as one shared object.
+    for (const address of ['B2', 'B3']) ws.getCell(address).dataValidation = { type: 'list', allowBlank: true, formulae: ['$C$2:$C$4'] };
     ws.addConditionalFormatting({ ref: 'C2:D4', rules: [{ type: 'expression', priority: 1, formulae: ['C2>2'], style: { font: { bold: true } } }] });
     ws.views = [{ state: 'frozen', xSplit: 2, ySplit: 1, topLeftCell: 'C2' }];
     const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
@@ -138,8 +139,9 @@ describe('XLSX batches', () => {
     expect(sheet.getCell('B4').value).toBe('es:GOODBYE');
     expect(sheet.autoFilter).toBe('A1:E4');
     const validation = (sheet as unknown as { dataValidations: { model: Record<string, ExcelJS.DataValidation> } }).dataValidations.model;
-    expect(Object.keys(validation)).toEqual(['C2']);
+    expect(Object.keys(validation)).toEqual(['C2', 'C3']);
     expect(validation.C2!.formulae).toEqual(['$D$2:$D$4']);
+    expect(validation.C3!.formulae).toEqual(['$D$2:$D$4']);
     const formats = (sheet as unknown as { conditionalFormattings: { ref: string; rules: { formulae: string[] }[] }[] }).conditionalFormattings;
     expect(formats.map((f) => [f.ref, f.rules[0]!.formulae])).toEqual([['D2:E4', ['D2>2']]]);
     expect(sheet.views[0]).toMatchObject({ xSplit: 3, ySplit: 1, topLeftCell: 'D2' });

@@ -241,8 +241,6 @@ function moveLayout(ws: ExcelJS.Worksheet, map: ColumnMap, merges: readonly Merg
   const translated = insertions.map((ins) => ins.after);
   moveTables(ws, map, insertions);
   const extras = ws as unknown as SheetExtras;
-  const maps = new Map([[ws.name, map]]);
-  const shiftFormulae = (formulae: unknown[]) => formulae.map((f) => (typeof f === 'string' ? shiftFormula(f, ws.name, maps) : f));
   for (const m of merges) {
     // A merge that runs on past a translated column would swallow its translations (they would
     // become hidden parts of the merge): it then ends at the translated column.
@@ -254,13 +252,10 @@ function moveLayout(ws: ExcelJS.Worksheet, map: ColumnMap, merges: readonly Merg
   if (typeof ws.autoFilter === 'string') ws.autoFilter = shiftRef(ws.autoFilter, map);
   const movedValidations: Record<string, ExcelJS.DataValidation | undefined> = {};
   for (const [address, rule] of Object.entries(extras.dataValidations.model)) {
-    if (rule) movedValidations[shiftRef(address, map)] = rule.formulae ? { ...rule, formulae: shiftFormulae(rule.formulae) } : rule;
+    if (rule) movedValidations[shiftRef(address, map)] = rule;
   }
   extras.dataValidations.model = movedValidations;
-  for (const format of extras.conditionalFormattings ?? []) {
-    format.ref = shiftRef(format.ref, map);
-    for (const rule of format.rules) if (rule.formulae) rule.formulae = shiftFormulae(rule.formulae);
-  }
+  for (const format of extras.conditionalFormattings ?? []) format.ref = shiftRef(format.ref, map);
   // Pictures are anchored to 0-based columns: they move with their cells (and widen, as in
   // Excel, when columns are inserted under them).
   for (const image of ws.getImages()) {
@@ -271,6 +266,28 @@ function moveLayout(ws: ExcelJS.Worksheet, map: ColumnMap, merges: readonly Merg
     const frozen = view as Partial<ExcelJS.WorksheetViewFrozen>;
     if (frozen.xSplit) frozen.xSplit = map(frozen.xSplit);
     if (frozen.topLeftCell) frozen.topLeftCell = shiftRef(frozen.topLeftCell, map);
+  }
+}
+
+/**
+ * Once every sheet's columns have moved: each formula of the workbook (in cells, data
+ * validations and conditional formats) follows the cells it points at, on any sheet.
+ */
+function shiftSheetFormulas(ws: ExcelJS.Worksheet, maps: ReadonlyMap<string, ColumnMap>): void {
+  const shift = (formulae: unknown[]) => formulae.map((f) => (typeof f === 'string' ? shiftFormula(f, ws.name, maps) : f));
+  ws.eachRow({ includeEmpty: false }, (row) => {
+    row.eachCell({ includeEmpty: false }, (cell) => {
+      if (cell.type !== ExcelJS.ValueType.Formula) return;
+      const v = cell.value as ExcelJS.CellFormulaValue;
+      const shifted = shiftFormula(v.formula, ws.name, maps);
+      if (shifted !== v.formula) cell.value = { ...v, formula: shifted };
+    });
+  });
+  const extras = ws as unknown as SheetExtras;
+  // One rule object may stand for many cells: shift each rule once.
+  for (const rule of new Set(Object.values(extras.dataValidations.model))) if (rule?.formulae) rule.formulae = shift(rule.formulae);
+  for (const format of extras.conditionalFormattings ?? []) {
+    for (const rule of format.rules) if (rule.formulae) rule.formulae = shift(rule.formulae);
   }
 }
 
@@ -312,15 +329,6 @@ export async function writeXlsx(plan: SheetPlan, lookup: Lookup): Promise<void> 
     moveLayout(ws, map, merges, sp.columns.map((c) => ({ after: c.index + 1, langs: plan.to })));
     maps.set(sp.name, map);
   }
-  for (const ws of wb.worksheets) {
-    ws.eachRow({ includeEmpty: false }, (row) => {
-      row.eachCell({ includeEmpty: false }, (cell) => {
-        if (cell.type !== ExcelJS.ValueType.Formula) return;
-        const v = cell.value as ExcelJS.CellFormulaValue;
-        const shifted = shiftFormula(v.formula, ws.name, maps);
-        if (shifted !== v.formula) cell.value = { ...v, formula: shifted };
-      });
-    });
-  }
+  for (const ws of wb.worksheets) shiftSheetFormulas(ws, maps);
   await writeWhole(plan.output, (tmp) => wb.xlsx.writeFile(tmp));
 }
