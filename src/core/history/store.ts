@@ -64,6 +64,9 @@ export function toFtsQuery(q: string): string {
   return words.map((w) => `"${w}"*`).join(' ');
 }
 
+/** An entry as written: `record` has stamped it. */
+type StampedEntry = NewHistoryEntry & { createdAt: string };
+
 export class HistoryStore {
   private readonly insert;
   constructor(
@@ -77,14 +80,13 @@ export class HistoryStore {
     const newest = db.prepare<[], { source: string; text: string; tgt_lang: string; door: string }>(
       'SELECT source, text, tgt_lang, door FROM history ORDER BY id DESC LIMIT 1',
     );
-    this.insert = writeTransaction(db, (entries: readonly NewHistoryEntry[]) => {
-      const at = this.now().toISOString();
+    this.insert = writeTransaction(db, (entries: readonly StampedEntry[]) => {
       for (const e of entries) {
         // The same translation again right away (translate-as-you-type, a cache hit on a
         // re-run) is one entry, not a run of copies. Each batch job keeps its own summary.
         const last = e.door === 'batch' ? undefined : newest.get();
         if (last && last.source === e.source && last.text === e.text && last.tgt_lang === e.to && last.door === e.door) continue;
-        stmt.run(e.source, e.text, e.from, e.to, e.model, e.door, e.createdAt ?? at);
+        stmt.run(e.source, e.text, e.from, e.to, e.model, e.door, e.createdAt);
       }
     });
     // Retention is enforced whenever a door opens the history, not only when the setting changes.
@@ -92,7 +94,7 @@ export class HistoryStore {
   }
 
   /** Entries recorded but not yet written: one transaction per turn of the event loop. */
-  private pending: NewHistoryEntry[] = [];
+  private pending: StampedEntry[] = [];
   private readonly pendingWrite = new EndOfTurn(() => this.flush(), 'history');
 
   /**
@@ -103,7 +105,7 @@ export class HistoryStore {
   record(entries: readonly NewHistoryEntry[]): void {
     if (entries.length === 0) return;
     const at = this.now().toISOString();
-    for (const e of entries) this.pending.push(e.createdAt ? e : { ...e, createdAt: at });
+    for (const e of entries) this.pending.push({ ...e, createdAt: e.createdAt ?? at });
     this.pendingWrite.request();
   }
 
