@@ -26,7 +26,7 @@ async function runHost(): Promise<void> {
   if (!dataDir || !socketPath) {
     process.stderr.write('parla host: --data-dir and --socket are required\n');
     process.exit(2);
-}
+  }
   const settings = resolveEngineSettings(process.env.PARLA_ENGINE_SETTINGS ? (JSON.parse(process.env.PARLA_ENGINE_SETTINGS) as Record<string, unknown>) : {});
   mkdirSync(dataDir, { recursive: true });
 
@@ -40,7 +40,7 @@ async function runHost(): Promise<void> {
       });
       probe.once('error', () => resolve(false));
     });
-}
+  }
 
   if (await alive()) process.exit(0);
   if (process.platform !== 'win32') {
@@ -49,7 +49,7 @@ async function runHost(): Promise<void> {
     } catch {
       /* none */
     }
-}
+  }
 
   // The user's Threads setting (Settings page) caps the cores a newly loaded model may use.
   const store = new SettingsStore(dataDir);
