@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, unlinkSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { parseArgs } from 'node:util';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { resolveEngineSettings } from '../../shared/engine-settings.js';
+import { engineSettingsFromEnv } from '../../core/engine-settings-env.js';
 import { SettingsStore } from '../../core/api/settings-store.js';
 import type { HostHello } from '../../shared/host-protocol.js';
 import { encodeLine } from '../../shared/ndjson.js';
@@ -27,7 +27,7 @@ async function runHost(): Promise<void> {
     process.stderr.write('parla host: --data-dir and --socket are required\n');
     process.exit(2);
   }
-  const settings = resolveEngineSettings(process.env.PARLA_ENGINE_SETTINGS ? (JSON.parse(process.env.PARLA_ENGINE_SETTINGS) as Record<string, unknown>) : {});
+  const settings = engineSettingsFromEnv();
   mkdirSync(dataDir, { recursive: true });
 
   /** True when another host already answers on the socket (then this one must not start). */
