@@ -47,7 +47,10 @@ export const translateCommand: Command = {
         for await (const texts of readLineChunks(stdin)) {
           const translated = services.translator.translate({ ...request, texts });
           printed = printed.then(async () => print.write(await translated));
-          // A failure surfaces once, where it is awaited; the chain's copies must not go unheard.
+          // A failure surfaces once, where the chain is awaited. Until the chain reaches it, a
+          // chunk that fails while an earlier one is in flight has no handler: mark it (and the
+          // chain's copies) handled so node does not end the process over it.
+          translated.catch(() => undefined);
           printed.catch(() => undefined);
           inFlight.push(printed);
           while (inFlight.length >= LINE_CHUNKS.ahead) await inFlight.shift();
