@@ -138,13 +138,18 @@ export class MarianLanes implements GroupRunner {
     else this.free.push(lane);
   }
 
-  async generate(sources: readonly number[][], options: DecodeOptions): Promise<Hypothesis[][]> {
+  /** Throws once the lanes cannot take a call: a lane died, or the model was unloaded. */
+  private assertUsable(): void {
     if (this.failure) throw this.failure;
     if (this.closed) throw new ParlaError('HOST_CRASHED', 'the model was unloaded');
+  }
+
+  async generate(sources: readonly number[][], options: DecodeOptions): Promise<Hypothesis[][]> {
+    this.assertUsable();
     const lane = await this.acquire();
     try {
-      if (this.failure) throw this.failure;
-      if (this.closed) throw new ParlaError('HOST_CRASHED', 'the model was unloaded');
+      // Again after the wait: the lanes may have broken or closed meanwhile.
+      this.assertUsable();
       const id = this.nextId++;
       return await new Promise<Hypothesis[][]>((resolve, reject) => {
         lane.pending.set(id, { resolve, reject });
