@@ -6,6 +6,7 @@ import type { Translator } from '../shared/translation.js';
 import { engineSettingsFromEnv } from './engine-settings-env.js';
 import { HostClient } from './host/host-client.js';
 import { HostTranslator } from './host/host-translator.js';
+import { ProtectingTranslator } from './protect/protecting-translator.js';
 import { ModelStore } from './models/model-store.js';
 import type { openTeamState as OpenTeamState } from './team/team-state.js';
 import { openLocalState, type EngineTranslator, type LocalState } from './state.js';
@@ -36,12 +37,13 @@ export interface Services {
 
 /**
  * The bare engine: route the request to a model and translate on the machine's shared model
- * host (started on first use). No cache, no history: local state puts those in front.
+ * host (started on first use), protected spans kept. No cache, no history: local state puts
+ * those in front. Every door and team worker translates through here, so all get protection.
  */
 export function openEngine(options: Pick<ServicesOptions, 'dataDir'>, models = new ModelStore(options.dataDir)): EngineTranslator {
   const settings = engineSettingsFromEnv();
   const client = new HostClient(options.dataDir, settings.requestTimeoutMs);
-  const host = new HostTranslator(client, models);
+  const host = new ProtectingTranslator(new HostTranslator(client, models));
   return {
     translate: (request, signal) => host.translate(request, signal),
     warm: (request) => host.warm(request),

@@ -6,6 +6,7 @@ import { HISTORY_EXPORT_FORMATS } from './history-api.js';
 import { JOB_ACTIONS } from './job-requests.js';
 import { LIMITS } from './limits.js';
 import { THEMES } from './settings.js';
+import { PROTECT_MODES } from './translation.js';
 import { arr, bool, bytes, int, num, obj, oneOf, opt, str, tuple, union, type Validator } from './validate.js';
 
 export const IPC_PREFIX = 'parla:';
@@ -34,6 +35,7 @@ export const translateRequest = obj({
     }),
   ),
   noCache: opt(bool()),
+  protect: opt(oneOf(PROTECT_MODES)),
 });
 
 export const textJobRequest = obj({

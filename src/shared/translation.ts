@@ -11,6 +11,16 @@ export interface DecodeOptions {
   quantized?: boolean;
 }
 
+/** `auto`: placeholders, markup, URLs and codes come back verbatim (the default); `none`: off. */
+export type ProtectMode = 'auto' | 'none';
+export const PROTECT_MODES = ['auto', 'none'] as const satisfies readonly ProtectMode[];
+
+/**
+ * Why a translation needs a human look. `spans`: a placeholder, tag or code of the source could
+ * not be kept verbatim (the output is the best one found, returned rather than hidden).
+ */
+export type TranslationFlag = 'spans';
+
 export interface TranslateRequest {
   texts: string[];
   to: string;
@@ -20,6 +30,8 @@ export interface TranslateRequest {
   options?: DecodeOptions;
   /** Skip the cache lookup (results are still written to it). */
   noCache?: boolean;
+  /** Protected spans; `auto` when left out. Part of the cache key. */
+  protect?: ProtectMode;
 }
 
 export interface Alternative {
@@ -34,6 +46,8 @@ export interface Translation {
   cached: boolean;
   ms: number;
   alternatives?: Alternative[];
+  /** Present when the translation needs review; see TranslationFlag. */
+  flags?: TranslationFlag[];
 }
 
 /** What the job queue and the services need from the engine: one call, many texts, cancellable. */

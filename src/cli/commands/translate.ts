@@ -1,20 +1,21 @@
-// parla translate [TEXT...] --to LANG [--from LANG] [--model ID|DIR] [--beam N] [--json] [--no-cache]
+// parla translate [TEXT...] --to LANG [--from LANG] [--model ID|DIR] [--beam N] [--protect auto|none] [--json] [--no-cache]
 import { ParlaError } from '../../shared/errors.js';
 import { openServices } from '../../core/services.js';
 import type { Command } from '../registry.js';
-import type { Translation } from '../../shared/translation.js';
+import { PROTECT_MODES, type ProtectMode, type Translation } from '../../shared/translation.js';
 import type { CliOutput } from '../command.js';
 import { LINE_CHUNKS, readLineChunks } from './read-lines.js';
 
 export const translateCommand: Command = {
   name: 'translate',
-  usage: 'parla translate [TEXT...] --to LANG [--from LANG] [--model ID|DIR] [--beam N] [--json] [--no-cache]',
+  usage: 'parla translate [TEXT...] --to LANG [--from LANG] [--model ID|DIR] [--beam N] [--protect auto|none] [--json] [--no-cache]',
   summary: 'Translate TEXT (or each stdin line); one translation per line, in input order.',
   options: {
     to: { type: 'string' },
     from: { type: 'string' },
     model: { type: 'string' },
     beam: { type: 'string' },
+    protect: { type: 'string' },
     json: { type: 'boolean' },
     'no-cache': { type: 'boolean' },
   },
@@ -26,6 +27,8 @@ export const translateCommand: Command = {
       beam = Number(values.beam);
       if (!Number.isInteger(beam) || beam < 1 || beam > 16) throw new ParlaError('BAD_INPUT', '--beam must be a whole number from 1 to 16');
     }
+    const protect = (values.protect ?? 'auto') as ProtectMode;
+    if (!PROTECT_MODES.includes(protect)) throw new ParlaError('BAD_INPUT', '--protect must be auto (keep placeholders, markup and codes) or none');
     const services = await openServices(global);
     const request = {
       to,
@@ -33,6 +36,7 @@ export const translateCommand: Command = {
       model: values.model as string | undefined,
       options: beam ? { beam } : undefined,
       noCache: values['no-cache'] === true,
+      protect,
     };
     const print = values.json ? jsonArrayWriter(stdout) : lineWriter(stdout);
     try {
@@ -83,8 +87,8 @@ function jsonArrayWriter(out: CliOutput): TranslationWriter {
   let first = true;
   return {
     write(results) {
-      for (const { source, text, model, cached, ms } of results) {
-        const item = JSON.stringify({ source, text, model, cached, ms }, null, 2).replace(/\n/g, '\n  ');
+      for (const { source, text, model, cached, ms, flags } of results) {
+        const item = JSON.stringify({ source, text, model, cached, ms, flags: flags ?? [] }, null, 2).replace(/\n/g, '\n  ');
         out.write(`${first ? '[\n' : ',\n'}  ${item}`);
         first = false;
       }

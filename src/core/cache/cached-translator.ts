@@ -57,7 +57,7 @@ export class CachedTranslator implements Translator {
     const started = performance.now();
     const model = await this.options.resolveModel(request);
     const keys = request.texts.map((text) =>
-      cacheKey({ model: model.id, revision: model.revision, to: request.to, options: request.options, text }),
+      cacheKey({ model: model.id, revision: model.revision, to: request.to, options: request.options, protect: request.protect, text }),
     );
     const found = request.noCache ? keys.map(() => undefined) : await this.cache.getMany(keys);
     const lookupMs = performance.now() - started;
@@ -71,9 +71,9 @@ export class CachedTranslator implements Translator {
       }
     });
     const fresh = missTexts.length > 0 ? await this.inner.translate({ ...request, texts: missTexts }, signal) : [];
-    if (fresh.length > 0) {
-      await this.cache.setMany([...missIndex].map(([key, i]) => [key, { text: fresh[i]!.text, model: fresh[i]!.model }] as const));
-    }
+    // A flagged translation is not cached: an entry holds no flags, and a hit would hide them.
+    const clean = [...missIndex].filter(([, i]) => !fresh[i]!.flags?.length);
+    if (clean.length > 0) await this.cache.setMany(clean.map(([key, i]) => [key, { text: fresh[i]!.text, model: fresh[i]!.model }] as const));
 
     const results = request.texts.map((source, i): Translation => {
       const hit = found[i];

@@ -1,7 +1,7 @@
 // Cache keys: the same text through the same model revision with the same decoding options is
 // the same translation, whichever door asked for it.
 import { createHash } from 'node:crypto';
-import type { DecodeOptions } from '../../shared/translation.js';
+import type { DecodeOptions, ProtectMode } from '../../shared/translation.js';
 
 /** NFC, trimmed, runs of whitespace collapsed to one space: "Hello  world " and "Hello world" share an entry. */
 export function normalizeSource(text: string): string {
@@ -14,6 +14,8 @@ export interface CacheKeyParts {
   /** Target language: multilingual models produce different output per target for one model id. */
   to: string;
   options?: DecodeOptions;
+  /** Protected spans change the output of texts that hold them. */
+  protect?: ProtectMode;
   text: string;
 }
 
@@ -27,6 +29,6 @@ function canonicalOptions(options: DecodeOptions | undefined): string {
 
 export function cacheKey(parts: CacheKeyParts): string {
   return createHash('sha256')
-    .update(JSON.stringify([parts.model, parts.revision, parts.to, canonicalOptions(parts.options), normalizeSource(parts.text)]))
+    .update(JSON.stringify([parts.model, parts.revision, parts.to, canonicalOptions(parts.options), parts.protect ?? 'auto', normalizeSource(parts.text)]))
     .digest('hex');
 }

@@ -1,7 +1,8 @@
-// POST /api/v1/translate {texts, from?, to, beam?} → {translations: [{text, cached, model, ms}]}
+// POST /api/v1/translate {texts, from?, to, beam?, protect?} → {translations: [{text, cached, model, ms, flags?}]}
 import type { FastifyInstance } from 'fastify';
 import { LIMITS } from '../../shared/limits.js';
-import { arr, int, obj, opt, str } from '../../shared/validate.js';
+import { PROTECT_MODES } from '../../shared/translation.js';
+import { arr, int, obj, oneOf, opt, str } from '../../shared/validate.js';
 import type { RouteContext } from './context.js';
 
 const body = obj({
@@ -10,13 +11,14 @@ const body = obj({
   to: str({ min: 2, max: 16 }),
   beam: opt(int({ min: 1, max: LIMITS.maxBeam })),
   model: opt(str({ min: 1, max: 1024 })),
+  protect: opt(oneOf(PROTECT_MODES)),
 });
 
 export function translateRoutes(app: FastifyInstance, { api, metrics, limit }: RouteContext): void {
   app.post('/api/v1/translate', async (request) => {
-    const { texts, from, to, beam, model } = body.parse(request.body);
+    const { texts, from, to, beam, model, protect } = body.parse(request.body);
     const translations = await limit(() =>
-      api.translate({ texts, to, ...(from ? { from } : {}), ...(model ? { model } : {}), ...(beam ? { options: { beam, nBest: beam } } : {}) }),
+      api.translate({ texts, to, ...(from ? { from } : {}), ...(model ? { model } : {}), ...(beam ? { options: { beam, nBest: beam } } : {}), ...(protect ? { protect } : {}) }),
     );
     metrics.observeTranslations(translations);
     return { translations };
