@@ -16,7 +16,8 @@ import { parseIcuBlock, rebuildIcuBlock, sameIcuShape, type IcuBlock } from './i
 import { findSpans, tagShape, type FindSpansOptions, type Span } from './spans.js';
 
 const SENTINEL = /\{(\d+)\}/g;
-const HAS_WORDS = /\p{L}{2,}/u;
+// A piece worth a model call: a word of three letters or more (not an ordinal suffix like `#nd`).
+const HAS_WORDS = /\p{L}{3,}/u;
 
 interface Protected {
   text: string;
@@ -67,8 +68,9 @@ function wordPieces(plan: Plan): { start: number; end: number }[] {
   for (const span of [...plan.spans, { start: plan.source.length, end: plan.source.length }]) {
     const piece = plan.source.slice(at, span.start);
     if (HAS_WORDS.test(piece)) {
-      const lead = piece.length - piece.trimStart().length;
-      const trail = piece.length - piece.trimEnd().length;
+      // Brackets and quotes next to a span belong with it (`'%s'`, `(%d)`), not to the model.
+      const lead = /^[\s<>'"`«»‘’“”()[\]{}]*/u.exec(piece)![0].length;
+      const trail = /[\s<>'"`«»‘’“”()[\]{}]*$/u.exec(piece)![0].length;
       pieces.push({ start: at + lead, end: span.start - trail });
     }
     at = span.end;
@@ -142,7 +144,7 @@ export class ProtectingTranslator implements Translator {
       if (!plan.spans.length) return { text: answer.text, flags: [], base: answer };
       for (const candidate of [answer.text, ...(answer.alternatives ?? []).map((a) => a.text)]) {
         const text = unmask(plan, candidate);
-        if (text !== undefined && tagShape(findSpans(text, options)) === tagShape(plan.spans)) return { text, flags: [], base: answer };
+        if (text !== undefined && keepsSpans(plan.source, text, options)) return { text, flags: [], base: answer };
       }
       return undefined;
     });

@@ -22,9 +22,11 @@ export interface FindSpansOptions {
 const PATTERNS: [SpanKind, string][] = [
   ['comment', String.raw`<!--[\s\S]*?-->`],
   ['tag', String.raw`<\/?[A-Za-z][\w:.-]*(?:\s+[^<>]*?)?\s*\/?>`],
+  // An address in angle brackets (`<bug-wget@gnu.org>`, `<https://…>`) is one span, brackets included.
+  ['email', String.raw`<[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+>|<(?:https?|ftp):\/\/[^\s<>]+>`],
   ['url', String.raw`\b(?:https?|ftp|file):\/\/[^\s<>"'\x60]+|\bwww\.[A-Za-z0-9-]+\.[^\s<>"'\x60]+`],
   ['email', String.raw`\b[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+\b`],
-  ['brace', String.raw`\{\{[^{}]*\}\}|[$#%]\{[^{}\s]*\}|\{[\w.:$@-]*\}`],
+  ['brace', String.raw`\{\{[^{}]*\}\}|[$#%]\{[^{}\s]*\}|\{[\w.:$@-]*\}|\$[A-Za-z_]\w*\b`],
   [
     'printf',
     String.raw`%(?:\d+\$)?[-+#0']*(?:\d+|\*)?(?:\.(?:\d+|\*))?(?:hh|h|ll|l|L|q|j|z|t|I64|I32)?[diouxXeEfFgGcspnaA@]` +
@@ -32,15 +34,15 @@ const PATTERNS: [SpanKind, string][] = [
   ],
   ['entity', String.raw`&(?:[a-zA-Z][a-zA-Z0-9]{1,31}|#\d{1,7}|#x[0-9a-fA-F]{1,6});`],
   // Codes and identifiers inside prose: SKU-1003, ABC-12, X11, v2.3.1, 1.2.3, snake_case,
-  // camelCase, --long-option.
+  // SNAKE_case, camelCase, --long-option.
   [
     'code',
     String.raw`\b[A-Z][A-Z0-9]*(?:[-_][A-Z0-9]+)*[-_]?\d[A-Za-z0-9]*(?:[-_.][A-Za-z0-9]+)*\b` +
       String.raw`|\bv\d+(?:\.\d+)+(?:[-+][\w.]+)?\b|\b\d+(?:\.\d+){2,}(?:[-+][\w.]+)?\b` +
-      String.raw`|\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b|\b[a-z]+(?:[A-Z][a-z0-9]+)+\b|(?<![\w-])--[a-z][\w-]*`,
+      String.raw`|\b[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+\b|\b[a-z]+(?:[A-Z][a-z0-9]+)+\b|(?<![\w-])--[a-z][\w-]*`,
   ],
 ];
-const SCANNER = new RegExp(PATTERNS.map(([kind, source]) => `(?<${kind}>${source})`).join('|'), 'g');
+const SCANNER = new RegExp(PATTERNS.map(([kind, source], i) => `(?<${kind}${i}>${source})`).join('|'), 'g');
 const ICU_START = /\{\s*[\p{L}\p{N}_]+\s*,\s*(?:plural|select|selectordinal)\s*,/uy;
 const TRAILING_URL_PUNCTUATION = /[.,;:!?)\]}'"]+$/;
 
@@ -88,7 +90,8 @@ export function findSpans(text: string, options: FindSpansOptions = {}): Span[] 
   for (const [start, end] of plain) {
     const part = text.slice(start, end);
     for (const match of part.matchAll(SCANNER)) {
-      const kind = (Object.keys(match.groups!) as SpanKind[]).find((k) => match.groups![k] !== undefined)!;
+      const group = Object.keys(match.groups!).find((k) => match.groups![k] !== undefined)!;
+      const kind = group.replace(/\d+$/, '') as SpanKind;
       let length = match[0].length;
       if (kind === 'url') length -= TRAILING_URL_PUNCTUATION.exec(match[0])?.[0].length ?? 0;
       push(kind, start + match.index, start + match.index + length);
