@@ -48,6 +48,8 @@ export interface Translation {
   alternatives?: Alternative[];
   /** Present when the translation needs review; see TranslationFlag. */
   flags?: TranslationFlag[];
+  /** Ids of the glossary entries applied to this translation. */
+  glossary?: string[];
 }
 
 /** What the job queue and the services need from the engine: one call, many texts, cancellable. */

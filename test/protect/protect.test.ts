@@ -134,9 +134,18 @@ describe('protected spans: detection and hostile input', () => {
     expect(performance.now() - started).toBeLessThan(20_000);
   });
 
-  it('flags an output whose spans it could not keep instead of hiding it', async () => {
+  it('keeps a piece as written when its translation invents a placeholder', async () => {
     const inventor: Translator = { translate: async (r) => r.texts.map((source) => ({ source, text: `${source} {extra}`, model: 'm', cached: false, ms: 0 })) };
-    const [out] = await new ProtectingTranslator(inventor).translate({ texts: ['Delete {item}'], to: 'es' });
+    const [out] = await new ProtectingTranslator(inventor).translate({ texts: ['Delete {item} now'], to: 'es' });
+    expect(out!.text).toBe('Delete {item} now');
+    expect(out!.flags).toBeUndefined();
+  });
+
+  it('flags an output whose spans it could not keep instead of hiding it', async () => {
+    // The piece's translation glues onto the code after it, so the code no longer reads as itself.
+    const gluer: Translator = { translate: async (r) => r.texts.map((source) => ({ source, text: 'PedidoX', model: 'm', cached: false, ms: 0 })) };
+    const [out] = await new ProtectingTranslator(gluer).translate({ texts: ['Order:SKU-1003'], to: 'es' });
+    expect(out!.text).toBe('PedidoXSKU-1003');
     expect(out!.flags).toEqual(['spans']);
   });
 });

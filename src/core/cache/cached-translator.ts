@@ -17,6 +17,8 @@ export interface ModelIdentity {
 export interface CachedTranslatorOptions {
   /** Which model (and revision) a request is routed to; part of every cache key. */
   resolveModel(request: TranslateRequest): Promise<ModelIdentity> | ModelIdentity;
+  /** The version of the glossary the request will be translated with (part of every cache key). */
+  glossaryVersion?(request: TranslateRequest): Promise<string | undefined>;
   /** Records each translated text; leave out for batch jobs, which record one summary entry. */
   history?: { store: HistoryStore; door: Exclude<HistoryDoor, 'batch'> };
 }
@@ -56,8 +58,9 @@ export class CachedTranslator implements Translator {
     if ((request.options?.nBest ?? 1) > 1) return { results: await this.inner.translate(request, signal) };
     const started = performance.now();
     const model = await this.options.resolveModel(request);
+    const glossary = request.protect === 'none' ? undefined : await this.options.glossaryVersion?.(request);
     const keys = request.texts.map((text) =>
-      cacheKey({ model: model.id, revision: model.revision, to: request.to, options: request.options, protect: request.protect, text }),
+      cacheKey({ model: model.id, revision: model.revision, to: request.to, options: request.options, protect: request.protect, ...(glossary ? { glossary } : {}), text }),
     );
     const found = request.noCache ? keys.map(() => undefined) : await this.cache.getMany(keys);
     const lookupMs = performance.now() - started;

@@ -16,6 +16,8 @@ export interface CacheKeyParts {
   options?: DecodeOptions;
   /** Protected spans change the output of texts that hold them. */
   protect?: ProtectMode;
+  /** The version of the pair's glossary: a glossary change misses exactly the entries it may affect. */
+  glossary?: string;
   text: string;
 }
 
@@ -29,6 +31,6 @@ function canonicalOptions(options: DecodeOptions | undefined): string {
 
 export function cacheKey(parts: CacheKeyParts): string {
   return createHash('sha256')
-    .update(JSON.stringify([parts.model, parts.revision, parts.to, canonicalOptions(parts.options), parts.protect ?? 'auto', normalizeSource(parts.text)]))
+    .update(JSON.stringify([parts.model, parts.revision, parts.to, canonicalOptions(parts.options), parts.protect ?? 'auto', parts.glossary ?? '', normalizeSource(parts.text)]))
     .digest('hex');
 }

@@ -5,15 +5,19 @@
 //     trained on catalogues full of such placeholders); the output is accepted only when every
 //     sentinel is there exactly once, and tags keep their order and nesting;
 //  2. split: otherwise the text between spans is translated piece by piece and the spans are put
-//     back between the pieces, verbatim and in order;
+//     back between the pieces, verbatim and in order (a piece whose translation invents a span
+//     stays as written);
 //  3. whatever came out is verified against the source (same multiset of spans, same tag tree,
 //     same ICU shape); an output that still fails is returned with the `spans` flag, never silently.
 // Texts without spans go to the model as they are: their output is identical to protection off.
 // ICU plural/select blocks are one span in their sentence; each branch is translated on its own
-// (recursively, `#` protected) and the block rebuilt around the translations.
+// (recursively, `#` protected) and the block rebuilt around the translations. Glossary terms are
+// spans too, put back as their target term (a do-not-translate term as written).
+import type { GlossaryEntry } from '../../shared/glossary.js';
 import type { TranslateRequest, Translation, TranslationFlag, Translator } from '../../shared/translation.js';
 import { parseIcuBlock, rebuildIcuBlock, sameIcuShape, type IcuBlock } from './icu.js';
 import { findSpans, tagShape, type FindSpansOptions, type Span } from './spans.js';
+import { TermMatcher } from './terms.js';
 
 const SENTINEL = /\{(\d+)\}/g;
 // A piece worth a model call: a word of three letters or more (not an ordinal suffix like `#nd`).
@@ -22,6 +26,8 @@ const HAS_WORDS = /\p{L}{3,}/u;
 interface Protected {
   text: string;
   flags: TranslationFlag[];
+  /** Glossary entries whose target term is in the output. */
+  terms: string[];
   /** The model's answer this output was built from (model id, timing, alternatives). */
   base?: Translation;
 }
@@ -86,8 +92,21 @@ function multiset(spans: readonly Span[]): string {
     .join('\u0000');
 }
 
-/** The output keeps the source's spans: same multiset, same tag order and nesting, same ICU shapes. */
-export function keepsSpans(source: string, output: string, options: FindSpansOptions = {}): boolean {
+/** How often `needle` occurs in `text`. */
+function occurrences(text: string, needle: string): number {
+  let n = 0;
+  for (let at = text.indexOf(needle); at >= 0 && needle; at = text.indexOf(needle, at + needle.length)) n++;
+  return n;
+}
+
+/**
+ * The output keeps the source's spans: same multiset, same tag order and nesting, same ICU shapes,
+ * and each glossary target in `terms` (one per occurrence) is there.
+ */
+export function keepsSpans(source: string, output: string, options: FindSpansOptions = {}, terms: readonly string[] = []): boolean {
+  const counts = new Map<string, number>();
+  for (const t of terms) counts.set(t, (counts.get(t) ?? 0) + 1);
+  for (const [target, n] of counts) if (occurrences(output, target) < n) return false;
   const before = findSpans(source, options);
   const after = findSpans(output, options);
   if (multiset(before) !== multiset(after) || tagShape(before) !== tagShape(after)) return false;
@@ -102,8 +121,42 @@ export function keepsSpans(source: string, output: string, options: FindSpansOpt
   );
 }
 
+/** How the outputs of texts with spans were reached (bench:protect reports them). */
+export interface ProtectStats {
+  /** Texts with spans whose masked translation kept every span. */
+  masked: number;
+  /** Texts translated piece by piece around their spans after the masked output failed. */
+  split: number;
+  /** Outputs returned with the `spans` flag. */
+  flagged: number;
+}
+
+export interface ProtectOptions {
+  /** The glossary of the request's pair (entries and version); no glossary when left out. */
+  glossary?(request: TranslateRequest): Promise<{ version: string; entries: readonly GlossaryEntry[] }>;
+}
+
 export class ProtectingTranslator implements Translator {
-  constructor(private readonly inner: Translator) {}
+  readonly stats: ProtectStats = { masked: 0, split: 0, flagged: 0 };
+  /** The matcher built for the last glossary version seen, per pair: building one is O(entries). */
+  private readonly matchers = new Map<string, { version: string; matcher: TermMatcher }>();
+
+  constructor(
+    private readonly inner: Translator,
+    private readonly options: ProtectOptions = {},
+  ) {}
+
+  private async matcherFor(request: TranslateRequest): Promise<TermMatcher | undefined> {
+    if (!this.options.glossary) return undefined;
+    const { version, entries } = await this.options.glossary(request);
+    if (entries.length === 0) return undefined;
+    const pair = `${entries[0]!.from}>${entries[0]!.to}`;
+    const known = this.matchers.get(pair);
+    if (known?.version === version) return known.matcher;
+    const matcher = new TermMatcher(entries);
+    this.matchers.set(pair, { version, matcher });
+    return matcher;
+  }
 
   warm(request: Omit<TranslateRequest, 'texts'>): Promise<void> {
     return this.inner.warm?.(request) ?? Promise.resolve();
@@ -112,22 +165,43 @@ export class ProtectingTranslator implements Translator {
   async translate(request: TranslateRequest, signal?: AbortSignal): Promise<Translation[]> {
     if (request.protect === 'none' || request.texts.length === 0) return this.inner.translate(request, signal);
     const started = performance.now();
-    const results = await this.protect(request, request.texts, {}, signal);
+    const results = await this.protect(request, request.texts, {}, await this.matcherFor(request), signal);
     const ms = Math.round(performance.now() - started);
     return results.map((r, i): Translation => {
       const base: Translation = r.base ?? { source: request.texts[i]!, text: r.text, model: '', cached: false, ms };
       const { alternatives: _alternatives, ...rest } = base;
-      return { ...rest, source: request.texts[i]!, text: r.text, ms: Math.max(base.ms, ms), ...(r.flags.length ? { flags: r.flags } : {}) };
+      return {
+        ...rest,
+        source: request.texts[i]!,
+        text: r.text,
+        ms: Math.max(base.ms, ms),
+        ...(r.flags.length ? { flags: r.flags } : {}),
+        ...(r.terms.length ? { glossary: [...new Set(r.terms)] } : {}),
+      };
     });
   }
 
   /** Translates `texts` keeping their spans; one model call for all the plain texts and masked texts. */
-  private async protect(request: TranslateRequest, texts: readonly string[], options: FindSpansOptions, signal?: AbortSignal): Promise<Protected[]> {
+  private async protect(
+    request: TranslateRequest,
+    texts: readonly string[],
+    options: FindSpansOptions,
+    terms: TermMatcher | undefined,
+    signal?: AbortSignal,
+  ): Promise<Protected[]> {
     const plans = texts.map((source): Plan => {
-      const spans = findSpans(source, options);
-      return { source, spans, replacements: spans.map((s) => s.text), icu: spans.map((s) => (s.kind === 'icu' ? parseIcuBlock(s.text) : undefined)) };
+      const found = findSpans(source, options);
+      const spans = terms ? [...found, ...terms.find(source, found)].sort((a, b) => a.start - b.start) : found;
+      return {
+        source,
+        spans,
+        replacements: spans.map((s) => s.term?.target ?? s.text),
+        icu: spans.map((s) => (s.kind === 'icu' ? parseIcuBlock(s.text) : undefined)),
+      };
     });
-    await this.translateIcuBranches(request, plans, signal);
+    const targets = (plan: Plan) => plan.spans.flatMap((s) => (s.term ? [s.term.target] : []));
+    const entryIds = (plan: Plan) => plan.spans.flatMap((s) => (s.term ? [s.term.entryId] : []));
+    await this.translateIcuBranches(request, plans, terms, signal);
 
     // 1. Plain texts as they are, texts with spans masked; both in one call.
     const toModel: string[] = [];
@@ -139,18 +213,20 @@ export class ProtectingTranslator implements Translator {
     });
     const first = toModel.length ? await this.inner.translate({ ...request, texts: toModel }, signal) : [];
     const results: (Protected | undefined)[] = plans.map((plan, i) => {
-      if (slot[i] === -1) return { text: unmask(plan, masked(plan)) ?? plan.source, flags: [] };
+      if (slot[i] === -1) return { text: unmask(plan, masked(plan)) ?? plan.source, flags: [], terms: entryIds(plan) };
       const answer = first[slot[i]!]!;
-      if (!plan.spans.length) return { text: answer.text, flags: [], base: answer };
+      if (!plan.spans.length) return { text: answer.text, flags: [], terms: [], base: answer };
       for (const candidate of [answer.text, ...(answer.alternatives ?? []).map((a) => a.text)]) {
         const text = unmask(plan, candidate);
-        if (text !== undefined && keepsSpans(plan.source, text, options)) return { text, flags: [], base: answer };
+        if (text !== undefined && keepsSpans(plan.source, text, options, targets(plan))) return { text, flags: [], terms: entryIds(plan), base: answer };
       }
       return undefined;
     });
 
     // 2. What failed: translate the pieces between spans and put the spans back between them.
     const failed = plans.map((_, i) => i).filter((i) => results[i] === undefined);
+    this.stats.masked += plans.filter((p, i) => p.spans.length && slot[i] !== -1 && results[i] !== undefined).length;
+    this.stats.split += failed.length;
     const pieces = failed.map((i) => wordPieces(plans[i]!));
     const pieceTexts = pieces.flatMap((list, k) => list.map((p) => plans[failed[k]!]!.source.slice(p.start, p.end)));
     const second = pieceTexts.length ? await this.inner.translate({ ...request, texts: pieceTexts }, signal) : [];
@@ -162,18 +238,22 @@ export class ProtectingTranslator implements Translator {
       let base: Translation | undefined;
       for (const piece of pieces[k]!) {
         base ??= second[next];
-        text += this.withSpans(plan, at, piece.start) + second[next++]!.text;
+        // A piece holds no span, so one in its translation was made up by the model (`%s`
+        // from nowhere): the piece stays as written rather than add a placeholder.
+        const out = second[next++]!.text;
+        text += this.withSpans(plan, at, piece.start) + (findSpans(out, options).length ? plan.source.slice(piece.start, piece.end) : out);
         at = piece.end;
       }
       text += this.withSpans(plan, at, plan.source.length);
-      results[i] = { text, flags: [], ...(base ? { base } : {}) };
+      results[i] = { text, flags: [], terms: entryIds(plan), ...(base ? { base } : {}) };
     });
 
     // 3. Verify every output with spans against its source.
     return results.map((r, i) => {
       const plan = plans[i]!;
-      if (!plan.spans.length || keepsSpans(plan.source, r!.text, options)) return r!;
-      return { ...r!, flags: [...r!.flags, 'spans'] };
+      if (!plan.spans.length || keepsSpans(plan.source, r!.text, options, targets(plan))) return r!;
+      this.stats.flagged++;
+      return { ...r!, flags: [...r!.flags, 'spans'], terms: entryIds(plan).filter((_, k) => r!.text.includes(targets(plan)[k]!)) };
     });
   }
 
@@ -190,11 +270,11 @@ export class ProtectingTranslator implements Translator {
   }
 
   /** Translates the branches of every ICU block in `plans` (one recursive call) and rebuilds the blocks. */
-  private async translateIcuBranches(request: TranslateRequest, plans: Plan[], signal?: AbortSignal): Promise<void> {
+  private async translateIcuBranches(request: TranslateRequest, plans: Plan[], terms: TermMatcher | undefined, signal?: AbortSignal): Promise<void> {
     const branchTexts: string[] = [];
     for (const plan of plans) for (const block of plan.icu) for (const branch of block?.branches ?? []) branchTexts.push(branch.text);
     if (!branchTexts.length) return;
-    const translated = await this.protect(request, branchTexts, { pluralBranch: true }, signal);
+    const translated = await this.protect(request, branchTexts, { pluralBranch: true }, terms, signal);
     let next = 0;
     for (const plan of plans) {
       plan.icu.forEach((block, i) => {

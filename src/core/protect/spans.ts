@@ -2,7 +2,7 @@
 // product codes, ICU plural/select blocks) and that must come back from translation unchanged.
 // Detection is lexical and deliberately conservative about prose: a span must look like code.
 
-export type SpanKind = 'icu' | 'tag' | 'comment' | 'url' | 'email' | 'brace' | 'printf' | 'entity' | 'pound' | 'code';
+export type SpanKind = 'icu' | 'tag' | 'comment' | 'url' | 'email' | 'brace' | 'printf' | 'entity' | 'pound' | 'code' | 'term';
 
 export interface Span {
   kind: SpanKind;
@@ -11,6 +11,8 @@ export interface Span {
   text: string;
   /** Tags only: the element name, and whether it opens, closes or stands alone. */
   tag?: { name: string; role: 'open' | 'close' | 'self' };
+  /** Glossary terms only (found by TermMatcher, not findSpans): the entry and what the output must hold. */
+  term?: { entryId: string; target: string };
 }
 
 export interface FindSpansOptions {
