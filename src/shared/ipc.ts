@@ -6,7 +6,7 @@ import { HISTORY_EXPORT_FORMATS } from './history-api.js';
 import { JOB_ACTIONS } from './job-requests.js';
 import { LIMITS } from './limits.js';
 import { THEMES } from './settings.js';
-import { arr, bool, bytes, int, num, obj, oneOf, opt, str, tuple, union, type Validator } from './validate.js';
+import { arr, bool, bytes, fileName, int, langCode, num, obj, oneOf, opt, str, tuple, union, type Validator } from './validate.js';
 
 export const IPC_PREFIX = 'parla:';
 export const EVENT_CHANNEL = 'parla:event';
@@ -15,7 +15,7 @@ export function channelFor(method: ApiMethod): string {
   return `${IPC_PREFIX}${method}`;
 }
 
-const lang = str({ min: 2, max: 16 });
+const lang = langCode();
 const id = str({ min: 1, max: 512 });
 const text = str({ max: LIMITS.textChars });
 
@@ -43,7 +43,7 @@ export const textJobRequest = obj({
 });
 
 export const fileJobRequest = obj({
-  fileName: str({ min: 1, max: 255 }),
+  fileName: fileName(),
   bytes: bytes(),
   to: arr(lang, { min: 1, max: 32 }),
   from: opt(lang),

@@ -17,6 +17,7 @@ import type { Health, TeamConnectionTest } from '../../shared/settings.js';
 import { listDeskJobs, listShelfJobs, locateJob, tagged } from '../jobs/job-desk.js';
 import { textJobResults } from '../jobs/text-source.js';
 import { openServices, type ServicesOptions } from '../services.js';
+import { checkLangCodes, inside, safeName } from '../safe-path.js';
 import { SettingsStore } from './settings-store.js';
 
 export type LocalApi = ParlaApi & { close(): Promise<void> };
@@ -76,13 +77,15 @@ export async function openParlaApi(options: ServicesOptions): Promise<LocalApi> 
     },
 
     async createFileJob({ fileName, bytes, to, from, columns, sheet }) {
-      const dir = join(uploads, randomUUID());
-      await mkdir(dir, { recursive: true });
-      const name = basename(fileName).replace(/[^\p{L}\p{N}._ -]/gu, '_') || 'upload';
-      const file = join(dir, name);
-      await writeFile(file, bytes);
+      // Everything that names a file is checked before anything is written.
+      checkLangCodes(from ? [...to, from] : to);
+      const name = uploadName(safeName(fileName, 'the file name'));
       const ext = extname(name);
-      const out = join(dir, `${name.slice(0, name.length - ext.length)}.${to.join('+')}${ext}`);
+      const dir = inside(uploads, randomUUID());
+      const file = inside(dir, name);
+      const out = inside(dir, `${name.slice(0, name.length - ext.length)}.${to.join('+')}${ext}`);
+      await mkdir(dir, { recursive: true });
+      await writeFile(file, bytes);
       try {
         // On the team while it is online (its workers share the work), else on this machine.
         const { job, place } = await desk.prepareBatch({ file, to, out, ...(from ? { from } : {}), ...(columns ? { columns } : {}), ...(sheet ? { sheet } : {}) });
@@ -219,6 +222,17 @@ export async function openParlaApi(options: ServicesOptions): Promise<LocalApi> 
     },
   };
   return api;
+}
+
+/**
+ * An upload's name on disk: odd characters become `_`, no leading dot (no hidden file), short
+ * enough to leave room for the language codes of its output's name.
+ */
+function uploadName(fileName: string): string {
+  const name = fileName.replace(/[^\p{L}\p{N}._ -]/gu, '_').replace(/^\.+/, '');
+  const ext = extname(name).slice(0, 16);
+  const stem = name.slice(0, name.length - extname(name).length).slice(0, 100);
+  return stem ? `${stem}${ext}` : `upload${ext}`;
 }
 
 /** One PING with a short timeout; the answer names what to fix, with the password redacted. */
