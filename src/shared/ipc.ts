@@ -81,6 +81,7 @@ export const settingsPatch = obj({
   threads: opt(int({ min: 0, max: 256 })),
   dataDir: opt(str({ min: 1, max: 4096 })),
   theme: opt(oneOf(THEMES)),
+  uploadRetentionDays: opt(int({ min: 0, max: 36_500 })),
 });
 
 export const API_ARGS: { [M in ApiMethod]: Validator<ApiArgs<M>> } = {

@@ -4,15 +4,15 @@
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { basename, extname, join } from 'node:path';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, extname, join } from 'node:path';
 import type { ParlaApi } from '../../shared/api.js';
 import { ParlaError } from '../../shared/errors.js';
 import { matchesFilter, type ParlaEvent } from '../../shared/events.js';
 import { mimeTypeFor, type FilePayload } from '../../shared/files.js';
 import type { HistoryFilter } from '../../shared/history-api.js';
 import { allowedActions, type JobAction } from '../../shared/job-requests.js';
-import type { JobPlace, JobRecord } from '../../shared/jobs.js';
+import { isFinalStatus, type JobPlace, type JobRecord } from '../../shared/jobs.js';
 import type { Health, TeamConnectionTest } from '../../shared/settings.js';
 import { listDeskJobs, listShelfJobs, locateJob, tagged } from '../jobs/job-desk.js';
 import { textJobResults } from '../jobs/text-source.js';
@@ -20,7 +20,15 @@ import { openServices, type ServicesOptions } from '../services.js';
 import { checkLangCodes, inside, safeName } from '../safe-path.js';
 import { SettingsStore } from './settings-store.js';
 
-export type LocalApi = ParlaApi & { close(): Promise<void> };
+export type LocalApi = ParlaApi & {
+  /** Removes uploads (and their results) kept past the retention; returns how many. `now` for tests. */
+  sweepUploads(now?: number): Promise<number>;
+  close(): Promise<void>;
+};
+
+const DAY_MS = 86_400_000;
+/** How often a long-running server looks for expired uploads. */
+const SWEEP_EVERY_MS = 3_600_000;
 
 const VERSION = '0.1.0';
 
@@ -67,10 +75,41 @@ export async function openParlaApi(options: ServicesOptions): Promise<LocalApi> 
 
   const uploads = join(options.dataDir, 'uploads');
 
+  /**
+   * Each upload has its own folder holding the file and its result. A folder goes once its job
+   * ended (done, failed, canceled) longer ago than the retention, or, with no job naming it (a
+   * create that failed midway), once it is that old itself. Unfinished jobs keep theirs.
+   */
+  const sweepUploads = async (now = Date.now()): Promise<number> => {
+    const days = settings.get().uploadRetentionDays;
+    if (days === 0) return 0;
+    const folders = await readdir(uploads).catch(() => [] as string[]);
+    if (folders.length === 0) return 0;
+    const jobs = await listDeskJobs(desk);
+    let removed = 0;
+    for (const name of folders) {
+      const dir = inside(uploads, name);
+      const job = jobs.find((j) => j.input && dirname(j.input.file) === dir);
+      const since = job ? (isFinalStatus(job.status) ? Date.parse(job.updatedAt) : undefined) : (await stat(dir).catch(() => undefined))?.mtimeMs;
+      if (since === undefined || now - since <= days * DAY_MS) continue;
+      await rm(dir, { recursive: true, force: true });
+      removed += 1;
+    }
+    return removed;
+  };
+  let sweeping: Promise<unknown> = Promise.resolve();
+  const sweep = () => {
+    sweeping = sweepUploads().catch((error: unknown) => process.stderr.write(`parla: cleaning uploads failed: ${(error as Error).message}\n`));
+  };
+  sweep();
+  const sweeper = setInterval(sweep, SWEEP_EVERY_MS);
+  sweeper.unref();
+
   const api: LocalApi = {
     translate: (request) => services.translator.translate(request),
 
     async createTextJob({ texts, to, from }) {
+      checkLangCodes(from ? [to, from] : [to]);
       const job = await state.queue.create({ from: from ?? '', to: [to], spec: { kind: 'texts', texts } });
       background(job.id, 'local', state.runner.run(job.id));
       return { id: job.id, status: 'queued' };
@@ -209,7 +248,11 @@ export async function openParlaApi(options: ServicesOptions): Promise<LocalApi> 
       return () => events.off('event', handler);
     },
 
+    sweepUploads,
+
     async close() {
+      clearInterval(sweeper);
+      await sweeping;
       for (const job of await state.queue.list()) {
         if (job.status === 'running') await state.runner.pause(job.id).catch(() => undefined);
       }
