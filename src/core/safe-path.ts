@@ -12,7 +12,6 @@ const NAME_BYTES = 255;
 
 /** `part` if it is one plain file or folder name; BAD_INPUT naming `what` otherwise. */
 export function safeName(part: string, what = 'name'): string {
-  // eslint-disable-next-line no-control-regex
   const bad = part === '' || part === '.' || part === '..' || /[/\\\u0000-\u001f\u007f]/.test(part) || Buffer.byteLength(part) > NAME_BYTES;
   if (bad) throw new ParlaError('BAD_INPUT', `${what} ${JSON.stringify(part.slice(0, 80))} is not a plain file name`);
   return part;

@@ -91,6 +91,7 @@ export const API_ARGS: { [M in ApiMethod]: Validator<ApiArgs<M>> } = {
   listJobs: tuple(),
   getJob: tuple(id),
   jobAction: tuple(id, oneOf(JOB_ACTIONS)),
+  deleteJob: tuple(id),
   jobResult: tuple(id),
   listModels: tuple(),
   downloadModel: tuple(id),

@@ -127,7 +127,6 @@ export const langCode = (): Validator<string> =>
 /** A file's own name (no folder): what a browser or the app sends for a picked file. */
 export const fileName = (): Validator<string> =>
   make((value, path) => {
-    // eslint-disable-next-line no-control-regex
     if (typeof value !== 'string' || value.length < 1 || value.length > 255 || /[/\\\u0000-\u001f\u007f]/.test(value) || value === '.' || value === '..') {
       fail(path, 'a file name without folders');
     }

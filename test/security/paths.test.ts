@@ -8,6 +8,7 @@ import { existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, 
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { batchCommand } from '../../src/cli/commands/batch.js';
+import { jobsCommand } from '../../src/cli/commands/jobs.js';
 import { translateCommand } from '../../src/cli/commands/translate.js';
 import { openParlaApi, type LocalApi } from '../../src/core/api/local-api.js';
 import { prepareBatch } from '../../src/core/jobs/batch.js';
@@ -374,5 +375,55 @@ describe('upload retention', () => {
     expect(existsSync(join(dataDir, 'uploads', 'old'))).toBe(true);
     const bad = await refusal(api.setSettings({ uploadRetentionDays: -1 }));
     expect(bad.code).toBe('BAD_INPUT');
+  });
+});
+
+describe('deleting a job', () => {
+  it('DELETE /api/v1/jobs/:id removes an ended job with its upload and result', async () => {
+    const { dataDir } = world();
+    const api = await openApi(dataDir);
+    const server = await serve(api);
+    const auth = { authorization: `Bearer ${TOKEN}` };
+    const { id } = await api.createFileJob({ fileName: 'pets.csv', bytes: new TextEncoder().encode('text\ncat\n'), to: ['es'] });
+    const job = await settled(api, id);
+    expect(existsSync(job.output!)).toBe(true);
+    const res = await server.app.inject({ method: 'DELETE', url: `/api/v1/jobs/${id}`, headers: auth });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ id, deleted: true });
+    expect(existsSync(dirname(job.output!))).toBe(false);
+    expect(readdirSync(join(dataDir, 'uploads'))).toEqual([]);
+    expect((await server.app.inject({ url: `/api/v1/jobs/${id}`, headers: auth })).statusCode).toBe(404);
+    expect((await server.app.inject({ method: 'DELETE', url: `/api/v1/jobs/${id}`, headers: auth })).statusCode).toBe(404);
+  });
+
+  it('an unfinished job cannot be deleted (CONFLICT, one line); it still runs to its end', async () => {
+    const { dataDir } = world();
+    const api = await openParlaApi({ dataDir, openEngine: async () => new FakeTranslator({ delayMs: 1000 }) });
+    closers.push(() => api.close());
+    const server = await serve(api);
+    const { id } = await api.createTextJob({ texts: ['a'], to: 'es' });
+    const conflict = await server.app.inject({ method: 'DELETE', url: `/api/v1/jobs/${id}`, headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(conflict.statusCode).toBe(409);
+    expect(conflict.json().error.code).toBe('CONFLICT');
+    expectOneLine(conflict.json().error.message);
+    expect((await settled(api, id)).status).toBe('done');
+  });
+
+  it('`parla jobs delete ID` removes the job but never the files the person named', async () => {
+    const root = tmp();
+    const dataDir = join(root, 'data');
+    const input = join(root, 'in.csv');
+    const out = join(root, 'out.csv');
+    writeFileSync(input, 'text\nhello\n');
+    const run = await runCli(batchCommand, [input, '--to', 'es', '--out', out, '--json'], dataDir);
+    expect(run.code).toBe(0);
+    const { id } = JSON.parse(run.stdout) as JobRecord;
+    const deleted = await runCli(jobsCommand, ['delete', id], dataDir);
+    expect(deleted.code).toBe(0);
+    expect(deleted.stdout).toBe(`deleted job ${id}\n`);
+    expect(existsSync(input) && existsSync(out)).toBe(true);
+    const show = await runCli(jobsCommand, ['show', id], dataDir);
+    expect(show.code).not.toBe(0);
+    expect(show.stderr).toContain(`no job ${id}`);
   });
 });

@@ -4,18 +4,19 @@
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, extname, join } from 'node:path';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { basename, extname, join } from 'node:path';
 import type { ParlaApi } from '../../shared/api.js';
 import { ParlaError } from '../../shared/errors.js';
 import { matchesFilter, type ParlaEvent } from '../../shared/events.js';
 import { mimeTypeFor, type FilePayload } from '../../shared/files.js';
 import type { HistoryFilter } from '../../shared/history-api.js';
 import { allowedActions, type JobAction } from '../../shared/job-requests.js';
-import { isFinalStatus, type JobPlace, type JobRecord } from '../../shared/jobs.js';
+import type { JobPlace, JobRecord } from '../../shared/jobs.js';
 import type { Health, TeamConnectionTest } from '../../shared/settings.js';
 import { listDeskJobs, listShelfJobs, locateJob, tagged } from '../jobs/job-desk.js';
 import { textJobResults } from '../jobs/text-source.js';
+import { deleteJob, sweepUploads as sweepUploadFolders, uploadsDir } from '../jobs/uploads.js';
 import { openServices, type ServicesOptions } from '../services.js';
 import { checkLangCodes, inside, safeName } from '../safe-path.js';
 import { SettingsStore } from './settings-store.js';
@@ -26,7 +27,6 @@ export type LocalApi = ParlaApi & {
   close(): Promise<void>;
 };
 
-const DAY_MS = 86_400_000;
 /** How often a long-running server looks for expired uploads. */
 const SWEEP_EVERY_MS = 3_600_000;
 
@@ -73,30 +73,11 @@ export async function openParlaApi(options: ServicesOptions): Promise<LocalApi> 
     }
   }
 
-  const uploads = join(options.dataDir, 'uploads');
+  const uploads = uploadsDir(options.dataDir);
 
-  /**
-   * Each upload has its own folder holding the file and its result. A folder goes once its job
-   * ended (done, failed, canceled) longer ago than the retention, or, with no job naming it (a
-   * create that failed midway), once it is that old itself. Unfinished jobs keep theirs.
-   */
-  const sweepUploads = async (now = Date.now()): Promise<number> => {
-    const days = settings.get().uploadRetentionDays;
-    if (days === 0) return 0;
-    const folders = await readdir(uploads).catch(() => [] as string[]);
-    if (folders.length === 0) return 0;
-    const jobs = await listDeskJobs(desk);
-    let removed = 0;
-    for (const name of folders) {
-      const dir = inside(uploads, name);
-      const job = jobs.find((j) => j.input && dirname(j.input.file) === dir);
-      const since = job ? (isFinalStatus(job.status) ? Date.parse(job.updatedAt) : undefined) : (await stat(dir).catch(() => undefined))?.mtimeMs;
-      if (since === undefined || now - since <= days * DAY_MS) continue;
-      await rm(dir, { recursive: true, force: true });
-      removed += 1;
-    }
-    return removed;
-  };
+  /** Upload folders past the retention (see jobs/uploads.ts), looked for at start and hourly. */
+  const sweepUploads = async (now = Date.now()): Promise<number> =>
+    sweepUploadFolders(uploads, await listDeskJobs(desk), settings.get().uploadRetentionDays, now);
   let sweeping: Promise<unknown> = Promise.resolve();
   const sweep = () => {
     sweeping = sweepUploads().catch((error: unknown) => process.stderr.write(`parla: cleaning uploads failed: ${(error as Error).message}\n`));
@@ -159,6 +140,11 @@ export async function openParlaApi(options: ServicesOptions): Promise<LocalApi> 
           background(id, place, runner.retry(id));
           return published(await getJob(id));
       }
+    },
+
+    async deleteJob(id) {
+      await deleteJob(desk, id, options.dataDir);
+      return { id, deleted: true };
     },
 
     async jobResult(id): Promise<FilePayload> {
