@@ -130,9 +130,19 @@ function readHolder(lock: string): OutputLockHolder | undefined {
   }
 }
 
+/** `<file>.parla-lock` in the file's real folder: one lock per target, however the path reaches it. */
+function lockPathOf(file: string): string {
+  const path = resolve(file);
+  try {
+    return join(realpathSync(dirname(path)), `${basename(path)}${LOCK_SUFFIX}`);
+  } catch {
+    return `${path}${LOCK_SUFFIX}`;
+  }
+}
+
 /** The live holder of `file`'s lock, if any (a lock left by a dead process counts as free). */
 export function outputLockHolder(file: string): OutputLockHolder | undefined {
-  const lock = `${resolve(file)}${LOCK_SUFFIX}`;
+  const lock = lockPathOf(file);
   const holder = readHolder(lock);
   return holder && isAlive(holder.pid, lock) ? holder : undefined;
 }
@@ -148,7 +158,7 @@ export function lockConflict(file: string, holder: OutputLockHolder): ParlaError
  * each report success while one's result is lost: the lock makes the second one refuse.
  */
 export function lockOutput(file: string, job: string): () => void {
-  const lock = `${resolve(file)}${LOCK_SUFFIX}`;
+  const lock = lockPathOf(file);
   const mine = JSON.stringify({ pid: process.pid, job } satisfies OutputLockHolder);
   for (let attempt = 0; ; attempt++) {
     try {

@@ -283,6 +283,13 @@ describe('two jobs, one output', () => {
     expect(refused.stderr).toMatch(/job-elsewhere/);
     expect(existsSync(out)).toBe(false);
 
+    // The same target reached through a linked folder is the same lock.
+    mkdirSync(join(root, 'sub'));
+    symlinkSync(root, join(root, 'sub', 'up'));
+    const linked = await runCli(batchCommand, [a, '--to', 'es', '--out', join(root, 'sub', 'up', 'out.csv')], join(root, 'data'));
+    expect(linked.code).toBe(1);
+    expect(linked.stderr).toMatch(/job-elsewhere/);
+
     sleeper.kill();
     await new Promise((r) => sleeper.once('exit', r));
     const taken = await runCli(batchCommand, [a, '--to', 'es', '--out', out], join(root, 'data'));
