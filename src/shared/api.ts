@@ -6,7 +6,7 @@ import type { EventFilter, ParlaEvent, Unsubscribe } from './events.js';
 import type { CacheStats } from './cache.js';
 import type { HistoryDeletion, HistoryFilter, HistoryPage } from './history-api.js';
 import type { HistoryExportFormat, HistoryQuery } from './history.js';
-import type { FileJobRequest, JobAction, JobCreated, TextJobRequest } from './job-requests.js';
+import type { FileJobRequest, JobAction, JobCreated, JobDeleted, TextJobRequest } from './job-requests.js';
 import type { JobRecord } from './jobs.js';
 import type { Health, Settings, SettingsPatch, TeamConnectionTest, TeamStatus } from './settings.js';
 import type { ModelInfo, TranslateRequest, Translation } from './translation.js';
@@ -19,6 +19,8 @@ export interface ParlaApi {
   listJobs(): Promise<JobRecord[]>;
   getJob(id: string): Promise<JobRecord>;
   jobAction(id: string, action: JobAction): Promise<JobRecord>;
+  /** Deletes an ended job and its uploaded file and result; CONFLICT while it is unfinished. */
+  deleteJob(id: string): Promise<JobDeleted>;
   /** The translated file, or JSON `{translations}` for a text job. CONFLICT until the job is done. */
   jobResult(id: string): Promise<FilePayload>;
 

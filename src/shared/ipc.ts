@@ -7,7 +7,7 @@ import { JOB_ACTIONS } from './job-requests.js';
 import { LIMITS } from './limits.js';
 import { THEMES } from './settings.js';
 import { PROTECT_MODES } from './translation.js';
-import { arr, bool, bytes, int, num, obj, oneOf, opt, str, tuple, union, type Validator } from './validate.js';
+import { arr, bool, bytes, fileName, int, langCode, num, obj, oneOf, opt, str, tuple, union, type Validator } from './validate.js';
 
 export const IPC_PREFIX = 'parla:';
 export const EVENT_CHANNEL = 'parla:event';
@@ -16,7 +16,7 @@ export function channelFor(method: ApiMethod): string {
   return `${IPC_PREFIX}${method}`;
 }
 
-const lang = str({ min: 2, max: 16 });
+const lang = langCode();
 const id = str({ min: 1, max: 512 });
 const text = str({ max: LIMITS.textChars });
 
@@ -45,7 +45,7 @@ export const textJobRequest = obj({
 });
 
 export const fileJobRequest = obj({
-  fileName: str({ min: 1, max: 255 }),
+  fileName: fileName(),
   bytes: bytes(),
   to: arr(lang, { min: 1, max: 32 }),
   from: opt(lang),
@@ -83,6 +83,7 @@ export const settingsPatch = obj({
   threads: opt(int({ min: 0, max: 256 })),
   dataDir: opt(str({ min: 1, max: 4096 })),
   theme: opt(oneOf(THEMES)),
+  uploadRetentionDays: opt(int({ min: 0, max: 36_500 })),
 });
 
 export const API_ARGS: { [M in ApiMethod]: Validator<ApiArgs<M>> } = {
@@ -92,6 +93,7 @@ export const API_ARGS: { [M in ApiMethod]: Validator<ApiArgs<M>> } = {
   listJobs: tuple(),
   getJob: tuple(id),
   jobAction: tuple(id, oneOf(JOB_ACTIONS)),
+  deleteJob: tuple(id),
   jobResult: tuple(id),
   listModels: tuple(),
   downloadModel: tuple(id),

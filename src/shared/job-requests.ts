@@ -21,6 +21,11 @@ export interface FileJobRequest {
   sheet?: string;
 }
 
+export interface JobDeleted {
+  id: string;
+  deleted: true;
+}
+
 export interface JobCreated {
   id: string;
   status: 'queued';

@@ -13,6 +13,8 @@ export interface Settings {
   threads: number;
   dataDir: string;
   theme: Theme;
+  /** Days an uploaded spreadsheet and its result are kept after their job ends; 0 = keep them. */
+  uploadRetentionDays: number;
 }
 
 export interface SettingsPatch {
@@ -21,6 +23,7 @@ export interface SettingsPatch {
   threads?: number;
   dataDir?: string;
   theme?: Theme;
+  uploadRetentionDays?: number;
 }
 
 export const SETTINGS_DEFAULTS: Omit<Settings, 'dataDir'> = {
@@ -28,6 +31,7 @@ export const SETTINGS_DEFAULTS: Omit<Settings, 'dataDir'> = {
   cache: { maxEntries: 1_000_000, ttlDays: 90 },
   threads: 0,
   theme: 'system',
+  uploadRetentionDays: 7,
 };
 
 export interface TeamConnectionTest {

@@ -110,3 +110,25 @@ export const tuple = <T extends unknown[]>(...items: { [K in keyof T]: Validator
     if (!Array.isArray(value) || value.length > items.length) fail(path, `a list of ${items.length} arguments`);
     return items.map((item, i) => (item as Validator<unknown>).parse(value[i], `${path}[${i}]`)) as T;
   });
+
+/**
+ * A BCP-47-like language code (`es`, `pt-BR`, `zh_Hant`; Marian's `>>pt_br<<` tokens use `_`).
+ * Codes become parts of file names (`data.es+fr.csv`), so nothing else gets through: no dots,
+ * no separators.
+ */
+export const LANG_CODE = /^[a-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$/;
+
+export const langCode = (): Validator<string> =>
+  make((value, path) => {
+    if (typeof value !== 'string' || value.length > 35 || !LANG_CODE.test(value)) fail(path, 'a language code like es or pt-BR');
+    return value;
+  });
+
+/** A file's own name (no folder): what a browser or the app sends for a picked file. */
+export const fileName = (): Validator<string> =>
+  make((value, path) => {
+    if (typeof value !== 'string' || value.length < 1 || value.length > 255 || /[/\\\u0000-\u001f\u007f]/.test(value) || value === '.' || value === '..') {
+      fail(path, 'a file name without folders');
+    }
+    return value;
+  });

@@ -9,7 +9,7 @@ import type { FilePayload } from '../../src/shared/files.js';
 import { mimeTypeFor } from '../../src/shared/files.js';
 import type { HistoryEntry, HistoryQuery } from '../../src/shared/history.js';
 import { allowedActions, type FileJobRequest, type JobAction, type TextJobRequest } from '../../src/shared/job-requests.js';
-import type { JobRecord } from '../../src/shared/jobs.js';
+import { isFinalStatus, type JobRecord } from '../../src/shared/jobs.js';
 import { SETTINGS_DEFAULTS, type Settings } from '../../src/shared/settings.js';
 import type { ModelInfo, TranslateRequest, Translation } from '../../src/shared/translation.js';
 import { previewRows } from '../../src/renderer/lib/csv.js';
@@ -223,6 +223,12 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
       }
       touch(job);
       return snapshot(job);
+    },
+    async deleteJob(id: string) {
+      const job = need(id);
+      if (!isFinalStatus(job.record.status)) throw new ParlaError('CONFLICT', `job ${id} is ${job.record.status}; cancel it before deleting it`);
+      jobs.delete(id);
+      return { id, deleted: true as const };
     },
     async jobResult(id): Promise<FilePayload> {
       const job = need(id);

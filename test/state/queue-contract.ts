@@ -124,5 +124,25 @@ export function runQueueContract(name: string, makeBackend: () => Promise<QueueB
       await q.release(id, 'a');
       expect(await q.acquire(id, { id: 'b', pid: process.pid })).toBe(true);
     });
+
+    it('removes a job with its items; other jobs keep theirs', async () => {
+      const q = await make();
+      const key = `k-${randomUUID()}`;
+      const gone = await q.create(job({ key, output: 'out.csv' }));
+      const kept = await q.create(job());
+      for (const { id } of [gone, kept]) {
+        await q.addTexts(id, [{ lang: 'es', key: 'k1', source: 'a' }, { lang: 'fr', key: 'k1', source: 'a' }]);
+        await q.finishIngest(id);
+      }
+      await q.acquire(gone.id, { id: 'a', pid: process.pid });
+      expect(await q.remove(gone.id)).toBe(true);
+      expect(await q.get(gone.id)).toBeUndefined();
+      expect((await q.list()).map((j) => j.id)).not.toContain(gone.id);
+      expect(await q.findResumable(key)).toBeUndefined();
+      expect(await q.nextTexts(gone.id, 10, Date.now())).toEqual([]);
+      expect(await q.remove(gone.id)).toBe(false);
+      expect(await q.nextTexts(kept.id, 10, Date.now())).toHaveLength(1);
+      expect((await q.get(kept.id))?.record.progress.total).toBe(2);
+    });
   });
 }

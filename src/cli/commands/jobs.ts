@@ -3,10 +3,11 @@ import type { JobRecord } from '../../shared/jobs.js';
 import type { CliCommand, CliContext } from '../command.js';
 import { guarded, parse } from '../guard.js';
 import { listDeskJobs, locateJob, tagged } from '../../core/jobs/job-desk.js';
+import { deleteJob } from '../../core/jobs/uploads.js';
 import { finish, openJobSession, runWithProgress } from '../job-session.js';
 import { describeProgress } from '../progress.js';
 
-const usage = 'parla jobs [list | show ID | pause ID | resume ID | cancel ID | retry ID] [--json]';
+const usage = 'parla jobs [list | show ID | pause ID | resume ID | cancel ID | retry ID | delete ID] [--json]';
 
 function line(job: JobRecord): string {
   const place = job.place === 'team' ? '  [team]' : '';
@@ -51,6 +52,12 @@ export const jobsCommand: CliCommand = {
             const { shelf } = await locateJob(desk, jobId);
             const run = (signal: AbortSignal) => (sub === 'resume' ? shelf.runner.resume(jobId, signal) : shelf.runner.retry(jobId, signal));
             return finish(ctx, tagged(await runWithProgress(ctx, desk, jobId, run), shelf.place), json);
+          }
+          case 'delete': {
+            // An ended job only; with it go its uploaded file and result (never a --out file).
+            const record = await deleteJob(desk, jobId, ctx.dataDir);
+            ctx.stdout.write(json ? JSON.stringify({ id: record.id, deleted: true }) + '\n' : `deleted job ${record.id}\n`);
+            return 0;
           }
           default:
             throw new ParlaError('BAD_INPUT', `unknown jobs command "${sub}"\nusage: ${usage}`);

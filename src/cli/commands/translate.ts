@@ -1,6 +1,7 @@
 // parla translate [TEXT...] --to LANG [--from LANG] [--model ID|DIR] [--beam N] [--protect auto|none] [--json] [--no-cache]
 import { ParlaError } from '../../shared/errors.js';
 import { openServices } from '../../core/services.js';
+import { checkLangCodes } from '../../core/safe-path.js';
 import type { Command } from '../registry.js';
 import { PROTECT_MODES, type ProtectMode, type Translation } from '../../shared/translation.js';
 import type { CliOutput } from '../command.js';
@@ -22,6 +23,7 @@ export const translateCommand: Command = {
   async run({ global, values, positionals, stdin, stdout }) {
     const to = values.to as string | undefined;
     if (!to) throw new ParlaError('BAD_INPUT', 'missing --to LANG (e.g. --to es)');
+    checkLangCodes(values.from ? [to, values.from as string] : [to], '--to/--from');
     let beam: number | undefined;
     if (values.beam !== undefined) {
       beam = Number(values.beam);

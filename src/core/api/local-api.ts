@@ -16,10 +16,19 @@ import type { JobPlace, JobRecord } from '../../shared/jobs.js';
 import type { Health, TeamConnectionTest } from '../../shared/settings.js';
 import { listDeskJobs, listShelfJobs, locateJob, tagged } from '../jobs/job-desk.js';
 import { textJobResults } from '../jobs/text-source.js';
+import { deleteJob, sweepUploads as sweepUploadFolders, uploadsDir } from '../jobs/uploads.js';
 import { openServices, type ServicesOptions } from '../services.js';
+import { checkLangCodes, inside, safeName } from '../safe-path.js';
 import { SettingsStore } from './settings-store.js';
 
-export type LocalApi = ParlaApi & { close(): Promise<void> };
+export type LocalApi = ParlaApi & {
+  /** Removes uploads (and their results) kept past the retention; returns how many. `now` for tests. */
+  sweepUploads(now?: number): Promise<number>;
+  close(): Promise<void>;
+};
+
+/** How often a long-running server looks for expired uploads. */
+const SWEEP_EVERY_MS = 3_600_000;
 
 const VERSION = '0.1.0';
 
@@ -64,25 +73,39 @@ export async function openParlaApi(options: ServicesOptions): Promise<LocalApi> 
     }
   }
 
-  const uploads = join(options.dataDir, 'uploads');
+  const uploads = uploadsDir(options.dataDir);
+
+  /** Upload folders past the retention (see jobs/uploads.ts), looked for at start and hourly. */
+  const sweepUploads = async (now = Date.now()): Promise<number> =>
+    sweepUploadFolders(uploads, await listDeskJobs(desk), settings.get().uploadRetentionDays, now);
+  let sweeping: Promise<unknown> = Promise.resolve();
+  const sweep = () => {
+    sweeping = sweepUploads().catch((error: unknown) => process.stderr.write(`parla: cleaning uploads failed: ${(error as Error).message}\n`));
+  };
+  sweep();
+  const sweeper = setInterval(sweep, SWEEP_EVERY_MS);
+  sweeper.unref();
 
   const api: LocalApi = {
     translate: (request) => services.translator.translate(request),
 
     async createTextJob({ texts, to, from }) {
+      checkLangCodes(from ? [to, from] : [to]);
       const job = await state.queue.create({ from: from ?? '', to: [to], spec: { kind: 'texts', texts } });
       background(job.id, 'local', state.runner.run(job.id));
       return { id: job.id, status: 'queued' };
     },
 
     async createFileJob({ fileName, bytes, to, from, columns, sheet }) {
-      const dir = join(uploads, randomUUID());
-      await mkdir(dir, { recursive: true });
-      const name = basename(fileName).replace(/[^\p{L}\p{N}._ -]/gu, '_') || 'upload';
-      const file = join(dir, name);
-      await writeFile(file, bytes);
+      // Everything that names a file is checked before anything is written.
+      checkLangCodes(from ? [...to, from] : to);
+      const name = uploadName(safeName(fileName, 'the file name'));
       const ext = extname(name);
-      const out = join(dir, `${name.slice(0, name.length - ext.length)}.${to.join('+')}${ext}`);
+      const dir = inside(uploads, randomUUID());
+      const file = inside(dir, name);
+      const out = inside(dir, `${name.slice(0, name.length - ext.length)}.${to.join('+')}${ext}`);
+      await mkdir(dir, { recursive: true });
+      await writeFile(file, bytes);
       try {
         // On the team while it is online (its workers share the work), else on this machine.
         const { job, place } = await desk.prepareBatch({ file, to, out, ...(from ? { from } : {}), ...(columns ? { columns } : {}), ...(sheet ? { sheet } : {}) });
@@ -117,6 +140,11 @@ export async function openParlaApi(options: ServicesOptions): Promise<LocalApi> 
           background(id, place, runner.retry(id));
           return published(await getJob(id));
       }
+    },
+
+    async deleteJob(id) {
+      await deleteJob(desk, id, options.dataDir);
+      return { id, deleted: true };
     },
 
     async jobResult(id): Promise<FilePayload> {
@@ -206,7 +234,11 @@ export async function openParlaApi(options: ServicesOptions): Promise<LocalApi> 
       return () => events.off('event', handler);
     },
 
+    sweepUploads,
+
     async close() {
+      clearInterval(sweeper);
+      await sweeping;
       for (const job of await state.queue.list()) {
         if (job.status === 'running') await state.runner.pause(job.id).catch(() => undefined);
       }
@@ -219,6 +251,17 @@ export async function openParlaApi(options: ServicesOptions): Promise<LocalApi> 
     },
   };
   return api;
+}
+
+/**
+ * An upload's name on disk: odd characters become `_`, no leading dot (no hidden file), short
+ * enough to leave room for the language codes of its output's name.
+ */
+function uploadName(fileName: string): string {
+  const name = fileName.replace(/[^\p{L}\p{N}._ -]/gu, '_').replace(/^\.+/, '');
+  const ext = extname(name).slice(0, 16);
+  const stem = name.slice(0, name.length - extname(name).length).slice(0, 100);
+  return stem ? `${stem}${ext}` : `upload${ext}`;
 }
 
 /** One PING with a short timeout; the answer names what to fix, with the password redacted. */

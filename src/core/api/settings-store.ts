@@ -42,6 +42,7 @@ function merge(base: Settings, patch: SettingsPatch): Settings {
     threads: patch.threads ?? base.threads,
     dataDir: base.dataDir,
     theme: patch.theme ?? base.theme,
+    uploadRetentionDays: patch.uploadRetentionDays ?? base.uploadRetentionDays,
   };
 }
 
@@ -52,6 +53,9 @@ function validate(patch: SettingsPatch): void {
   if (patch.threads !== undefined && (!Number.isInteger(patch.threads) || patch.threads < 0 || patch.threads > 64)) bad('threads must be a whole number from 0 to 64');
   if (patch.cache?.maxEntries !== undefined && (!Number.isInteger(patch.cache.maxEntries) || patch.cache.maxEntries < 1)) bad('cache size must be a whole number of entries ≥ 1');
   if (patch.cache?.ttlDays !== undefined && (!Number.isFinite(patch.cache.ttlDays) || patch.cache.ttlDays < 0)) bad('cache TTL must be ≥ 0 days (0 = never expire)');
+  if (patch.uploadRetentionDays !== undefined && (!Number.isInteger(patch.uploadRetentionDays) || patch.uploadRetentionDays < 0 || patch.uploadRetentionDays > 36_500)) {
+    bad('upload retention must be a whole number of days from 0 to 36500 (0 = keep uploads)');
+  }
   if (patch.theme !== undefined && !THEMES.includes(patch.theme)) bad(`theme must be one of ${THEMES.join(', ')}`);
   if (patch.team?.redisUrl && !/^rediss?:\/\//.test(patch.team.redisUrl)) bad('the team Redis URL must start with redis:// or rediss://');
   if (patch.team?.name !== undefined && patch.team.name !== '' && !/^[A-Za-z0-9_.-]{1,64}$/.test(patch.team.name)) bad('a team name is 1-64 letters, digits, ".", "_" or "-"');

@@ -3,11 +3,17 @@
 import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { JobRecord } from '../../shared/jobs.js';
+import { ParlaError } from '../../shared/errors.js';
+import type { JobRecord, JobStatus } from '../../shared/jobs.js';
 import type { DecodeOptions } from '../../shared/translation.js';
 import type { QueueBackend } from '../queue/backend.js';
 import type { JobControl } from './job-control.js';
+import { lockConflict, outputLockHolder } from '../output-file.js';
+import { checkLangCodes } from '../safe-path.js';
 import { planInWorker } from '../sheets/worker-client.js';
+
+/** A job in these will still write its output; `failed` waits for a retry the person may never ask for. */
+const OPEN_STATUSES: readonly JobStatus[] = ['queued', 'running', 'paused'];
 
 export interface BatchRequest {
   file: string;
@@ -41,6 +47,7 @@ export function batchKey(req: BatchRequest, output: string): string {
  * Redis for a team); throws BAD_INPUT/BAD_FILE before any job exists.
  */
 export async function prepareBatch(queue: QueueBackend, req: BatchRequest): Promise<BatchStart> {
+  checkLangCodes(req.from ? [...req.to, req.from] : req.to);
   const plan = await planInWorker({
     file: req.file,
     to: req.to,
@@ -49,8 +56,17 @@ export async function prepareBatch(queue: QueueBackend, req: BatchRequest): Prom
     ...(req.out !== undefined ? { output: req.out } : {}),
   });
   const key = batchKey(req, plan.output);
+  const output = resolve(plan.output);
   const existing = await queue.findResumable(key);
+  // The same batch again resumes its job; another job onto an output that an unfinished job
+  // (here, or in any process, by its lock) will write is refused before it exists.
+  const holder = outputLockHolder(output);
+  if (holder && holder.job !== existing?.id) throw lockConflict(output, holder);
   if (existing) return { job: existing, resumed: true };
+  const writer = (await queue.list()).find((job) => job.output === output && OPEN_STATUSES.includes(job.status));
+  if (writer) {
+    throw new ParlaError('CONFLICT', `${output} is the output of job ${writer.id}, which is ${writer.status}; wait for it, cancel it (parla jobs cancel ${writer.id}), or choose another --out`);
+  }
   const job = await queue.create({
     key,
     from: req.from ?? '',
@@ -60,7 +76,7 @@ export async function prepareBatch(queue: QueueBackend, req: BatchRequest): Prom
       ...(req.sheet !== undefined ? { sheet: req.sheet } : {}),
       columns: plan.sheets.flatMap((s) => s.columns.map((c) => (plan.sheets.length > 1 ? `${s.name}!${c.header}` : c.header))),
     },
-    output: resolve(plan.output),
+    output,
     spec: { kind: 'sheet', plan, ...(req.model ? { model: req.model } : {}), ...(req.options ? { options: req.options } : {}) },
   });
   return { job, resumed: false };

@@ -7,6 +7,7 @@ import { ParlaError } from '../../shared/errors.js';
 import { isFinalStatus, type JobEvent, type JobEventType, type JobRecord } from '../../shared/jobs.js';
 import type { HistoryStore } from '../history/store.js';
 import type { QueueBackend, StoredJob } from '../queue/backend.js';
+import { lockOutput } from '../output-file.js';
 import { jobSummaryEntry } from './summary.js';
 
 /** Where a run started, for its rate: the time and the items already settled then. */
@@ -72,6 +73,14 @@ export abstract class JobControl extends EventEmitter {
     await this.jobs.retryFailed(jobId);
     await this.jobs.setStatus(jobId, 'queued', { error: null });
     return this.run(jobId, signal);
+  }
+
+  /**
+   * Takes the lock on the job's output file for the run (a CONFLICT naming the job that holds
+   * it otherwise); returns its release. Jobs without an output file lock nothing.
+   */
+  protected lockOutput(record: JobRecord): () => void {
+    return record.output ? lockOutput(record.output, record.id) : () => {};
   }
 
   /** Once every item is settled: done, or failed when nothing got done; one history summary. */

@@ -89,7 +89,10 @@ export class JobRunner extends JobControl {
     const onAbort = () => controller.abort(signal?.reason);
     signal?.addEventListener('abort', onAbort, { once: true });
     this.active.set(jobId, controller);
+    let unlock = () => {};
     try {
+      // Before it counts as running: a second job onto one output fails here, its output untouched.
+      unlock = this.lockOutput(stored.record);
       await queue.setStatus(jobId, 'running', { error: null });
       return await this.drive(jobId, controller.signal);
     } catch (error) {
@@ -99,6 +102,7 @@ export class JobRunner extends JobControl {
       return record;
     } finally {
       signal?.removeEventListener('abort', onAbort);
+      unlock();
       this.active.delete(jobId);
       await queue.release(jobId, owner.id);
     }

@@ -7,6 +7,7 @@ import { basename, join, resolve } from 'node:path';
 import { ParlaError } from '../../shared/errors.js';
 import type { ModelInfo } from '../../shared/translation.js';
 import { bundledModelsDir, modelsDir } from '../paths.js';
+import { inside } from '../safe-path.js';
 import { downloadToStaging, type DownloadOptions } from './hub-download.js';
 import { RECORD_FILE, describeModel, languageTokens, pairFor, validateModelDir, type InstallRecord } from './model-info.js';
 
@@ -98,7 +99,7 @@ export class ModelStore {
   async download(id: string, options: DownloadOptions = {}): Promise<ModelInfo> {
     if (!ID.test(id)) throw new ParlaError('BAD_INPUT', `"${id}" is not a model id like Xenova/opus-mt-en-de`);
     // Stable staging name so an interrupted download resumes on the next call.
-    const staging = join(this.root, '.incoming', id.replace('/', '--'));
+    const staging = inside(this.root, '.incoming', id.replace('/', '--'));
     await downloadToStaging(id, staging, options);
     const pair = pairFor(id) ?? { from: '', to: [] };
     const langs = await languageTokens(staging);
@@ -125,18 +126,25 @@ export class ModelStore {
 
   async remove(id: string): Promise<void> {
     if (Object.values(BUNDLED).includes(id)) throw new ParlaError('BAD_INPUT', `${id} is bundled with Parla and cannot be removed`);
-    if (!ID.test(id) || !(await isDir(join(this.root, id)))) throw new ParlaError('NOT_FOUND', `model "${id}" is not installed`);
+    if (!ID.test(id) || !(await isDir(this.dirOf(id)))) throw new ParlaError('NOT_FOUND', `model "${id}" is not installed`);
     const trash = join(this.root, '.trash', randomUUID());
     await mkdir(join(this.root, '.trash'), { recursive: true });
-    await rename(join(this.root, id), trash);
+    await rename(this.dirOf(id), trash);
     this.listed = undefined;
     await rm(trash, { recursive: true, force: true });
+  }
+
+  /** `<models>/<org>/<name>` for an id, proven inside the models folder (an id is input). */
+  private dirOf(id: string): string {
+    const [org = '', name = '', ...rest] = id.split('/');
+    if (rest.length) throw new ParlaError('BAD_INPUT', `"${id}" is not a model id like Xenova/opus-mt-en-de`);
+    return inside(this.root, org, name);
   }
 
   /** Writes the record, then swaps the staging folder in; the old model is moved away only after. */
   private async install(id: string, staging: string, record: InstallRecord): Promise<ModelInfo> {
     await writeFile(join(staging, RECORD_FILE), JSON.stringify(record, null, 2));
-    const target = join(this.root, id);
+    const target = this.dirOf(id);
     await mkdir(join(this.root, id.split('/')[0]!), { recursive: true });
     let old: string | undefined;
     if (await isDir(target)) {

@@ -80,6 +80,9 @@ export interface QueueBackend {
 
   setStatus(jobId: string, status: JobStatus, patch?: { error?: ErrorInfo | null; output?: string }): Promise<JobRecord>;
 
+  /** Deletes the job and its items (its files are the caller's); false when there was no such job. */
+  remove(jobId: string): Promise<boolean>;
+
   /** Takes the job's run lease unless a live owner holds it. */
   acquire(jobId: string, owner: JobOwner): Promise<boolean>;
   release(jobId: string, ownerId: string): Promise<void>;

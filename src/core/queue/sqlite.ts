@@ -275,6 +275,15 @@ export class SqliteQueue implements QueueBackend {
     return toRecord(this.mustRow(jobId));
   }
 
+  async remove(jobId: string): Promise<boolean> {
+    let removed = false;
+    writeTransaction(this.db, () => {
+      this.db.prepare('DELETE FROM job_texts WHERE job_id = ?').run(jobId);
+      removed = this.db.prepare('DELETE FROM jobs WHERE id = ?').run(jobId).changes > 0;
+    })();
+    return removed;
+  }
+
   async acquire(jobId: string, owner: JobOwner): Promise<boolean> {
     return writeTransaction(this.db, () => {
       const row = this.mustRow(jobId);

@@ -172,6 +172,17 @@ export class RedisQueue implements QueueBackend {
     return ((await this.client.hget(this.jobKey(jobId), 'status')) ?? undefined) as JobStatus | undefined;
   }
 
+  async remove(jobId: string): Promise<boolean> {
+    const stored = await this.get(jobId);
+    if (!stored) return false;
+    // The items first (the script knows their keys), then the record and its indexes.
+    await this.scripts.resetItems(...this.keys(jobId));
+    const tx = this.client.multi().del(this.jobKey(jobId), `${this.jobKey(jobId)}:lease`).zrem(`${this.base}jobs`, jobId);
+    if (stored.key) tx.zrem(`${this.base}key:${stored.key}`, jobId);
+    await tx.exec();
+    return true;
+  }
+
   /** A lease with a time limit: pids mean nothing across machines, so a dead owner's lease expires. */
   async acquire(jobId: string, owner: JobOwner): Promise<boolean> {
     const got = Number(await this.scripts.acquire(this.jobKey(jobId), `${this.jobKey(jobId)}:lease`, owner.id, this.leaseMs));

@@ -62,7 +62,10 @@ export class TeamRunner extends JobControl {
     if (!(await queue.acquire(jobId, owner))) return this.follow(jobId, signal);
     // The lease expires unless renewed, so a dead submitter's job can be resumed elsewhere.
     const renew = setInterval(() => void queue.acquire(jobId, owner).catch(() => undefined), Math.max(1000, queue.leaseMs / 3));
+    let unlock = () => {};
     try {
+      // Before it counts as running: a second job onto one output fails here, its output untouched.
+      unlock = this.lockOutput(stored.record);
       await queue.setStatus(jobId, 'running', { error: null });
       return await this.drive(jobId, signal);
     } catch (error) {
@@ -72,6 +75,7 @@ export class TeamRunner extends JobControl {
       return record;
     } finally {
       clearInterval(renew);
+      unlock();
       this.live.delete(jobId);
       await queue.release(jobId, owner.id).catch(() => undefined);
     }

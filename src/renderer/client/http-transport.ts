@@ -60,6 +60,7 @@ const routes: Routes = {
   listJobs: async () => (await json<{ jobs: ApiResult<'listJobs'> }>('GET', '/api/v1/jobs')).jobs,
   getJob: (id) => json('GET', job(id)),
   jobAction: (id, action) => json('POST', `${job(id)}/${action}`),
+  deleteJob: (id) => json('DELETE', job(id)),
   jobResult: (id) => file(`${job(id)}/result`),
   listModels: async () => (await json<{ models: ApiResult<'listModels'> }>('GET', '/api/v1/models')).models,
   downloadModel: (id) => json('POST', '/api/v1/models/download', { id }),

@@ -51,6 +51,8 @@ export function jobRoutes(app: FastifyInstance, { api, limit }: RouteContext): v
 
   app.get<{ Params: { id: string } }>('/api/v1/jobs/:id', async (request) => api.getJob(jobId.parse(request.params.id, 'id')));
 
+  app.delete<{ Params: { id: string } }>('/api/v1/jobs/:id', async (request) => api.deleteJob(jobId.parse(request.params.id, 'id')));
+
   app.get<{ Params: { id: string } }>('/api/v1/jobs/:id/events', async (request, reply) => {
     const id = jobId.parse(request.params.id, 'id');
     const first = await api.getJob(id); // 404 before the stream opens
