@@ -2,13 +2,13 @@
 import type { FastifyInstance } from 'fastify';
 import { LIMITS } from '../../shared/limits.js';
 import { PROTECT_MODES } from '../../shared/translation.js';
-import { arr, int, obj, oneOf, opt, str } from '../../shared/validate.js';
+import { arr, int, langCode, obj, oneOf, opt, str } from '../../shared/validate.js';
 import type { RouteContext } from './context.js';
 
 const body = obj({
   texts: arr(str({ max: LIMITS.textChars }), { min: 1, max: LIMITS.translateTexts }),
-  from: opt(str({ min: 2, max: 16 })),
-  to: str({ min: 2, max: 16 }),
+  from: opt(langCode()),
+  to: langCode(),
   beam: opt(int({ min: 1, max: LIMITS.maxBeam })),
   model: opt(str({ min: 1, max: 1024 })),
   protect: opt(oneOf(PROTECT_MODES)),
