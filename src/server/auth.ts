@@ -51,9 +51,10 @@ export function checkHost(request: FastifyRequest): void {
   if (!isLoopback(host)) throw new ParlaError('UNAUTHORIZED', `host "${host}" is not this machine; open the UI at 127.0.0.1`);
 }
 
-// `none` is a typed URL or a bookmark; a request with neither header (curl, the CLI, an old
-// browser, which SameSite=Strict already keeps from sending the cookie cross-site) is judged by
-// its token alone. `same-site` is refused: another port on this machine is another origin.
+// `none` is a typed URL or a bookmark. A request with neither header is curl, a script or the
+// CLI, judged by its token alone (a browser always sends one of them when it writes, and no
+// page can read a cross-origin answer). `same-site` is refused: another port on this machine,
+// perhaps another program's page, is the same site but another origin, and gets the cookie.
 const FETCH_SITES_ALLOWED = new Set(['same-origin', 'none']);
 
 /** Refuses a request a browser made for a page of another origin, token or cookie or not. */

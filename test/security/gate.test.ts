@@ -228,6 +228,8 @@ describe('every registered route', () => {
     expect((await send('GET', '/assets/app.js')).status).toBe(200);
     expect((await send('GET', '/history')).status).toBe(200);
     expect((await send('GET', `/?token=${TOKEN}`)).status).toBe(302);
+    expect((await send('GET', `/api/v1/settings?token=${TOKEN}&token=${TOKEN}`)).status).toBe(401);
+    expect((await send('GET', `/api/v1/settings?token=${TOKEN}`, BEARER)).status).toBe(401);
     const api = await send('GET', `/api/v1/settings?token=${TOKEN}`);
     expect(api.status).toBe(401);
     expect(JSON.parse(api.body)).toMatchObject({ error: { code: 'UNAUTHORIZED', message: expect.stringContaining('Authorization') } });
