@@ -61,9 +61,9 @@ function send(method: string, path: string, headers: Record<string, string> = {}
     });
     req.on('error', reject);
     // A request the server leaves open is an answer too: it must not hang the walk.
-    req.setTimeout(5000, () => {
+    req.setTimeout(15_000, () => {
       req.destroy();
-      resolve({ status: 0, type: '', body: 'no answer within 5 s' });
+      resolve({ status: 0, type: '', body: 'no answer within 15 s' });
     });
     req.end(body);
   });
