@@ -4,8 +4,9 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { ParlaApi } from '../shared/api.js';
 import { ParlaError } from '../shared/errors.js';
 import { LIMITS } from '../shared/limits.js';
-import { checkHost, checkToken, isLoopback, queryToken, setTokenCookie } from './auth.js';
+import { checkToken, isLoopback, queryToken, setTokenCookie } from './auth.js';
 import { installErrorHandling, toErrorBody } from './errors.js';
+import { authorize, installGate, namesGatedPath } from './gate.js';
 import { Metrics } from './metrics.js';
 import { jobRoutes } from './routes/jobs.js';
 import { resourceRoutes } from './routes/resources.js';
@@ -36,8 +37,17 @@ export const SERVER_DEFAULTS = {
   fileLimit: LIMITS.fileBytes,
 } as const;
 
+/** A route as registered: the gate test walks every one of them. */
+export interface RouteInfo {
+  method: string;
+  url: string;
+  public: boolean;
+}
+
 export interface ParlaServer {
   app: FastifyInstance;
+  /** Every route the router holds (HEAD twins included), complete once the server is ready. */
+  readonly routes: readonly RouteInfo[];
   /** Starts listening; resolves to the base URL and the UI URL with its token. */
   listen(): Promise<{ url: string; uiUrl: string }>;
   close(): Promise<void>;
@@ -48,7 +58,6 @@ export function createServer(options: ServerOptions): ParlaServer {
   if (o.token.length < 16) throw new ParlaError('BAD_INPUT', 'the server token must be at least 16 characters');
   const app = Fastify({ logger: o.logger ?? false, bodyLimit: o.bodyLimit, forceCloseConnections: true });
   const metrics = new Metrics();
-  const loopback = isLoopback(o.host);
   let inFlight = 0;
   const limit = async <T>(work: () => Promise<T>): Promise<T> => {
     if (inFlight >= o.maxInFlight) throw new ParlaError('RATE_LIMITED', `more than ${o.maxInFlight} requests in flight; retry shortly`);
@@ -60,16 +69,18 @@ export function createServer(options: ServerOptions): ParlaServer {
     }
   };
 
+  const routes: RouteInfo[] = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url, public: route.config?.public === true });
+  });
   installErrorHandling(app);
   void app.register(multipart, { limits: { fileSize: o.fileLimit, files: 1, fields: 32 }, throwFileSizeLimit: true });
 
   const started = new WeakMap<object, bigint>();
   app.addHook('onRequest', async (request) => {
     started.set(request, process.hrtime.bigint());
-    if (loopback) checkHost(request);
-    const path = request.url.split('?')[0]!;
-    if (path.startsWith('/api/') || path === '/metrics') checkToken(request, o.token);
   });
+  installGate(app, { token: o.token, loopback: isLoopback(o.host) });
   // Server-Timing: how long the server itself spent on the request (browsers' devtools show it;
   // bench:api separates it from the time a request waits in the machine's network stack).
   app.addHook('onSend', async (request, reply) => {
@@ -90,7 +101,7 @@ export function createServer(options: ServerOptions): ParlaServer {
     resourceRoutes(scope, ctx);
   });
 
-  app.get('/healthz', async () => {
+  app.get('/healthz', { config: { public: true } }, async () => {
     const health = await o.api.health().catch((error: unknown) => ({ ok: false, error: toErrorBody(error).body.error }));
     return health;
   });
@@ -99,20 +110,27 @@ export function createServer(options: ServerOptions): ParlaServer {
     reply.type('text/plain; version=0.0.4; charset=utf-8').send(metrics.render(await o.api.listJobs())),
   );
 
-  // The UI: `/?token=…` trades the token for a cookie and drops it from the address bar.
-  app.get('/*', async (request, reply) => {
+  // The UI: `/?token=…` trades the token for a cookie and drops it from the address bar. Any
+  // other spelling of an API or metrics path lands here too: it gets the gate's answer, then 404.
+  app.get('/*', { config: { public: true } }, async (request, reply) => {
     const path = request.url.split('?')[0]!;
-    if (path.startsWith('/api/')) throw new ParlaError('NOT_FOUND', `no route ${request.method} ${path}`);
-    if (queryToken(request) !== undefined) {
-      checkToken(request, o.token);
+    if (namesGatedPath(path)) {
+      authorize(request, o.token);
+      throw new ParlaError('NOT_FOUND', `no route ${request.method} ${path}`);
+    }
+    const token = queryToken(request);
+    if (token !== undefined) {
+      checkToken(token, o.token);
       setTokenCookie(reply, o.token);
-      return reply.redirect(path, 302);
+      // One leading slash: `//host/?token=…` must not redirect off this server.
+      return reply.redirect('/' + path.replace(/^[/\\]+/, ''), 302);
     }
     return sendRendererFile(reply, o.rendererDir, path === '/' ? '/index.html' : path);
   });
 
   return {
     app,
+    routes,
     async listen() {
       await app.listen({ host: o.host, port: o.port });
       const address = app.server.address();

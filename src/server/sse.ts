@@ -2,6 +2,9 @@
 // keep it open, unsubscribed when the client goes away.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
+/** Route options for an event stream: no HEAD twin, which would hold a connection open with nothing to send. */
+export const SSE_ROUTE = { exposeHeadRoute: false } as const;
+
 export interface SseStream {
   send(event: string, data: unknown): void;
   end(): void;

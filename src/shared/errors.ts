@@ -11,6 +11,7 @@ export const ERROR_CODES = {
   TOO_LARGE: { exit: 2, http: 413 },
   CONFLICT: { exit: 1, http: 409 },
   UNAUTHORIZED: { exit: 2, http: 401 },
+  FORBIDDEN: { exit: 2, http: 403 },
   RATE_LIMITED: { exit: 1, http: 429 },
   CANCELED: { exit: 1, http: 409 },
   HOST_CRASHED: { exit: 1, http: 500 },

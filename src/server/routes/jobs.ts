@@ -6,24 +6,37 @@ import { fileJobRequest, textJobRequest } from '../../shared/ipc.js';
 import { JOB_ACTIONS, type FileJobRequest } from '../../shared/job-requests.js';
 import { isFinalStatus } from '../../shared/jobs.js';
 import { oneOf, str } from '../../shared/validate.js';
-import { openSse } from '../sse.js';
+import { openSse, SSE_ROUTE } from '../sse.js';
 import type { RouteContext } from './context.js';
 
 const jobId = str({ min: 1, max: 200 });
 const action = oneOf(JOB_ACTIONS);
 const list = (value: string) => value.split(',').map((s) => s.trim()).filter(Boolean);
 
+/**
+ * The multipart parser's own errors (no boundary, a truncated body, a broken part header) come
+ * without a status: they describe the request, so they are bad input, not a server fault.
+ */
+function unreadable(error: unknown): unknown {
+  if (error instanceof ParlaError || !(error instanceof Error) || 'statusCode' in error) return error;
+  return new ParlaError('BAD_INPUT', `cannot read the multipart body (${error.message}); let your HTTP client build the form`);
+}
+
 /** Multipart: one file part plus fields to (comma list or repeated), from, columns, sheet. */
 async function readFileJob(request: FastifyRequest): Promise<FileJobRequest> {
   const fields: Record<string, string[]> = {};
   let file: { fileName: string; bytes: Uint8Array } | undefined;
-  for await (const part of request.parts()) {
-    if (part.type === 'file') {
-      if (file) throw new ParlaError('BAD_INPUT', 'send one spreadsheet per job');
-      file = { fileName: part.filename, bytes: new Uint8Array(await part.toBuffer()) };
-    } else {
-      (fields[part.fieldname] ??= []).push(String(part.value));
+  try {
+    for await (const part of request.parts()) {
+      if (part.type === 'file') {
+        if (file) throw new ParlaError('BAD_INPUT', 'send one spreadsheet per job');
+        file = { fileName: part.filename, bytes: new Uint8Array(await part.toBuffer()) };
+      } else {
+        (fields[part.fieldname] ??= []).push(String(part.value));
+      }
     }
+  } catch (error) {
+    throw unreadable(error);
   }
   if (!file) throw new ParlaError('BAD_INPUT', 'attach the spreadsheet as a file field');
   const one = (name: string) => fields[name]?.at(-1);
@@ -53,7 +66,7 @@ export function jobRoutes(app: FastifyInstance, { api, limit }: RouteContext): v
 
   app.delete<{ Params: { id: string } }>('/api/v1/jobs/:id', async (request) => api.deleteJob(jobId.parse(request.params.id, 'id')));
 
-  app.get<{ Params: { id: string } }>('/api/v1/jobs/:id/events', async (request, reply) => {
+  app.get<{ Params: { id: string } }>('/api/v1/jobs/:id/events', SSE_ROUTE, async (request, reply) => {
     const id = jobId.parse(request.params.id, 'id');
     const first = await api.getJob(id); // 404 before the stream opens
     let unsubscribe = () => {};

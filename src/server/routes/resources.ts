@@ -4,16 +4,15 @@ import type { FastifyInstance } from 'fastify';
 import { API_ARGS, historyFilterOnly, historyQuery, settingsPatch } from '../../shared/ipc.js';
 import { HISTORY_EXPORT_FORMATS } from '../../shared/history-api.js';
 import { obj, oneOf, str } from '../../shared/validate.js';
-import { openSse } from '../sse.js';
+import { openSse, SSE_ROUTE } from '../sse.js';
 import type { RouteContext } from './context.js';
 
 const modelId = obj({ id: str({ min: 1, max: 512 }) });
 const modelDir = obj({ dir: str({ min: 1, max: 4096 }) });
 
-/** A query string as fields: numbers where expected, the auth token dropped. */
+/** A query string as fields, numbers where expected (the gate refuses a token in a query). */
 function queryFields(query: unknown, numeric: string[]): Record<string, unknown> {
   const out: Record<string, unknown> = { ...(query as Record<string, unknown>) };
-  delete out.token;
   for (const key of numeric) if (typeof out[key] === 'string' && /^\d+$/.test(out[key] as string)) out[key] = Number(out[key]);
   return out;
 }
@@ -50,7 +49,7 @@ export function resourceRoutes(app: FastifyInstance, { api }: RouteContext): voi
   app.get('/api/v1/team/status', async () => api.teamStatus());
   app.get('/api/v1/health', async () => api.health());
 
-  app.get('/api/v1/events', async (request, reply) => {
+  app.get('/api/v1/events', SSE_ROUTE, async (request, reply) => {
     let unsubscribe = () => {};
     const stream = openSse(request, reply, () => unsubscribe());
     unsubscribe = api.subscribe((event) => stream.send(event.type, event));
