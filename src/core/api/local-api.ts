@@ -17,7 +17,9 @@ import type { Health, TeamConnectionTest } from '../../shared/settings.js';
 import { listDeskJobs, listShelfJobs, locateJob, tagged } from '../jobs/job-desk.js';
 import { textJobResults } from '../jobs/text-source.js';
 import { openServices, type ServicesOptions } from '../services.js';
-import { SettingsStore } from './settings-store.js';
+import { ensurePrivateDir } from '../private-fs.js';
+import { SettingsStore, shownSettings } from './settings-store.js';
+import { restoreRedactedUrl } from '../team/redact.js';
 
 export type LocalApi = ParlaApi & { close(): Promise<void> };
 
@@ -65,6 +67,8 @@ export async function openParlaApi(options: ServicesOptions): Promise<LocalApi> 
   }
 
   const uploads = join(options.dataDir, 'uploads');
+  // People's files: the folder is the user's alone, however an older Parla left it.
+  ensurePrivateDir(uploads);
 
   const api: LocalApi = {
     translate: (request) => services.translator.translate(request),
@@ -181,10 +185,20 @@ export async function openParlaApi(options: ServicesOptions): Promise<LocalApi> 
       return { cleared: entries };
     },
 
-    getSettings: async () => settings.get(),
-    setSettings: async (patch) => settings.set(patch),
+    // The Redis password never leaves the process: every door shows it as `***`, and a URL sent
+    // back that way (the Settings page's Save and Test) means the stored one.
+    getSettings: async () => shownSettings(settings.get()),
+    setSettings: async (patch) => shownSettings(settings.set(patch)),
 
-    testTeamConnection: ({ redisUrl }) => pingRedis(redisUrl),
+    async testTeamConnection({ redisUrl }) {
+      let url: string;
+      try {
+        url = restoreRedactedUrl(redisUrl, settings.get().team.redisUrl);
+      } catch (error) {
+        return { ok: false, error: { code: 'BAD_INPUT', message: (error as Error).message } };
+      }
+      return pingRedis(url);
+    },
 
     async teamStatus() {
       const url = options.redisUrl ?? settings.get().team.redisUrl;
@@ -225,7 +239,7 @@ export async function openParlaApi(options: ServicesOptions): Promise<LocalApi> 
 async function pingRedis(url: string): Promise<TeamConnectionTest> {
   if (!/^rediss?:\/\//.test(url)) return { ok: false, error: { code: 'BAD_INPUT', message: 'the Redis URL must start with redis:// or rediss://' } };
   const { Redis } = await import('ioredis');
-  const { teamError } = await import('../team/connection.js');
+  const { checkDatabase, teamError } = await import('../team/connection.js');
   const redis = new Redis(url, { lazyConnect: true, connectTimeout: 3000, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
   let reason: unknown;
   redis.on('error', (e: unknown) => (reason = e));
@@ -233,10 +247,11 @@ async function pingRedis(url: string): Promise<TeamConnectionTest> {
   try {
     await redis.connect();
     await redis.ping();
+    await checkDatabase(redis, url);
     return { ok: true, latencyMs: Math.round((performance.now() - started) * 10) / 10 };
   } catch (error) {
     // The connect failure's reason arrives as an 'error' event; it says WRONGPASS, ECONNREFUSED, ...
-    const failure = teamError(reason ?? error, url);
+    const failure = error instanceof ParlaError ? error : teamError(reason ?? error, url);
     return { ok: false, error: { code: failure.code, message: failure.message } };
   } finally {
     redis.disconnect();
