@@ -54,8 +54,9 @@ function tryConnect(path: string, secret: Buffer, helloTimeoutMs = 5000): Promis
         clearTimeout(timer);
         const auth: ClientAuth = { kind: 'auth', proof: handshakeProof(secret, 'client', nonce, answer.nonce) };
         socket.write(encodeLine(auth));
-        // Paused until the client attaches its decoder and resumes it.
-        reader.release();
+        // Paused until the client attaches its decoder and resumes it; an error before then
+        // shows as the 'close' the client handles, not as an unhandled 'error' event.
+        reader.release().on('error', () => undefined);
         resolve({ kind: 'connected', connection: { socket, pid: answer.pid } });
       },
       () => end({ kind: 'none' }),
