@@ -4,12 +4,13 @@ import { parseArgs } from 'node:util';
 import { ParlaError } from '../shared/errors.js';
 import { reportError, usageError } from './guard.js';
 import { resolveDataDir } from '../core/paths.js';
+import { resolveRedisUrl } from './redis-url.js';
 import { COMMANDS } from './commands/index.js';
 import { GLOBAL_OPTIONS, splitGlobalArgs, type Command } from './registry.js';
 
 function helpText(): string {
   const lines = COMMANDS.map((c) => `  ${c.usage}\n      ${c.summary}`);
-  return `usage: parla <command> [options]\n\n${lines.join('\n')}\n\nglobal: --data-dir DIR (PARLA_DATA_DIR), --redis URL (PARLA_REDIS_URL), --team NAME (PARLA_TEAM)\n`;
+  return `usage: parla <command> [options]\n\n${lines.join('\n')}\n\nglobal: --data-dir DIR (PARLA_DATA_DIR), --redis URL (PARLA_REDIS_URL), --redis-password-file FILE (PARLA_REDIS_PASSWORD_FILE), --team NAME (PARLA_TEAM)\n`;
 }
 
 /** How long a finished command may linger on handles it could not close. */
@@ -39,7 +40,12 @@ async function main(argv: string[]): Promise<number> {
   const code = await command.run({
     global: {
       dataDir: resolveDataDir(values['data-dir'] as string | undefined),
-      redisUrl: (values.redis as string | undefined) ?? process.env.PARLA_REDIS_URL,
+      redisUrl: resolveRedisUrl({
+        flag: values.redis as string | undefined,
+        passwordFile: values['redis-password-file'] as string | undefined,
+        env: process.env,
+        warn: (line) => process.stderr.write(line),
+      }),
       team: (values.team as string | undefined) ?? process.env.PARLA_TEAM,
     },
     values,

@@ -37,6 +37,7 @@ export interface Command {
 export const GLOBAL_OPTIONS: OptionsConfig = {
   'data-dir': { type: 'string' },
   redis: { type: 'string' },
+  'redis-password-file': { type: 'string' },
   team: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 };

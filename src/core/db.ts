@@ -1,8 +1,8 @@
 // The local state database: cache, history and job queue share one SQLite file per data dir so a
 // batch, the API and the app see the same state. WAL lets readers run while a batch writes.
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { ensurePrivateDir, ensurePrivateFile, touchPrivateFile } from './private-fs.js';
 
 export type Db = Database.Database;
 
@@ -14,7 +14,7 @@ export function stateDbPath(dataDir: string): string {
 
 /** Opens (creating if needed) a SQLite file tuned for many short transactions from several processes. */
 export function openDb(file: string, options: { readonly?: boolean } = {}): Db {
-  if (file !== ':memory:' && !options.readonly) mkdirSync(dirname(file), { recursive: true });
+  if (file !== ':memory:' && !options.readonly) makePrivate(file);
   const db = new Database(file, { readonly: options.readonly ?? false });
   // Another process (a second `parla batch`, the API) may hold the write lock for a moment.
   db.pragma('busy_timeout = 10000');
@@ -25,6 +25,17 @@ export function openDb(file: string, options: { readonly?: boolean } = {}): Db {
     db.pragma('synchronous = NORMAL');
   }
   return db;
+}
+
+/**
+ * The file holds people's texts: 0600 in a 0700 folder. SQLite creates a database 0644 and gives
+ * its -wal and -shm files the database's mode, so the file is made (empty, which SQLite takes as
+ * a new database) with the right mode first, and existing ones are fixed before opening.
+ */
+function makePrivate(file: string): void {
+  ensurePrivateDir(dirname(file));
+  touchPrivateFile(file);
+  for (const suffix of ['-wal', '-shm', '-journal']) ensurePrivateFile(file + suffix);
 }
 
 /**

@@ -1,7 +1,7 @@
 // Where Parla keeps things: the data dir (flag > env > XDG default), the models inside it, the
-// bundled model shipped with the package, and the model host's socket and lock.
-import { createHash } from 'node:crypto';
-import { homedir, tmpdir } from 'node:os';
+// bundled model shipped with the package, and the model host's secret, lock and log (its socket
+// needs checks as well as a name: src/core/host/socket-dir.ts).
+import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -25,15 +25,9 @@ export function modelsDir(dataDir: string): string {
   return join(dataDir, 'models');
 }
 
-/**
- * The host's socket. Unix socket paths are limited to ~104 bytes, so deep data dirs fall back
- * to a per-data-dir name in the temp dir; Windows uses a named pipe.
- */
-export function hostSocketPath(dataDir: string): string {
-  const id = createHash('sha256').update(resolve(dataDir)).digest('hex').slice(0, 16);
-  if (process.platform === 'win32') return `\\\\.\\pipe\\parla-host-${id}`;
-  const inDir = join(dataDir, 'host.sock');
-  return inDir.length <= 100 ? inDir : join(tmpdir(), `parla-host-${id}.sock`);
+/** The secret a client and the model host prove to each other that they know (see host-auth.ts). */
+export function hostSecretPath(dataDir: string): string {
+  return join(dataDir, 'host-secret');
 }
 
 export function hostLockPath(dataDir: string): string {

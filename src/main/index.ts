@@ -8,7 +8,7 @@ import { registerIpc } from './ipc-router.js';
 import { menuTemplate } from './menu.js';
 import { ModelHostProcess } from './model-host.js';
 import { openParlaApi } from '../core/api/local-api.js';
-import { hostSocketPath } from '../core/paths.js';
+import { hostSocketPath } from '../core/host/socket-dir.js';
 import { APP_CSP, isOwnPage } from './security.js';
 import { createMainWindow, trustedOrigin } from './window.js';
 

@@ -15,6 +15,8 @@ export const ERROR_CODES = {
   RATE_LIMITED: { exit: 1, http: 429 },
   CANCELED: { exit: 1, http: 409 },
   HOST_CRASHED: { exit: 1, http: 500 },
+  /** The model host's socket or folder is not the user's own, or the peer on it lacks the data dir's secret. */
+  HOST_UNTRUSTED: { exit: 1, http: 500 },
   TIMEOUT: { exit: 1, http: 500 },
   DOWNLOAD_FAILED: { exit: 1, http: 500 },
   INTEGRITY: { exit: 1, http: 500 },

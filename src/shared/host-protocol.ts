@@ -63,10 +63,33 @@ export interface HostCancel {
 
 export type ClientMessage = HostRequest | HostCancel;
 
-/** First line a host writes on every new connection; clients trust a connection only after it. */
+/*
+ * The handshake: both ends prove they know the data dir's secret (`host-secret`, readable by its
+ * user only) before a text crosses the socket. A client that meets a host without the secret
+ * (another user's process on the socket) sends it nothing; a host drops a client without it.
+ *   client → host  ClientHello { nonce: Nc }
+ *   host → client  HostHello   { pid, nonce: Nh, proof: HMAC(secret, host|Nc|Nh) }
+ *   client → host  ClientAuth  { proof: HMAC(secret, client|Nc|Nh) }, then requests
+ */
+
+/** A client's first line: a fresh nonce the host must sign. */
+export interface ClientHello {
+  kind: 'hello';
+  nonce: string;
+}
+
+/** The host's answer; clients trust a connection only once its proof checks out. */
 export interface HostHello {
   kind: 'hello';
   pid: number;
+  nonce: string;
+  proof: string;
+}
+
+/** A client's second line: its own proof; only then does the host take its requests. */
+export interface ClientAuth {
+  kind: 'auth';
+  proof: string;
 }
 
 export type HostResponse =
@@ -88,4 +111,18 @@ export function isClientMessage(value: unknown): value is ClientMessage {
 
 export function isHostResponse(value: unknown): value is HostResponse {
   return isRecord(value) && value.kind === 'response' && typeof value.seq === 'number' && typeof value.ok === 'boolean';
+}
+
+const NONCE = /^[A-Za-z0-9_-]{16,128}$/;
+
+export function isClientHello(value: unknown): value is ClientHello {
+  return isRecord(value) && value.kind === 'hello' && typeof value.nonce === 'string' && NONCE.test(value.nonce);
+}
+
+export function isHostHello(value: unknown): value is HostHello {
+  return isRecord(value) && value.kind === 'hello' && typeof value.pid === 'number' && typeof value.nonce === 'string' && NONCE.test(value.nonce) && typeof value.proof === 'string';
+}
+
+export function isClientAuth(value: unknown): value is ClientAuth {
+  return isRecord(value) && value.kind === 'auth' && typeof value.proof === 'string';
 }

@@ -19,7 +19,9 @@ import { textJobResults } from '../jobs/text-source.js';
 import { deleteJob, sweepUploads as sweepUploadFolders, uploadsDir } from '../jobs/uploads.js';
 import { openServices, type ServicesOptions } from '../services.js';
 import { checkLangCodes, inside, safeName } from '../safe-path.js';
-import { SettingsStore } from './settings-store.js';
+import { ensurePrivateDir } from '../private-fs.js';
+import { SettingsStore, shownSettings } from './settings-store.js';
+import { restoreRedactedUrl } from '../team/redact.js';
 
 export type LocalApi = ParlaApi & {
   /** Removes uploads (and their results) kept past the retention; returns how many. `now` for tests. */
@@ -74,6 +76,8 @@ export async function openParlaApi(options: ServicesOptions): Promise<LocalApi> 
   }
 
   const uploads = uploadsDir(options.dataDir);
+  // People's files: the folder is the user's alone, however an older Parla left it.
+  ensurePrivateDir(uploads);
 
   /** Upload folders past the retention (see jobs/uploads.ts), looked for at start and hourly. */
   const sweepUploads = async (now = Date.now()): Promise<number> =>
@@ -209,10 +213,20 @@ export async function openParlaApi(options: ServicesOptions): Promise<LocalApi> 
       return { cleared: entries };
     },
 
-    getSettings: async () => settings.get(),
-    setSettings: async (patch) => settings.set(patch),
+    // The Redis password never leaves the process: every door shows it as `***`, and a URL sent
+    // back that way (the Settings page's Save and Test) means the stored one.
+    getSettings: async () => shownSettings(settings.get()),
+    setSettings: async (patch) => shownSettings(settings.set(patch)),
 
-    testTeamConnection: ({ redisUrl }) => pingRedis(redisUrl),
+    async testTeamConnection({ redisUrl }) {
+      let url: string;
+      try {
+        url = restoreRedactedUrl(redisUrl, settings.get().team.redisUrl);
+      } catch (error) {
+        return { ok: false, error: { code: 'BAD_INPUT', message: (error as Error).message } };
+      }
+      return pingRedis(url);
+    },
 
     async teamStatus() {
       const url = options.redisUrl ?? settings.get().team.redisUrl;
@@ -268,7 +282,7 @@ function uploadName(fileName: string): string {
 async function pingRedis(url: string): Promise<TeamConnectionTest> {
   if (!/^rediss?:\/\//.test(url)) return { ok: false, error: { code: 'BAD_INPUT', message: 'the Redis URL must start with redis:// or rediss://' } };
   const { Redis } = await import('ioredis');
-  const { teamError } = await import('../team/connection.js');
+  const { checkDatabase, teamError } = await import('../team/connection.js');
   const redis = new Redis(url, { lazyConnect: true, connectTimeout: 3000, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
   let reason: unknown;
   redis.on('error', (e: unknown) => (reason = e));
@@ -276,10 +290,11 @@ async function pingRedis(url: string): Promise<TeamConnectionTest> {
   try {
     await redis.connect();
     await redis.ping();
+    await checkDatabase(redis, url);
     return { ok: true, latencyMs: Math.round((performance.now() - started) * 10) / 10 };
   } catch (error) {
     // The connect failure's reason arrives as an 'error' event; it says WRONGPASS, ECONNREFUSED, ...
-    const failure = teamError(reason ?? error, url);
+    const failure = error instanceof ParlaError ? error : teamError(reason ?? error, url);
     return { ok: false, error: { code: failure.code, message: failure.message } };
   } finally {
     redis.disconnect();

@@ -1,14 +1,20 @@
 // User settings persisted as JSON in the data dir; one DEFAULTS object (src/shared/settings.ts),
-// validated up front so a bad value is refused with one line instead of stored.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+// validated up front so a bad value is refused with one line instead of stored. The file may
+// hold a team's Redis password, so it is the user's alone (0600, in a 0700 folder).
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ParlaError } from '../../shared/errors.js';
 import { SETTINGS_DEFAULTS, THEMES, type Settings, type SettingsPatch } from '../../shared/settings.js';
+import { ensurePrivateDir, ensurePrivateFile, writePrivateFile } from '../private-fs.js';
+import { redactUrl, restoreRedactedUrl } from '../team/redact.js';
 
 const FILE = 'settings.json';
 
 export class SettingsStore {
-  constructor(private readonly dataDir: string) {}
+  constructor(private readonly dataDir: string) {
+    // A file an older Parla left world-readable is closed at open, not at the next save.
+    ensurePrivateFile(join(dataDir, FILE));
+  }
 
   get(): Settings {
     let stored: SettingsPatch = {};
@@ -20,19 +26,26 @@ export class SettingsStore {
     return merge({ ...SETTINGS_DEFAULTS, dataDir: this.dataDir }, stored);
   }
 
+  /** Stores `patch`; a Redis URL sent back masked (as `shownSettings` gave it) keeps the stored password. */
   set(patch: SettingsPatch): Settings {
+    if (patch.team?.redisUrl !== undefined) {
+      patch = { ...patch, team: { ...patch.team, redisUrl: restoreRedactedUrl(patch.team.redisUrl, this.get().team.redisUrl) } };
+    }
     validate(patch);
     if (patch.dataDir !== undefined && patch.dataDir !== this.dataDir) {
       throw new ParlaError('BAD_INPUT', 'the data folder is chosen at start (--data-dir or PARLA_DATA_DIR), not changed while running');
     }
     const next = merge(this.get(), patch);
-    mkdirSync(this.dataDir, { recursive: true });
-    const tmp = join(this.dataDir, `${FILE}.${process.pid}.tmp`);
+    ensurePrivateDir(this.dataDir);
     const { dataDir: _omit, ...persisted } = next;
-    writeFileSync(tmp, JSON.stringify(persisted, null, 2));
-    renameSync(tmp, join(this.dataDir, FILE));
+    writePrivateFile(join(this.dataDir, FILE), JSON.stringify(persisted, null, 2));
     return next;
   }
+}
+
+/** Settings as they leave the process (API, IPC, UI): the Redis password shows as `***`. */
+export function shownSettings(settings: Settings): Settings {
+  return settings.team.redisUrl ? { ...settings, team: { ...settings.team, redisUrl: redactUrl(settings.team.redisUrl) } } : settings;
 }
 
 function merge(base: Settings, patch: SettingsPatch): Settings {

@@ -129,7 +129,7 @@ export class HostClient {
     return this.connecting;
   }
 
-  /** A socket to a host that has greeted us; the greeting tells its pid (see spawn-host.ts). */
+  /** A socket to a host that proved it knows the data dir's secret; its greeting tells its pid (see spawn-host.ts). */
   private async connectLive(): Promise<Socket> {
     const { socket, pid } = await connectHost(this.dataDir);
     this.hostPid = pid;
@@ -163,6 +163,8 @@ export class HostClient {
     });
     // Pending calls keep the process alive through their timeout timers, not the socket.
     socket.unref();
+    // The handshake left it paused with anything the host sent after its greeting unread.
+    socket.resume();
   }
 
   /**

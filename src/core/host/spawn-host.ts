@@ -2,12 +2,16 @@
 // start only one host; the host itself also refuses to start when another answers the socket.
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
-import { mkdir, open, stat, unlink } from 'node:fs/promises';
+import { open, stat, unlink } from 'node:fs/promises';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { ParlaError } from '../../shared/errors.js';
-import type { HostHello } from '../../shared/host-protocol.js';
-import { hostLockPath, hostLogPath, hostSocketPath, packageRoot } from '../paths.js';
+import { isHostHello, type ClientAuth, type ClientHello } from '../../shared/host-protocol.js';
+import { encodeLine } from '../../shared/ndjson.js';
+import { hostLockPath, hostLogPath, hostSecretPath, packageRoot } from '../paths.js';
+import { PRIVATE_FILE_MODE, ensurePrivateFile } from '../private-fs.js';
+import { HandshakeReader, handshakeProof, isValidProof, loadOrCreateHostSecret, newNonce, parseLine } from './host-auth.js';
+import { hostSocketPath } from './socket-dir.js';
 
 const STALE_LOCK_MS = 20_000;
 
@@ -21,52 +25,48 @@ export interface HostConnection {
   pid: number;
 }
 
-function parseHello(line: string): HostHello | undefined {
-  try {
-    const message = JSON.parse(line) as Partial<HostHello>;
-    return message.kind === 'hello' && typeof message.pid === 'number' ? (message as HostHello) : undefined;
-  } catch {
-    return undefined;
-  }
-}
+type Attempt = { kind: 'connected'; connection: HostConnection } | { kind: 'none' } | { kind: 'untrusted' };
 
 /**
- * A connection counts only once the host greets it (`{"kind":"hello"}`): a host that was just
- * killed can still accept a connection while the kernel tears it down, and a request sent on
- * that would be lost to a host that never answers.
+ * A connection counts only once the host has proved it knows the data dir's secret (see the
+ * handshake in host-protocol.ts). Until then the client sends nothing but a nonce, so a stranger
+ * answering on the socket learns no text. A host that was just killed can still accept a
+ * connection while the kernel tears it down: that one closes during the handshake ('none').
  */
-function tryConnect(path: string, helloTimeoutMs = 5000): Promise<HostConnection | undefined> {
+function tryConnect(path: string, secret: Buffer, helloTimeoutMs = 5000): Promise<Attempt> {
   return new Promise((resolve) => {
     const socket = connect(path);
-    let buffered = '';
-    const fail = () => {
+    const reader = new HandshakeReader(socket);
+    const end = (attempt: Attempt) => {
       clearTimeout(timer);
+      reader.detach();
       socket.destroy();
-      resolve(undefined);
+      resolve(attempt);
     };
-    const timer = setTimeout(fail, helloTimeoutMs);
-    socket.once('error', fail);
-    socket.once('close', fail);
-    socket.on('data', function onData(chunk: Buffer) {
-      buffered += chunk.toString('utf8');
-      const newline = buffered.indexOf('\n');
-      if (newline < 0) return;
-      clearTimeout(timer);
-      socket.off('data', onData);
-      socket.off('error', fail);
-      socket.off('close', fail);
-      const hello = parseHello(buffered.slice(0, newline));
-      if (!hello) return fail();
-      // Anything after the greeting belongs to the client's decoder.
-      const rest = buffered.slice(newline + 1);
-      if (rest) socket.unshift(Buffer.from(rest, 'utf8'));
-      resolve({ socket, pid: hello.pid });
-    });
+    const timer = setTimeout(() => end({ kind: 'none' }), helloTimeoutMs);
+    const nonce = newNonce();
+    const hello: ClientHello = { kind: 'hello', nonce };
+    socket.once('connect', () => socket.write(encodeLine(hello)));
+    reader.next().then(
+      (line) => {
+        const answer = parseLine(line);
+        if (!isHostHello(answer) || !isValidProof(secret, 'host', nonce, answer.nonce, answer.proof)) return end({ kind: 'untrusted' });
+        clearTimeout(timer);
+        const auth: ClientAuth = { kind: 'auth', proof: handshakeProof(secret, 'client', nonce, answer.nonce) };
+        socket.write(encodeLine(auth));
+        // Paused until the client attaches its decoder and resumes it; an error before then
+        // shows as the 'close' the client handles, not as an unhandled 'error' event.
+        reader.release().on('error', () => undefined);
+        resolve({ kind: 'connected', connection: { socket, pid: answer.pid } });
+      },
+      () => end({ kind: 'none' }),
+    );
   });
 }
 
 function spawnHost(dataDir: string, socketPath: string): void {
-  const log = openSync(hostLogPath(dataDir), 'a');
+  const log = openSync(hostLogPath(dataDir), 'a', PRIVATE_FILE_MODE);
+  ensurePrivateFile(hostLogPath(dataDir));
   const child = spawn(process.execPath, [hostEntry(), '--data-dir', dataDir, '--socket', socketPath], {
     detached: true,
     stdio: ['ignore', log, log],
@@ -79,15 +79,21 @@ function spawnHost(dataDir: string, socketPath: string): void {
 
 /** A connected socket to the data dir's host, starting one if none answers. */
 export async function connectHost(dataDir: string, timeoutMs = 30_000): Promise<HostConnection> {
-  await mkdir(dataDir, { recursive: true });
   const socketPath = hostSocketPath(dataDir);
+  const secret = loadOrCreateHostSecret(dataDir);
   const lockPath = hostLockPath(dataDir);
   const deadline = Date.now() + timeoutMs;
   let ownLock = false;
   try {
     while (Date.now() < deadline) {
-      const connection = await tryConnect(socketPath);
-      if (connection) return connection;
+      const attempt = await tryConnect(socketPath, secret);
+      if (attempt.kind === 'connected') return attempt.connection;
+      if (attempt.kind === 'untrusted') {
+        throw new ParlaError(
+          'HOST_UNTRUSTED',
+          `the process answering on ${socketPath} is not this data dir's model host (it does not know ${hostSecretPath(dataDir)}); no text was sent to it. Stop that process, or remove the socket`,
+        );
+      }
       if (!ownLock) {
         try {
           const fh = await open(lockPath, 'wx');

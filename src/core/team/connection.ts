@@ -42,6 +42,9 @@ export function resolveTeamOptions(options: TeamOptions): ResolvedTeamOptions {
   if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
     throw new ParlaError('BAD_INPUT', `--redis must be a redis:// or rediss:// URL, got ${redactUrl(o.url)}`);
   }
+  if (!/^\/?\d*$/.test(parsed.pathname)) {
+    throw new ParlaError('BAD_INPUT', `the database in --redis is a number (redis://host:6379/0), got ${redactUrl(o.url)}`);
+  }
   if (!TEAM_NAME.test(o.team)) {
     throw new ParlaError('BAD_INPUT', `--team must be 1-64 letters, digits, '.', '_' or '-', got "${o.team}"`);
   }
@@ -87,7 +90,29 @@ export function teamError(error: unknown, url: string): ParlaError {
   return new ParlaError('TEAM_OFFLINE', `team Redis at ${redactUrl(url)} is unreachable: ${raw.split('\n')[0]}`);
 }
 
-/** Opens a connection and waits until it is ready; auth and network failures become ParlaErrors. */
+/** The database number in the URL's path (`redis://host:6379/3`); 0 when it names none. */
+export function databaseOf(url: string): number {
+  return Number(new URL(url).pathname.slice(1) || 0);
+}
+
+/**
+ * Proves the URL's database exists. ioredis sends its SELECT on connect, but a refusal ("DB index
+ * is out of range") only becomes an 'error' event and the connection goes on, on database 0: a
+ * worker would say "ready" and work on keys nobody else sees. Selecting again makes it an error.
+ */
+export async function checkDatabase(client: Redis, url: string): Promise<void> {
+  const db = databaseOf(url);
+  if (db === 0) return;
+  try {
+    await client.select(db);
+  } catch (error) {
+    const reply = redactText(error instanceof Error ? error.message : String(error), url).split('\n')[0];
+    if (!/^ERR/.test(reply ?? '')) throw teamError(error, url);
+    throw new ParlaError('TEAM_OFFLINE', `Redis at ${redactUrl(url)} refused SELECT ${db} (${reply}); use a database number the server has`);
+  }
+}
+
+/** Opens a connection and waits until it is ready on its database; failures become ParlaErrors. */
 export async function connectRedis(o: ResolvedTeamOptions, role: ConnectionRole): Promise<Redis> {
   const client = new Redis(o.url, redisOptions(o, role));
   // connect() only says "Connection is closed"; the reason (WRONGPASS, ECONNREFUSED) comes as an
@@ -96,11 +121,17 @@ export async function connectRedis(o: ResolvedTeamOptions, role: ConnectionRole)
   client.on('error', (error: unknown) => (reason = error));
   try {
     await client.connect();
-    return client;
   } catch (error) {
     client.disconnect();
     throw teamError(reason ?? error, o.url);
   }
+  try {
+    await checkDatabase(client, o.url);
+  } catch (error) {
+    client.disconnect();
+    throw error;
+  }
+  return client;
 }
 
 /** Closes politely when connected; otherwise drops the socket (QUIT would wait for a reconnect). */

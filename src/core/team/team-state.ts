@@ -21,7 +21,7 @@ import { sourceForJob } from '../jobs/sources.js';
 import { SqliteQueue } from '../queue/sqlite.js';
 import type { EngineTranslator, LocalState } from '../state.js';
 import { openChunkEvents, openChunkQueue, type ChunkData, type ChunkPolicy, type ChunkResult } from './chunks.js';
-import { redisOptions, within, resolveTeamOptions, teamPrefix, trackDuplicates, type TeamOptions } from './connection.js';
+import { checkDatabase, redisOptions, within, resolveTeamOptions, teamPrefix, trackDuplicates, type TeamOptions } from './connection.js';
 import { engineIdentity } from './engine-identity.js';
 import { TeamLink, type TeamStatus, type TeamStatusInfo } from './link.js';
 import { RedisCache } from './redis-cache.js';
@@ -100,6 +100,13 @@ export async function openTeamState(options: TeamStateOptions): Promise<TeamStat
   if (link.info().lastErrorCode === 'REDIS_AUTH') {
     cacheClient.disconnect();
     throw new ParlaError('REDIS_AUTH', link.info().lastError as string);
+  }
+  if (link.status === 'online') {
+    // A database the server lacks would leave every key on database 0 (see checkDatabase).
+    await checkDatabase(cacheClient, o.url).catch((error: unknown) => {
+      cacheClient.disconnect();
+      throw error;
+    });
   }
 
   const db = openDb(stateDbPath(options.dataDir));

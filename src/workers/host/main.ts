@@ -4,17 +4,24 @@
 // Started as a worker thread with lane data, the same module serves as one of the host's model
 // lanes (src/workers/marian/lanes.ts): one entry file, so the CLI build and the app's bundle
 // both know where their lanes come from.
-import { existsSync, mkdirSync, unlinkSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { existsSync, unlinkSync } from 'node:fs';
+import { connect, createServer, type Socket } from 'node:net';
+import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { engineSettingsFromEnv } from '../../core/engine-settings-env.js';
 import { SettingsStore } from '../../core/api/settings-store.js';
-import type { HostHello } from '../../shared/host-protocol.js';
+import { HandshakeReader, handshakeProof, isValidProof, loadOrCreateHostSecret, newNonce, parseLine } from '../../core/host/host-auth.js';
+import { assertPrivateSocketDir } from '../../core/host/socket-dir.js';
+import { ensurePrivateDir } from '../../core/private-fs.js';
+import { isClientAuth, isClientHello, type HostHello } from '../../shared/host-protocol.js';
 import { encodeLine } from '../../shared/ndjson.js';
 import { isLaneData, serveLane } from '../marian/lanes.js';
 import { socketPort } from './host-port.js';
 import { ModelHost } from './model-host.js';
+
+/** A connection that has not proved itself by then is dropped. */
+const HANDSHAKE_TIMEOUT_MS = 5000;
 
 if (!isMainThread && parentPort && isLaneData(workerData)) await serveLane(parentPort, workerData);
 else await runHost();
@@ -28,7 +35,14 @@ async function runHost(): Promise<void> {
     process.exit(2);
   }
   const settings = engineSettingsFromEnv();
-  mkdirSync(dataDir, { recursive: true });
+  ensurePrivateDir(dataDir);
+  try {
+    // Texts arrive through this socket: never bind in a folder someone else could enter.
+    assertPrivateSocketDir(dirname(socketPath));
+  } catch (error) {
+    process.stderr.write(`parla host: ${(error as Error).message}\n`);
+    process.exit(1);
+  }
 
   /** True when another host already answers on the socket (then this one must not start). */
   function alive(): Promise<boolean> {
@@ -58,13 +72,34 @@ async function runHost(): Promise<void> {
     return Number.isInteger(threads) && threads > 0 ? threads : 0; // a hand-edited file may hold anything
   };
   const host = new ModelHost(settings, import.meta.url, userThreads);
-  const server = createServer((socket) => {
-    clearTimeout(idleTimer);
-    // Clients wait for this greeting before they trust the connection (see spawn-host.ts).
-    const hello: HostHello = { kind: 'hello', pid: process.pid };
-    socket.write(encodeLine(hello));
-    host.attach(socketPort(socket));
-  });
+  /**
+   * A connection becomes a client only once it proves it knows the data dir's secret (the
+   * handshake in host-protocol.ts); this host proves the same in its greeting, so the client
+   * knows no stranger took the socket. Anything else is dropped unanswered.
+   */
+  const admit = async (socket: Socket): Promise<void> => {
+    const timer = setTimeout(() => socket.destroy(), HANDSHAKE_TIMEOUT_MS);
+    const reader = new HandshakeReader(socket);
+    try {
+      const hello = parseLine(await reader.next());
+      if (!isClientHello(hello)) throw new Error('no hello');
+      const secret = loadOrCreateHostSecret(dataDir);
+      const nonce = newNonce();
+      const greeting: HostHello = { kind: 'hello', pid: process.pid, nonce, proof: handshakeProof(secret, 'host', hello.nonce, nonce) };
+      socket.write(encodeLine(greeting));
+      const auth = parseLine(await reader.next());
+      if (!isClientAuth(auth) || !isValidProof(secret, 'client', hello.nonce, nonce, auth.proof)) throw new Error('bad proof');
+      clearTimeout(timer);
+      clearTimeout(idleTimer);
+      host.attach(socketPort(reader.release()));
+      socket.resume();
+    } catch {
+      clearTimeout(timer);
+      reader.detach();
+      socket.destroy();
+    }
+  };
+  const server = createServer((socket) => void admit(socket));
   let idleTimer: NodeJS.Timeout | undefined;
   const armIdle = () => {
     clearTimeout(idleTimer);
@@ -88,11 +123,11 @@ async function runHost(): Promise<void> {
     armIdle();
   });
   process.on('SIGTERM', () => void host.shutdown());
-  // A host whose socket file is gone (its data dir deleted: a test's or a benchmark's temp dir,
-  // a reset) can never be reached again; it leaves instead of holding its models for hostIdleMs.
+  // A host whose socket file or data dir is gone (a test's or a benchmark's temp dir, a reset)
+  // can never be reached again; it leaves instead of holding its models for hostIdleMs.
   if (process.platform !== 'win32') {
     setInterval(() => {
-      if (!existsSync(socketPath)) void host.shutdown();
+      if (!existsSync(socketPath) || !existsSync(dataDir)) void host.shutdown();
     }, 2000).unref();
   }
 }
