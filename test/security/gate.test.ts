@@ -43,10 +43,14 @@ function recording(api: FakeApi): ParlaApi {
   });
 }
 
-/** One request with the path sent byte for byte (fetch and inject would normalise it). */
+/**
+ * One request with the path sent byte for byte (fetch and inject would normalise it). The body's
+ * length is always sent: node does not frame a DELETE body by default, and the server would read
+ * the stray bytes as a second request.
+ */
 function send(method: string, path: string, headers: Record<string, string> = {}, body?: string, type = 'application/json'): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, method, path, headers: { ...headers, ...(body !== undefined ? { 'content-type': type } : {}) } }, (res) => {
+    const req = httpRequest({ host: '127.0.0.1', port, method, path, headers: { ...headers, ...(body !== undefined ? { 'content-type': type, 'content-length': String(Buffer.byteLength(body)) } : {}) } }, (res) => {
       const type = String(res.headers['content-type'] ?? '');
       // An event stream never ends: its status and type are the answer.
       if (type.startsWith('text/event-stream')) {
@@ -59,7 +63,7 @@ function send(method: string, path: string, headers: Record<string, string> = {}
       res.on('end', () => resolve({ status: res.statusCode ?? 0, type, body: text }));
       res.on('error', reject);
     });
-    req.on('error', reject);
+    req.on('error', (e) => reject(new Error(`${method} ${path}: ${e.message}`)));
     // A request the server leaves open is an answer too: it must not hang the walk.
     req.setTimeout(15_000, () => {
       req.destroy();
