@@ -78,9 +78,20 @@ export async function runWithProgress(
   }
 }
 
+/**
+ * Prints how the job ended; the exit code: 0 done (or left paused), 1 failed, canceled, or done
+ * with failed rows, whose reasons are named with the way to try them again.
+ */
 export function finish(ctx: CliContext, job: JobRecord, json: boolean): number {
   if (json) ctx.stdout.write(JSON.stringify(job, null, 2) + '\n');
   const summary = `job ${job.id} ${job.status}: ${describeProgress(job)}`;
+  if (job.status === 'done' && job.progress.failed > 0) {
+    const reasons = job.error ? `\nfailed: ${job.error.message}` : '';
+    ctx.stderr.write(`job ${job.id} done with failures: ${describeProgress(job)}${reasons}\n`);
+    ctx.stderr.write(`${job.output ? `wrote ${job.output} (failed rows left untranslated)\n` : ''}retry them with: parla jobs retry ${job.id}\n`);
+    if (!json && job.output) ctx.stdout.write(`${job.output}\n`);
+    return 1;
+  }
   if (job.status === 'done') {
     ctx.stderr.write(`${summary}${job.output ? `\nwrote ${job.output}` : ''}\n`);
     if (!json && job.output) ctx.stdout.write(`${job.output}\n`);

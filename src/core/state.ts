@@ -18,6 +18,15 @@ export type EngineTranslator = Translator & {
   resolveModel?(request: TranslateRequest): Promise<ModelIdentity>;
 };
 
+/** LocalState.checkRoutes over an engine: each target routed as a translation would be. */
+export function routeChecker(getEngine: () => Promise<EngineTranslator>): LocalState['checkRoutes'] {
+  return async ({ to, from, model }) => {
+    const engine = await getEngine();
+    if (!engine.resolveModel) return; // a stand-in engine without routing serves every pair
+    for (const lang of to) await engine.resolveModel({ texts: [], to: lang, ...(from ? { from } : {}), ...(model ? { model } : {}) });
+  };
+}
+
 export interface LocalStateOptions {
   dataDir: string;
   openEngine: () => Promise<EngineTranslator>;
@@ -54,6 +63,11 @@ export interface LocalState {
   translator: Translator;
   /** Cache in front of the engine, recording each translation in history under `door`. */
   doorTranslator(door: Exclude<HistoryDoor, 'batch'>): Translator;
+  /**
+   * Throws the engine's one-line UNKNOWN_PAIR (with its download hint) unless an installed model
+   * serves each target: a job that can only fail is refused before it starts.
+   */
+  checkRoutes(request: { to: readonly string[]; from?: string; model?: string }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -79,6 +93,7 @@ export function openLocalState(options: LocalStateOptions): LocalState {
     runner,
     translator,
     doorTranslator: (door) => new CachedTranslator(engine, cache, { resolveModel, history: { store: history, door } }),
+    checkRoutes: routeChecker(() => engine.get()),
     async close() {
       if (engine.opened) await (await engine.get()).close?.();
       // Deferred writes (history entries, cache bookkeeping) go in before the file closes.

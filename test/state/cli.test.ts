@@ -62,10 +62,16 @@ describe('state CLI commands', () => {
     const first = await runCli(batchCommand, [file, '--to', 'es', '--json'], data, model);
     const job = JSON.parse(first.stdout) as JobRecord;
     expect(job.progress.failed).toBe(1);
+    // Done with failures is not success: exit 1, the reason named, the way to retry given.
+    expect(first.code).toBe(1);
+    expect(job).toMatchObject({ status: 'done', error: { code: 'INTERNAL', message: 'es: 1 row: model failed on "row 3"' } });
+    expect(first.stderr).toContain(`job ${job.id} done with failures`);
+    expect(first.stderr).toContain(`retry them with: parla jobs retry ${job.id}`);
     broken = false;
     const retried = await runCli(jobsCommand, ['retry', job.id, '--json'], data, model);
     expect(retried.code).toBe(0);
     expect(JSON.parse(retried.stdout).progress).toMatchObject({ done: 10, failed: 0 });
+    expect(JSON.parse(retried.stdout).error).toBeUndefined();
     expect(readFileSync(join(dir, 'in.es.csv'), 'utf8')).toContain('es:ROW 3');
     expect((await runCli(jobsCommand, ['cancel', job.id], data)).stdout).toContain('done');
     expect((await runCli(jobsCommand, ['frob', job.id], data)).code).toBe(2);

@@ -84,10 +84,38 @@ export function runQueueContract(name: string, makeBackend: () => Promise<QueueB
       expect(retry[0]!.attempts).toBe(1);
       await q.commit(id, [{ id: retry[0]!.id, ok: false, error: err, final: true, retryAt: 0 }]);
       expect((await q.get(id))?.record.progress.failed).toBe(1);
+      expect(await q.failures(id)).toEqual([{ lang: 'es', error: err, count: 1 }]);
       expect(await q.retryFailed(id)).toBe(1);
+      expect(await q.failures(id)).toEqual([]);
       expect((await q.get(id))?.record.progress.failed).toBe(0);
       const again = await q.nextTexts(id, 10, 1000);
       expect(again.map((t) => t.attempts)).toEqual([0]);
+    });
+
+    it('groups failed items by language and reason, rows counted, most first', async () => {
+      const q = await make();
+      const { id } = await q.create(job({ to: ['es', 'fr'] }));
+      await q.addTexts(id, [
+        { lang: 'es', key: 'a', source: 'a', count: 2 },
+        { lang: 'fr', key: 'a', source: 'a', count: 2 },
+        { lang: 'fr', key: 'b', source: 'b', count: 3 },
+        { lang: 'es', key: 'c', source: 'c' },
+      ]);
+      await q.finishIngest(id);
+      const noModel = { name: 'ParlaError', code: 'UNKNOWN_PAIR' as const, message: 'no model for en→fr' };
+      // One language per fetch: settle each before asking for the next.
+      for (let items = await q.nextTexts(id, 10, 0); items.length; items = await q.nextTexts(id, 10, 0)) {
+        await q.commit(
+          id,
+          items.map((t) =>
+            t.source === 'c' ? { id: t.id, ok: true as const, text: 'C', cached: false } : { id: t.id, ok: false as const, error: t.lang === 'fr' ? noModel : err, final: true, retryAt: 0 },
+          ),
+        );
+      }
+      expect(await q.failures(id)).toEqual([
+        { lang: 'fr', error: noModel, count: 5 },
+        { lang: 'es', error: err, count: 2 },
+      ]);
     });
 
     it('resetItems drops a half-ingested job’s items', async () => {

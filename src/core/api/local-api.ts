@@ -95,6 +95,7 @@ export async function openParlaApi(options: ServicesOptions): Promise<LocalApi> 
 
     async createTextJob({ texts, to, from }) {
       checkLangCodes(from ? [to, from] : [to]);
+      await state.checkRoutes({ to: [to], ...(from ? { from } : {}) });
       const job = await state.queue.create({ from: from ?? '', to: [to], spec: { kind: 'texts', texts } });
       background(job.id, 'local', state.runner.run(job.id));
       return { id: job.id, status: 'queued' };

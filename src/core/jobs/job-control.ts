@@ -6,7 +6,7 @@ import { EventEmitter } from 'node:events';
 import { ParlaError } from '../../shared/errors.js';
 import { isFinalStatus, type JobEvent, type JobEventType, type JobRecord } from '../../shared/jobs.js';
 import type { HistoryStore } from '../history/store.js';
-import type { QueueBackend, StoredJob } from '../queue/backend.js';
+import type { FailureGroup, QueueBackend, StoredJob } from '../queue/backend.js';
 import { lockOutput } from '../output-file.js';
 import { jobSummaryEntry } from './summary.js';
 
@@ -83,15 +83,17 @@ export abstract class JobControl extends EventEmitter {
     return record.output ? lockOutput(record.output, record.id) : () => {};
   }
 
-  /** Once every item is settled: done, or failed when nothing got done; one history summary. */
+  /**
+   * Once every item is settled: done, or failed when nothing got done; one history summary. A job
+   * with failed items keeps why in `error` (done with failures: the reasons grouped, most rows first).
+   */
   protected async finish(jobId: string, clock: RunClock): Promise<JobRecord> {
     const { progress } = (await this.mustGet(jobId)).record;
     const allFailed = progress.total > 0 && progress.done === 0 && progress.failed > 0;
-    const record = await this.jobs.setStatus(
-      jobId,
-      allFailed ? 'failed' : 'done',
-      allFailed ? { error: { name: 'ParlaError', code: 'INTERNAL', message: `every item of job ${jobId} failed` } } : {},
-    );
+    const failures = progress.failed > 0 ? await this.jobs.failures(jobId) : [];
+    const record = await this.jobs.setStatus(jobId, allFailed ? 'failed' : 'done', {
+      error: failures.length ? { name: 'ParlaError', code: failures[0]!.error.code, message: describeFailures(failures) } : null,
+    });
     this.history?.record([jobSummaryEntry(record, this.summaryBy)]);
     const final = this.withRate(record, clock);
     this.publish(allFailed ? 'failed' : 'done', final);
@@ -116,4 +118,12 @@ export abstract class JobControl extends EventEmitter {
     if (!job) throw new ParlaError('NOT_FOUND', `no job ${jobId}`);
     return job;
   }
+}
+
+/** "es: 400 rows: no model for en→fr …; fr: 2 rows: timeout": at most three reasons, the rest counted. */
+export function describeFailures(groups: readonly FailureGroup[]): string {
+  const rows = (n: number) => `${n} ${n === 1 ? 'row' : 'rows'}`;
+  const shown = groups.slice(0, 3).map((g) => `${g.lang}: ${rows(g.count)}: ${g.error.message}`);
+  const rest = groups.slice(3).reduce((n, g) => n + g.count, 0);
+  return shown.join('; ') + (rest ? `; ${rows(rest)} more for other reasons` : '');
 }

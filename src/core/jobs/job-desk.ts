@@ -40,7 +40,10 @@ export function localDesk(state: LocalState): JobDesk {
   const shelf: JobShelf = { place: 'local', queue: state.queue, runner: state.runner };
   return {
     shelves: () => [shelf],
-    prepareBatch: async (req) => ({ ...(await prepareBatch(state.queue, req)), place: 'local' }),
+    prepareBatch: async (req) => {
+      await state.checkRoutes(req);
+      return { ...(await prepareBatch(state.queue, req)), place: 'local' };
+    },
     runBatch: (job, _place, signal) => runBatch(state.runner, job, signal),
     onEvent(listener) {
       state.runner.on('event', listener);

@@ -44,6 +44,29 @@ export type TextOutcome =
   /** `final`: no attempts left, the item is failed; otherwise it waits `retryAt` (epoch ms). */
   | { id: number; ok: false; error: ErrorInfo; final: boolean; retryAt: number };
 
+export interface FailureGroup {
+  lang: string;
+  error: ErrorInfo;
+  /** Items (occurrences) that failed this way. */
+  count: number;
+}
+
+/** A stored item error (JSON) as ErrorInfo; a missing or unreadable one is said so, not hidden. */
+export function parseError(stored: string | null | undefined): ErrorInfo {
+  try {
+    const e = JSON.parse(stored ?? '') as Partial<ErrorInfo>;
+    if (typeof e.code === 'string' && typeof e.message === 'string') return { name: e.name ?? 'ParlaError', code: e.code, message: e.message };
+  } catch {
+    // falls through
+  }
+  return { name: 'Error', code: 'INTERNAL', message: 'no reason was recorded' };
+}
+
+/** Groups sorted most rows first, then by language: the order a person should read them in. */
+export function sortFailures(groups: FailureGroup[]): FailureGroup[] {
+  return groups.sort((a, b) => b.count - a.count || a.lang.localeCompare(b.lang) || a.error.message.localeCompare(b.error.message));
+}
+
 export interface JobOwner {
   id: string;
   pid: number;
@@ -75,6 +98,8 @@ export interface QueueBackend {
   commit(jobId: string, outcomes: readonly TextOutcome[]): Promise<void>;
   /** Failed items go back to pending with fresh attempts; returns how many texts. */
   retryFailed(jobId: string): Promise<number>;
+  /** Why items failed: one group per target language and error, with the rows it covers, most first. */
+  failures(jobId: string): Promise<FailureGroup[]>;
   /** Translations aligned with `keys` (undefined where not done). */
   lookup(jobId: string, lang: string, keys: readonly string[]): Promise<(string | undefined)[]>;
 

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { ParlaError, type ErrorInfo } from '../../shared/errors.js';
 import type { JobRecord, JobStatus } from '../../shared/jobs.js';
 import { openDb, writeTransaction, type Db } from '../db.js';
-import type { JobOwner, NewJob, NewText, PendingText, QueueBackend, StoredJob, TextOutcome } from './backend.js';
+import { parseError, sortFailures, type FailureGroup, type JobOwner, type NewJob, type NewText, type PendingText, type QueueBackend, type StoredJob, type TextOutcome } from './backend.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS jobs (
@@ -246,6 +246,15 @@ export class SqliteQueue implements QueueBackend {
       this.db.prepare('UPDATE jobs SET failed = failed - ?, updated_at = ? WHERE id = ?').run(items ?? 0, new Date().toISOString(), jobId);
       return n;
     })();
+  }
+
+  async failures(jobId: string): Promise<FailureGroup[]> {
+    const rows = this.db
+      .prepare<[string], { lang: string; error: string | null; items: number }>(
+        `SELECT lang, error, sum(count) AS items FROM job_texts WHERE job_id = ? AND status = 'failed' GROUP BY lang, error`,
+      )
+      .all(jobId);
+    return sortFailures(rows.map((r) => ({ lang: r.lang, error: parseError(r.error), count: r.items })));
   }
 
   async lookup(jobId: string, lang: string, keys: readonly string[]): Promise<(string | undefined)[]> {

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { ParlaError, type ErrorInfo } from '../../shared/errors.js';
 import type { JobRecord, JobStatus } from '../../shared/jobs.js';
-import type { JobOwner, NewJob, NewText, PendingText, QueueBackend, StoredJob, TextOutcome } from '../queue/backend.js';
+import { parseError, sortFailures, type FailureGroup, type JobOwner, type NewJob, type NewText, type PendingText, type QueueBackend, type StoredJob, type TextOutcome } from '../queue/backend.js';
 import { QUEUE_SCRIPTS } from './redis-queue-scripts.js';
 import { closeRedis } from './connection.js';
 import { defineScripts, type ScriptFn } from './scripts.js';
@@ -149,6 +149,21 @@ export class RedisQueue implements QueueBackend {
 
   async retryFailed(jobId: string): Promise<number> {
     return Number(await this.scripts.retryFailed(...this.keys(jobId), new Date().toISOString()));
+  }
+
+  async failures(jobId: string): Promise<FailureGroup[]> {
+    const [, b] = this.keys(jobId);
+    const ids = await this.client.smembers(`${b}failed`);
+    if (ids.length === 0) return [];
+    const [langs, errors, counts] = await Promise.all([this.client.hmget(`${b}lang`, ...ids), this.client.hmget(`${b}err`, ...ids), this.client.hmget(`${b}cnt`, ...ids)]);
+    const groups = new Map<string, FailureGroup>();
+    ids.forEach((_, i) => {
+      const id = `${langs[i]}\u0000${errors[i]}`;
+      const group = groups.get(id) ?? { lang: langs[i] ?? '', error: parseError(errors[i]), count: 0 };
+      group.count += Number(counts[i] ?? 1);
+      groups.set(id, group);
+    });
+    return sortFailures([...groups.values()]);
   }
 
   async lookup(jobId: string, lang: string, keys: readonly string[]): Promise<(string | undefined)[]> {

@@ -19,7 +19,7 @@ import { localDesk, tagged, type JobDesk, type JobShelf } from '../jobs/job-desk
 import { JobRunner } from '../jobs/runner.js';
 import { sourceForJob } from '../jobs/sources.js';
 import { SqliteQueue } from '../queue/sqlite.js';
-import type { EngineTranslator, LocalState } from '../state.js';
+import { routeChecker, type EngineTranslator, type LocalState } from '../state.js';
 import { openChunkEvents, openChunkQueue, type ChunkData, type ChunkPolicy, type ChunkResult } from './chunks.js';
 import { checkDatabase, redisOptions, within, resolveTeamOptions, teamPrefix, trackDuplicates, type TeamOptions } from './connection.js';
 import { engineIdentity } from './engine-identity.js';
@@ -127,6 +127,7 @@ export async function openTeamState(options: TeamStateOptions): Promise<TeamStat
   const local: LocalState = {
     db, cache: l1, history, queue: sqliteQueue, runner: localRunner, translator,
     doorTranslator: (door) => new CachedTranslator(lazy, cache, { resolveModel: engineIdentity(getEngine), history: { store: history, door } }),
+    checkRoutes: routeChecker(getEngine),
     close: async () => undefined,
   };
 
