@@ -7,6 +7,7 @@ import { engineSettingsFromEnv } from './engine-settings-env.js';
 import { HostClient } from './host/host-client.js';
 import { HostTranslator } from './host/host-translator.js';
 import { ProtectingTranslator } from './protect/protecting-translator.js';
+import { ReviewingTranslator } from './review/reviewing-translator.js';
 import { ModelStore } from './models/model-store.js';
 import type { openTeamState as OpenTeamState } from './team/team-state.js';
 import { openLocalState, type EngineTranslator, type LocalState } from './state.js';
@@ -43,7 +44,7 @@ export interface Services {
 export function openEngine(options: Pick<ServicesOptions, 'dataDir'>, models = new ModelStore(options.dataDir)): EngineTranslator {
   const settings = engineSettingsFromEnv();
   const client = new HostClient(options.dataDir, settings.requestTimeoutMs);
-  const host = new ProtectingTranslator(new HostTranslator(client, models));
+  const host = new ReviewingTranslator(new ProtectingTranslator(new HostTranslator(client, models)));
   return {
     translate: (request, signal) => host.translate(request, signal),
     warm: (request) => host.warm(request),

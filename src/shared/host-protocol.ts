@@ -17,6 +17,9 @@ export interface HostTranslateParams {
 export interface HostTranslation {
   text: string;
   alternatives?: { text: string; score: number }[];
+  /** Mean log-probability per output token (the model's own score); see Translation.confidence. */
+  score?: number;
+  truncated?: boolean;
 }
 
 export interface LoadedModelStats {

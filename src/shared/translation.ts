@@ -16,10 +16,15 @@ export type ProtectMode = 'auto' | 'none';
 export const PROTECT_MODES = ['auto', 'none'] as const satisfies readonly ProtectMode[];
 
 /**
- * Why a translation needs a human look. `spans`: a placeholder, tag or code of the source could
- * not be kept verbatim (the output is the best one found, returned rather than hidden).
+ * Why a translation needs a human look (a public contract: `--json`, the API). docs/review.md
+ * explains each. `spans`: a placeholder, tag or code of the source could not be kept verbatim;
+ * `low_confidence`: the model's own confidence is under the threshold; `untranslated`: the output
+ * repeats the source; `repetition`: the output loops (`te te te te`); `length`: the output is far
+ * shorter or longer than translations of such a source are; `truncated`: the output hit the
+ * length cap.
  */
-export type TranslationFlag = 'spans';
+export const TRANSLATION_FLAGS = ['spans', 'low_confidence', 'untranslated', 'repetition', 'length', 'truncated'] as const;
+export type TranslationFlag = (typeof TRANSLATION_FLAGS)[number];
 
 export interface TranslateRequest {
   texts: string[];
@@ -48,6 +53,13 @@ export interface Translation {
   alternatives?: Alternative[];
   /** Present when the translation needs review; see TranslationFlag. */
   flags?: TranslationFlag[];
+  /** The source language used: the one asked for, or the routed model's. */
+  from?: string;
+  /**
+   * How sure the model is of this output, in [0, 1]: the geometric mean of its token
+   * probabilities (exp of the mean log-probability). Ranks outputs by quality; see docs/review.md.
+   */
+  confidence?: number;
   /** Ids of the glossary entries applied to this translation. */
   glossary?: string[];
 }

@@ -20,7 +20,7 @@ export const translateCommand: Command = {
     json: { type: 'boolean' },
     'no-cache': { type: 'boolean' },
   },
-  async run({ global, values, positionals, stdin, stdout }) {
+  async run({ global, values, positionals, stdin, stdout, stderr }) {
     const to = values.to as string | undefined;
     if (!to) throw new ParlaError('BAD_INPUT', 'missing --to LANG (e.g. --to es)');
     checkLangCodes(values.from ? [to, values.from as string] : [to], '--to/--from');
@@ -40,7 +40,7 @@ export const translateCommand: Command = {
       noCache: values['no-cache'] === true,
       protect,
     };
-    const print = values.json ? jsonArrayWriter(stdout) : lineWriter(stdout);
+    const print = values.json ? jsonArrayWriter(stdout) : lineWriter(stdout, stderr);
     try {
       if (positionals.length) {
         print.write(await services.translator.translate({ ...request, texts: positionals }));
@@ -75,12 +75,23 @@ interface TranslationWriter {
   end(): void;
 }
 
-/** One translation per line: line N of the output answers input line N. */
-function lineWriter(out: CliOutput): TranslationWriter {
+/**
+ * One translation per line: line N of the output answers input line N. Flagged lines are
+ * counted and the count said on stderr at the end (`--json` says which and why).
+ */
+function lineWriter(out: CliOutput, err: NodeJS.WritableStream): TranslationWriter {
+  let lines = 0;
+  let flagged = 0;
   return {
-    // A translation never spans lines in this output.
-    write: (results) => void out.write(results.map((r) => `${r.text.replace(/\r?\n/g, ' ')}\n`).join('')),
-    end: () => undefined,
+    write(results) {
+      lines += results.length;
+      flagged += results.filter((r) => r.flags?.length).length;
+      // A translation never spans lines in this output.
+      out.write(results.map((r) => `${r.text.replace(/\r?\n/g, ' ')}\n`).join(''));
+    },
+    end() {
+      if (flagged) err.write(`${flagged} of ${lines} ${lines === 1 ? 'line' : 'lines'} flagged for review (--json says why)\n`);
+    },
   };
 }
 
@@ -89,8 +100,9 @@ function jsonArrayWriter(out: CliOutput): TranslationWriter {
   let first = true;
   return {
     write(results) {
-      for (const { source, text, model, cached, ms, flags } of results) {
-        const item = JSON.stringify({ source, text, model, cached, ms, flags: flags ?? [] }, null, 2).replace(/\n/g, '\n  ');
+      for (const { source, text, model, cached, ms, from, confidence, flags } of results) {
+        const origin = cached ? 'cache' : 'model';
+        const item = JSON.stringify({ source, text, model, cached, ms, from: from ?? null, confidence: confidence ?? null, flags: flags ?? [], origin }, null, 2).replace(/\n/g, '\n  ');
         out.write(`${first ? '[\n' : ',\n'}  ${item}`);
         first = false;
       }

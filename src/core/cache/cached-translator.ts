@@ -1,7 +1,8 @@
 // Puts the cache in front of any Translator: hits answer at once, only the distinct misses go to
 // the model in one call, and their results are written back for every door to reuse.
 import type { HistoryDoor } from '../../shared/history.js';
-import type { TranslateRequest, Translation, Translator } from '../../shared/translation.js';
+import type { CacheValue } from '../../shared/cache.js';
+import { TRANSLATION_FLAGS, type TranslateRequest, type Translation, type TranslationFlag, type Translator } from '../../shared/translation.js';
 import type { HistoryStore } from '../history/store.js';
 import type { CacheBackend } from './backend.js';
 import { cacheKey } from './key.js';
@@ -74,16 +75,28 @@ export class CachedTranslator implements Translator {
       }
     });
     const fresh = missTexts.length > 0 ? await this.inner.translate({ ...request, texts: missTexts }, signal) : [];
-    // A flagged translation is not cached: an entry holds no flags, and a hit would hide them.
-    const clean = [...missIndex].filter(([, i]) => !fresh[i]!.flags?.length);
-    if (clean.length > 0) await this.cache.setMany(clean.map(([key, i]) => [key, { text: fresh[i]!.text, model: fresh[i]!.model }] as const));
+    // Entries keep their confidence and flags, so a hit says what the first answer said. An
+    // output whose spans could not be kept is not cached: the next request tries again.
+    const keep = [...missIndex].filter(([, i]) => !fresh[i]!.flags?.includes('spans'));
+    if (keep.length > 0) await this.cache.setMany(keep.map(([key, i]) => [key, cacheValue(fresh[i]!)] as const));
 
+    const from = request.from ?? model.from;
     const results = request.texts.map((source, i): Translation => {
       const hit = found[i];
-      if (hit) return { source, text: hit.text, model: hit.model, cached: true, ms: lookupMs };
+      if (hit) return { source, text: hit.text, model: hit.model, cached: true, ms: lookupMs, ...(from ? { from } : {}), ...reviewOf(hit) };
       const t = fresh[missIndex.get(keys[i] as string) as number] as Translation;
-      return { ...t, source, cached: false };
+      return { ...t, source, cached: false, ...(from ? { from } : {}) };
     });
     return { results, model };
   }
+}
+
+function cacheValue(t: Translation): CacheValue {
+  const review = { ...(t.confidence !== undefined ? { confidence: t.confidence } : {}), ...(t.flags?.length ? { flags: t.flags } : {}) };
+  return { text: t.text, model: t.model, ...(Object.keys(review).length ? { review } : {}) };
+}
+
+function reviewOf(hit: CacheValue): Pick<Translation, 'confidence' | 'flags'> {
+  const flags = hit.review?.flags?.filter((f): f is TranslationFlag => (TRANSLATION_FLAGS as readonly string[]).includes(f));
+  return { ...(hit.review?.confidence !== undefined ? { confidence: hit.review.confidence } : {}), ...(flags?.length ? { flags } : {}) };
 }

@@ -1,7 +1,7 @@
 // SQLite cache backend. Lookups are one prepared statement over json_each(keys) so a batch of 64
 // texts costs one round trip into SQLite; hit/miss counters and LRU ticks are written in the same
 // short transaction so `parla cache stats` from another process sees them.
-import type { CacheStats, CacheValue } from '../../shared/cache.js';
+import { decodeReview, encodeReview, type CacheStats, type CacheValue } from '../../shared/cache.js';
 import { ParlaError } from '../../shared/errors.js';
 import { openDb, writeTransaction, type Db } from '../db.js';
 import { CACHE_DEFAULTS, entryBytes, type CacheBackend, type CacheLimits } from './backend.js';
@@ -19,6 +19,7 @@ interface EntryRow {
   key: string;
   text: string;
   model: string;
+  review: string | null;
   created_at: number;
 }
 
@@ -36,6 +37,8 @@ CREATE TABLE IF NOT EXISTS cache_entries (
   key TEXT PRIMARY KEY,
   text TEXT NOT NULL,
   model TEXT NOT NULL,
+  -- confidence and flags as compact JSON (encodeReview), NULL when there is nothing to say
+  review TEXT,
   bytes INTEGER NOT NULL,
   created_at INTEGER NOT NULL,
   -- logical LRU clock (cache_meta.tick), not wall time: ties within one millisecond stay ordered
@@ -70,10 +73,13 @@ export class SqliteCache implements CacheBackend {
     this.ttlMs = options.ttlMs;
     this.now = options.now ?? Date.now;
     this.db.exec(SCHEMA);
+    // Caches made before reviews existed gain the column; their entries read as unreviewed.
+    const columns = this.db.prepare<[], { name: string }>('PRAGMA table_info(cache_entries)').all();
+    if (!columns.some((c) => c.name === 'review')) this.db.exec('ALTER TABLE cache_entries ADD COLUMN review TEXT');
     const db = this.db;
     this.stmt = {
       many: db.prepare<[string], EntryRow>(
-        'SELECT key, text, model, created_at FROM cache_entries WHERE key IN (SELECT value FROM json_each(?))',
+        'SELECT key, text, model, review, created_at FROM cache_entries WHERE key IN (SELECT value FROM json_each(?))',
       ),
       tick: db.prepare<[number], { tick: number }>('UPDATE cache_meta SET tick = tick + ? WHERE id = 1 RETURNING tick'),
       touch: db.prepare<[number, string]>(
@@ -84,9 +90,9 @@ export class SqliteCache implements CacheBackend {
         'DELETE FROM cache_entries WHERE key IN (SELECT value FROM json_each(?)) RETURNING bytes',
       ),
       oldBytes: db.prepare<[string], { bytes: number }>('SELECT bytes FROM cache_entries WHERE key = ?'),
-      upsert: db.prepare<[string, string, string, number, number, number]>(
-        `INSERT INTO cache_entries (key, text, model, bytes, created_at, accessed_at) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (key) DO UPDATE SET text = excluded.text, model = excluded.model, bytes = excluded.bytes,
+      upsert: db.prepare<[string, string, string, string | null, number, number, number]>(
+        `INSERT INTO cache_entries (key, text, model, review, bytes, created_at, accessed_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (key) DO UPDATE SET text = excluded.text, model = excluded.model, review = excluded.review, bytes = excluded.bytes,
            created_at = excluded.created_at, accessed_at = excluded.accessed_at`,
       ),
       size: db.prepare<[number, number]>('UPDATE cache_meta SET entries = entries + ?, bytes = bytes + ? WHERE id = 1'),
@@ -113,7 +119,7 @@ export class SqliteCache implements CacheBackend {
       entries.forEach(([key, value], i) => {
         const bytes = entryBytes(key, value);
         const old = this.stmt.oldBytes.get(key);
-        this.stmt.upsert.run(key, value.text, value.model, bytes, createdAt, tick - entries.length + 1 + i);
+        this.stmt.upsert.run(key, value.text, value.model, encodeReview(value.review), bytes, createdAt, tick - entries.length + 1 + i);
         entryDelta += old ? 0 : 1;
         byteDelta += bytes - (old?.bytes ?? 0);
       });
@@ -134,7 +140,10 @@ export class SqliteCache implements CacheBackend {
     const oldest = this.ttlMs === undefined ? -Infinity : this.now() - this.ttlMs;
     for (const row of rows) {
       if (row.created_at < oldest) expired.push(row.key);
-      else found.set(row.key, { text: row.text, model: row.model });
+      else {
+        const review = decodeReview(row.review);
+        found.set(row.key, { text: row.text, model: row.model, ...(review ? { review } : {}) });
+      }
     }
     const result = keys.map((k) => found.get(k));
     const misses = result.filter((v) => v === undefined).length;

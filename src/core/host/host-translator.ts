@@ -31,6 +31,8 @@ export class HostTranslator implements Translator {
       cached: false,
       ms,
       ...(r.alternatives?.length ? { alternatives: r.alternatives } : {}),
+      ...(r.score !== undefined && Number.isFinite(r.score) ? { confidence: Math.min(1, Math.exp(r.score)) } : {}),
+      ...(r.truncated ? { flags: ['truncated' as const] } : {}),
     }));
   }
 }

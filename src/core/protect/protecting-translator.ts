@@ -175,7 +175,7 @@ export class ProtectingTranslator implements Translator {
         source: request.texts[i]!,
         text: r.text,
         ms: Math.max(base.ms, ms),
-        ...(r.flags.length ? { flags: r.flags } : {}),
+        ...(r.flags.length || base.flags?.length ? { flags: [...new Set([...(base.flags ?? []), ...r.flags])] } : {}),
         ...(r.terms.length ? { glossary: [...new Set(r.terms)] } : {}),
       };
     });

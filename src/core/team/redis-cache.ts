@@ -2,7 +2,7 @@
 // and bytes, TTL, hit/miss counters) so both pass test/state/cache-contract.ts; every lookup and
 // write is one Lua script, so concurrent members never leave counters and entries out of step.
 import type { Redis } from 'ioredis';
-import type { CacheStats, CacheValue } from '../../shared/cache.js';
+import { decodeReview, encodeReview, type CacheStats, type CacheValue } from '../../shared/cache.js';
 import { CACHE_DEFAULTS, entryBytes, type CacheBackend, type CacheLimits } from '../cache/backend.js';
 import { CACHE_SCRIPTS } from './redis-cache-scripts.js';
 import { closeRedis } from './connection.js';
@@ -49,8 +49,9 @@ export class RedisCache implements CacheBackend {
     return keys.map((_, i) => {
       const payload = raw[i];
       if (payload === null || payload === undefined) return undefined;
-      const [text, model] = JSON.parse(payload) as [string, string];
-      return { text, model };
+      const [text, model, stored] = JSON.parse(payload) as [string, string, string | null | undefined];
+      const review = decodeReview(stored);
+      return { text, model, ...(review ? { review } : {}) };
     });
   }
 
@@ -61,7 +62,10 @@ export class RedisCache implements CacheBackend {
   async setMany(entries: readonly (readonly [string, CacheValue])[]): Promise<void> {
     if (entries.length === 0) return;
     const args: (string | number)[] = [];
-    for (const [key, value] of entries) args.push(key, JSON.stringify([value.text, value.model]), entryBytes(key, value));
+    for (const [key, value] of entries) {
+      const review = encodeReview(value.review);
+      args.push(key, JSON.stringify(review ? [value.text, value.model, review] : [value.text, value.model]), entryBytes(key, value));
+    }
     await this.scripts.setMany(...this.keys, this.now(), this.maxEntries, this.maxBytes, ...args);
   }
 

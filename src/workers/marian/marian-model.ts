@@ -49,6 +49,13 @@ export interface BatchLimits {
 export interface TranslatedText {
   text: string;
   alternatives?: { text: string; score: number }[];
+  /**
+   * The model's own score of the output: mean log-probability per token over its sentences
+   * (length-weighted), what `confidence` is made of. Absent for a text with nothing to translate.
+   */
+  score?: number;
+  /** A sentence of the output ran into the length cap instead of ending on its own. */
+  truncated?: boolean;
 }
 
 const LANG_TOKEN = /^>>[A-Za-z_]+<<$/;
@@ -154,8 +161,6 @@ export class MarianModel implements GroupRunner {
         numBeams,
         lengthPenalty: options.lengthPenalty ?? 1.0,
         nBest: Math.min(options.nBest ?? 1, numBeams),
-        // Nothing reads a greedy hypothesis' score; skipping it saves an exp per vocab entry.
-        greedyScores: false,
       }),
     );
     const n = sources.length;
@@ -268,16 +273,33 @@ export class MarianModel implements GroupRunner {
     const results = await this.generateBatched(sources, options, limits, runner);
     let k = 0;
     return perText.map((pieces) => {
+      const first = k;
       const hyps = pieces.map((p) => (p.core ? results[k++]! : []));
       const text = joinPieces(pieces, hyps.map((h) => (h[0] ? this.decode(h[0].ids) : '')));
-      if ((options.nBest ?? 1) <= 1) return { text };
+      const quality = this.quality(sources.slice(first, k), hyps.filter((h) => h[0]).map((h) => h[0]!), options);
+      if ((options.nBest ?? 1) <= 1) return { text, ...quality };
       // Alternatives only make sense for single-sentence texts; longer texts report the best.
       const alternatives =
         pieces.filter((p) => p.core).length === 1
           ? hyps.find((h) => h.length)!.map((h) => ({ text: joinPieces(pieces, [this.decode(h.ids)]), score: h.score }))
           : [];
-      return { text, alternatives };
+      return { text, alternatives, ...quality };
     });
+  }
+
+  /** Length-weighted mean log-probability of a text's best hypotheses, and whether one hit the cap. */
+  private quality(sources: readonly number[][], best: readonly Hypothesis[], options: DecodeOptions): Pick<TranslatedText, 'score' | 'truncated'> {
+    let sum = 0;
+    let tokens = 0;
+    let truncated = false;
+    best.forEach((h, i) => {
+      const cap = options.maxLength ?? outputLengthCap(sources[i]!.length, this.config.maxLength);
+      if (h.ids.length + 1 >= cap) truncated = true;
+      if (!Number.isFinite(h.score)) return;
+      sum += h.score * h.ids.length;
+      tokens += h.ids.length;
+    });
+    return { ...(tokens ? { score: sum / tokens } : {}), ...(truncated ? { truncated } : {}) };
   }
 
   /**
