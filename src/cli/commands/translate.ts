@@ -26,7 +26,8 @@ export const translateCommand: Command = {
       beam = Number(values.beam);
       if (!Number.isInteger(beam) || beam < 1 || beam > 16) throw new ParlaError('BAD_INPUT', '--beam must be a whole number from 1 to 16');
     }
-    const services = await openServices(global);
+    // --model may name a folder: the local user gives it (requests from elsewhere name ids only).
+    const services = await openServices({ ...global, modelFolders: true });
     const request = {
       to,
       from: values.from as string | undefined,
