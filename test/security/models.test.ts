@@ -216,9 +216,23 @@ describe('a request names an installed model id, never a folder', () => {
     }
   });
 
-  it('an id-shaped name that is not installed is NOT_FOUND without a scan outside the models folder', async () => {
+  it('an id-shaped name that is not installed is NOT_FOUND, naming the download command', async () => {
     const store = new ModelStore(await temp('parla-sec-'));
-    await expect(store.resolve('usr/lib')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(store.resolve('usr/lib')).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'model "usr/lib" is not installed; run: parla models download usr/lib' });
+  });
+
+  it.skipIf(!HAVE_MODEL)('parla translate --model DIR still takes a folder from the local user, checked but never walked (slow)', async () => {
+    useShortHostSettings();
+    const dataDir = await temp('parla-sec-');
+    const started = performance.now();
+    const usr = await parla(dataDir, ['translate', 'hello', '--to', 'es', '--model', '/usr']);
+    expect(performance.now() - started).toBeLessThan(5000); // a process start; the walk took 18 s
+    expect(usr.code).toBe(2);
+    expect(usr.stderr).toBe('parla: /usr is not a model folder: missing config.json, tokenizer.json, tokenizer_config.json\n');
+    const folder = await parla(dataDir, ['translate', 'Open the file', '--to', 'es', '--json', '--model', await modelCopy('my-model')]);
+    expect(folder.stderr).toBe('');
+    expect((JSON.parse(folder.stdout) as { text: string }[])[0]!.text).not.toBe('');
+    await stopHost(dataDir);
   });
 });
 
