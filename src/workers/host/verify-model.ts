@@ -7,7 +7,7 @@
 import { ParlaError, toErrorInfo } from '../../shared/errors.js';
 import { MarianModel } from '../marian/marian-model.js';
 
-export const SMOKE_SENTENCE = 'Hello, how are you today?';
+const SMOKE_SENTENCE = 'Hello, how are you today?';
 
 async function verify(dir: string, to: string): Promise<string> {
   let text = '';

@@ -2,7 +2,7 @@
 // Sentences are sorted by length and grouped under a token budget; a sentence leaves its batch
 // (and its cache rows are dropped) as soon as its search is done.
 import { readFile, readdir, stat } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { ParlaError } from '../../shared/errors.js';
@@ -53,15 +53,11 @@ export interface TranslatedText {
 
 const LANG_TOKEN = /^>>[A-Za-z_]+<<$/;
 
-async function listFiles(dir: string, root = dir): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true });
-  const out: string[] = [];
-  for (const e of entries) {
-    const full = join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await listFiles(full, root)));
-    else out.push(relative(root, full).split('\\').join('/'));
-  }
-  return out;
+/** A model's files: its top level and onnx/, where the layout puts them; never a walk of the tree. */
+async function listFiles(dir: string): Promise<string[]> {
+  const top = await readdir(dir);
+  const onnx = await readdir(join(dir, 'onnx')).catch(() => []);
+  return [...top, ...onnx.map((name) => `onnx/${name}`)];
 }
 
 /** A model's JSON file, refused when larger than any real one: parsing blocks the thread. */
