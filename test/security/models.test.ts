@@ -134,6 +134,17 @@ describe.skipIf(!HAVE_MODEL)('an incomplete model is refused before it is instal
     await stopHost(dataDir);
   });
 
+  it('a model that takes onnxruntime too long to load is refused at the check deadline, its check process killed', async () => {
+    const dataDir = await temp('parla-sec-');
+    const store = new ModelStore(dataDir, { verifyTimeoutMs: 2000 });
+    const dir = await modelCopy('opus-mt-en-es');
+    await writeFile(join(dir, 'onnx', 'encoder_model.onnx'), slowGraph(10_000));
+    const started = performance.now();
+    await expect(store.import(dir)).rejects.toMatchObject({ code: 'MODEL_INVALID', message: `${dir}: did not load and translate within 2 s` });
+    expect(performance.now() - started).toBeLessThan(6000);
+    expect((await store.list()).map((m) => m.id)).toEqual(['parla/tiny-en-es']);
+  });
+
   it('a graph file cut short, and weights named outside the model folder, are refused', async () => {
     const store = new ModelStore(await temp('parla-sec-'));
     const cut = await modelCopy('opus-mt-en-es');
