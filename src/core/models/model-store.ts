@@ -38,6 +38,8 @@ const LIST_MEMO_MS = 2000;
 export class ModelStore {
   readonly root: string;
   private readonly bundledDir: string;
+  private readonly folders: boolean;
+  private readonly verifyTimeoutMs: number | undefined;
 
   constructor(
     readonly dataDir: string,
@@ -48,9 +50,6 @@ export class ModelStore {
     this.folders = options.folders ?? false;
     this.verifyTimeoutMs = options.verifyTimeoutMs;
   }
-
-  private readonly folders: boolean;
-  private readonly verifyTimeoutMs: number | undefined;
 
   /** Every request routes through list(); a short memo keeps folder scans off the hot path. */
   private listed: { at: number; models: Promise<ModelInfo[]> } | undefined;
@@ -73,7 +72,8 @@ export class ModelStore {
     for (const org of await safeReaddir(this.root)) {
       if (org.startsWith('.')) continue;
       for (const name of await safeReaddir(join(this.root, org))) {
-        if (name.startsWith('.')) continue;
+        // Only folders an id can name: anything else could be neither routed to nor removed.
+        if (name.startsWith('.') || !isModelId(`${org}/${name}`)) continue;
         const info = await describeModel(`${org}/${name}`, join(this.root, org, name), false);
         if (info) out.push(info);
       }
