@@ -34,8 +34,14 @@ function chrfSentence(hyp, ref) {
     for (const [g, c] of gh) match += Math.min(c, gr.get(g) ?? 0);
     const th = Math.max(0, h.length - n + 1);
     const tr = Math.max(0, rr.length - n + 1);
-    if (th) (p += match / th), np++;
-    if (tr) (r += match / tr), nr++;
+    if (th) {
+      p += match / th;
+      np++;
+    }
+    if (tr) {
+      r += match / tr;
+      nr++;
+    }
   }
   p = np ? p / np : 0;
   r = nr ? r / nr : 0;

@@ -22,6 +22,8 @@ export interface ServicesOptions {
   door?: Exclude<HistoryDoor, 'batch'>;
   /** Team chunks this process translates for the team at once (team mode); 0 = none. */
   teamWork?: number;
+  /** `model` may name a folder (only the local CLI's `--model DIR`); see ModelStoreOptions. */
+  modelFolders?: boolean;
   /** The engine behind the caches; the shared model host when left out (tests give a stand-in). */
   openEngine?: () => Promise<EngineTranslator>;
 }
@@ -57,7 +59,7 @@ export function openEngine(options: Pick<ServicesOptions, 'dataDir'>, models = n
 }
 
 export async function openServices(options: ServicesOptions): Promise<Services> {
-  const models = new ModelStore(options.dataDir);
+  const models = new ModelStore(options.dataDir, { folders: options.modelFolders ?? false });
   const engine = options.openEngine ?? (async () => openEngine(options, models));
   if (options.redisUrl) {
     // Team mode: local SQLite cache, then the team's Redis cache, then the engine.

@@ -3,6 +3,22 @@
 // inference code (opening sessions) agree on one definition.
 
 export const MODEL_JSON_FILES = ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json'] as const;
+/**
+ * A model id: `org/name`, each part starting with a letter or digit, then letters, digits,
+ * `_`, `.` and `-` (so neither part can be `..` or hold a separator). Requests name models by
+ * such ids only; an installed model lives at `<models>/<org>/<name>`.
+ */
+export const MODEL_ID = /^[A-Za-z0-9][\w.-]{0,95}\/[A-Za-z0-9][\w.-]{0,95}$/;
+
+export function isModelId(value: string): boolean {
+  return MODEL_ID.test(value);
+}
+
+/** The largest JSON file of each kind Parla parses (parsing blocks a thread; real ones are far smaller). */
+export function jsonFileLimit(name: string): number {
+  return name === 'tokenizer.json' ? 32e6 : 1e6;
+}
+
 /** generation_config.json is optional: older exports keep generation settings in config.json. */
 export const REQUIRED_JSON_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json'] as const;
 

@@ -85,4 +85,9 @@ export interface ModelInfo {
   sizeBytes: number;
   revision: string;
   hasQuantized: boolean;
+  /**
+   * Present when the installed files fail Parla's checks (a file missing or cut short, a config
+   * value out of range): what is wrong, in one line. Such a model is never routed to.
+   */
+  problem?: string;
 }

@@ -1,13 +1,18 @@
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ModelStore } from '../../src/core/models/model-store.js';
+import { ensureBuilt } from './host-helpers.js';
 import { fakeModelRepo, startHub } from './hub-server.js';
+import { HAVE_MODEL } from './model-fixture.js';
 
 let dataDir: string;
 let hub: Awaited<ReturnType<typeof startHub>>;
-const repos = { 'Xenova/opus-mt-en-de': fakeModelRepo('v1') };
+const repos = HAVE_MODEL ? { 'Xenova/opus-mt-en-de': fakeModelRepo('v1') } : {};
+
+// Installs are verified by loading the model in a child process of the built dist/.
+beforeAll(() => ensureBuilt());
 
 beforeEach(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'parla-dl-'));
@@ -22,13 +27,13 @@ afterEach(async () => {
 
 const store = () => new ModelStore(dataDir, { bundledDir: join(dataDir, 'no-bundled') });
 
-describe('model download from a Hub-compatible endpoint', () => {
+describe.skipIf(!HAVE_MODEL)('model download from a Hub-compatible endpoint (slow)', () => {
   it('fetches only the needed files, reports progress, and routes the pair', async () => {
     const progress: number[] = [];
     const info = await store().download('Xenova/opus-mt-en-de', { endpoint: hub.url, onProgress: (p) => progress.push(p.bytes) });
     expect(info).toMatchObject({ id: 'Xenova/opus-mt-en-de', from: 'en', to: ['de'], bundled: false });
     const files = await readdir(join(info.dir, 'onnx'));
-    expect(files.sort()).toEqual(['decoder_model_merged.onnx', 'encoder_model.onnx']);
+    expect(files.sort()).toEqual(['decoder_model_merged.onnx', 'encoder_model.onnx', 'model.onnx_data']);
     expect(await readdir(info.dir)).not.toContain('README.md');
     expect(progress.at(-1)).toBe(info.sizeBytes - (await readFile(join(info.dir, 'parla.json'))).length);
     expect((await store().route('en', 'de')).id).toBe('Xenova/opus-mt-en-de');
@@ -47,6 +52,24 @@ describe('model download from a Hub-compatible endpoint', () => {
     hub.behaviour.corrupt.add('onnx/decoder_model_merged.onnx');
     await expect(store().download('Xenova/opus-mt-en-de', { endpoint: hub.url })).rejects.toMatchObject({ code: 'INTEGRITY' });
     expect(await store().list()).toEqual([]);
+  });
+
+  it('refuses a model whose files arrive whole but do not make a working model, and installs nothing', async () => {
+    // The Hub lists the cut file with its cut size: every transfer check passes.
+    const cut = fakeModelRepo('cut');
+    cut['onnx/model.onnx_data'] = cut['onnx/model.onnx_data']!.subarray(0, 4096);
+    const hub2 = await startHub({ 'Xenova/opus-mt-en-it': cut });
+    try {
+      await expect(store().download('Xenova/opus-mt-en-it', { endpoint: hub2.url })).rejects.toMatchObject({
+        code: 'MODEL_INVALID',
+        message: expect.stringMatching(/^Xenova\/opus-mt-en-it: onnx\/model\.onnx_data is incomplete \(4096 bytes/),
+      });
+      expect(await store().list()).toEqual([]);
+      expect(await readdir(join(dataDir, 'models', '.incoming'))).toEqual([]);
+    } finally {
+      hub2.server.closeAllConnections();
+      await new Promise((r) => hub2.server.close(r));
+    }
   });
 
   it('leaves the installed model intact when a new install is interrupted', async () => {

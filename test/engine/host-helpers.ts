@@ -6,10 +6,11 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hostEntry } from '../../src/core/host/spawn-host.js';
+import { verifyEntry } from '../../src/core/models/verify-model.js';
 import { packageRoot } from '../../src/core/paths.js';
 
 export function ensureBuilt(): void {
-  if (!existsSync(hostEntry())) execFileSync('npx', ['tsc', '-p', 'tsconfig.node.json'], { cwd: packageRoot(), stdio: 'inherit' });
+  if (!existsSync(hostEntry()) || !existsSync(verifyEntry())) execFileSync('npx', ['tsc', '-p', 'tsconfig.node.json'], { cwd: packageRoot(), stdio: 'inherit' });
 }
 
 export function useShortHostSettings(extra: Record<string, number> = {}): void {

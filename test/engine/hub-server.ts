@@ -2,7 +2,10 @@
 // cut a transfer halfway, serve corrupted bytes, or fail outright.
 import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { MODEL_DIR } from './model-fixture.js';
 
 export interface FakeRepo {
   [path: string]: Buffer;
@@ -19,18 +22,30 @@ export interface HubBehaviour {
   ranges: Map<string, string[]>;
 }
 
+/** ModelProto.doc_string (field 6) appended to a graph: a different file that loads the same. */
+function withDocString(graph: Buffer, text: string): Buffer {
+  const bytes = Buffer.from(text);
+  if (bytes.length > 127) throw new Error('keep the seed short: one length byte');
+  return Buffer.concat([graph, Buffer.from([0x32, bytes.length]), bytes]);
+}
+
+/**
+ * The bundled model's files as a Hub repo (model downloads are verified by loading them and
+ * translating, so the repo must hold a real model); `seed` makes each version's bytes differ.
+ */
 export function fakeModelRepo(seed = 'v1'): FakeRepo {
-  const big = Buffer.alloc(256 * 1024);
-  for (let i = 0; i < big.length; i++) big[i] = (i * 31 + seed.length) & 0xff;
+  const file = (rel: string) => readFileSync(join(MODEL_DIR, rel));
+  const config = JSON.parse(file('config.json').toString('utf8')) as Record<string, unknown>;
   return {
-    'config.json': Buffer.from(JSON.stringify({ d_model: 8, seed })),
-    'generation_config.json': Buffer.from('{}'),
-    'tokenizer.json': Buffer.from(JSON.stringify({ model: { vocab: { '<pad>': 0, '</s>': 1 } } })),
-    'tokenizer_config.json': Buffer.from('{}'),
+    'config.json': Buffer.from(JSON.stringify({ ...config, parla_test_seed: seed })),
+    'generation_config.json': file('generation_config.json'),
+    'tokenizer.json': file('tokenizer.json'),
+    'tokenizer_config.json': file('tokenizer_config.json'),
     'README.md': Buffer.from('not needed'),
-    'onnx/encoder_model.onnx': Buffer.concat([big, Buffer.from(seed)]),
-    'onnx/decoder_model_merged.onnx': Buffer.concat([Buffer.from(seed), big]),
+    'onnx/encoder_model.onnx': withDocString(file('onnx/encoder_model.onnx'), `encoder ${seed}`),
+    'onnx/decoder_model_merged.onnx': withDocString(file('onnx/decoder_model_merged.onnx'), `decoder ${seed}`),
     'onnx/decoder_model.onnx': Buffer.from('unused when merged exists'),
+    'onnx/model.onnx_data': file('onnx/model.onnx_data'),
   };
 }
 

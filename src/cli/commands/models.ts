@@ -10,7 +10,9 @@ function mb(bytes: number): string {
 }
 
 function line(m: ModelInfo): string {
-  return `${m.id}\t${m.from}→${m.to.join(',')}\t${mb(m.sizeBytes)}${m.bundled ? '\tbundled' : ''}${m.hasQuantized ? '\tquantized' : ''}`;
+  const fix = m.bundled ? 'reinstall Parla' : `parla models remove ${m.id}`;
+  const broken = m.problem ? `\tBROKEN: ${m.problem} (fix: ${fix})` : '';
+  return `${m.id}\t${m.from}→${m.to.join(',')}\t${mb(m.sizeBytes)}${m.bundled ? '\tbundled' : ''}${m.hasQuantized ? '\tquantized' : ''}${broken}`;
 }
 
 export const modelsCommand: Command = {

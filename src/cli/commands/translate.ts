@@ -31,7 +31,8 @@ export const translateCommand: Command = {
     }
     const protect = (values.protect ?? 'auto') as ProtectMode;
     if (!PROTECT_MODES.includes(protect)) throw new ParlaError('BAD_INPUT', '--protect must be auto (keep placeholders, markup and codes) or none');
-    const services = await openServices(global);
+    // --model may name a folder: the local user gives it (requests from elsewhere name ids only).
+    const services = await openServices({ ...global, modelFolders: true });
     const request = {
       to,
       from: values.from as string | undefined,

@@ -1,25 +1,36 @@
 // Installed models: `<dataDir>/models/<org>/<name>/` plus the bundled ones under the package's
-// resources/models/. Lists, installs (download or import, always atomically), removes, and
-// routes a language pair to the best installed model.
+// resources/models/. Lists, installs (download or import, always atomically, and only once the
+// model has passed the full check of verify-model.ts), removes, and routes a language pair to
+// the best installed model that passes the cheap check of model-check.ts. A model that fails
+// it is listed with its problem and never routed to, so it cannot shadow a working one.
 import { randomUUID } from 'node:crypto';
-import { cp, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { copyFile, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { ParlaError } from '../../shared/errors.js';
+import { filesToFetch, isModelId } from '../../shared/model-layout.js';
 import type { ModelInfo } from '../../shared/translation.js';
 import { bundledModelsDir, modelsDir } from '../paths.js';
 import { inside } from '../safe-path.js';
 import { downloadToStaging, type DownloadOptions } from './hub-download.js';
-import { RECORD_FILE, describeModel, languageTokens, pairFor, validateModelDir, type InstallRecord } from './model-info.js';
+import { checkLayout, checkModelFiles, modelFiles } from './model-check.js';
+import { RECORD_FILE, describeModel, languageTokens, pairFor, type InstallRecord } from './model-info.js';
+import { verifyModel, type VerifyOptions } from './verify-model.js';
 
 /** The bundled default: folder name under resources/models/ → model id. */
 const BUNDLED: Record<string, string> = { 'parla-tiny-en-es': 'parla/tiny-en-es' };
 export const FALLBACK_MODEL = 'parla/tiny-en-es';
 
-const ID = /^[A-Za-z0-9][\w.-]*\/[A-Za-z0-9][\w.-]*$/;
-
 export interface ModelStoreOptions {
   /** Overrides the package's resources/models (tests). */
   bundledDir?: string;
+  /**
+   * Whether `model` may name a folder instead of an installed id: only for a folder the local
+   * user gives on the command line (`parla translate --model DIR`). Requests arriving over the
+   * HTTP API, IPC or the team queue name installed ids only.
+   */
+  folders?: boolean;
+  /** The install check's deadline (see verify-model.ts). */
+  verifyTimeoutMs?: number;
 }
 
 /** How long a folder scan answers list() before the next one. */
@@ -28,6 +39,8 @@ const LIST_MEMO_MS = 2000;
 export class ModelStore {
   readonly root: string;
   private readonly bundledDir: string;
+  private readonly folders: boolean;
+  private readonly verifyTimeoutMs: number | undefined;
 
   constructor(
     readonly dataDir: string,
@@ -35,6 +48,8 @@ export class ModelStore {
   ) {
     this.root = modelsDir(dataDir);
     this.bundledDir = options.bundledDir ?? bundledModelsDir();
+    this.folders = options.folders ?? false;
+    this.verifyTimeoutMs = options.verifyTimeoutMs;
   }
 
   /** Every request routes through list(); a short memo keeps folder scans off the hot path. */
@@ -58,7 +73,8 @@ export class ModelStore {
     for (const org of await safeReaddir(this.root)) {
       if (org.startsWith('.')) continue;
       for (const name of await safeReaddir(join(this.root, org))) {
-        if (name.startsWith('.')) continue;
+        // Only folders an id can name: anything else could be neither routed to nor removed.
+        if (name.startsWith('.') || !isModelId(`${org}/${name}`)) continue;
         const info = await describeModel(`${org}/${name}`, join(this.root, org, name), false);
         if (info) out.push(info);
       }
@@ -66,67 +82,113 @@ export class ModelStore {
     return out;
   }
 
-  /** A model by id, or a folder path (anything with a path separator that exists). */
+  /**
+   * An installed model by id (or, for a store opened with `folders`, a model folder). Refused
+   * at once, without touching the disk, when the name is neither; a broken model is refused
+   * with what is wrong and how to fix it.
+   */
   async resolve(idOrDir: string): Promise<ModelInfo> {
-    const models = await this.list();
-    const byId = models.find((m) => m.id === idOrDir);
-    if (byId) return byId;
-    if (await isDir(idOrDir)) {
-      const dir = resolve(idOrDir);
-      await validateModelDir(dir);
-      const info = await describeModel(basename(dir), dir, false);
-      // A folder whose name says no pair still translates; the caller's --to decides.
-      return info ?? { id: dir, from: '', to: [], dir, bundled: false, sizeBytes: 0, revision: 'local', hasQuantized: false };
+    if (!isModelId(idOrDir)) {
+      if (this.folders) return this.folder(idOrDir);
+      throw new ParlaError('BAD_INPUT', `model "${idOrDir.slice(0, 100)}" is not a model id like Xenova/opus-mt-en-de; see parla models list`);
     }
+    const byId = (await this.list()).find((m) => m.id === idOrDir);
+    if (byId) return usable(byId);
+    if (this.folders && (await isDir(idOrDir))) return this.folder(idOrDir);
     throw new ParlaError('NOT_FOUND', `model "${idOrDir}" is not installed; run: parla models download ${idOrDir}`);
   }
 
-  /** The model a request names (id or folder), else the best installed one for its pair. */
+  /** A model folder the local user named: checked like an installed model, never walked. */
+  private async folder(path: string): Promise<ModelInfo> {
+    const dir = resolve(path);
+    await checkModelFiles(dir, await modelFiles(dir), dir);
+    const info = await describeModel(basename(dir), dir, false);
+    if (!info) throw new ParlaError('MODEL_INVALID', `not a folder: ${dir}`);
+    // A folder whose name says no pair still translates; the caller's --to decides.
+    return { ...info, id: info.from ? info.id : dir };
+  }
+
+  /** The model a request names (id, or folder when allowed), else the best installed one for its pair. */
   forRequest(request: { model?: string; from?: string; to: string }): Promise<ModelInfo> {
     return request.model ? this.resolve(request.model) : this.route(request.from, request.to);
   }
 
-  /** The best installed model for from→to: downloaded before bundled, exact pairs only. */
+  /**
+   * The best installed model for from→to that passes its checks: downloaded before bundled,
+   * exact pairs only. A broken one is skipped; when only broken ones fit, the error names them.
+   */
   async route(from: string | undefined, to: string): Promise<ModelInfo> {
     const source = from ?? 'en';
     const models = await this.list();
     const fits = models.filter((m) => m.from === source && m.to.includes(to));
     fits.sort((a, b) => Number(a.bundled) - Number(b.bundled) || Number(b.id.includes('opus-mt')) - Number(a.id.includes('opus-mt')));
-    if (fits[0]) return fits[0];
+    const healthy = fits.find((m) => !m.problem);
+    if (healthy) return healthy;
+    if (fits[0]) return usable(fits[0]);
     throw new ParlaError('UNKNOWN_PAIR', `no model for ${source}→${to}; run: parla models download Xenova/opus-mt-${source}-${to}`);
   }
 
   async download(id: string, options: DownloadOptions = {}): Promise<ModelInfo> {
-    if (!ID.test(id)) throw new ParlaError('BAD_INPUT', `"${id}" is not a model id like Xenova/opus-mt-en-de`);
+    if (!isModelId(id)) throw new ParlaError('BAD_INPUT', `"${id.slice(0, 100)}" is not a model id like Xenova/opus-mt-en-de`);
     // Stable staging name so an interrupted download resumes on the next call.
     const staging = inside(this.root, '.incoming', id.replace('/', '--'));
     await downloadToStaging(id, staging, options);
     const pair = pairFor(id) ?? { from: '', to: [] };
-    const langs = await languageTokens(staging);
-    return this.install(id, staging, { id, from: pair.from, to: langs.length ? langs : pair.to, revision: 'main', source: 'hub', installedAt: new Date().toISOString() });
+    const langs = await languageTokens(staging, await modelFiles(staging));
+    const record: InstallRecord = { id, from: pair.from, to: langs.length ? langs : pair.to, revision: 'main', source: 'hub', installedAt: new Date().toISOString() };
+    // Files that arrived whole but do not make a working model will not on a retry either.
+    await this.verify(staging, id, record).catch(async (e: unknown) => {
+      await rm(staging, { recursive: true, force: true });
+      throw e;
+    });
+    return this.install(id, staging, record);
   }
 
-  /** Copies a local model folder in as `local/<folder name>` (or `id` when given). */
+  /**
+   * Copies a local model folder in as `local/<folder name>` (or `id` when given): only the
+   * files a model is made of (the same choice as a download), then the full check.
+   */
   async import(dir: string, id?: string): Promise<ModelInfo> {
-    await validateModelDir(dir);
-    const modelId = id ?? `local/${basename(resolve(dir))}`;
-    if (!ID.test(modelId)) throw new ParlaError('BAD_INPUT', `cannot derive a model id from ${dir}; pass one`);
+    const source = resolve(dir);
+    const files = await modelFiles(source);
+    checkLayout(files, dir);
+    const modelId = id ?? `local/${basename(source)}`;
+    if (!isModelId(modelId)) throw new ParlaError('BAD_INPUT', `cannot derive a model id from ${dir}; pass one`);
+    const wanted = filesToFetch(files.map((f) => f.path)) ?? [];
     const staging = join(this.root, '.incoming', `${modelId.replace('/', '--')}-${randomUUID()}`);
-    await mkdir(join(this.root, '.incoming'), { recursive: true });
     try {
-      await cp(dir, staging, { recursive: true });
+      await mkdir(join(staging, 'onnx'), { recursive: true });
+      for (const rel of wanted) {
+        await mkdir(dirname(join(staging, rel)), { recursive: true });
+        await copyFile(join(source, rel), join(staging, rel));
+      }
     } catch (e) {
       await rm(staging, { recursive: true, force: true });
       throw new ParlaError('BAD_FILE', `cannot copy ${dir}: ${(e as Error).message}`);
     }
-    const pair = pairFor(modelId) ?? pairFor(basename(resolve(dir))) ?? { from: '', to: [] };
-    const langs = await languageTokens(staging);
-    return this.install(modelId, staging, { id: modelId, from: pair.from, to: langs.length ? langs : pair.to, revision: 'local', source: resolve(dir), installedAt: new Date().toISOString() });
+    const pair = pairFor(modelId) ?? pairFor(basename(source)) ?? { from: '', to: [] };
+    try {
+      const langs = await languageTokens(staging, await modelFiles(staging));
+      const record: InstallRecord = { id: modelId, from: pair.from, to: langs.length ? langs : pair.to, revision: 'local', source, installedAt: new Date().toISOString() };
+      // The copy is what gets installed, so the copy is what is checked.
+      await this.verify(staging, dir, record);
+      return await this.install(modelId, staging, record);
+    } catch (e) {
+      await rm(staging, { recursive: true, force: true });
+      throw e;
+    }
+  }
+
+  /** The full check (files, config, graphs load, one smoke translation); `where` names the model in errors. */
+  private async verify(staging: string, where: string, record: InstallRecord): Promise<void> {
+    const options: VerifyOptions = { to: record.to[0] ?? 'en' };
+    if (this.verifyTimeoutMs) options.timeoutMs = this.verifyTimeoutMs;
+    await verifyModel(staging, where, options);
   }
 
   async remove(id: string): Promise<void> {
     if (Object.values(BUNDLED).includes(id)) throw new ParlaError('BAD_INPUT', `${id} is bundled with Parla and cannot be removed`);
-    if (!ID.test(id) || !(await isDir(this.dirOf(id)))) throw new ParlaError('NOT_FOUND', `model "${id}" is not installed`);
+    if (!isModelId(id) || !(await isDir(this.dirOf(id)))) throw new ParlaError('NOT_FOUND', `model "${id}" is not installed`);
     const trash = join(this.root, '.trash', randomUUID());
     await mkdir(join(this.root, '.trash'), { recursive: true });
     await rename(this.dirOf(id), trash);
@@ -164,6 +226,13 @@ export class ModelStore {
     if (!info) throw new ParlaError('MODEL_INVALID', `installed ${id} but cannot read it back`);
     return info;
   }
+}
+
+/** The model, unless it failed its checks: then an error saying what is wrong and what to do. */
+function usable(model: ModelInfo): ModelInfo {
+  if (!model.problem) return model;
+  const fix = model.bundled ? 'reinstall Parla' : `run: parla models remove ${model.id}, then install it again`;
+  throw new ParlaError('MODEL_INVALID', `model ${model.id} is broken (${model.problem}); ${fix}`);
 }
 
 async function safeReaddir(dir: string): Promise<string[]> {

@@ -70,11 +70,18 @@ export function ModelsPage() {
               <strong>{m.id}</strong>
               {m.bundled && <span className="badge">bundled</span>}
               {m.hasQuantized && <span className="badge subtle">int8</span>}
+              {m.problem && <span className="badge broken">broken</span>}
             </div>
             <span className="muted">
               {languageName(m.from)} → {m.to.map(languageName).join(', ')}
             </span>
             <span className="muted size">{formatBytes(m.sizeBytes)}</span>
+            {m.problem && (
+              // Never used for translation until fixed: say what is wrong and what to do.
+              <span className="error-text" data-testid="model-problem">
+                {m.problem} — {m.bundled ? 'reinstall Parla to restore it' : 'remove it, then install it again'}
+              </span>
+            )}
             <button className="link-button danger" onClick={() => remove(m.id)} disabled={m.bundled} title={m.bundled ? 'Bundled with Parla' : 'Remove'}>
               Remove
             </button>

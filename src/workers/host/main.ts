@@ -17,6 +17,7 @@ import { ensurePrivateDir } from '../../core/private-fs.js';
 import { isClientAuth, isClientHello, type HostHello } from '../../shared/host-protocol.js';
 import { encodeLine } from '../../shared/ndjson.js';
 import { isLaneData, serveLane } from '../marian/lanes.js';
+import { exitOnSigterm } from './exit-on-signal.js';
 import { socketPort } from './host-port.js';
 import { ModelHost } from './model-host.js';
 
@@ -122,7 +123,7 @@ async function runHost(): Promise<void> {
     process.stdout.write(`parla host ${process.pid} listening on ${socketPath}\n`);
     armIdle();
   });
-  process.on('SIGTERM', () => void host.shutdown());
+  exitOnSigterm(() => host.shutdown());
   // A host whose socket file or data dir is gone (a test's or a benchmark's temp dir, a reset)
   // can never be reached again; it leaves instead of holding its models for hostIdleMs.
   if (process.platform !== 'win32') {

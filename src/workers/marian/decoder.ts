@@ -3,7 +3,7 @@
 // decoder / decoder_with_past pair. The cache lives in plain typed arrays so beams and dropped
 // rows can be gathered between steps.
 import * as ort from 'onnxruntime-node';
-import type { MarianConfig } from './model-config.js';
+import type { MarianConfig } from '../../shared/model-config.js';
 import { gatherRows, isIdentity } from './tensor-gather.js';
 
 /** Per-batch state: encoder outputs plus the self-attention and cross-attention caches. */

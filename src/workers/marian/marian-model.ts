@@ -1,15 +1,15 @@
 // A loaded Marian model: tokenizer, encoder and decoder sessions, and batched generation.
 // Sentences are sorted by length and grouped under a token budget; a sentence leaves its batch
 // (and its cache rows are dropped) as soon as its search is done.
-import { readFile, readdir } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { ParlaError } from '../../shared/errors.js';
-import { selectOnnxFiles } from '../../shared/model-layout.js';
+import { jsonFileLimit, selectOnnxFiles } from '../../shared/model-layout.js';
 import type { DecodeOptions } from '../../shared/translation.js';
 import { DecoderState, MarianDecoder } from './decoder.js';
-import { parseMarianConfig, type MarianConfig } from './model-config.js';
+import { parseMarianConfig, type MarianConfig } from '../../shared/model-config.js';
 import { createSearch, type Hypothesis, type Search } from './search.js';
 import { joinPieces, splitAtWhitespace, splitSentences, type Piece } from './sentences.js';
 import { gatherRows, isIdentity } from './tensor-gather.js';
@@ -60,19 +60,47 @@ export interface TranslatedText {
 
 const LANG_TOKEN = /^>>[A-Za-z_]+<<$/;
 
-async function listFiles(dir: string, root = dir): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true });
-  const out: string[] = [];
-  for (const e of entries) {
-    const full = join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await listFiles(full, root)));
-    else out.push(relative(root, full).split('\\').join('/'));
-  }
-  return out;
+/** A model's files: its top level and onnx/, where the layout puts them; never a walk of the tree. */
+async function listFiles(dir: string): Promise<string[]> {
+  const top = await readdir(dir);
+  const onnx = await readdir(join(dir, 'onnx')).catch(() => []);
+  return [...top, ...onnx.map((name) => `onnx/${name}`)];
 }
 
-async function readJson(path: string): Promise<Record<string, unknown>> {
-  return JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
+/** A model's JSON file, refused when larger than any real one: parsing blocks the thread. */
+async function readJson(dir: string, name: string): Promise<Record<string, unknown>> {
+  const path = join(dir, name);
+  const max = jsonFileLimit(name);
+  if ((await stat(path)).size > max) throw new ParlaError('MODEL_INVALID', `${dir}: ${name} is larger than ${max / 1e6} MB`);
+  let value: unknown;
+  try {
+    value = JSON.parse(await readFile(path, 'utf8'));
+  } catch {
+    throw new ParlaError('MODEL_INVALID', `${dir}: ${name} is not valid JSON`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ParlaError('MODEL_INVALID', `${dir}: ${name} is not a JSON object`);
+  return value as Record<string, unknown>;
+}
+
+/**
+ * The decoder graph must be the one config.json describes: the search feeds one past
+ * key/value input per configured layer, shaped by its heads and head size.
+ */
+function checkDecoderGraph(session: ort.InferenceSession, c: MarianConfig, dir: string): void {
+  const layers = new Set(session.inputNames.flatMap((n) => /^past_key_values\.(\d+)\.decoder\.key$/.exec(n)?.[1] ?? []));
+  if (layers.size !== c.decoderLayers) {
+    throw new ParlaError('MODEL_INVALID', `${dir}: config.json "decoder_layers" is ${c.decoderLayers} but the decoder graph has ${layers.size}`);
+  }
+  const past = session.inputMetadata.find((m) => m.name === 'past_key_values.0.decoder.key');
+  const [, heads, , headDim] = past?.isTensor ? past.shape : [];
+  if ((typeof heads === 'number' && heads !== c.decoderHeads) || (typeof headDim === 'number' && headDim !== c.headDim)) {
+    throw new ParlaError('MODEL_INVALID', `${dir}: config.json "decoder_attention_heads"/"d_model" do not match the decoder graph`);
+  }
+  const logits = session.outputMetadata.find((m) => m.name === 'logits');
+  const vocab = logits?.isTensor ? logits.shape[2] : undefined;
+  if (typeof vocab === 'number' && vocab !== c.vocabSize) {
+    throw new ParlaError('MODEL_INVALID', `${dir}: config.json "vocab_size" is ${c.vocabSize} but the decoder graph has ${vocab}`);
+  }
 }
 
 export class MarianModel implements GroupRunner {
@@ -101,10 +129,19 @@ export class MarianModel implements GroupRunner {
     if (!onnx) {
       throw new ParlaError('MODEL_INVALID', `model at ${dir} lacks onnx/encoder_model and a decoder${options.quantized ? ' (quantized)' : ''}`);
     }
-    const config = await readJson(join(dir, 'config.json'));
-    const generation = files.includes('generation_config.json') ? await readJson(join(dir, 'generation_config.json')) : undefined;
-    const parsed = parseMarianConfig(config, generation, dir);
-    const tokenizer = new Tokenizer(await readJson(join(dir, 'tokenizer.json')), await readJson(join(dir, 'tokenizer_config.json')));
+    const config = await readJson(dir, 'config.json');
+    const generation = files.includes('generation_config.json') ? await readJson(dir, 'generation_config.json') : undefined;
+    const tokenizerJson = await readJson(dir, 'tokenizer.json');
+    const tokenizerConfig = await readJson(dir, 'tokenizer_config.json');
+    // Config first: its checks are cheap, and they name the field that is wrong.
+    parseMarianConfig(config, generation, dir);
+    let tokenizer: Tokenizer;
+    try {
+      tokenizer = new Tokenizer(tokenizerJson, tokenizerConfig);
+    } catch (e) {
+      throw new ParlaError('MODEL_INVALID', `${dir}: tokenizer.json cannot be read (${(e as Error).message})`);
+    }
+    const parsed = parseMarianConfig(config, generation, dir, Math.max(0, ...tokenizer.get_vocab(true).values()) + 1);
     if (options.sessions === false) return new MarianModel(dir, parsed, tokenizer, undefined);
     // ORT rejects undefined thread counts; 0 means "leave it to ORT", so omit the key.
     const sessionOptions: ort.InferenceSession.SessionOptions = { graphOptimizationLevel: 'all' };
@@ -114,21 +151,36 @@ export class MarianModel implements GroupRunner {
     if (options.intraOpSpinning !== undefined) {
       sessionOptions.extra = { session: { intra_op: { allow_spinning: options.intraOpSpinning ? '1' : '0' } } };
     }
-    const open = (rel: string) => ort.InferenceSession.create(join(dir, rel), sessionOptions);
-    const encoder = await open(onnx.encoder);
-    let decoder: MarianDecoder;
-    const all = [encoder];
-    if (onnx.decoder.kind === 'merged') {
-      const merged = await open(onnx.decoder.decoder);
-      all.push(merged);
-      decoder = new MarianDecoder({ first: merged, cached: merged, merged: true }, parsed);
-    } else {
-      const first = await open(onnx.decoder.decoder);
-      const cached = await open(onnx.decoder.decoderWithPast);
-      all.push(first, cached);
-      decoder = new MarianDecoder({ first, cached, merged: false }, parsed);
+    const open = (rel: string) =>
+      ort.InferenceSession.create(join(dir, rel), sessionOptions).catch((e: unknown) => {
+        const why = (e instanceof Error ? e.message : String(e)).split('\n')[0]!.slice(0, 300);
+        throw new ParlaError('MODEL_INVALID', `${dir}: onnxruntime cannot load ${rel} (${why})`);
+      });
+    // Sessions opened so far, released if a later one fails or does not match the config.
+    const all: ort.InferenceSession[] = [];
+    const opened = async (rel: string) => {
+      const session = await open(rel);
+      all.push(session);
+      return session;
+    };
+    try {
+      const encoder = await opened(onnx.encoder);
+      let decoder: MarianDecoder;
+      if (onnx.decoder.kind === 'merged') {
+        const merged = await opened(onnx.decoder.decoder);
+        checkDecoderGraph(merged, parsed, dir);
+        decoder = new MarianDecoder({ first: merged, cached: merged, merged: true }, parsed);
+      } else {
+        const first = await opened(onnx.decoder.decoder);
+        const cached = await opened(onnx.decoder.decoderWithPast);
+        checkDecoderGraph(cached, parsed, dir);
+        decoder = new MarianDecoder({ first, cached, merged: false }, parsed);
+      }
+      return new MarianModel(dir, parsed, tokenizer, { encoder, decoder, all });
+    } catch (e) {
+      await Promise.all(all.map((session) => session.release()));
+      throw e;
     }
-    return new MarianModel(dir, parsed, tokenizer, { encoder, decoder, all });
   }
 
   get multilingual(): boolean {
