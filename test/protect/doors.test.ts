@@ -37,13 +37,14 @@ describe.runIf(HAVE_MODEL)('protected spans in the CLI', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('translate --json keeps every span and prints flags', async () => {
+  it('translate --json keeps every span and prints flags (never spans here)', async () => {
     const run = await parla(['translate', ...STRINGS, '--to', 'es', '--json']);
     expect(run.code, run.stderr).toBe(0);
     const out = JSON.parse(run.stdout) as { source: string; text: string; flags: string[] }[];
     for (const t of out) {
       expect(keepsSpans(t.source, t.text), t.text).toBe(true);
-      expect(t.flags).toEqual([]);
+      expect(Array.isArray(t.flags)).toBe(true);
+      expect(t.flags).not.toContain('spans');
     }
   }, 60_000);
 

@@ -28,6 +28,19 @@ export function runCacheContract(name: string, makeBackend: (options: CacheFacto
       expect(await c.get(key)).toEqual({ text: 'hola', model: 'm' });
     });
 
+    it('keeps the review of a translation (confidence and flags) with it', async () => {
+      const c = await make();
+      const [a, b] = [k(), k()];
+      await c.setMany([
+        [a, { text: 'A', model: 'm', review: { confidence: 0.1234, flags: ['low_confidence', 'repetition'] } }],
+        [b, { text: 'B', model: 'm', review: { confidence: 0.9 } }],
+      ]);
+      expect(await c.getMany([a, b])).toEqual([
+        { text: 'A', model: 'm', review: { confidence: 0.1234, flags: ['low_confidence', 'repetition'] } },
+        { text: 'B', model: 'm', review: { confidence: 0.9 } },
+      ]);
+    });
+
     it('getMany is aligned with its keys, including repeats and misses', async () => {
       const c = await make();
       const [a, b, x] = [k(), k(), k()];

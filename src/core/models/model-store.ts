@@ -188,7 +188,7 @@ export class ModelStore {
 
   async remove(id: string): Promise<void> {
     if (Object.values(BUNDLED).includes(id)) throw new ParlaError('BAD_INPUT', `${id} is bundled with Parla and cannot be removed`);
-    if (!isModelId(id) || !(await isDir(this.dirOf(id)))) throw new ParlaError('NOT_FOUND', `model "${id}" is not installed`);
+    if (!isModelId(id) || !(await isDir(this.dirOf(id)))) throw new ParlaError('NOT_FOUND', `model "${id.slice(0, 100)}" is not installed`);
     const trash = join(this.root, '.trash', randomUUID());
     await mkdir(join(this.root, '.trash'), { recursive: true });
     await rename(this.dirOf(id), trash);
