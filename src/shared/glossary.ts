@@ -25,3 +25,18 @@ export interface GlossaryLookup {
   /** The entries of a pair and a version that changes whenever they do (part of the cache key). */
   forPair(from: string, to: string): Promise<{ version: string; entries: readonly GlossaryEntry[] }>;
 }
+
+export interface GlossaryQuery {
+  from?: string;
+  to?: string;
+  /** Matches source or target term, any case. */
+  q?: string;
+  limit?: number;
+  offset?: number;
+}
+
+export interface GlossaryPage {
+  entries: GlossaryEntry[];
+  /** All entries matching the query, ignoring limit and offset. */
+  total: number;
+}
