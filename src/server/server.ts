@@ -7,6 +7,7 @@ import { LIMITS } from '../shared/limits.js';
 import { checkHost, checkToken, isLoopback, queryToken, setTokenCookie } from './auth.js';
 import { installErrorHandling, toErrorBody } from './errors.js';
 import { Metrics } from './metrics.js';
+import { glossaryRoutes } from './routes/glossary.js';
 import { jobRoutes } from './routes/jobs.js';
 import { resourceRoutes } from './routes/resources.js';
 import { translateRoutes } from './routes/translate.js';
@@ -88,6 +89,7 @@ export function createServer(options: ServerOptions): ParlaServer {
     translateRoutes(scope, ctx);
     jobRoutes(scope, ctx);
     resourceRoutes(scope, ctx);
+    glossaryRoutes(scope, ctx);
   });
 
   app.get('/healthz', async () => {

@@ -2,6 +2,7 @@
 // terms). Both pass test/glossary/glossary-contract.ts.
 import { randomBytes } from 'node:crypto';
 import { ParlaError } from '../../shared/errors.js';
+import { LIMITS } from '../../shared/limits.js';
 import type { GlossaryEntry, GlossaryLookup, GlossaryPage, GlossaryQuery, NewGlossaryEntry } from '../../shared/glossary.js';
 
 export interface GlossaryBackend extends GlossaryLookup {
@@ -21,7 +22,7 @@ export interface GlossaryBackend extends GlossaryLookup {
 
 // Language tags as the rest of Parla takes them ("en", "pt-BR", "zh-Hant").
 const LANG = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
-export const TERM_MAX_CHARS = 500;
+const TERM_MAX_CHARS = LIMITS.termChars;
 
 export function checkLang(lang: string, name: 'from' | 'to'): string {
   if (!LANG.test(lang)) throw new ParlaError('BAD_INPUT', `--${name} must be a language code like "en" or "pt-BR", got "${lang}"`);

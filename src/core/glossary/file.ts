@@ -6,10 +6,7 @@ import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import iconv from 'iconv-lite';
 import { ParlaError } from '../../shared/errors.js';
-import type { GlossaryEntry, NewGlossaryEntry } from '../../shared/glossary.js';
-
-export type GlossaryFileFormat = 'csv' | 'tsv';
-export const GLOSSARY_FILE_FORMATS: readonly GlossaryFileFormat[] = ['csv', 'tsv'];
+import type { GlossaryEntry, GlossaryFileFormat, NewGlossaryEntry } from '../../shared/glossary.js';
 
 const COLUMNS = ['source', 'target', 'dnt', 'case_sensitive', 'whole_word'] as const;
 type Column = (typeof COLUMNS)[number];
