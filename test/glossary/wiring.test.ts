@@ -6,7 +6,7 @@ import { openLocalState } from '../../src/core/state.js';
 import { openTeamState, type TeamState } from '../../src/core/team/team-state.js';
 import { TeamWorker } from '../../src/core/team/worker.js';
 import { useTmpDirs } from '../state/helpers/tmp.js';
-import { useRedisServer } from '../team/helpers/redis-server.js';
+import { RedisServer, useRedisServer } from '../team/helpers/redis-server.js';
 import { protectedFake } from './helpers.js';
 
 const tmp = useTmpDirs('parla-glossary-');
@@ -84,6 +84,32 @@ describe('team', () => {
     const [fromTeam] = await a.local.doorTranslator('app').translate({ texts: ['open the file'], from: 'en', to: 'es' });
     expect(fromTeam).toMatchObject({ text: 'es:OPEN THE fichero', cached: true });
     expect(a.fake.model.calls).toBe(0);
+  });
+
+  it('with Redis away, a member translates at once with the glossary it last saw', async () => {
+    const own = await RedisServer.start();
+    try {
+      const team = `test-${randomUUID()}`;
+      const state = await openTeamState({
+        dataDir: tmp(), redis: { url: own.url, team }, openEngine: protectedFake().openEngine, workConcurrency: 0, connectTimeoutMs: 2000,
+      });
+      open.push(state);
+      await state.local.glossary.add([{ from: 'en', to: 'es', source: 'file', target: 'fichero' }]);
+      const t = state.local.doorTranslator('app');
+      expect((await t.translate({ texts: ['open the file'], from: 'en', to: 'es' }))[0]!.text).toBe('es:OPEN THE fichero');
+      await own.stop();
+      const deadline = Date.now() + 10_000;
+      while (state.teamStatus() === 'online' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(state.teamStatus()).not.toBe('online');
+      const started = performance.now();
+      const [away] = await t.translate({ texts: ['save the file'], from: 'en', to: 'es' });
+      expect(away!.text).toBe('es:SAVE THE fichero');
+      // A pair never looked up while online translates without a glossary, and does not wait.
+      expect((await t.translate({ texts: ['save the file'], from: 'en', to: 'fr' }))[0]!.text).toBe('fr:SAVE THE FILE');
+      expect(performance.now() - started).toBeLessThan(1500);
+    } finally {
+      await own.destroy();
+    }
   });
 
   it("a team worker enforces the team's glossary on batch chunks", async () => {

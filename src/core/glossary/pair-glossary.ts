@@ -17,14 +17,21 @@ export const PAIR_GLOSSARY_DEFAULTS = { timeoutMs: 2000 } as const;
 export function pairGlossary(
   store: GlossaryLookup,
   sourceOf: (request: TranslateRequest) => Promise<string | undefined>,
-  options: { timeoutMs?: number } = {},
+  options: {
+    timeoutMs?: number;
+    /** False while the store is known to be unreachable (a team's Redis away): no lookup is tried. */
+    reachable?: () => boolean;
+  } = {},
 ): PairGlossary {
   const timeoutMs = options.timeoutMs ?? PAIR_GLOSSARY_DEFAULTS.timeoutMs;
+  const reachable = options.reachable ?? (() => true);
   const lastKnown = new Map<string, { version: string; entries: readonly GlossaryEntry[] }>();
+  const fallback = (pair: string) => lastKnown.get(pair) ?? { version: 'unavailable', entries: [] };
   return async (request) => {
     const from = request.from ?? (await sourceOf(request));
     if (!from) return NONE;
     const pair = `${from}>${request.to}`;
+    if (!reachable()) return fallback(pair);
     let timer: NodeJS.Timeout | undefined;
     try {
       const found = await Promise.race([
@@ -36,7 +43,7 @@ export function pairGlossary(
       lastKnown.set(pair, found);
       return found;
     } catch {
-      return lastKnown.get(pair) ?? { version: 'unavailable', entries: [] };
+      return fallback(pair);
     } finally {
       clearTimeout(timer);
     }

@@ -122,7 +122,7 @@ export async function openTeamState(options: TeamStateOptions): Promise<TeamStat
   let engine: Promise<EngineTranslator> | undefined;
   const getEngine = () => (engine ??= options.openEngine({ glossary }));
   const resolveModel = engineIdentity(getEngine);
-  const glossary = pairGlossary(glossaryStore, async (req) => (await resolveModel(req)).from);
+  const glossary = pairGlossary(glossaryStore, async (req) => (await resolveModel(req)).from, { reachable: () => link.status === 'online' });
   const keyed = { resolveModel, glossaryVersion: glossaryVersion(glossary) };
   const lazy: Translator = { translate: async (req, signal) => (await getEngine()).translate(req, signal) };
   const translator = new CachedTranslator(lazy, cache, keyed);

@@ -104,7 +104,7 @@ export class TeamWorker {
     let engine: Promise<EngineTranslator> | undefined;
     const getEngine = () => (engine ??= o.openEngine({ glossary }));
     const resolveModel = engineIdentity(getEngine);
-    const glossary = pairGlossary(glossaryStore, async (req) => (await resolveModel(req)).from);
+    const glossary = pairGlossary(glossaryStore, async (req) => (await resolveModel(req)).from, { reachable: () => link.status === 'online' });
     const lazy: Translator = { translate: async (req, signal) => (await getEngine()).translate(req, signal) };
     const translator = new CachedTranslator(lazy, cache, { resolveModel, glossaryVersion: glossaryVersion(glossary) });
     const queue = new RedisQueue({ client: queueClient, prefix, ownsClient: true });
