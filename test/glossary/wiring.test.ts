@@ -1,6 +1,9 @@
 // The glossary in every door's translation path: local state enforces it and keys the cache by
 // the pair's glossary version; a team's members and workers share one glossary in Redis.
 import { randomUUID } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { prepareBatch, runBatch } from '../../src/core/jobs/batch.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openLocalState } from '../../src/core/state.js';
 import { openTeamState, type TeamState } from '../../src/core/team/team-state.js';
@@ -44,6 +47,25 @@ describe('local state', () => {
     await state.glossary.remove(cat!.id);
     const [removed] = await t.translate({ texts: ['the cat sleeps'], from: 'en', to: 'es' });
     expect(removed).toMatchObject({ text: 'es:THE CAT SLEEPS', cached: true });
+  });
+
+  it('a spreadsheet batch applies the glossary to every row and keeps placeholders', async () => {
+    const dir = tmp();
+    const { openEngine } = protectedFake();
+    const state = openLocalState({ dataDir: dir, openEngine });
+    open.push(state);
+    await state.glossary.add([{ from: 'en', to: 'es', source: 'cart', target: 'carrito' }, { from: 'en', to: 'es', source: 'Parla', doNotTranslate: true }]);
+    const file = join(dir, 'shop.csv');
+    writeFileSync(file, 'text\nYour cart is empty\n"{count} items in the cart"\nParla saves your cart\nnothing here\n');
+    const { job } = await prepareBatch(state.queue, { file, to: ['es'], from: 'en' });
+    const record = await runBatch(state.runner, job);
+    expect(record.status).toBe('done');
+    expect(readFileSync(record.output!, 'utf8').trim().split('\n').slice(1)).toEqual([
+      'Your cart is empty,es:YOUR carrito IS EMPTY',
+      '{count} items in the cart,es:{count} ITEMS IN THE carrito',
+      'Parla saves your cart,es:Parla SAVES YOUR carrito',
+      'nothing here,es:NOTHING HERE',
+    ]);
   });
 
   it('a term added by another process (the CLI beside the app) applies to the next translation', async () => {
