@@ -1,6 +1,6 @@
 // A `parla` command as data: the dispatcher (src/cli/main.ts) maps names to these objects, so
 // usage text, tests and the command line share one definition.
-import type { EngineTranslator } from '../core/state.js';
+import type { EngineContext, EngineTranslator } from '../core/state.js';
 
 export interface CliOutput {
   write(chunk: string): unknown;
@@ -17,8 +17,9 @@ export interface CliContext {
   /**
    * The engine (model host client) WITHOUT cache or history in front: local state puts its own
    * cache in front and records history itself. Called lazily, only when a text misses the cache.
+   * `context.glossary`: the glossary the state opening it wants enforced.
    */
-  openTranslator(): Promise<EngineTranslator>;
+  openTranslator(context?: EngineContext): Promise<EngineTranslator>;
 }
 
 export interface CliCommand {

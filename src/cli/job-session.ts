@@ -8,7 +8,7 @@ import type { CliContext } from './command.js';
 import { describeProgress, progressReporter } from './progress.js';
 
 export function openState(ctx: CliContext): LocalState {
-  return openLocalState({ dataDir: ctx.dataDir, openEngine: () => ctx.openTranslator() });
+  return openLocalState({ dataDir: ctx.dataDir, openEngine: (context) => ctx.openTranslator(context) });
 }
 
 export interface JobSession {
@@ -38,7 +38,7 @@ export async function openJobSession(ctx: CliContext, helpTeam: boolean): Promis
   const team = await openTeamState({
     dataDir: ctx.dataDir,
     redis: { url: ctx.redisUrl, ...(ctx.team ? { team: ctx.team } : {}) },
-    openEngine: () => ctx.openTranslator(),
+    openEngine: (context) => ctx.openTranslator(context),
     ...(helpTeam ? {} : { workConcurrency: 0 }),
   });
   return {

@@ -16,7 +16,7 @@ export function fromSelfParsing(command: CliCommand, summary: string): Command {
         ...global,
         stdout: stdout as NodeJS.WriteStream,
         stderr: stderr as NodeJS.WriteStream,
-        openTranslator: async () => openEngine(global),
+        openTranslator: async (context) => openEngine(global, undefined, context),
       });
     },
   };

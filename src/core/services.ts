@@ -10,7 +10,7 @@ import { ProtectingTranslator } from './protect/protecting-translator.js';
 import { ReviewingTranslator } from './review/reviewing-translator.js';
 import { ModelStore } from './models/model-store.js';
 import type { openTeamState as OpenTeamState } from './team/team-state.js';
-import { openLocalState, type EngineTranslator, type LocalState } from './state.js';
+import { openLocalState, type EngineContext, type EngineTranslator, type LocalState } from './state.js';
 import { localDesk, type JobDesk } from './jobs/job-desk.js';
 
 export interface ServicesOptions {
@@ -25,7 +25,7 @@ export interface ServicesOptions {
   /** `model` may name a folder (only the local CLI's `--model DIR`); see ModelStoreOptions. */
   modelFolders?: boolean;
   /** The engine behind the caches; the shared model host when left out (tests give a stand-in). */
-  openEngine?: () => Promise<EngineTranslator>;
+  openEngine?: (context: EngineContext) => Promise<EngineTranslator>;
 }
 
 export interface Services {
@@ -40,13 +40,18 @@ export interface Services {
 
 /**
  * The bare engine: route the request to a model and translate on the machine's shared model
- * host (started on first use), protected spans kept. No cache, no history: local state puts
- * those in front. Every door and team worker translates through here, so all get protection.
+ * host (started on first use), protected spans kept and the glossary of the request's pair (from
+ * the state that opens it) enforced. No cache, no history: local state puts those in front.
+ * Every door and team worker translates through here, so all get protection and the glossary.
  */
-export function openEngine(options: Pick<ServicesOptions, 'dataDir'>, models = new ModelStore(options.dataDir)): EngineTranslator {
+export function openEngine(
+  options: Pick<ServicesOptions, 'dataDir'>,
+  models = new ModelStore(options.dataDir),
+  context?: EngineContext,
+): EngineTranslator {
   const settings = engineSettingsFromEnv();
   const client = new HostClient(options.dataDir, settings.requestTimeoutMs);
-  const host = new ReviewingTranslator(new ProtectingTranslator(new HostTranslator(client, models)));
+  const host = new ReviewingTranslator(new ProtectingTranslator(new HostTranslator(client, models), context ? { glossary: context.glossary } : {}));
   return {
     translate: (request, signal) => host.translate(request, signal),
     warm: (request) => host.warm(request),
@@ -60,7 +65,7 @@ export function openEngine(options: Pick<ServicesOptions, 'dataDir'>, models = n
 
 export async function openServices(options: ServicesOptions): Promise<Services> {
   const models = new ModelStore(options.dataDir, { folders: options.modelFolders ?? false });
-  const engine = options.openEngine ?? (async () => openEngine(options, models));
+  const engine = options.openEngine ?? (async (context: EngineContext) => openEngine(options, models, context));
   if (options.redisUrl) {
     // Team mode: local SQLite cache, then the team's Redis cache, then the engine.
     // Loaded on demand: Redis and BullMQ cost every other command a noticeable start-up time.

@@ -4,6 +4,9 @@
 import type { HistoryDoor } from '../shared/history.js';
 import type { TranslateRequest, Translation, Translator } from '../shared/translation.js';
 import { CachedTranslator, type ModelIdentity } from './cache/cached-translator.js';
+import type { GlossaryBackend } from './glossary/backend.js';
+import { pairGlossary, type PairGlossary } from './glossary/pair-glossary.js';
+import { SqliteGlossary } from './glossary/sqlite.js';
 import type { CacheLimits } from './cache/backend.js';
 import { SqliteCache } from './cache/sqlite.js';
 import { openDb, stateDbPath, type Db } from './db.js';
@@ -27,9 +30,14 @@ export function routeChecker(getEngine: () => Promise<EngineTranslator>): LocalS
   };
 }
 
+/** What state hands the engine it opens: the glossary of each request's pair, to enforce. */
+export interface EngineContext {
+  glossary: PairGlossary;
+}
+
 export interface LocalStateOptions {
   dataDir: string;
-  openEngine: () => Promise<EngineTranslator>;
+  openEngine: (context: EngineContext) => Promise<EngineTranslator>;
   cache?: CacheLimits;
   runner?: Partial<Omit<JobRunnerOptions, 'queue' | 'translator' | 'sourceFor' | 'history'>>;
 }
@@ -38,6 +46,7 @@ export interface LocalStateOptions {
 class LazyEngine implements Translator {
   private engine: Promise<EngineTranslator> | undefined;
   constructor(private readonly open: () => Promise<EngineTranslator>) {}
+
   get(): Promise<EngineTranslator> {
     this.engine ??= this.open();
     return this.engine;
@@ -57,6 +66,8 @@ export interface LocalState {
   db: Db;
   cache: SqliteCache;
   history: HistoryStore;
+  /** The glossary every door edits and the engine enforces (the team's in team mode). */
+  glossary: GlossaryBackend;
   queue: SqliteQueue;
   runner: JobRunner;
   /** Cache in front of the engine, without history (for batch jobs). */
@@ -71,28 +82,45 @@ export interface LocalState {
   close(): Promise<void>;
 }
 
+/**
+ * The cache key's glossary part: the pair's version while it has entries. A pair without entries
+ * keys as before any glossary existed, so adding a glossary to one pair leaves the others' hits.
+ */
+export function glossaryVersion(glossary: PairGlossary): (request: TranslateRequest) => Promise<string | undefined> {
+  return async (request) => {
+    const { version, entries } = await glossary(request);
+    return entries.length > 0 ? version : undefined;
+  };
+}
+
 export function openLocalState(options: LocalStateOptions): LocalState {
   const db = openDb(stateDbPath(options.dataDir));
   const cache = new SqliteCache({ db, ...options.cache });
   const history = new HistoryStore(db);
   const queue = new SqliteQueue({ db });
-  const engine = new LazyEngine(options.openEngine);
+  const glossaryStore = new SqliteGlossary({ db });
+  // The glossary needs the routed model's source language, which needs the engine: the engine
+  // only asks for the glossary while it translates, when it is open.
+  const engine = new LazyEngine(() => options.openEngine({ glossary }));
   // Keys must not depend on whether the engine happens to be open yet, so an engine without
   // resolveModel is always keyed by the requested model or routed pair.
   const resolveModel = async (req: TranslateRequest): Promise<ModelIdentity> => {
     const e = await engine.get();
     return e.resolveModel ? e.resolveModel(req) : { id: req.model ?? `pair:${req.from ?? 'auto'}-${req.to}`, revision: 'unknown' };
   };
-  const translator = new CachedTranslator(engine, cache, { resolveModel });
+  const glossary = pairGlossary(glossaryStore, async (req) => (await resolveModel(req)).from);
+  const keyed = { resolveModel, glossaryVersion: glossaryVersion(glossary) };
+  const translator = new CachedTranslator(engine, cache, keyed);
   const runner = new JobRunner({ queue, translator, history, sourceFor: sourceForJob, ...options.runner });
   return {
     db,
     cache,
     history,
+    glossary: glossaryStore,
     queue,
     runner,
     translator,
-    doorTranslator: (door) => new CachedTranslator(engine, cache, { resolveModel, history: { store: history, door } }),
+    doorTranslator: (door) => new CachedTranslator(engine, cache, { ...keyed, history: { store: history, door } }),
     checkRoutes: routeChecker(() => engine.get()),
     async close() {
       if (engine.opened) await (await engine.get()).close?.();

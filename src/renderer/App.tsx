@@ -9,6 +9,7 @@ import type { Health, Theme } from '../shared/settings.js';
 import { ShellContext, type Shell } from './app-context.js';
 import { Icon } from './components/Icon.js';
 import { BatchPage } from './pages/BatchPage.js';
+import { GlossaryPage } from './pages/GlossaryPage.js';
 import { HistoryPage } from './pages/HistoryPage.js';
 import { ModelsPage } from './pages/ModelsPage.js';
 import { SettingsPage } from './pages/SettingsPage.js';
@@ -18,6 +19,7 @@ const NAV: { page: Page; label: string }[] = [
   { page: 'translate', label: 'Translate' },
   { page: 'batch', label: 'Batch' },
   { page: 'history', label: 'History' },
+  { page: 'glossary', label: 'Glossary' },
   { page: 'models', label: 'Models' },
   { page: 'settings', label: 'Settings' },
 ];
@@ -158,6 +160,7 @@ export function App({ api, bridge }: { api: ParlaApi; bridge: ParlaBridge | unde
           {page === 'translate' && <TranslatePage prefill={prefill} command={pending} onHandled={handled} />}
           {page === 'batch' && <BatchPage dropped={dropped} onDropTaken={takeDrop} command={pending} onHandled={handled} />}
           {page === 'history' && <HistoryPage command={pending} onHandled={handled} />}
+          {page === 'glossary' && <GlossaryPage />}
           {page === 'models' && <ModelsPage />}
           {page === 'settings' && <SettingsPage onTheme={setTheme} />}
         </main>

@@ -8,6 +8,7 @@ import { checkToken, isLoopback, queryToken, setTokenCookie } from './auth.js';
 import { installErrorHandling, toErrorBody } from './errors.js';
 import { authorize, installGate, namesGatedPath } from './gate.js';
 import { Metrics } from './metrics.js';
+import { glossaryRoutes } from './routes/glossary.js';
 import { jobRoutes } from './routes/jobs.js';
 import { resourceRoutes } from './routes/resources.js';
 import { translateRoutes } from './routes/translate.js';
@@ -99,6 +100,7 @@ export function createServer(options: ServerOptions): ParlaServer {
     translateRoutes(scope, ctx);
     jobRoutes(scope, ctx);
     resourceRoutes(scope, ctx);
+    glossaryRoutes(scope, ctx);
   });
 
   app.get('/healthz', { config: { public: true } }, async () => {

@@ -4,6 +4,7 @@
 import type { FilePayload } from './files.js';
 import type { EventFilter, ParlaEvent, Unsubscribe } from './events.js';
 import type { CacheStats } from './cache.js';
+import type { GlossaryEntry, GlossaryFileFormat, GlossaryImport, GlossaryImported, GlossaryPage, GlossaryQuery, NewGlossaryEntry } from './glossary.js';
 import type { HistoryDeletion, HistoryFilter, HistoryPage } from './history-api.js';
 import type { HistoryExportFormat, HistoryQuery } from './history.js';
 import type { FileJobRequest, JobAction, JobCreated, JobDeleted, TextJobRequest } from './job-requests.js';
@@ -33,6 +34,15 @@ export interface ParlaApi {
   searchHistory(query: HistoryQuery): Promise<HistoryPage>;
   deleteHistory(deletion: HistoryDeletion): Promise<{ deleted: number }>;
   exportHistory(filter: HistoryFilter, format: HistoryExportFormat): Promise<FilePayload>;
+
+  /** Glossary terms, enforced in every translation of their pair. */
+  listGlossary(query: GlossaryQuery): Promise<GlossaryPage>;
+  /** Adds terms (a term already in its pair is replaced); returns them as stored. */
+  addGlossary(entries: NewGlossaryEntry[]): Promise<GlossaryEntry[]>;
+  /** NOT_FOUND when no entry has that id. */
+  removeGlossary(id: string): Promise<void>;
+  importGlossary(file: GlossaryImport): Promise<GlossaryImported>;
+  exportGlossary(pair: { from: string; to: string }, format: GlossaryFileFormat): Promise<FilePayload>;
 
   cacheStats(): Promise<CacheStats>;
   clearCache(): Promise<{ cleared: number }>;

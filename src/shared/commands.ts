@@ -1,7 +1,7 @@
 // Commands as data: the Electron menu, its accelerators, the renderer's keyboard shortcuts and the
 // command palette in tests all read this one table (STYLE.md #10).
 
-export const PAGES = ['translate', 'batch', 'history', 'models', 'settings'] as const;
+export const PAGES = ['translate', 'batch', 'history', 'glossary', 'models', 'settings'] as const;
 export type Page = (typeof PAGES)[number];
 
 export interface CommandDef {
@@ -17,6 +17,7 @@ export const COMMANDS = [
   { id: 'go.batch', label: 'Batch', accelerator: 'CmdOrCtrl+2', menu: 'Go' },
   { id: 'go.history', label: 'History', accelerator: 'CmdOrCtrl+3', menu: 'Go' },
   { id: 'go.models', label: 'Models', accelerator: 'CmdOrCtrl+4', menu: 'Go' },
+  { id: 'go.glossary', label: 'Glossary', accelerator: 'CmdOrCtrl+5', menu: 'Go' },
   { id: 'go.settings', label: 'Settings', accelerator: 'CmdOrCtrl+,', menu: 'Go' },
   { id: 'file.open', label: 'Open Spreadsheet…', accelerator: 'CmdOrCtrl+O', menu: 'File' },
   { id: 'translate.swap', label: 'Swap Languages', accelerator: 'CmdOrCtrl+Shift+S', menu: 'Edit' },

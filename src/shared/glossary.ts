@@ -25,3 +25,36 @@ export interface GlossaryLookup {
   /** The entries of a pair and a version that changes whenever they do (part of the cache key). */
   forPair(from: string, to: string): Promise<{ version: string; entries: readonly GlossaryEntry[] }>;
 }
+
+export interface GlossaryQuery {
+  from?: string;
+  to?: string;
+  /** Matches source or target term, any case. */
+  q?: string;
+  limit?: number;
+  offset?: number;
+}
+
+export interface GlossaryPage {
+  entries: GlossaryEntry[];
+  /** All entries matching the query, ignoring limit and offset. */
+  total: number;
+}
+
+export const GLOSSARY_FILE_FORMATS = ['csv', 'tsv'] as const;
+export type GlossaryFileFormat = (typeof GLOSSARY_FILE_FORMATS)[number];
+
+/** A glossary file to import into one pair (CSV/TSV; see docs/glossary.md for its columns). */
+export interface GlossaryImport {
+  from: string;
+  to: string;
+  fileName: string;
+  bytes: Uint8Array;
+  /** The file's encoding when it is not UTF-8 or UTF-16 (e.g. "windows-1252"). */
+  encoding?: string;
+}
+
+export interface GlossaryImported {
+  imported: number;
+  ms: number;
+}

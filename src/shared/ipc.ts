@@ -2,6 +2,7 @@
 // events. `API_ARGS` validates every call's arguments on arrival in the main process; its type
 // forces a validator for each ParlaApi method with exactly that method's parameters.
 import type { ApiArgs, ApiMethod } from './api.js';
+import { GLOSSARY_FILE_FORMATS } from './glossary.js';
 import { HISTORY_EXPORT_FORMATS } from './history-api.js';
 import { JOB_ACTIONS } from './job-requests.js';
 import { LIMITS } from './limits.js';
@@ -75,6 +76,35 @@ const historyDeletion = union(
   '{ids: [...]} or {query: {...}}',
 );
 
+export const glossaryQuery = obj({
+  from: opt(lang),
+  to: opt(lang),
+  q: opt(str({ max: LIMITS.termChars })),
+  limit: opt(int({ min: 1, max: LIMITS.glossaryPage })),
+  offset: opt(int({ min: 0 })),
+});
+
+export const newGlossaryEntry = obj({
+  from: lang,
+  to: lang,
+  source: str({ min: 1, max: LIMITS.termChars }),
+  target: opt(str({ max: LIMITS.termChars })),
+  doNotTranslate: opt(bool()),
+  caseSensitive: opt(bool()),
+  wholeWord: opt(bool()),
+});
+
+export const glossaryEntries = arr(newGlossaryEntry, { min: 1, max: LIMITS.glossaryAdd });
+export const glossaryPair = obj({ from: lang, to: lang });
+
+export const glossaryImport = obj({
+  from: lang,
+  to: lang,
+  fileName: str({ min: 1, max: 255 }),
+  bytes: bytes(),
+  encoding: opt(str({ min: 1, max: 40 })),
+});
+
 const teamSettings = obj({ redisUrl: str({ max: 2048 }), name: str({ max: 128 }) });
 
 export const settingsPatch = obj({
@@ -102,6 +132,11 @@ export const API_ARGS: { [M in ApiMethod]: Validator<ApiArgs<M>> } = {
   searchHistory: tuple(historyQuery),
   deleteHistory: tuple(historyDeletion),
   exportHistory: tuple(historyFilterOnly, oneOf(HISTORY_EXPORT_FORMATS)),
+  listGlossary: tuple(glossaryQuery),
+  addGlossary: tuple(glossaryEntries),
+  removeGlossary: tuple(id),
+  importGlossary: tuple(glossaryImport),
+  exportGlossary: tuple(glossaryPair, oneOf(GLOSSARY_FILE_FORMATS)),
   cacheStats: tuple(),
   clearCache: tuple(),
   getSettings: tuple(),

@@ -13,4 +13,9 @@ export const LIMITS = {
   jsonBodyBytes: 16 * 1024 * 1024,
   maxBeam: 8,
   historyPage: 500,
+  /** Glossary entries in one list page, and in one add call (an import may hold more). */
+  glossaryPage: 1_000,
+  glossaryAdd: 100_000,
+  /** Characters in a glossary term. */
+  termChars: 500,
 } as const;

@@ -110,6 +110,33 @@ describe('Parla in the browser', () => {
     expect(await inputValue('from-lang', 'en')).toBe('en');
   });
 
+  it('adds glossary terms on the Glossary page; the Translate page keeps them', async () => {
+    await page.getByTestId('nav-glossary').click();
+    await page.getByTestId('glossary-source').fill('book');
+    await page.getByTestId('glossary-target').fill('volumen');
+    await page.getByTestId('glossary-add').click();
+    await expect.poll(() => page.getByTestId('glossary-row').count()).toBe(1);
+    await page.getByTestId('glossary-source').fill('Parla');
+    await page.getByTestId('glossary-dnt').check();
+    await page.getByTestId('glossary-add').click();
+    await expect.poll(() => page.getByTestId('glossary-row').count()).toBe(2);
+    expect(await page.getByTestId('glossary-total').textContent()).toBe('2 terms');
+    await page.getByTestId('glossary-search').fill('vol');
+    await expect.poll(() => page.getByTestId('glossary-row').count()).toBe(1);
+    await page.getByTestId('glossary-search').fill('');
+    await expect.poll(() => page.getByTestId('glossary-row').count()).toBe(2);
+    await shot('glossary');
+
+    await page.getByTestId('nav-translate').click();
+    await page.getByTestId('source-text').fill('Parla reads the red book');
+    await expect.poll(() => page.getByTestId('translation-output').textContent(), { timeout: 60_000 }).toContain('volumen');
+    const output = (await page.getByTestId('translation-output').textContent())!;
+    expect(output).toContain('Parla');
+    expect(output).not.toMatch(/\bbook\b/);
+    expect(await page.getByTestId('glossary-applied').textContent()).toBe('2 glossary terms');
+    await shot('glossary-translate');
+  });
+
   it('takes a dropped CSV, shows a preview, runs the job to 100 % and downloads the result', async () => {
     await page.getByTestId('nav-batch').click();
     const csv = 'id,text,notes\n' + Array.from({ length: 120 }, (_, i) => `${i},The red book ${i},n${i}`).join('\n') + '\n';

@@ -13,6 +13,9 @@ import { isFinalStatus, type JobRecord } from '../../src/shared/jobs.js';
 import { SETTINGS_DEFAULTS, type Settings } from '../../src/shared/settings.js';
 import type { ModelInfo, TranslateRequest, Translation } from '../../src/shared/translation.js';
 import { previewRows } from '../../src/renderer/lib/csv.js';
+import { decodeGlossaryBytes, formatFor, formatGlossaryFile, parseGlossaryText } from '../../src/core/glossary/file.js';
+import { SqliteGlossary } from '../../src/core/glossary/sqlite.js';
+import { ProtectingTranslator } from '../../src/core/protect/protecting-translator.js';
 
 const WORDS: Record<string, Record<string, string>> = {
   es: { hello: 'hola', world: 'mundo', the: 'el', cat: 'gato', house: 'casa', good: 'buenos', morning: 'días', is: 'es', red: 'rojo', book: 'libro', thank: 'gracias', you: 'tú' },
@@ -63,6 +66,14 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
   const jobs = new Map<string, FakeJob>();
   const cache = new Map<string, string>();
   const history: HistoryEntry[] = [];
+  // The glossary is the real store (in memory) and the real protector enforces it around the
+  // fake dictionary, so the UI's glossary shows in its translations as with the real services.
+  const glossary = new SqliteGlossary({});
+  const pairGlossary = (req: TranslateRequest) => glossary.forPair(req.from ?? 'en', req.to);
+  const protector = new ProtectingTranslator(
+    { translate: async (req) => req.texts.map((source) => ({ source, text: fakeTranslate(source, req.to), model: '', cached: false, ms: 0 })) },
+    { glossary: pairGlossary },
+  );
   let hits = 0;
   let misses = 0;
   let emitted = 0;
@@ -153,7 +164,10 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     get emitted() {
       return emitted;
     },
-    close: () => clearInterval(timer),
+    close: () => {
+      clearInterval(timer);
+      void glossary.close();
+    },
 
     async translate(req: TranslateRequest): Promise<Translation[]> {
       const model = req.model ?? models.find((m) => m.to.includes(req.to))?.id;
@@ -161,18 +175,24 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
       const out: Translation[] = [];
       for (const source of req.texts) {
         const started = performance.now();
-        const key = `${req.to}\u0000${source}`;
+        const { version } = await pairGlossary(req);
+        const key = `${req.to}\u0000${version}\u0000${source}`;
         const cached = !req.noCache && cache.has(key);
         if (cached) hits++;
         else {
           misses++;
           await new Promise((r) => setTimeout(r, translateMs));
         }
-        const text = fakeTranslate(source, req.to);
+        const [translated] = await protector.translate({ ...req, texts: [source] });
+        const text = translated!.text;
         cache.set(key, text);
         const beam = req.options?.beam ?? 1;
         const alternatives = beam > 1 ? Array.from({ length: Math.min(beam, req.options?.nBest ?? beam) }, (_, i) => ({ text: i === 0 ? text : `${text}${'!'.repeat(i)}`, score: -0.1 * (i + 1) })) : undefined;
-        out.push({ source, text, model, cached, ms: Math.round((performance.now() - started) * 10) / 10, ...(alternatives ? { alternatives } : {}) });
+        out.push({
+          source, text, model, cached, ms: Math.round((performance.now() - started) * 10) / 10,
+          ...(alternatives ? { alternatives } : {}),
+          ...(translated!.glossary ? { glossary: translated!.glossary } : {}),
+        });
         history.unshift({ id: nextHistory++, source, text, from: req.from ?? 'en', to: req.to, model, door: 'api', createdAt: now() });
       }
       return out;
@@ -303,6 +323,20 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     async exportHistory(_query, format) {
       const body = format === 'json' ? JSON.stringify(history) : ['source,text,from,to,model,createdAt', ...history.map((e) => [e.source, e.text, e.from, e.to, e.model, e.createdAt].map(csvCell).join(','))].join('\n') + '\n';
       return { fileName: `parla-history.${format}`, mimeType: mimeTypeFor(`x.${format}`), bytes: new TextEncoder().encode(body) };
+    },
+
+    listGlossary: (query) => glossary.list({ limit: 100, ...query }),
+    addGlossary: (entries) => glossary.add(entries),
+    async removeGlossary(id) {
+      if (!(await glossary.remove(id))) throw new ParlaError('NOT_FOUND', `no glossary entry ${id}`);
+    },
+    async importGlossary({ from, to, fileName, bytes, encoding }) {
+      const stored = await glossary.add(parseGlossaryText(decodeGlossaryBytes(bytes, fileName, encoding), fileName, { from, to }, formatFor(fileName)));
+      return { imported: new Set(stored.map((e) => e.id)).size, ms: 1 };
+    },
+    async exportGlossary(pair, format) {
+      const text = formatGlossaryFile((await glossary.list(pair)).entries, format);
+      return { fileName: `parla-glossary-${pair.from}-${pair.to}.${format}`, mimeType: mimeTypeFor(`x.${format}`), bytes: new TextEncoder().encode(text) };
     },
 
     async cacheStats() {

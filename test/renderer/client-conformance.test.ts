@@ -120,6 +120,25 @@ describe.each(doors)('ParlaApi client over $name', (door) => {
     expect(await client.deleteHistory({ ids: [page.entries[0]!.id] })).toEqual({ deleted: 1 });
   });
 
+  it('adds, searches, imports, exports and removes glossary terms; translations hold them', async () => {
+    const [house] = await client.addGlossary([{ from: 'en', to: 'es', source: 'house', target: 'hogar' }]);
+    expect(house).toMatchObject({ source: 'house', target: 'hogar', wholeWord: true });
+    const [tr] = await client.translate({ texts: ['the red house'], from: 'en', to: 'es' });
+    expect(tr).toMatchObject({ text: 'el rojo hogar', glossary: [house!.id] });
+    const imported = await client.importGlossary({ from: 'en', to: 'es', fileName: 'terms.csv', bytes: new TextEncoder().encode('source,target,dnt\nParla,,true\nbook,tomo,\n') });
+    expect(imported.imported).toBe(2);
+    const page = await client.listGlossary({ from: 'en', to: 'es', q: 'o' });
+    expect(page.entries.map((e) => e.source)).toEqual(['book', 'house']);
+    const exported = await client.exportGlossary({ from: 'en', to: 'es' }, 'tsv');
+    expect(exported.fileName).toBe('parla-glossary-en-es.tsv');
+    expect(new TextDecoder().decode(exported.bytes).split('\n')[1]).toBe('Parla\tParla\ttrue\tfalse\ttrue');
+    await client.removeGlossary(house!.id);
+    await expect(client.removeGlossary(house!.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(client.addGlossary([{ from: 'en', to: 'es', source: 'x' }])).rejects.toMatchObject({ code: 'BAD_INPUT' });
+    await expect(client.importGlossary({ from: 'en', to: 'es', fileName: 'l1.csv', bytes: new Uint8Array([0x53, 0x74, 0x72, 0x61, 0xdf, 0x65, 0x2c, 0x78]) })).rejects.toMatchObject({ code: 'BAD_FILE' });
+    expect((await client.listGlossary({})).total).toBe(2);
+  });
+
   it('manages models, cache and settings', async () => {
     expect((await client.listModels()).map((m) => m.id)).toContain('parla/tiny-en-es');
     await expect(client.removeModel('parla/tiny-en-es')).rejects.toMatchObject({ code: 'CONFLICT' });

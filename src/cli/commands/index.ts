@@ -4,6 +4,7 @@ import type { Command } from '../registry.js';
 import { fromSelfParsing } from '../self-parsing.js';
 import { batchCommand } from './batch.js';
 import { cacheCommand } from './cache.js';
+import { glossaryCommand } from './glossary.js';
 import { historyCommand } from './history.js';
 import { jobsCommand } from './jobs.js';
 import { modelsCommand } from './models.js';
@@ -17,6 +18,7 @@ export const COMMANDS: readonly Command[] = [
   fromSelfParsing(jobsCommand, 'List, show, pause, resume, cancel or retry batch jobs.'),
   modelsCommand,
   fromSelfParsing(cacheCommand, 'Show cache statistics or clear the cache.'),
+  fromSelfParsing(glossaryCommand, 'Add, list, remove, import or export glossary terms (enforced in every translation).'),
   fromSelfParsing(historyCommand, 'List, search, export or delete the translation history.'),
   createServeCommand((global) => openParlaApi({ ...global, door: 'api' })),
   fromSelfParsing(workerCommand, 'Team worker: translate chunks of the team\'s batch jobs (needs --redis).'),

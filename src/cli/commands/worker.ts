@@ -40,7 +40,7 @@ export const workerCommand: CliCommand = {
         // A private CA for rediss:// (public CAs need nothing).
         ...(values['tls-ca'] ? { tls: { ca: readCa(values['tls-ca']) } } : {}),
         dataDir: ctx.dataDir,
-        openEngine: () => ctx.openTranslator(),
+        openEngine: (context) => ctx.openTranslator(context),
         log,
       });
       await stopOnSignals(worker, log, grace * 1000);

@@ -17,6 +17,7 @@ import type { Health, TeamConnectionTest } from '../../shared/settings.js';
 import { listDeskJobs, listShelfJobs, locateJob, tagged } from '../jobs/job-desk.js';
 import { textJobResults } from '../jobs/text-source.js';
 import { deleteJob, sweepUploads as sweepUploadFolders, uploadsDir } from '../jobs/uploads.js';
+import { decodeGlossaryBytes, formatFor, formatGlossaryFile, parseGlossaryText } from '../glossary/file.js';
 import { openServices, type ServicesOptions } from '../services.js';
 import { checkLangCodes, inside, safeName } from '../safe-path.js';
 import { ensurePrivateDir } from '../private-fs.js';
@@ -205,6 +206,23 @@ export async function openParlaApi(options: ServicesOptions): Promise<LocalApi> 
       } finally {
         await rm(file, { force: true });
       }
+    },
+
+    listGlossary: (query) => state.glossary.list({ limit: 100, ...query }),
+    addGlossary: (entries) => state.glossary.add(entries),
+    async removeGlossary(id) {
+      if (!(await state.glossary.remove(id))) throw new ParlaError('NOT_FOUND', `no glossary entry ${id}`);
+    },
+    async importGlossary({ from, to, fileName, bytes, encoding }) {
+      const started = performance.now();
+      const entries = parseGlossaryText(decodeGlossaryBytes(bytes, fileName, encoding), fileName, { from, to }, formatFor(fileName));
+      const stored = await state.glossary.add(entries);
+      return { imported: new Set(stored.map((e) => e.id)).size, ms: Math.round(performance.now() - started) };
+    },
+    async exportGlossary(pair, format) {
+      const { entries } = await state.glossary.list(pair);
+      const text = formatGlossaryFile(entries, format);
+      return { fileName: `parla-glossary-${pair.from}-${pair.to}.${format}`, mimeType: mimeTypeFor(`x.${format}`), bytes: Buffer.from(text) };
     },
 
     cacheStats: () => state.cache.stats(),

@@ -19,12 +19,14 @@ import { localDesk, tagged, type JobDesk, type JobShelf } from '../jobs/job-desk
 import { JobRunner } from '../jobs/runner.js';
 import { sourceForJob } from '../jobs/sources.js';
 import { SqliteQueue } from '../queue/sqlite.js';
-import { routeChecker, type EngineTranslator, type LocalState } from '../state.js';
+import { pairGlossary } from '../glossary/pair-glossary.js';
+import { glossaryVersion, routeChecker, type EngineContext, type EngineTranslator, type LocalState } from '../state.js';
 import { openChunkEvents, openChunkQueue, type ChunkData, type ChunkPolicy, type ChunkResult } from './chunks.js';
 import { checkDatabase, redisOptions, within, resolveTeamOptions, teamPrefix, trackDuplicates, type TeamOptions } from './connection.js';
 import { engineIdentity } from './engine-identity.js';
 import { TeamLink, type TeamStatus, type TeamStatusInfo } from './link.js';
 import { RedisCache } from './redis-cache.js';
+import { RedisGlossary } from './redis-glossary.js';
 import { RedisQueue } from './redis-queue.js';
 import { TeamRunner } from './team-runner.js';
 import { TieredCache } from './tiered-cache.js';
@@ -33,7 +35,7 @@ import { TeamWorker, type TeamWorkerOptions } from './worker.js';
 export interface TeamStateOptions {
   dataDir: string;
   redis: TeamOptions;
-  openEngine: () => Promise<EngineTranslator>;
+  openEngine: (context: EngineContext) => Promise<EngineTranslator>;
   cache?: CacheLimits;
   /** Chunks this app translates for the team at once; 0 = submit only. */
   workConcurrency?: number;
@@ -117,23 +119,29 @@ export async function openTeamState(options: TeamStateOptions): Promise<TeamStat
     remote: new RedisCache({ client: cacheClient, prefix, ownsClient: true, ...options.cache }),
     link,
   });
+  // Queue connections wait for Redis (BullMQ needs that); they connect in the background.
+  const queueClient = trackDuplicates(new Redis(o.url, { ...redisOptions(o, 'queue'), lazyConnect: false }));
+  queueClient.on('error', () => undefined);
+
+  // The team's one glossary: every member and worker enforces it. Its writes (a 100,000-term
+  // import) wait for Redis like the queue's; translation does not wait on its lookups (pairGlossary).
+  const glossaryStore = new RedisGlossary({ client: queueClient, prefix });
   let engine: Promise<EngineTranslator> | undefined;
-  const getEngine = () => (engine ??= options.openEngine());
+  const getEngine = () => (engine ??= options.openEngine({ glossary }));
+  const resolveModel = engineIdentity(getEngine);
+  const glossary = pairGlossary(glossaryStore, async (req) => (await resolveModel(req)).from, { reachable: () => link.status === 'online' });
+  const keyed = { resolveModel, glossaryVersion: glossaryVersion(glossary) };
   const lazy: Translator = { translate: async (req, signal) => (await getEngine()).translate(req, signal) };
-  const translator = new CachedTranslator(lazy, cache, { resolveModel: engineIdentity(getEngine) });
+  const translator = new CachedTranslator(lazy, cache, keyed);
 
   const sqliteQueue = new SqliteQueue({ db });
   const localRunner = new JobRunner({ queue: sqliteQueue, translator, history, sourceFor: sourceForJob });
   const local: LocalState = {
-    db, cache: l1, history, queue: sqliteQueue, runner: localRunner, translator,
-    doorTranslator: (door) => new CachedTranslator(lazy, cache, { resolveModel: engineIdentity(getEngine), history: { store: history, door } }),
+    db, cache: l1, history, glossary: glossaryStore, queue: sqliteQueue, runner: localRunner, translator,
+    doorTranslator: (door) => new CachedTranslator(lazy, cache, { ...keyed, history: { store: history, door } }),
     checkRoutes: routeChecker(getEngine),
     close: async () => undefined,
   };
-
-  // Queue connections wait for Redis (BullMQ needs that); they connect in the background.
-  const queueClient = trackDuplicates(new Redis(o.url, { ...redisOptions(o, 'queue'), lazyConnect: false }));
-  queueClient.on('error', () => undefined);
   const teamQueue = new RedisQueue({ client: queueClient, prefix });
   const chunks: Queue<ChunkData, ChunkResult> = openChunkQueue(queueClient, prefix);
   // QueueEvents reads with blocking calls on a duplicate of this client that it makes itself.

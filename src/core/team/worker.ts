@@ -10,7 +10,8 @@ import type { DecodeOptions, Translator } from '../../shared/translation.js';
 import { CachedTranslator } from '../cache/cached-translator.js';
 import { SqliteCache } from '../cache/sqlite.js';
 import type { PendingText, TextOutcome } from '../queue/backend.js';
-import type { EngineTranslator } from '../state.js';
+import { pairGlossary } from '../glossary/pair-glossary.js';
+import { glossaryVersion, type EngineContext, type EngineTranslator } from '../state.js';
 import { CHUNK_QUEUE, type ChunkData, type ChunkResult } from './chunks.js';
 import type { Redis } from 'ioredis';
 import { connectRedis, within, resolveTeamOptions, teamError, teamPrefix, trackDuplicates, type ResolvedTeamOptions, type TeamOptions } from './connection.js';
@@ -18,12 +19,13 @@ import { engineIdentity } from './engine-identity.js';
 import { TeamLink } from './link.js';
 import { redactUrl } from './redact.js';
 import { RedisCache } from './redis-cache.js';
+import { RedisGlossary } from './redis-glossary.js';
 import { RedisQueue } from './redis-queue.js';
 import { TieredCache } from './tiered-cache.js';
 
 export interface TeamWorkerOptions extends TeamOptions {
-  /** The engine without a cache in front (the worker puts the team cache there). */
-  openEngine: () => Promise<EngineTranslator>;
+  /** The engine without a cache in front (the worker puts the team cache there); it enforces `context.glossary`. */
+  openEngine: (context: EngineContext) => Promise<EngineTranslator>;
   /** Local L1 cache lives here (`<dataDir>/parla.db`). */
   dataDir: string;
   /** Chunks translated at once by this worker. */
@@ -97,10 +99,14 @@ export class TeamWorker {
       remote: new RedisCache({ client: cacheClient, prefix, ownsClient: true }),
       link,
     });
+    // The team's glossary, enforced on every chunk and part of every cache key, as on each member.
+    const glossaryStore = new RedisGlossary({ client: queueClient, prefix });
     let engine: Promise<EngineTranslator> | undefined;
-    const getEngine = () => (engine ??= o.openEngine());
+    const getEngine = () => (engine ??= o.openEngine({ glossary }));
+    const resolveModel = engineIdentity(getEngine);
+    const glossary = pairGlossary(glossaryStore, async (req) => (await resolveModel(req)).from, { reachable: () => link.status === 'online' });
     const lazy: Translator = { translate: async (req, signal) => (await getEngine()).translate(req, signal) };
-    const translator = new CachedTranslator(lazy, cache, { resolveModel: engineIdentity(getEngine) });
+    const translator = new CachedTranslator(lazy, cache, { resolveModel, glossaryVersion: glossaryVersion(glossary) });
     const queue = new RedisQueue({ client: queueClient, prefix, ownsClient: true });
     const closeEngine = async () => {
       if (engine) await (await engine).close?.();

@@ -4,6 +4,7 @@ import type { ApiArgs, ApiMethod, ApiResult } from '../../shared/api.js';
 import { ParlaError, isErrorCode } from '../../shared/errors.js';
 import { matchesFilter, type ParlaEvent } from '../../shared/events.js';
 import type { FilePayload } from '../../shared/files.js';
+import type { GlossaryQuery } from '../../shared/glossary.js';
 import type { HistoryQuery } from '../../shared/history.js';
 import type { Transport } from './transport.js';
 
@@ -33,7 +34,7 @@ async function file(path: string): Promise<FilePayload> {
   return { fileName: name, mimeType: res.headers.get('content-type') ?? 'application/octet-stream', bytes: new Uint8Array(await res.arrayBuffer()) };
 }
 
-function queryString(query: Partial<HistoryQuery> & { format?: string }): string {
+function queryString(query: Partial<HistoryQuery> & GlossaryQuery & { format?: string }): string {
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') params.set(k, String(v));
   return params.toString();
@@ -69,6 +70,18 @@ const routes: Routes = {
   searchHistory: (query) => json('GET', `/api/v1/history?${queryString(query)}`),
   deleteHistory: (deletion) => json('POST', '/api/v1/history/delete', deletion),
   exportHistory: (query, format) => file(`/api/v1/history/export?${queryString({ ...query, format })}`),
+  listGlossary: (query) => json('GET', `/api/v1/glossaries?${queryString(query)}`),
+  addGlossary: async (entries) => (await json<{ entries: ApiResult<'addGlossary'> }>('POST', '/api/v1/glossaries', { entries })).entries,
+  removeGlossary: async (id) => void (await request('DELETE', `/api/v1/glossaries/${encodeURIComponent(id)}`)),
+  importGlossary: (file) => {
+    const form = new FormData();
+    form.set('from', file.from);
+    form.set('to', file.to);
+    if (file.encoding) form.set('encoding', file.encoding);
+    form.set('file', new Blob([file.bytes as Uint8Array<ArrayBuffer>]), file.fileName);
+    return json('POST', '/api/v1/glossaries/import', form);
+  },
+  exportGlossary: (pair, format) => file(`/api/v1/glossaries/export?${queryString({ ...pair, format })}`),
   cacheStats: () => json('GET', '/api/v1/cache/stats'),
   clearCache: () => json('POST', '/api/v1/cache/clear'),
   getSettings: () => json('GET', '/api/v1/settings'),

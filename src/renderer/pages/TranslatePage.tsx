@@ -51,6 +51,7 @@ export function TranslatePage({ prefill, command, onHandled }: { prefill?: Trans
   }, [api, debounced, from, to, beam]);
 
   const output = result?.map((t) => t.text).join('\n') ?? '';
+  const terms = new Set(result?.flatMap((t) => t.glossary ?? [])).size;
   const swap = () => {
     if (!from) return;
     setFrom(to);
@@ -138,6 +139,11 @@ export function TranslatePage({ prefill, command, onHandled }: { prefill?: Trans
                 <>
                   <span data-testid="model-used" title="Model">{first.model}</span>
                   {allCached && <span className="badge" data-testid="cache-hit">cached</span>}
+                  {terms > 0 && (
+                    <span className="badge subtle" data-testid="glossary-applied" title="Glossary terms kept in this translation">
+                      {terms} glossary {terms === 1 ? 'term' : 'terms'}
+                    </span>
+                  )}
                   <span className="muted" data-testid="latency">{Math.round(ms)} ms</span>
                 </>
               )}
