@@ -9,7 +9,7 @@
 // proven to be at most `maxTotalBytes`.
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createInflateRaw } from 'node:zlib';
+import { createInflateRaw, inflateRawSync } from 'node:zlib';
 import { ParlaError } from '../../shared/errors.js';
 
 export interface ZipLimits {
@@ -33,8 +33,10 @@ const DEFLATED = 8;
 const FLAG_ENCRYPTED = 0x1;
 /** Sizes and CRC follow the data (a data descriptor); the local header holds zeros. */
 const FLAG_DESCRIPTOR = 0x8;
-/** Compressed bytes handed to zlib at a time, so a huge entry never sits in zlib's queue whole. */
-const FEED_CHUNK = 64 * 1024;
+/** Entries declared up to this size are inflated in one call (its output is capped at the size). */
+const SMALL_ENTRY = 1024 * 1024;
+/** Bytes handed to zlib, and taken from it, at a time: memory stays bounded for any entry. */
+const STREAM_CHUNK = 256 * 1024;
 
 interface Entry {
   name: string;
@@ -156,38 +158,59 @@ function refuseOverlaps(file: string, ranges: readonly { entry: Entry; end: numb
   }
 }
 
+const pastDeclared = (file: string, e: Entry) =>
+  new ParlaError('TOO_LARGE', `${file}: entry ${e.name} inflates past the size its zip directory declares (suspected zip bomb)`);
+const corrupt = (file: string, e: Entry, error: unknown) => notXlsx(file, `entry ${e.name} is corrupt: ${(error as Error).message}`);
+
 /**
  * Inflates one entry and counts what comes out, keeping none of it; throws as soon as the entry
  * passes its declared size or the bytes left under the limit, or when it ends short of its size.
  */
 async function inflatedSize(compressed: Buffer, e: Entry, file: string, left: number, limit: number): Promise<number> {
   if (e.method === STORED || e.compressed === 0) {
-    // Nothing to inflate: stored bytes are the content (sizes equal, checked above), and an
-    // empty deflated entry holds no stream at all.
+    // Nothing to inflate: stored bytes are the content, and an empty deflated entry holds no
+    // stream at all.
     if (e.compressed > left) throw tooBig(file, limit);
     if (e.method === STORED && e.compressed !== e.uncompressed) throw notXlsx(file, `stored entry ${e.name} has two sizes`);
     if (e.method === DEFLATED && e.uncompressed !== 0) throw notXlsx(file, `entry ${e.name} is empty but declares ${e.uncompressed} bytes`);
     return e.compressed;
   }
+  const count = e.uncompressed <= SMALL_ENTRY ? inflateSmall(compressed, e, file) : await inflateStreaming(compressed, e, file, left, limit);
+  if (count > left) throw tooBig(file, limit);
+  if (count !== e.uncompressed) throw notXlsx(file, `entry ${e.name} inflates to ${count} bytes, not the ${e.uncompressed} its zip directory declares`);
+  return count;
+}
+
+/** Most parts of a workbook are small: one call, its output capped at the declared size. */
+function inflateSmall(compressed: Buffer, e: Entry, file: string): number {
+  try {
+    return inflateRawSync(compressed, { maxOutputLength: Math.max(1, e.uncompressed) }).length;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw pastDeclared(file, e);
+    throw corrupt(file, e, error);
+  }
+}
+
+/** A large part streams through zlib; each piece is counted and dropped. */
+async function inflateStreaming(compressed: Buffer, e: Entry, file: string, left: number, limit: number): Promise<number> {
   let count = 0;
   const counter = new Writable({
     write(chunk: Buffer, _encoding, callback) {
       count += chunk.length;
       if (count > left) callback(tooBig(file, limit));
-      else if (count > e.uncompressed) callback(new ParlaError('TOO_LARGE', `${file}: entry ${e.name} inflates past the size its zip directory declares (suspected zip bomb)`));
+      else if (count > e.uncompressed) callback(pastDeclared(file, e));
       else callback();
     },
   });
   try {
-    await pipeline(Readable.from(chunks(compressed)), createInflateRaw(), counter);
+    await pipeline(Readable.from(chunks(compressed)), createInflateRaw({ chunkSize: STREAM_CHUNK }), counter);
   } catch (error) {
     if (error instanceof ParlaError) throw error;
-    throw notXlsx(file, `entry ${e.name} is corrupt: ${(error as Error).message}`);
+    throw corrupt(file, e, error);
   }
-  if (count !== e.uncompressed) throw notXlsx(file, `entry ${e.name} inflates to ${count} bytes, not the ${e.uncompressed} its zip directory declares`);
   return count;
 }
 
 function* chunks(data: Buffer): Generator<Buffer> {
-  for (let i = 0; i < data.length; i += FEED_CHUNK) yield data.subarray(i, i + FEED_CHUNK);
+  for (let i = 0; i < data.length; i += STREAM_CHUNK) yield data.subarray(i, i + STREAM_CHUNK);
 }
