@@ -7,7 +7,9 @@ import { afterEach, expect, it } from 'vitest';
 import { openParlaApi, type LocalApi } from '../../src/core/api/local-api.js';
 import { createServer, type ParlaServer } from '../../src/server/server.js';
 import { LIMITS } from '../../src/shared/limits.js';
+import { textJobResults } from '../../src/core/jobs/text-source.js';
 import { FakeTranslator } from '../state/helpers/fake-translator.js';
+import { openState } from '../state/helpers/state.js';
 import { useTmpDirs } from '../state/helpers/tmp.js';
 
 const tmp = useTmpDirs('parla-loop-');
@@ -74,3 +76,33 @@ it('the event loop keeps turning while a 200,000-text job is queued and starts (
   // the one step that cannot be split, slows tenfold), a small part of the time to queue.
   expect(maxDelayMs).toBeLessThan(Math.max(150, queuedMs / 20));
 }, 180_000);
+
+it('a text job cut off while its texts go in is not run half-queued, and is queued again whole', async () => {
+  const dir = tmp();
+  const first = openState(dir);
+  const texts = Array.from({ length: 5_000 }, (_, i) => `line ${i % 4_000}`);
+  const { id } = await first.queue.create({ from: 'en', to: ['es', 'fr'], spec: { kind: 'texts', texts } });
+  // Cut the run (as a crash would) once some chunks, not all, are in.
+  const cut = new AbortController();
+  const run = first.runner.run(id, cut.signal);
+  for (;;) {
+    await new Promise((r) => setImmediate(r));
+    if ((await first.queue.get(id))!.record.progress.total >= 1_000) break;
+  }
+  cut.abort();
+  await run;
+  const stopped = (await first.queue.get(id))!;
+  expect(stopped.ingested).toBe(false);
+  expect(stopped.record.progress.total).toBeLessThan(texts.length * 2);
+  expect(first.model.calls).toBe(0);
+  first.close();
+
+  const second = openState(dir);
+  const record = await second.runner.run(id);
+  expect(record.status).toBe('done');
+  expect(record.progress).toMatchObject({ total: texts.length * 2, done: texts.length * 2, failed: 0 });
+  expect(second.model.texts).toHaveLength(4_000 * 2);
+  const results = await textJobResults(second.queue, id);
+  expect(results['fr']![4_321]).toBe('fr:LINE 321');
+  second.close();
+});
