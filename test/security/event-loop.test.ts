@@ -20,6 +20,8 @@ let server: ParlaServer | undefined;
 afterEach(async () => {
   await server?.close();
   await api?.close();
+  server = undefined;
+  api = undefined;
 });
 
 it('the event loop keeps turning while a 200,000-text job is queued and starts (slow)', async () => {

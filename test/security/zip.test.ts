@@ -132,6 +132,8 @@ describe('parla serve with four inflating uploads at once (slow)', () => {
   afterEach(async () => {
     await server?.close();
     await api?.close();
+    server = undefined;
+    api = undefined;
   });
 
   it('refuses each with one line, and the server grows by less than 100 MB', async () => {
