@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
+import { setTimeout as nextTurn } from 'node:timers/promises';
 import type { ParlaApi } from '../../shared/api.js';
 import { ParlaError } from '../../shared/errors.js';
 import { matchesFilter, type ParlaEvent } from '../../shared/events.js';
@@ -97,6 +98,9 @@ export async function openParlaApi(options: ServicesOptions): Promise<LocalApi> 
     async createTextJob({ texts, to, from }) {
       checkLangCodes(from ? [to, from] : [to]);
       await state.checkRoutes({ to: [to], ...(from ? { from } : {}) });
+      // The body was just parsed and checked in this turn; storing it waits for the next, after
+      // timers and I/O (a setImmediate from here would run before either).
+      await nextTurn(0);
       const job = await state.queue.create({ from: from ?? '', to: [to], spec: { kind: 'texts', texts } });
       background(job.id, 'local', state.runner.run(job.id));
       return { id: job.id, status: 'queued' };

@@ -76,7 +76,10 @@ export async function listDeskJobs(desk: JobDesk, timeoutMs = SHELF_TIMEOUT_MS):
 export async function locateJob(desk: JobDesk, id: string, timeoutMs = SHELF_TIMEOUT_MS): Promise<{ shelf: JobShelf; stored: StoredJob }> {
   for (const shelf of desk.shelves()) {
     const stored = shelf.place === 'local' ? await shelf.queue.get(id) : await withTimeout(shelf.queue.get(id), timeoutMs);
-    if (stored) return { shelf, stored: { ...stored, record: tagged(stored.record, shelf.place) } };
+    if (!stored) continue;
+    // Tagged in place: a copy would read the job's spec (a text job's every text) for nothing.
+    stored.record = tagged(stored.record, shelf.place);
+    return { shelf, stored };
   }
   throw new ParlaError('NOT_FOUND', `no job ${id}`);
 }

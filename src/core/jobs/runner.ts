@@ -3,6 +3,7 @@
 // committed atomically, so a killed process resumes at the last committed batch. Pause and cancel
 // may come from another process: the runner re-reads the job's status between batches.
 import { randomUUID } from 'node:crypto';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { ParlaError, toErrorInfo } from '../../shared/errors.js';
 import { isFinalStatus, type JobRecord } from '../../shared/jobs.js';
 import type { DecodeOptions, Translator } from '../../shared/translation.js';
@@ -115,6 +116,9 @@ export class JobRunner extends JobControl {
 
   private async drive(jobId: string, signal: AbortSignal): Promise<JobRecord> {
     const { queue } = this.o;
+    // A run starts from the request that created the job: its reply goes out before the work
+    // of reading the job (a text job's spec holds every text) begins.
+    await nextTurn();
     let job = await this.mustGet(jobId);
     const source = this.o.sourceFor(job);
     // The model loads (host start, weights) while the file is read, not after. Best effort: a
@@ -154,6 +158,9 @@ export class JobRunner extends JobControl {
       return true;
     };
     for (;;) {
+      // A batch answered from the cache never waits on I/O: without this turn, a job of cached
+      // texts would hold the event loop (and every request to this process) to its end.
+      await nextTurn();
       const status = (await this.mustGet(jobId)).record.status;
       if (status === 'paused' || status === 'canceled') {
         // What is already translating still lands: nothing is asked of the model twice.

@@ -1,10 +1,17 @@
 // Text jobs (`POST /api/v1/jobs {texts, from?, to}`): the texts live in the job spec.
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { ParlaError } from '../../shared/errors.js';
 import type { QueueBackend, StoredJob } from '../queue/backend.js';
 import type { JobSource } from './source.js';
 import { textKey } from './text-key.js';
 
-const INGEST_CHUNK = 1000;
+/**
+ * Texts hashed and inserted per step. A job may hold 200,000 texts (seconds of work): between
+ * steps the event loop gets a turn, so the server that queued the job keeps answering. Until
+ * the last step the job is not `ingested` and no text of it runs; after a crash it is ingested
+ * again from the start.
+ */
+const INGEST_CHUNK = 250;
 
 function specTexts(job: StoredJob): string[] {
   const texts = job.spec['texts'];
@@ -17,10 +24,12 @@ function specTexts(job: StoredJob): string[] {
 export function textJobSource(job: StoredJob): JobSource {
   const texts = specTexts(job);
   return {
-    async ingest(add) {
+    async ingest(add, signal) {
       for (const lang of job.record.to) {
         for (let i = 0; i < texts.length; i += INGEST_CHUNK) {
           await add(texts.slice(i, i + INGEST_CHUNK).map((source) => ({ lang, key: textKey(source), source })));
+          await nextTurn();
+          signal?.throwIfAborted();
         }
       }
     },

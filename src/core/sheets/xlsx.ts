@@ -1,6 +1,7 @@
 // XLSX through exceljs. The workbook is read whole (styles and formulas need it); the zip guard
 // has already bounded how large it can be. Output keeps every sheet, cell, type, style and
 // formula, with translation columns inserted right of their source columns.
+import { readFile } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
 import { ParlaError } from '../../shared/errors.js';
 import { writeWhole } from '../output-file.js';
@@ -35,10 +36,14 @@ function refuseUnkeptParts(file: string, entries: readonly string[]): void {
 }
 
 async function load(file: string): Promise<ExcelJS.Workbook> {
-  refuseUnkeptParts(file, checkZip(file));
+  // exceljs reads the file whole anyway; reading it once here means the bytes checked are the
+  // bytes exceljs inflates.
+  const data = await readFile(file);
+  refuseUnkeptParts(file, await checkZip(data, file));
   const wb = new ExcelJS.Workbook();
   try {
-    await wb.xlsx.readFile(file);
+    // exceljs types its input as its own ArrayBuffer-like `Buffer`; at run time it takes Node's.
+    await wb.xlsx.load(data as unknown as ExcelJS.Buffer);
   } catch (error) {
     throw new ParlaError('BAD_FILE', `${file} is not a readable .xlsx workbook (${(error as Error).message})`);
   }
