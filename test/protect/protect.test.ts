@@ -149,3 +149,26 @@ describe('protected spans: detection and hostile input', () => {
     expect(out!.flags).toEqual(['spans']);
   });
 });
+
+describe('protected spans: n-best alternatives', () => {
+  const beamish: Translator = {
+    translate: async (r) =>
+      r.texts.map((source) => ({
+        source,
+        text: `ES ${source}`,
+        model: 'm',
+        cached: false,
+        ms: 0,
+        alternatives: [
+          { text: `ES ${source}`, score: -0.1 },
+          { text: `Otro ${source}`, score: -0.2 },
+        ],
+      })),
+  };
+
+  it('keeps the alternatives of a text without spans and restores the spans of the others', async () => {
+    const [plain, withSpan] = await new ProtectingTranslator(beamish).translate({ texts: ['Open the file', 'Delete {item} now'], to: 'es', options: { beam: 2, nBest: 2 } });
+    expect(plain!.alternatives?.map((a) => a.text)).toEqual(['ES Open the file', 'Otro Open the file']);
+    expect(withSpan!.alternatives?.map((a) => a.text)).toEqual(['ES Delete {item} now', 'Otro Delete {item} now']);
+  });
+});

@@ -14,7 +14,7 @@
 // (recursively, `#` protected) and the block rebuilt around the translations. Glossary terms are
 // spans too, put back as their target term (a do-not-translate term as written).
 import type { GlossaryEntry } from '../../shared/glossary.js';
-import type { TranslateRequest, Translation, TranslationFlag, Translator } from '../../shared/translation.js';
+import type { Alternative, TranslateRequest, Translation, TranslationFlag, Translator } from '../../shared/translation.js';
 import { parseIcuBlock, rebuildIcuBlock, sameIcuShape, type IcuBlock } from './icu.js';
 import { findSpans, tagShape, type FindSpansOptions, type Span } from './spans.js';
 import { TermMatcher } from './terms.js';
@@ -28,7 +28,9 @@ interface Protected {
   flags: TranslationFlag[];
   /** Glossary entries whose target term is in the output. */
   terms: string[];
-  /** The model's answer this output was built from (model id, timing, alternatives). */
+  /** n-best alternatives that keep every span, spans restored (beam search only). */
+  alternatives?: Alternative[];
+  /** The model's answer this output was built from (model id, timing). */
   base?: Translation;
 }
 
@@ -169,9 +171,10 @@ export class ProtectingTranslator implements Translator {
     const ms = Math.round(performance.now() - started);
     return results.map((r, i): Translation => {
       const base: Translation = r.base ?? { source: request.texts[i]!, text: r.text, model: '', cached: false, ms };
-      const { alternatives: _alternatives, ...rest } = base;
+      const { alternatives: _masked, ...rest } = base;
       return {
         ...rest,
+        ...(r.alternatives?.length ? { alternatives: r.alternatives } : {}),
         source: request.texts[i]!,
         text: r.text,
         ms: Math.max(base.ms, ms),
@@ -215,12 +218,17 @@ export class ProtectingTranslator implements Translator {
     const results: (Protected | undefined)[] = plans.map((plan, i) => {
       if (slot[i] === -1) return { text: unmask(plan, masked(plan)) ?? plan.source, flags: [], terms: entryIds(plan) };
       const answer = first[slot[i]!]!;
-      if (!plan.spans.length) return { text: answer.text, flags: [], terms: [], base: answer };
-      for (const candidate of [answer.text, ...(answer.alternatives ?? []).map((a) => a.text)]) {
+      if (!plan.spans.length) return { text: answer.text, flags: [], terms: [], base: answer, ...(answer.alternatives ? { alternatives: answer.alternatives } : {}) };
+      const keeps = (candidate: string) => {
         const text = unmask(plan, candidate);
-        if (text !== undefined && keepsSpans(plan.source, text, options, targets(plan))) return { text, flags: [], terms: entryIds(plan), base: answer };
-      }
-      return undefined;
+        return text !== undefined && keepsSpans(plan.source, text, options, targets(plan)) ? text : undefined;
+      };
+      const alternatives = (answer.alternatives ?? []).flatMap((a) => {
+        const text = keeps(a.text);
+        return text === undefined ? [] : [{ text, score: a.score }];
+      });
+      const text = keeps(answer.text) ?? alternatives[0]?.text;
+      return text === undefined ? undefined : { text, flags: [], terms: entryIds(plan), base: answer, ...(alternatives.length ? { alternatives } : {}) };
     });
 
     // 2. What failed: translate the pieces between spans and put the spans back between them.
