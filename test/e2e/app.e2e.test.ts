@@ -102,6 +102,22 @@ describe('Parla in the browser', () => {
     await shot('translate');
   });
 
+  it.skipIf(FAKE)('marks an output the model is unsure of as needing review, and a sure one not', async () => {
+    await page.getByTestId('beam').selectOption('1');
+    // From an empty pane, so the badge can only belong to this text's answer.
+    await page.getByTestId('source-text').fill('');
+    await expect.poll(() => page.getByTestId('translation-output').textContent()).toBe('Translation');
+    await page.getByTestId('source-text').fill("Don't keep your goddamn casings!");
+    await expect.poll(() => page.getByTestId('translation-output').textContent(), { timeout: 60_000 }).not.toBe('Translation');
+    await page.getByTestId('needs-review').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('needs-review').getAttribute('title')).toContain('the model is unsure');
+    expect(await page.getByTestId('confidence').textContent()).toMatch(/^\d+% sure$/);
+    await shot('needs-review');
+    await page.getByTestId('source-text').fill('Open the file');
+    await expect.poll(() => page.getByTestId('translation-output').textContent(), { timeout: 60_000 }).toBe('Abrir el archivo');
+    expect(await page.getByTestId('needs-review').count()).toBe(0);
+  });
+
   it('swaps languages with the button and the keyboard shortcut', async () => {
     await page.getByTestId('beam').selectOption('1');
     await page.getByTestId('swap-langs').click();

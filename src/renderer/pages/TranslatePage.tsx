@@ -5,6 +5,7 @@ import { errorText, useShell } from '../app-context.js';
 import { LanguageSelect } from '../components/LanguageSelect.js';
 import { useDebounced, useModels, type PendingCommand } from '../hooks.js';
 import { languagesOf } from '../lib/languages.js';
+import { FLAG_LABELS, flagsOf, lowestConfidence } from '../lib/review.js';
 
 export interface TranslatePrefill {
   text: string;
@@ -52,6 +53,8 @@ export function TranslatePage({ prefill, command, onHandled }: { prefill?: Trans
 
   const output = result?.map((t) => t.text).join('\n') ?? '';
   const terms = new Set(result?.flatMap((t) => t.glossary ?? [])).size;
+  const flags = flagsOf(result ?? []);
+  const confidence = lowestConfidence(result ?? []);
   const swap = () => {
     if (!from) return;
     setFrom(to);
@@ -142,6 +145,16 @@ export function TranslatePage({ prefill, command, onHandled }: { prefill?: Trans
                   {terms > 0 && (
                     <span className="badge subtle" data-testid="glossary-applied" title="Glossary terms kept in this translation">
                       {terms} glossary {terms === 1 ? 'term' : 'terms'}
+                    </span>
+                  )}
+                  {flags.length > 0 && (
+                    <span className="badge warn" data-testid="needs-review" title={flags.map((f) => FLAG_LABELS[f]).join('; ')}>
+                      needs review
+                    </span>
+                  )}
+                  {confidence !== undefined && (
+                    <span className="muted" data-testid="confidence" title="How sure the model is (lowest line)">
+                      {confidence}% sure
                     </span>
                   )}
                   <span className="muted" data-testid="latency">{Math.round(ms)} ms</span>
