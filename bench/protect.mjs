@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { MarianModel } from '../dist/workers/marian/marian-model.js';
 import { ProtectingTranslator, keepsSpans } from '../dist/core/protect/protecting-translator.js';
 import { findSpans } from '../dist/core/protect/spans.js';
+import { chrfCorpus as chrf } from './chrf.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const LIMITS = { maxBatchTokens: 4096, maxBatchSentences: 64 };
@@ -23,38 +24,6 @@ const bare = {
   },
 };
 
-/** chrF (character 6-grams, beta 2), corpus level, as sacrebleu computes it (no word n-grams). */
-function chrf(hyps, refs) {
-  const N = 6;
-  const stats = Array.from({ length: N }, () => [0, 0, 0]);
-  hyps.forEach((hyp, k) => {
-    const [h, r] = [hyp, refs[k]].map((s) => s.replace(/\s+/g, ''));
-    for (let n = 1; n <= N; n++) {
-      const grams = (s) => {
-        const m = new Map();
-        for (let i = 0; i + n <= s.length; i++) m.set(s.slice(i, i + n), (m.get(s.slice(i, i + n)) ?? 0) + 1);
-        return m;
-      };
-      const gh = grams(h);
-      const gr = grams(r);
-      let match = 0;
-      for (const [g, c] of gh) match += Math.min(c, gr.get(g) ?? 0);
-      stats[n - 1][0] += match;
-      stats[n - 1][1] += Math.max(0, h.length - n + 1);
-      stats[n - 1][2] += Math.max(0, r.length - n + 1);
-    }
-  });
-  let p = 0;
-  let r = 0;
-  for (const [m, h, rr] of stats) {
-    p += h ? m / h : 0;
-    r += rr ? m / rr : 0;
-  }
-  p /= N;
-  r /= N;
-  const beta2 = 4;
-  return p + r === 0 ? 0 : (100 * (1 + beta2) * p * r) / (beta2 * p + r);
-}
 
 async function timed(fn) {
   const t0 = performance.now();

@@ -10,43 +10,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MarianModel } from '../dist/workers/marian/marian-model.js';
 import { reviewFlags, REVIEW_DEFAULTS } from '../dist/core/review/flags.js';
+import { chrfSentence } from './chrf.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const model = await MarianModel.load(join(root, 'resources/models/parla-tiny-en-es'), { intraOpNumThreads: 2 });
 const pairs = JSON.parse(readFileSync(join(root, 'bench/data/heldout-pairs-es.json'), 'utf8')).pairs;
 
-function chrfSentence(hyp, ref) {
-  const N = 6;
-  let p = 0;
-  let r = 0;
-  let np = 0;
-  let nr = 0;
-  const [h, rr] = [hyp, ref].map((s) => s.replace(/\s+/g, ''));
-  for (let n = 1; n <= N; n++) {
-    const grams = (s) => {
-      const m = new Map();
-      for (let i = 0; i + n <= s.length; i++) m.set(s.slice(i, i + n), (m.get(s.slice(i, i + n)) ?? 0) + 1);
-      return m;
-    };
-    const gh = grams(h);
-    const gr = grams(rr);
-    let match = 0;
-    for (const [g, c] of gh) match += Math.min(c, gr.get(g) ?? 0);
-    const th = Math.max(0, h.length - n + 1);
-    const tr = Math.max(0, rr.length - n + 1);
-    if (th) {
-      p += match / th;
-      np++;
-    }
-    if (tr) {
-      r += match / tr;
-      nr++;
-    }
-  }
-  p = np ? p / np : 0;
-  r = nr ? r / nr : 0;
-  return p + r === 0 ? 0 : (100 * 5 * p * r) / (4 * p + r);
-}
 
 function ranks(xs) {
   const order = xs.map((x, i) => [x, i]).sort((a, b) => a[0] - b[0]);

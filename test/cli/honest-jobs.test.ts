@@ -1,25 +1,15 @@
 // Slow: a batch that no installed model can serve is refused before it starts, through the real
 // `parla` command and the real model store (the bundled en→es model only).
-import { execFile } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { packageRoot } from '../../src/core/paths.js';
-import { ensureBuilt, tempDataDir, useShortHostSettings } from '../engine/host-helpers.js';
+import { ensureBuilt, runParla, tempDataDir, useShortHostSettings, type CliRun } from '../engine/host-helpers.js';
 
-const bin = join(packageRoot(), 'bin', 'parla.js');
 let dataDir: string;
 
-async function parla(args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  const child = execFile(process.execPath, [bin, ...args, '--data-dir', dataDir]);
-  child.stdin!.end();
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d: string) => (stdout += d));
-  child.stderr!.on('data', (d: string) => (stderr += d));
-  const code = await new Promise<number>((r) => child.on('close', (c) => r(c ?? 1)));
-  return { stdout, stderr, code };
+function parla(args: string[]): Promise<CliRun> {
+  return runParla(args, dataDir);
 }
 
 describe('a job no model can serve', () => {

@@ -7,7 +7,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { HostClient } from '../../src/core/host/host-client.js';
 import { packageRoot } from '../../src/core/paths.js';
 import { HAVE_GOLDEN, loadGolden } from './model-fixture.js';
-import { alive, ensureBuilt, tempDataDir, useShortHostSettings } from './host-helpers.js';
+import { alive, ensureBuilt, runParla, tempDataDir, useShortHostSettings, type CliRun } from './host-helpers.js';
 
 const run = promisify(execFile);
 const bin = join(packageRoot(), 'bin', 'parla.js');
@@ -20,16 +20,8 @@ afterEach(async () => {
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
-async function parla(args: string[], input?: string): Promise<{ stdout: string; stderr: string; code: number }> {
-  const child = execFile(process.execPath, [bin, ...args, '--data-dir', dataDir]);
-  if (input !== undefined) child.stdin!.end(input);
-  else child.stdin!.end();
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d: string) => (stdout += d));
-  child.stderr!.on('data', (d: string) => (stderr += d));
-  const code = await new Promise<number>((r) => child.on('close', (c) => r(c ?? 1)));
-  return { stdout, stderr, code };
+function parla(args: string[], input?: string): Promise<CliRun> {
+  return runParla(args, dataDir, input);
 }
 
 describe('parla CLI usage errors', () => {

@@ -1,6 +1,6 @@
 // Shared setup for tests that run the real model host: a built dist/, a temp data dir, and
 // short engine timeouts passed to spawned hosts through PARLA_ENGINE_SETTINGS.
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -28,4 +28,22 @@ export function alive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+export interface CliRun {
+  stdout: string;
+  stderr: string;
+  code: number;
+}
+
+/** Runs the built `parla` command as its own process on `dataDir`, stdin given or closed. */
+export async function runParla(args: string[], dataDir: string, input?: string): Promise<CliRun> {
+  const child = execFile(process.execPath, [join(packageRoot(), 'bin', 'parla.js'), ...args, '--data-dir', dataDir]);
+  child.stdin!.end(input);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d: string) => (stdout += d));
+  child.stderr!.on('data', (d: string) => (stderr += d));
+  const code = await new Promise<number>((r) => child.on('close', (c) => r(c ?? 1)));
+  return { stdout, stderr, code };
 }

@@ -1,28 +1,18 @@
 // Slow: protected spans through the real `parla` command (real model host): translate --json,
 // --protect none, and a CSV batch whose cells hold placeholders and markup.
-import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { packageRoot } from '../../src/core/paths.js';
 import { keepsSpans } from '../../src/core/protect/protecting-translator.js';
 import { HAVE_MODEL } from '../engine/model-fixture.js';
-import { ensureBuilt, tempDataDir, useShortHostSettings } from '../engine/host-helpers.js';
+import { ensureBuilt, runParla, tempDataDir, useShortHostSettings, type CliRun } from '../engine/host-helpers.js';
 import { parse } from 'csv-parse/sync';
 
-const bin = join(packageRoot(), 'bin', 'parla.js');
 let dataDir: string;
 
-async function parla(args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  const child = execFile(process.execPath, [bin, ...args, '--data-dir', dataDir]);
-  child.stdin!.end();
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d: string) => (stdout += d));
-  child.stderr!.on('data', (d: string) => (stderr += d));
-  const code = await new Promise<number>((r) => child.on('close', (c) => r(c ?? 1)));
-  return { stdout, stderr, code };
+function parla(args: string[]): Promise<CliRun> {
+  return runParla(args, dataDir);
 }
 
 const STRINGS = ['Your order #{orderId} has shipped.', 'Copied %1$s to %2$s.', 'Click <a href="/settings">here</a> to open your settings.', 'Product SKU-1003 is out of stock.'];
