@@ -97,7 +97,10 @@ async function runHost(): Promise<void> {
     } catch {
       clearTimeout(timer);
       reader.detach();
-      socket.destroy();
+      // end, not destroy: what was already written (the greeting) still goes out in order, and
+      // a peer that never closes its side is cut off a moment later.
+      socket.end();
+      setTimeout(() => socket.destroy(), 1000).unref();
     }
   };
   const server = createServer((socket) => void admit(socket));
