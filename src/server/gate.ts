@@ -12,6 +12,11 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Answer without the token. Only the health check and the UI's files say so. */
     public?: boolean;
+    /**
+     * Where a compatible API's clients put the token: DeepL's `Authorization: DeepL-Auth-Key`
+     * header, LibreTranslate's `api_key` field (in the body, so judged once it is parsed).
+     */
+    auth?: 'deepl' | 'libre';
   }
 }
 
@@ -32,10 +37,31 @@ export function authorize(request: FastifyRequest, token: string): void {
   checkSameOrigin(request);
 }
 
+/** DeepL's clients send `Authorization: DeepL-Auth-Key <key>`; the key is Parla's token. */
+function authorizeDeepL(request: FastifyRequest, token: string): void {
+  const header = request.headers.authorization ?? '';
+  checkToken(header.startsWith('DeepL-Auth-Key ') ? header.slice(15).trim() : presentedToken(request), token);
+  checkSameOrigin(request);
+}
+
+/** LibreTranslate's clients send `api_key` in the JSON or form body (or the query string). */
+function authorizeLibre(request: FastifyRequest, token: string): void {
+  const field = (source: unknown) => (source && typeof source === 'object' ? (source as Record<string, unknown>).api_key : undefined);
+  const key = field(request.body) ?? field(request.query);
+  checkToken(typeof key === 'string' && key ? key : presentedToken(request), token);
+  checkSameOrigin(request);
+}
+
 export function installGate(app: FastifyInstance, { token, loopback }: GateOptions): void {
   app.addHook('onRequest', async (request) => {
     if (loopback) checkHost(request);
-    if (request.routeOptions.config.public !== true) authorize(request, token);
+    const { public: open, auth } = request.routeOptions.config;
+    if (open === true || auth === 'libre') return; // libre: judged in preHandler, once the body is read
+    if (auth === 'deepl') authorizeDeepL(request, token);
+    else authorize(request, token);
+  });
+  app.addHook('preHandler', async (request) => {
+    if (request.routeOptions.config.auth === 'libre') authorizeLibre(request, token);
   });
 }
 
@@ -58,8 +84,11 @@ export function canonicalPath(url: string): string {
   return posix.normalize('/' + path.replace(/\\/g, '/')).toLowerCase();
 }
 
-/** Whether a URL reaching the public UI catch-all in fact names the API or the metrics. */
+/** Paths the UI never has: Parla's API, the metrics, and the compatible APIs' endpoints. */
+const GATED_PREFIXES = ['/api', '/metrics', '/v2', '/translate', '/translate_file', '/languages', '/detect', '/frontend'];
+
+/** Whether a URL reaching the public UI catch-all in fact names a gated path, however spelled. */
 export function namesGatedPath(url: string): boolean {
   const path = canonicalPath(url);
-  return ['/api', '/metrics'].some((prefix) => path === prefix || path.startsWith(prefix + '/'));
+  return GATED_PREFIXES.some((prefix) => path === prefix || path.startsWith(prefix + '/'));
 }

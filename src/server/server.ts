@@ -13,6 +13,7 @@ import { jobRoutes } from './routes/jobs.js';
 import { resourceRoutes } from './routes/resources.js';
 import { translateRoutes } from './routes/translate.js';
 import { sendRendererFile } from './static.js';
+import { compatRoutes } from './compat/index.js';
 import { LISTEN_DEFAULTS } from './defaults.js';
 
 export interface ServerOptions {
@@ -43,6 +44,8 @@ export interface RouteInfo {
   method: string;
   url: string;
   public: boolean;
+  /** A compatible API's route (DeepL, LibreTranslate): its own key field and error shape. */
+  auth?: 'deepl' | 'libre';
 }
 
 export interface ParlaServer {
@@ -72,7 +75,7 @@ export function createServer(options: ServerOptions): ParlaServer {
 
   const routes: RouteInfo[] = [];
   app.addHook('onRoute', (route) => {
-    for (const method of [route.method].flat()) routes.push({ method, url: route.url, public: route.config?.public === true });
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url, public: route.config?.public === true, ...(route.config?.auth ? { auth: route.config.auth } : {}) });
   });
   installErrorHandling(app);
   void app.register(multipart, { limits: { fileSize: o.fileLimit, files: 1, fields: 32 }, throwFileSizeLimit: true });
@@ -102,6 +105,8 @@ export function createServer(options: ServerOptions): ParlaServer {
     resourceRoutes(scope, ctx);
     glossaryRoutes(scope, ctx);
   });
+  // DeepL- and LibreTranslate-compatible APIs, in their own scope (they also read form bodies).
+  void app.register(async (scope) => compatRoutes(scope, { api: o.api, metrics, limit }));
 
   app.get('/healthz', { config: { public: true } }, async () => {
     const health = await o.api.health().catch((error: unknown) => ({ ok: false, error: toErrorBody(error).body.error }));

@@ -122,6 +122,19 @@ function bodyFor(route: RouteInfo): string | undefined {
 }
 
 const gated = () => server.routes.filter((r) => !r.public);
+
+/**
+ * A refusal as the route's clients expect it: Parla's `{error: {code}}` with `status`, or for a
+ * compatible API's route (matched under this spelling) its own 403 with `{message}` (DeepL) or
+ * `{error}` (LibreTranslate). A spelling the router does not match gets Parla's refusal.
+ */
+function refusal(answer: Answer, route: RouteInfo, status: number, code: string): boolean {
+  if (route.method === 'HEAD') return answer.status === status || (route.auth !== undefined && answer.status === 403);
+  if (answer.status === status && isError(answer, code)) return true;
+  if (!route.auth || answer.status !== 403 || !answer.type.startsWith('application/json')) return false;
+  const body = JSON.parse(answer.body) as Record<string, unknown>;
+  return typeof (route.auth === 'deepl' ? body.message : body.error) === 'string' && Object.keys(body).length === 1;
+}
 const isError = (a: Answer, code: string) => a.type.startsWith('application/json') && (JSON.parse(a.body) as { error?: { code?: string } }).error?.code === code;
 
 beforeAll(async () => {
@@ -157,7 +170,7 @@ describe('every registered route', () => {
     for (const route of gated()) {
       for (const path of spellings(concrete(route.url))) {
         const answer = await send(route.method, path, {}, bodyFor(route));
-        const refused = answer.status === 401 && (route.method === 'HEAD' || isError(answer, 'UNAUTHORIZED'));
+        const refused = refusal(answer, route, 401, 'UNAUTHORIZED');
         if (!refused) leaks.push(`${route.method} ${path} → ${answer.status} ${answer.body.slice(0, 60)}`);
       }
     }
@@ -198,7 +211,7 @@ describe('every registered route', () => {
       for (const site of crossSite) {
         for (const spelled of [path, encodeFirst(path), path.toUpperCase()]) {
           const answer = await send(route.method, spelled, { ...credentials[leaks.length % 2]!, ...site }, bodyFor(route));
-          const refused = answer.status === 403 && (route.method === 'HEAD' || isError(answer, 'FORBIDDEN'));
+          const refused = refusal(answer, route, 403, 'FORBIDDEN');
           if (!refused) leaks.push(`${route.method} ${spelled} ${JSON.stringify(site)} → ${answer.status}`);
         }
       }

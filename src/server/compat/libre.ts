@@ -1,0 +1,63 @@
+// LibreTranslate's API (`/translate`, `/languages`, `/frontend/settings`), so the apps that
+// speak it (Weblate, Crow Translate, browser extensions) translate through Parla with Parla's
+// token as `api_key`. Same services as every door.
+import type { FastifyInstance } from 'fastify';
+import { ParlaError } from '../../shared/errors.js';
+import { LIMITS } from '../../shared/limits.js';
+import type { RouteContext } from '../routes/context.js';
+import { compatErrorHandler } from './errors.js';
+import { baseCode, installedPairs, languageName } from './languages.js';
+import type { UsageCounter } from './usage.js';
+
+const config = { auth: 'libre' as const };
+const errorHandler = compatErrorHandler('libre');
+
+export function libreRoutes(app: FastifyInstance, { api, limit }: RouteContext, usage: UsageCounter): void {
+  app.post('/translate', { config, errorHandler }, async (request) => {
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const q = body.q;
+    const texts = typeof q === 'string' ? [q] : Array.isArray(q) && q.every((t) => typeof t === 'string') ? (q as string[]) : undefined;
+    if (!texts || texts.length === 0) throw new ParlaError('BAD_INPUT', "Invalid request: missing q parameter");
+    if (texts.length > LIMITS.translateTexts) throw new ParlaError('BAD_INPUT', `Invalid request: at most ${LIMITS.translateTexts} texts per request`);
+    const to = typeof body.target === 'string' ? baseCode(body.target) : undefined;
+    if (!to) throw new ParlaError('BAD_INPUT', 'Invalid request: missing target parameter');
+    const source = typeof body.source === 'string' ? body.source : 'auto';
+    const from = source === 'auto' ? undefined : baseCode(source);
+    if (source !== 'auto' && !from) throw new ParlaError('BAD_INPUT', `${source} is not supported`);
+    const alternatives = Math.min(Math.max(Number(body.alternatives ?? 0) || 0, 0), 3);
+    const translations = await limit(() =>
+      api.translate({ texts, to, ...(from ? { from } : {}), ...(alternatives ? { options: { beam: alternatives + 1, nBest: alternatives + 1 } } : {}) }),
+    );
+    usage.add(texts.reduce((n, t) => n + t.length, 0));
+    const detected = (t: (typeof translations)[number]) => (source === 'auto' ? { detectedLanguage: { confidence: 100, language: t.from ?? '' } } : {});
+    const alts = (t: (typeof translations)[number]) => (alternatives ? { alternatives: (t.alternatives ?? []).map((a) => a.text).filter((a) => a !== t.text).slice(0, alternatives) } : {});
+    if (typeof q === 'string') return { translatedText: translations[0]!.text, ...detected(translations[0]!), ...alts(translations[0]!) };
+    return {
+      translatedText: translations.map((t) => t.text),
+      ...(source === 'auto' ? { detectedLanguage: translations.map((t) => detected(t).detectedLanguage) } : {}),
+      ...(alternatives ? { alternatives: translations.map((t) => alts(t).alternatives) } : {}),
+    };
+  });
+
+  app.get('/languages', { config, errorHandler }, async () => {
+    const { targets } = installedPairs(await api.listModels());
+    const codes = [...new Set([...targets.keys(), ...[...targets.values()].flat()])].sort();
+    return codes.map((code) => ({ code, name: languageName(code), targets: targets.get(code) ?? [] }));
+  });
+
+  app.get('/frontend/settings', { config, errorHandler }, async () => {
+    const { sources, targets } = installedPairs(await api.listModels());
+    const source = sources[0] ?? 'en';
+    const target = targets.get(source)?.[0] ?? source;
+    return {
+      apiKeys: true,
+      keyRequired: true,
+      charLimit: LIMITS.textChars,
+      frontendTimeout: 500,
+      suggestions: false,
+      filesTranslation: false,
+      supportedFilesFormat: [],
+      language: { source: { code: source, name: languageName(source) }, target: { code: target, name: languageName(target) } },
+    };
+  });
+}

@@ -1,0 +1,114 @@
+// Slow: the DeepL- and LibreTranslate-compatible APIs of `parla serve`, driven by DeepL's
+// official Node client and by LibreTranslate's documented requests, over a real server with the
+// real engine (bundled en→es model, real model host).
+import * as deepl from 'deepl-node';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openParlaApi, type LocalApi } from '../../src/core/api/local-api.js';
+import { createServer, type ParlaServer } from '../../src/server/server.js';
+import { ensureBuilt, useShortHostSettings } from '../engine/host-helpers.js';
+import { HAVE_MODEL } from '../engine/model-fixture.js';
+
+const TOKEN = 'compat-test-token-0123456789';
+let dataDir: string;
+let api: LocalApi;
+let server: ParlaServer;
+let url: string;
+
+async function libre(path: string, body?: Record<string, unknown>, form = false): Promise<{ status: number; json: unknown }> {
+  const init: RequestInit = body === undefined ? {} : form
+    ? { method: 'POST', body: new URLSearchParams(Object.entries(body).map(([k, v]) => [k, String(v)])) }
+    : { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } };
+  const res = await fetch(`${url}${path}`, init);
+  return { status: res.status, json: await res.json() };
+}
+
+describe.runIf(HAVE_MODEL)('compatible APIs', () => {
+  beforeAll(async () => {
+    ensureBuilt();
+    useShortHostSettings();
+    dataDir = await mkdtemp(join(tmpdir(), 'parla-compat-'));
+    api = await openParlaApi({ dataDir, teamWork: 0 });
+    server = createServer({ api, token: TOKEN, port: 0 });
+    ({ url } = await server.listen());
+  }, 60_000);
+  afterAll(async () => {
+    await server?.close();
+    await api?.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  describe("DeepL's official Node client (deepl-node, serverUrl → parla serve)", () => {
+    const client = () => new deepl.Translator(TOKEN, { serverUrl: url, maxRetries: 0 });
+
+    it('lists source and target languages from the installed models', async () => {
+      const sources = await client().getSourceLanguages();
+      expect(sources.map((l) => [l.code, l.name])).toContainEqual(['en', 'English']);
+      const targets = await client().getTargetLanguages();
+      expect(targets.map((l) => l.code)).toContain('es');
+    });
+
+    it('translates one text and many, with and without a source language; usage counts the characters', async () => {
+      const before = (await client().getUsage()).character?.count ?? 0;
+      const one = await client().translateText('Open the file', null, 'es');
+      expect(one.text).toBe('Abrir el archivo');
+      expect(one.detectedSourceLang).toBe('en');
+      const many = await client().translateText(['Open the file', 'Save changes?'], 'en', 'es');
+      expect(many.map((r) => r.text)).toEqual(['Abrir el archivo', expect.any(String)]);
+      const usage = await client().getUsage();
+      expect(usage.character?.count).toBe(before + 'Open the file'.length * 2 + 'Save changes?'.length);
+      expect(usage.anyLimitReached()).toBe(false);
+    }, 60_000);
+
+    it('keeps HTML tags with tag_handling html', async () => {
+      const r = await client().translateText('Click <a href="/settings">here</a> to open the file.', 'en', 'es', { tagHandling: 'html' });
+      expect(r.text).toContain('<a href="/settings">');
+      expect(r.text).toContain('</a>');
+    }, 60_000);
+
+    it('refuses a wrong key with DeepL\'s 403 (AuthorizationError) and an unknown target with a 400', async () => {
+      await expect(new deepl.Translator('wrong-key-0123456789', { serverUrl: url, maxRetries: 0 }).translateText('Hello', null, 'es')).rejects.toBeInstanceOf(deepl.AuthorizationError);
+      const res = await fetch(`${url}/v2/translate`, { method: 'POST', headers: { authorization: `DeepL-Auth-Key ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ text: ['Hello'], target_lang: 'XX' }) });
+      expect(res.status).toBe(400);
+      expect(Object.keys((await res.json()) as object)).toEqual(['message']);
+    }, 60_000);
+  });
+
+  describe("LibreTranslate's documented requests", () => {
+    it('POST /translate with a string, source auto: translatedText and detectedLanguage', async () => {
+      const { status, json } = await libre('/translate', { q: 'Open the file', source: 'auto', target: 'es', format: 'text', api_key: TOKEN });
+      expect(status).toBe(200);
+      expect(json).toEqual({ translatedText: 'Abrir el archivo', detectedLanguage: { confidence: 100, language: 'en' } });
+    }, 60_000);
+
+    it('POST /translate with an array and a form body, source given', async () => {
+      const res = await fetch(`${url}/translate`, {
+        method: 'POST',
+        body: new URLSearchParams([['q', 'Open the file'], ['source', 'en'], ['target', 'es'], ['api_key', TOKEN]]),
+      });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ translatedText: 'Abrir el archivo' });
+      const { json } = await libre('/translate', { q: ['Open the file', 'Save changes?'], source: 'en', target: 'es', api_key: TOKEN });
+      expect((json as { translatedText: string[] }).translatedText).toHaveLength(2);
+      expect((json as { translatedText: string[] }).translatedText[0]).toBe('Abrir el archivo');
+    }, 60_000);
+
+    it('GET /languages and /frontend/settings answer the documented fields', async () => {
+      const languages = await fetch(`${url}/languages?api_key=${TOKEN}`).then((r) => r.json());
+      expect(languages).toContainEqual({ code: 'en', name: 'English', targets: ['es'] });
+      const settings = (await fetch(`${url}/frontend/settings?api_key=${TOKEN}`).then((r) => r.json())) as Record<string, unknown>;
+      expect(settings).toMatchObject({ keyRequired: true, language: { source: { code: 'en', name: 'English' }, target: { code: 'es', name: 'Spanish' } } });
+    });
+
+    it('refuses a wrong api_key with 403 {error}, a missing q with 400 {error}', async () => {
+      const wrong = await libre('/translate', { q: 'Hello', source: 'en', target: 'es', api_key: 'nope' });
+      expect(wrong.status).toBe(403);
+      expect(Object.keys(wrong.json as object)).toEqual(['error']);
+      const missing = await libre('/translate', { source: 'en', target: 'es', api_key: TOKEN });
+      expect(missing.status).toBe(400);
+      expect(missing.json).toEqual({ error: expect.stringContaining('q') });
+    });
+  });
+});
