@@ -2,6 +2,7 @@
 // official Node client and by LibreTranslate's documented requests, over a real server with the
 // real engine (bundled en→es model, real model host).
 import * as deepl from 'deepl-node';
+import ExcelJS from 'exceljs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -67,6 +68,27 @@ describe.runIf(HAVE_MODEL)('compatible APIs', () => {
       expect(r.text).toContain('<a href="/settings">');
       expect(r.text).toContain('</a>');
     }, 60_000);
+
+    it('translates an .xlsx document end to end through translateDocument (the job queue behind it)', async () => {
+      const workbook = new ExcelJS.Workbook();
+      const sheet = workbook.addWorksheet('Catalog');
+      sheet.addRows([['name'], ['Open the file'], ['Save changes?']]);
+      const input = join(dataDir, 'catalog.xlsx');
+      const output = join(dataDir, 'catalog.es.xlsx');
+      await workbook.xlsx.writeFile(input);
+      const status = await client().translateDocument(input, output, 'en', 'es');
+      expect(status.ok() && status.done()).toBe(true);
+      const result = new ExcelJS.Workbook();
+      await result.xlsx.readFile(output);
+      const rows = result.getWorksheet('Catalog')!.getSheetValues().slice(1) as unknown[][];
+      expect(rows.map((r) => r.slice(1))).toEqual([['name', 'name (es)'], ['Open the file', 'Abrir el archivo'], ['Save changes?', expect.any(String)]]);
+    }, 90_000);
+
+    it('refuses a document status or result without its key', async () => {
+      const res = await fetch(`${url}/v2/document/nope`, { method: 'POST', headers: { authorization: `DeepL-Auth-Key ${TOKEN}` }, body: new URLSearchParams({ document_key: '00' }) });
+      expect(res.status).toBe(404);
+      expect(await res.json()).toEqual({ message: 'Document not found.' });
+    });
 
     it('refuses a wrong key with DeepL\'s 403 (AuthorizationError) and an unknown target with a 400', async () => {
       await expect(new deepl.Translator('wrong-key-0123456789', { serverUrl: url, maxRetries: 0 }).translateText('Hello', null, 'es')).rejects.toBeInstanceOf(deepl.AuthorizationError);

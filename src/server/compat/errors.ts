@@ -7,7 +7,7 @@ import { toErrorBody } from '../errors.js';
 type Shape = 'deepl' | 'libre';
 
 const STATUS: Record<Shape, Partial<Record<string, number>>> = {
-  deepl: { UNAUTHORIZED: 403, FORBIDDEN: 403, UNKNOWN_PAIR: 400, BAD_INPUT: 400, TOO_LARGE: 413, RATE_LIMITED: 429, NOT_FOUND: 404 },
+  deepl: { UNAUTHORIZED: 403, FORBIDDEN: 403, UNKNOWN_PAIR: 400, BAD_INPUT: 400, TOO_LARGE: 413, RATE_LIMITED: 429, NOT_FOUND: 404, CONFLICT: 503 },
   libre: { UNAUTHORIZED: 403, FORBIDDEN: 403, UNKNOWN_PAIR: 400, BAD_INPUT: 400, TOO_LARGE: 400, RATE_LIMITED: 429, NOT_FOUND: 404 },
 };
 

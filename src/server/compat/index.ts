@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { RouteContext } from '../routes/context.js';
 import { deeplRoutes } from './deepl.js';
+import { documentRoutes } from './documents.js';
 import { libreRoutes } from './libre.js';
 import { UsageCounter } from './usage.js';
 
@@ -20,5 +21,6 @@ export function compatRoutes(app: FastifyInstance, ctx: RouteContext): void {
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => done(null, parseForm(body as string)));
   const usage = new UsageCounter();
   deeplRoutes(app, ctx, usage);
+  documentRoutes(app, ctx);
   libreRoutes(app, ctx, usage);
 }

@@ -17,7 +17,8 @@ const list = (value: string) => value.split(',').map((s) => s.trim()).filter(Boo
  * The multipart parser's own errors (no boundary, a truncated body, a broken part header) come
  * without a status: they describe the request, so they are bad input, not a server fault.
  */
-function unreadable(error: unknown): unknown {
+/** A multipart parser failure as the one-line BAD_INPUT every multipart route answers. */
+export function unreadable(error: unknown): unknown {
   if (error instanceof ParlaError || !(error instanceof Error) || 'statusCode' in error) return error;
   return new ParlaError('BAD_INPUT', `cannot read the multipart body (${error.message}); let your HTTP client build the form`);
 }
