@@ -103,7 +103,9 @@ async function downloadFile(
         if (have && res.status !== 206) have = 0;
         const fh = await open(partial, have ? 'a' : 'w');
         try {
-          for await (const chunk of res.body) {
+          // Node's web streams are async iterable; the cast keeps that true in every compilation
+          // (the DOM lib that a test dependency's types pull in declares no iterator).
+          for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
             await fh.write(chunk);
             have += chunk.byteLength;
             report(have);
