@@ -62,17 +62,30 @@ export function greedyToken(logits: Float32Array, offset: number, vocab: number,
   return best < 0 ? 0 : best;
 }
 
-/** log_softmax(logits row)[token] as float32, as `logProbsInto` would have stored it. */
+/** Logits this far below the row's maximum add under e^-24 each to the softmax sum: skipped. */
+const NEGLIGIBLE = -24;
+
+/**
+ * log_softmax(logits row)[token] as float32, as `logProbsInto` would have stored it (to ~1e-6:
+ * entries more than 24 below the maximum are left out of the sum). One pass and few exps: greedy
+ * scoring runs for every token of every translation (it is what `confidence` is made of).
+ */
 export function tokenLogProb(logits: Float32Array, offset: number, vocab: number, curLen: number, rules: LogitRules, token: number): number {
   if (curLen === rules.maxLength - 1) return token === rules.forcedEosId ? 0 : -Infinity;
   if (rules.badTokenIds.includes(token)) return -Infinity;
-  let max = -Infinity;
+  // Greedy asks for its own choice, the row's maximum in practice: start from it, and rescale
+  // the running sum in the rare case a larger logit (a bad token) comes along.
+  let max = logits[offset + token]!;
+  let sum = 0;
   const end = offset + vocab;
   for (let i = offset; i < end; i++) {
-    const v = logits[i]!;
-    if (v > max) max = v;
+    const d = logits[i]! - max;
+    if (d > 0) {
+      sum = sum * Math.exp(-d) + 1;
+      max += d;
+    } else if (d > NEGLIGIBLE) {
+      sum += Math.exp(d);
+    }
   }
-  let sum = 0;
-  for (let i = offset; i < end; i++) sum += Math.exp(logits[i]! - max);
   return Math.fround(logits[offset + token]! - (max + Math.log(sum)));
 }
