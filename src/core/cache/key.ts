@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalDecodeOptions } from '../../shared/translate-request.js';
 import type { DecodeOptions, ProtectMode } from '../../shared/translation.js';
+import { findSpans } from '../protect/spans.js';
 
 // A line break ends a sentence for the engine, and the translation keeps it where the source had
 // it: "a\nb" and "a b" translate differently, so they are different texts. Spaces are not: runs of
@@ -41,7 +42,7 @@ export interface CacheKeyParts {
   /** Target language: multilingual models produce different output per target for one model id. */
   to: string;
   options?: DecodeOptions;
-  /** Protected spans change the output of texts that hold them. */
+  /** Protected spans change the output of texts that hold them (and only of those). */
   protect?: ProtectMode;
   /** The version of the pair's glossary: a glossary change misses exactly the entries it may affect. */
   glossary?: string;
@@ -58,8 +59,18 @@ function canonicalOptions(options: DecodeOptions | undefined): string {
   return JSON.stringify(Object.fromEntries(Object.entries(rest).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
 }
 
+/**
+ * The parts that decide the output, hashed. Protection and the glossary appear only where they can
+ * change it: `protect` for a text with spans (protection leaves a text without them exactly as it
+ * is, src/core/protect), `glossary` while the pair has entries. A plain text through no glossary
+ * therefore keys as in the first release, whose cache entries keep hitting after an upgrade.
+ */
 export function cacheKey(parts: CacheKeyParts): string {
-  return createHash('sha256')
-    .update(JSON.stringify([parts.model, parts.revision, parts.to, canonicalOptions(parts.options), parts.protect ?? 'auto', parts.glossary ?? '', normalizeSource(parts.text)]))
-    .digest('hex');
+  const decides = {
+    ...(findSpans(parts.text).length > 0 ? { protect: parts.protect ?? 'auto' } : {}),
+    ...(parts.glossary ? { glossary: parts.glossary } : {}),
+  };
+  const context = [parts.model, parts.revision, parts.to, canonicalOptions(parts.options)];
+  const key = Object.keys(decides).length > 0 ? [...context, decides, normalizeSource(parts.text)] : [...context, normalizeSource(parts.text)];
+  return createHash('sha256').update(JSON.stringify(key)).digest('hex');
 }
