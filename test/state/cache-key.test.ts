@@ -1,5 +1,6 @@
 // Cache keys: the whitespace skeleton (line breaks) is part of a text's key, default decode
 // options are canonical, and each door's parser gives the same request the same shape.
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CachedTranslator } from '../../src/core/cache/cached-translator.js';
@@ -49,6 +50,15 @@ describe('cache keys', () => {
     expect(key({ beam: 4, nBest: 4 })).toBe(key({ beam: 4 }));
     expect(key({ lengthPenalty: 0.6 })).not.toBe(plain);
     expect(key({ quantized: true })).not.toBe(plain);
+  });
+
+  it('name protection only for texts with spans, and keep the first release’s layout for plain ones', () => {
+    const parts = { model: 'm', revision: 'r', to: 'es' };
+    expect(cacheKey({ ...parts, text: 'Open the file', protect: 'none' })).toBe(cacheKey({ ...parts, text: 'Open the file' }));
+    expect(cacheKey({ ...parts, text: 'Delete {item}?', protect: 'none' })).not.toBe(cacheKey({ ...parts, text: 'Delete {item}?' }));
+    expect(cacheKey({ ...parts, text: 'Open the file', glossary: '3' })).not.toBe(cacheKey({ ...parts, text: 'Open the file' }));
+    // The first release hashed [model, revision, to, options, text].
+    expect(cacheKey({ ...parts, text: 'Open the file' })).toBe(createHash('sha256').update(JSON.stringify(['m', 'r', 'es', '{}', 'Open the file'])).digest('hex'));
   });
 
   it('part the multi-line text from its one-line twin: each gets its own line breaks', async () => {
