@@ -2,6 +2,7 @@
 // batch, the API and the app see the same state. WAL lets readers run while a batch writes.
 import Database from 'better-sqlite3';
 import { dirname, join } from 'node:path';
+import { migrate } from './migrations.js';
 import { ensurePrivateDir, ensurePrivateFile, touchPrivateFile } from './private-fs.js';
 
 export type Db = Database.Database;
@@ -12,7 +13,10 @@ export function stateDbPath(dataDir: string): string {
   return join(dataDir, STATE_DB_FILE);
 }
 
-/** Opens (creating if needed) a SQLite file tuned for many short transactions from several processes. */
+/**
+ * Opens (creating if needed) a SQLite file tuned for many short transactions from several
+ * processes, its schema brought up to date (src/core/migrations.ts) unless opened read-only.
+ */
 export function openDb(file: string, options: { readonly?: boolean } = {}): Db {
   if (file !== ':memory:' && !options.readonly) makePrivate(file);
   const db = new Database(file, { readonly: options.readonly ?? false });
@@ -23,6 +27,7 @@ export function openDb(file: string, options: { readonly?: boolean } = {}): Db {
     // NORMAL in WAL mode is still durable against process crashes (kill -9); only an OS crash
     // may lose the last transactions, never corrupt the file.
     db.pragma('synchronous = NORMAL');
+    migrate(db);
   }
   return db;
 }

@@ -7,8 +7,8 @@ import { HISTORY_EXPORT_FORMATS } from './history-api.js';
 import { JOB_ACTIONS } from './job-requests.js';
 import { LIMITS } from './limits.js';
 import { THEMES } from './settings.js';
-import { PROTECT_MODES } from './translation.js';
-import { arr, bool, bytes, fileName, int, langCode, num, obj, oneOf, opt, str, tuple, union, type Validator } from './validate.js';
+import { translateRequest } from './translate-request.js';
+import { arr, bool, bytes, fileName, int, langCode, obj, oneOf, opt, str, tuple, union, type Validator } from './validate.js';
 
 export const IPC_PREFIX = 'parla:';
 export const EVENT_CHANNEL = 'parla:event';
@@ -20,24 +20,6 @@ export function channelFor(method: ApiMethod): string {
 const lang = langCode();
 const id = str({ min: 1, max: 512 });
 const text = str({ max: LIMITS.textChars });
-
-export const translateRequest = obj({
-  texts: arr(text, { min: 1, max: LIMITS.translateTexts }),
-  to: lang,
-  from: opt(lang),
-  model: opt(str({ min: 1, max: 1024 })),
-  options: opt(
-    obj({
-      beam: opt(int({ min: 1, max: LIMITS.maxBeam })),
-      nBest: opt(int({ min: 1, max: LIMITS.maxBeam })),
-      maxLength: opt(int({ min: 1, max: 1024 })),
-      lengthPenalty: opt(num({ min: 0, max: 4 })),
-      quantized: opt(bool()),
-    }),
-  ),
-  noCache: opt(bool()),
-  protect: opt(oneOf(PROTECT_MODES)),
-});
 
 export const textJobRequest = obj({
   texts: arr(text, { min: 1, max: LIMITS.jobTexts }),

@@ -32,7 +32,7 @@ describe('CachedTranslator', () => {
 
     const second = await translator.translate({ texts: ['  hello ', 'new', 'world'], to: 'es', from: 'en' });
     expect(second.map((t) => [t.source, t.text, t.cached])).toEqual([
-      ['  hello ', 'es:HELLO', true],
+      ['  hello ', '  es:HELLO ', true],
       ['new', 'es:NEW', false],
       ['world', 'es:WORLD', true],
     ]);

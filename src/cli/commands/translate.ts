@@ -4,6 +4,7 @@ import { openServices } from '../../core/services.js';
 import { checkLangCodes } from '../../core/safe-path.js';
 import type { Command } from '../registry.js';
 import { PROTECT_MODES, type ProtectMode, type Translation } from '../../shared/translation.js';
+import { canonicalTranslateRequest } from '../../shared/translate-request.js';
 import type { CliOutput } from '../command.js';
 import { LINE_CHUNKS, readLineChunks } from './read-lines.js';
 
@@ -33,14 +34,15 @@ export const translateCommand: Command = {
     if (!PROTECT_MODES.includes(protect)) throw new ParlaError('BAD_INPUT', '--protect must be auto (keep placeholders, markup and codes) or none');
     // --model may name a folder: the local user gives it (requests from elsewhere name ids only).
     const services = await openServices({ ...global, modelFolders: true });
-    const request = {
+    // Canonical like every door's request, so `--beam 1` keys as no --beam, and as HTTP and IPC.
+    const request = canonicalTranslateRequest({
       to,
       from: values.from as string | undefined,
       model: values.model as string | undefined,
       options: beam ? { beam } : undefined,
       noCache: values['no-cache'] === true,
       protect,
-    };
+    });
     const print = values.json ? jsonArrayWriter(stdout) : lineWriter(stdout, stderr);
     try {
       if (positionals.length) {

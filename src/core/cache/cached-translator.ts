@@ -5,7 +5,7 @@ import type { CacheValue } from '../../shared/cache.js';
 import { TRANSLATION_FLAGS, type TranslateRequest, type Translation, type TranslationFlag, type Translator } from '../../shared/translation.js';
 import type { HistoryStore } from '../history/store.js';
 import type { CacheBackend } from './backend.js';
-import { cacheKey } from './key.js';
+import { cacheKey, withOuterWhitespace } from './key.js';
 
 export interface ModelIdentity {
   id: string;
@@ -55,7 +55,9 @@ export class CachedTranslator implements Translator {
     signal?: AbortSignal,
   ): Promise<{ results: Translation[]; model?: ModelIdentity }> {
     if (request.texts.length === 0) return { results: [] };
-    // n-best lists are not cached (an entry holds one text), so they always go to the model.
+    // Requests for alternatives go to the model and leave the cache alone: an entry holds one
+    // text, and with spans to keep, the best text of an n-best request may be an alternative that
+    // a plain request would not pick (src/core/protect), so it must not answer plain requests.
     if ((request.options?.nBest ?? 1) > 1) return { results: await this.inner.translate(request, signal) };
     const started = performance.now();
     const model = await this.options.resolveModel(request);
@@ -83,9 +85,12 @@ export class CachedTranslator implements Translator {
     const from = request.from ?? model.from;
     const results = request.texts.map((source, i): Translation => {
       const hit = found[i];
-      if (hit) return { source, text: hit.text, model: hit.model, cached: true, ms: lookupMs, ...(from ? { from } : {}), ...reviewOf(hit) };
-      const t = fresh[missIndex.get(keys[i] as string) as number] as Translation;
-      return { ...t, source, cached: false, ...(from ? { from } : {}) };
+      // Texts that share an entry may differ in their outer whitespace: each keeps its own.
+      if (hit) return { source, text: withOuterWhitespace(source, hit.text), model: hit.model, cached: true, ms: lookupMs, ...(from ? { from } : {}), ...reviewOf(hit) };
+      const at = missIndex.get(keys[i] as string) as number;
+      const t = fresh[at] as Translation;
+      const text = source === missTexts[at] ? t.text : withOuterWhitespace(source, t.text);
+      return { ...t, source, text, cached: false, ...(from ? { from } : {}) };
     });
     return { results, model };
   }

@@ -1,6 +1,7 @@
 // SQLite cache backend. Lookups are one prepared statement over json_each(keys) so a batch of 64
 // texts costs one round trip into SQLite; hit/miss counters and LRU ticks are written in the same
 // short transaction so `parla cache stats` from another process sees them.
+// Its tables are made and changed by the ordered migrations in src/core/migrations.ts.
 import { decodeReview, encodeReview, type CacheStats, type CacheValue } from '../../shared/cache.js';
 import { ParlaError } from '../../shared/errors.js';
 import { openDb, writeTransaction, type Db } from '../db.js';
@@ -32,27 +33,6 @@ interface MetaRow {
 
 const EVICT_CHUNK = 256;
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS cache_entries (
-  key TEXT PRIMARY KEY,
-  text TEXT NOT NULL,
-  model TEXT NOT NULL,
-  -- confidence and flags as compact JSON (encodeReview), NULL when there is nothing to say
-  review TEXT,
-  bytes INTEGER NOT NULL,
-  created_at INTEGER NOT NULL,
-  -- logical LRU clock (cache_meta.tick), not wall time: ties within one millisecond stay ordered
-  accessed_at INTEGER NOT NULL
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS cache_entries_lru ON cache_entries (accessed_at);
-CREATE TABLE IF NOT EXISTS cache_meta (
-  id INTEGER PRIMARY KEY CHECK (id = 1),
-  hits INTEGER NOT NULL, misses INTEGER NOT NULL,
-  entries INTEGER NOT NULL, bytes INTEGER NOT NULL, tick INTEGER NOT NULL
-);
-INSERT OR IGNORE INTO cache_meta VALUES (1, 0, 0, 0, 0, 0);
-`;
-
 export class SqliteCache implements CacheBackend {
   private readonly db: Db;
   private readonly ownsDb: boolean;
@@ -72,10 +52,6 @@ export class SqliteCache implements CacheBackend {
     this.maxBytes = options.maxBytes ?? CACHE_DEFAULTS.maxBytes;
     this.ttlMs = options.ttlMs;
     this.now = options.now ?? Date.now;
-    this.db.exec(SCHEMA);
-    // Caches made before reviews existed gain the column; their entries read as unreviewed.
-    const columns = this.db.prepare<[], { name: string }>('PRAGMA table_info(cache_entries)').all();
-    if (!columns.some((c) => c.name === 'review')) this.db.exec('ALTER TABLE cache_entries ADD COLUMN review TEXT');
     const db = this.db;
     this.stmt = {
       many: db.prepare<[string], EntryRow>(

@@ -1,30 +1,10 @@
 // The glossary in the data dir's parla.db, beside the cache whose keys hold its versions. Each
 // pair has a counter bumped in the same transaction as every change of its entries, so a reader
 // sees entries and version in step, and a translation cached before a change never matches after.
+// Its tables are made and changed by the ordered migrations in src/core/migrations.ts.
 import type { GlossaryEntry, GlossaryPage, GlossaryQuery, NewGlossaryEntry } from '../../shared/glossary.js';
 import { openDb, writeTransaction, type Db } from '../db.js';
 import { lastPerTerm, normalizeEntry, type GlossaryBackend } from './backend.js';
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS glossary (
-  id TEXT PRIMARY KEY,
-  src_lang TEXT NOT NULL,
-  tgt_lang TEXT NOT NULL,
-  source TEXT NOT NULL,
-  target TEXT NOT NULL,
-  dnt INTEGER NOT NULL,
-  case_sensitive INTEGER NOT NULL,
-  whole_word INTEGER NOT NULL,
-  created_at INTEGER NOT NULL,
-  UNIQUE (src_lang, tgt_lang, source)
-);
-CREATE TABLE IF NOT EXISTS glossary_versions (
-  src_lang TEXT NOT NULL,
-  tgt_lang TEXT NOT NULL,
-  version INTEGER NOT NULL,
-  PRIMARY KEY (src_lang, tgt_lang)
-);
-`;
 
 interface Row {
   id: string;
@@ -75,7 +55,6 @@ export class SqliteGlossary implements GlossaryBackend {
     this.ownsDb = !options.db;
     this.db = options.db ?? openDb(options.file ?? ':memory:');
     this.now = options.now ?? Date.now;
-    this.db.exec(SCHEMA);
     this.st = {
       insert: this.db.prepare<Record<string, string | number>, { id: string; created_at: number }>(
         `INSERT INTO glossary (id, src_lang, tgt_lang, source, target, dnt, case_sensitive, whole_word, created_at)

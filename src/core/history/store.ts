@@ -1,32 +1,12 @@
 // Translation history: one row per translation, an FTS5 index over source and text so people can
 // find "that sentence from last week" in any language, without caring about accents.
+// Its tables are made and changed by the ordered migrations in src/core/migrations.ts.
 import { stringify } from 'csv-stringify/sync';
 import { historyTimeBound, type HistoryEntry, type HistoryExportFormat, type HistoryQuery, type NewHistoryEntry } from '../../shared/history.js';
 import { ParlaError } from '../../shared/errors.js';
 import { writeTransaction, type Db } from '../db.js';
 import { checkOutputFile, writeWholeSync } from '../output-file.js';
 import { EndOfTurn } from '../end-of-turn.js';
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS history (
-  id INTEGER PRIMARY KEY,
-  source TEXT NOT NULL, text TEXT NOT NULL,
-  src_lang TEXT NOT NULL, tgt_lang TEXT NOT NULL,
-  model TEXT NOT NULL, door TEXT NOT NULL, created_at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS history_created ON history (created_at);
-CREATE INDEX IF NOT EXISTS history_pair ON history (src_lang, tgt_lang, created_at);
-CREATE VIRTUAL TABLE IF NOT EXISTS history_fts USING fts5 (
-  source, text, content='history', content_rowid='id', tokenize="unicode61 remove_diacritics 2"
-);
-CREATE TRIGGER IF NOT EXISTS history_ai AFTER INSERT ON history BEGIN
-  INSERT INTO history_fts (rowid, source, text) VALUES (new.id, new.source, new.text);
-END;
-CREATE TRIGGER IF NOT EXISTS history_ad AFTER DELETE ON history BEGIN
-  INSERT INTO history_fts (history_fts, rowid, source, text) VALUES ('delete', old.id, old.source, old.text);
-END;
-CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
-`;
 
 interface Row {
   id: number;
@@ -73,7 +53,6 @@ export class HistoryStore {
     private readonly db: Db,
     private readonly now: () => Date = () => new Date(),
   ) {
-    db.exec(SCHEMA);
     const stmt = db.prepare<[string, string, string, string, string, string, string]>(
       'INSERT INTO history (source, text, src_lang, tgt_lang, model, door, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );

@@ -1,31 +1,11 @@
 // SQLite job queue. Every batch's outcomes and the job's counters change in one transaction, so
 // after kill -9 a job restarts exactly where its last committed batch left it.
+// Its tables are made and changed by the ordered migrations in src/core/migrations.ts.
 import { randomUUID } from 'node:crypto';
 import { ParlaError, type ErrorInfo } from '../../shared/errors.js';
 import type { JobRecord, JobStatus } from '../../shared/jobs.js';
 import { openDb, writeTransaction, type Db } from '../db.js';
 import { parseError, sortFailures, type FailureGroup, type JobOwner, type NewJob, type NewText, type PendingText, type QueueBackend, type StoredJob, type TextOutcome } from './backend.js';
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS jobs (
-  id TEXT PRIMARY KEY, key TEXT, status TEXT NOT NULL,
-  created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
-  src_lang TEXT NOT NULL, tgt_langs TEXT NOT NULL, input TEXT, output TEXT, spec TEXT NOT NULL,
-  error TEXT, ingested INTEGER NOT NULL DEFAULT 0,
-  total INTEGER NOT NULL DEFAULT 0, done INTEGER NOT NULL DEFAULT 0, failed INTEGER NOT NULL DEFAULT 0,
-  cached INTEGER NOT NULL DEFAULT 0, model_calls INTEGER NOT NULL DEFAULT 0,
-  owner TEXT, owner_pid INTEGER
-);
-CREATE INDEX IF NOT EXISTS jobs_key ON jobs (key, created_at);
-CREATE TABLE IF NOT EXISTS job_texts (
-  id INTEGER PRIMARY KEY, job_id TEXT NOT NULL, lang TEXT NOT NULL, key TEXT NOT NULL,
-  source TEXT NOT NULL, count INTEGER NOT NULL,
-  status TEXT NOT NULL DEFAULT 'pending', attempts INTEGER NOT NULL DEFAULT 0, next_at INTEGER NOT NULL DEFAULT 0,
-  result TEXT, error TEXT
-);
-CREATE UNIQUE INDEX IF NOT EXISTS job_texts_key ON job_texts (job_id, lang, key);
-CREATE INDEX IF NOT EXISTS job_texts_pending ON job_texts (job_id, status, attempts, id);
-`;
 
 /**
  * Every column but `spec`: a text job's spec holds all its texts (megabytes of JSON), and the
@@ -99,7 +79,6 @@ export class SqliteQueue implements QueueBackend {
     if (!options.db && !options.file) throw new ParlaError('INTERNAL', 'SqliteQueue needs a db or a file');
     this.db = options.db ?? openDb(options.file as string);
     this.ownsDb = !options.db;
-    this.db.exec(SCHEMA);
     const db = this.db;
 
     const insert = db.prepare<[string, string, string, string, number]>(

@@ -45,7 +45,7 @@ const job = (id: string) => `/api/v1/jobs/${encodeURIComponent(id)}`;
 const routes: Routes = {
   translate: async (req) => {
     const { texts, from, to, model, options } = req;
-    const body = { texts, to, ...(from ? { from } : {}), ...(model ? { model } : {}), ...(options?.beam ? { beam: options.beam } : {}) };
+    const body = { texts, to, ...(from ? { from } : {}), ...(model ? { model } : {}), ...(options?.beam ? { beam: options.beam } : {}), ...(options?.nBest ? { nBest: options.nBest } : {}) };
     return (await json<{ translations: ApiResult<'translate'> }>('POST', '/api/v1/translate', body)).translations;
   },
   createTextJob: (req) => json('POST', '/api/v1/jobs', req),
