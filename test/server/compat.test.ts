@@ -42,7 +42,7 @@ describe.runIf(HAVE_MODEL)('compatible APIs', () => {
   });
 
   describe("DeepL's official Node client (deepl-node, serverUrl → parla serve)", () => {
-    const client = () => new deepl.Translator(TOKEN, { serverUrl: url, maxRetries: 0 });
+    const client = () => new deepl.Translator(TOKEN, { serverUrl: url, maxRetries: 0, minTimeout: 60_000 });
 
     it('lists source and target languages from the installed models', async () => {
       const sources = await client().getSourceLanguages();
@@ -91,7 +91,7 @@ describe.runIf(HAVE_MODEL)('compatible APIs', () => {
     });
 
     it('refuses a wrong key with DeepL\'s 403 (AuthorizationError) and an unknown target with a 400', async () => {
-      await expect(new deepl.Translator('wrong-key-0123456789', { serverUrl: url, maxRetries: 0 }).translateText('Hello', null, 'es')).rejects.toBeInstanceOf(deepl.AuthorizationError);
+      await expect(new deepl.Translator('wrong-key-0123456789', { serverUrl: url, maxRetries: 0, minTimeout: 60_000 }).translateText('Hello', null, 'es')).rejects.toBeInstanceOf(deepl.AuthorizationError);
       const res = await fetch(`${url}/v2/translate`, { method: 'POST', headers: { authorization: `DeepL-Auth-Key ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ text: ['Hello'], target_lang: 'XX' }) });
       expect(res.status).toBe(400);
       expect(Object.keys((await res.json()) as object)).toEqual(['message']);
