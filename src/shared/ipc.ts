@@ -52,6 +52,8 @@ export const fileJobRequest = obj({
   from: opt(lang),
   columns: opt(arr(str({ min: 1, max: 255 }), { max: 256 })),
   sheet: opt(str({ min: 1, max: 255 })),
+  review: opt(bool()),
+  minConfidence: opt(num({ min: 0, max: 1 })),
 });
 
 const historyFilter = {
@@ -60,6 +62,7 @@ const historyFilter = {
   to: opt(lang),
   since: opt(str({ max: 40 })),
   until: opt(str({ max: 40 })),
+  flagged: opt(bool()),
 };
 
 export const historyQuery = obj({

@@ -4,7 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { ParlaError, type ErrorInfo } from '../../shared/errors.js';
 import type { JobRecord, JobStatus } from '../../shared/jobs.js';
 import { openDb, writeTransaction, type Db } from '../db.js';
-import { parseError, sortFailures, type FailureGroup, type JobOwner, type NewJob, type NewText, type PendingText, type QueueBackend, type StoredJob, type TextOutcome } from './backend.js';
+import { itemTranslation, parseError, sortFailures, storedReview, type FailureGroup, type JobOwner, type NewJob, type NewText, type PendingText, type QueueBackend, type StoredJob, type TextOutcome } from './backend.js';
+import type { ItemTranslation } from '../../shared/jobs.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS jobs (
@@ -32,7 +33,17 @@ CREATE INDEX IF NOT EXISTS job_texts_pending ON job_texts (job_id, status, attem
  * runner reads the job's record between every two batches.
  */
 const RECORD_COLUMNS =
-  'id, key, status, created_at, updated_at, src_lang, tgt_langs, input, output, error, ingested, total, done, failed, cached, model_calls, owner, owner_pid';
+  'id, key, status, created_at, updated_at, src_lang, tgt_langs, input, output, error, ingested, total, done, failed, flagged, cached, model_calls, owner, owner_pid';
+
+/**
+ * Review columns, added to queues made before review flags existed (their items read as clean):
+ * an item's flags and confidence (JSON), and the job's count of flagged items.
+ */
+function addReviewColumns(db: Db): void {
+  const has = (table: string, column: string) => db.prepare<[], { name: string }>(`PRAGMA table_info(${table})`).all().some((c) => c.name === column);
+  if (!has('job_texts', 'review')) db.exec('ALTER TABLE job_texts ADD COLUMN review TEXT');
+  if (!has('jobs', 'flagged')) db.exec('ALTER TABLE jobs ADD COLUMN flagged INTEGER NOT NULL DEFAULT 0');
+}
 
 interface JobRow {
   id: string;
@@ -49,6 +60,7 @@ interface JobRow {
   total: number;
   done: number;
   failed: number;
+  flagged: number;
   cached: number;
   model_calls: number;
   owner: string | null;
@@ -63,7 +75,7 @@ function toRecord(r: JobRow): JobRecord {
     updatedAt: r.updated_at,
     from: r.src_lang,
     to: JSON.parse(r.tgt_langs) as string[],
-    progress: { total: r.total, done: r.done, failed: r.failed, cached: r.cached, modelCalls: r.model_calls, rate: 0, etaSeconds: null },
+    progress: { total: r.total, done: r.done, failed: r.failed, flagged: r.flagged, cached: r.cached, modelCalls: r.model_calls, rate: 0, etaSeconds: null },
   };
   if (r.input) record.input = JSON.parse(r.input) as JobRecord['input'];
   if (r.output) record.output = r.output;
@@ -100,6 +112,7 @@ export class SqliteQueue implements QueueBackend {
     this.db = options.db ?? openDb(options.file as string);
     this.ownsDb = !options.db;
     this.db.exec(SCHEMA);
+    addReviewColumns(this.db);
     const db = this.db;
 
     const insert = db.prepare<[string, string, string, string, number]>(
@@ -121,18 +134,19 @@ export class SqliteQueue implements QueueBackend {
     const getText = db.prepare<[number, string], { count: number; status: string }>(
       'SELECT count, status FROM job_texts WHERE id = ? AND job_id = ?',
     );
-    const markDone = db.prepare<[string, number]>(`UPDATE job_texts SET status = 'done', result = ?, error = NULL WHERE id = ?`);
+    const markDone = db.prepare<[string, string | null, number]>(`UPDATE job_texts SET status = 'done', result = ?, review = ?, error = NULL WHERE id = ?`);
     const markFailed = db.prepare<[string, number]>(`UPDATE job_texts SET status = 'failed', error = ?, attempts = attempts + 1 WHERE id = ?`);
     const markRetry = db.prepare<[string, number, number]>(
       `UPDATE job_texts SET error = ?, attempts = attempts + 1, next_at = ? WHERE id = ?`,
     );
-    const bump = db.prepare<[number, number, number, number, string, string]>(
-      `UPDATE jobs SET done = done + ?, failed = failed + ?, cached = cached + ?, model_calls = model_calls + ?,
+    const bump = db.prepare<[number, number, number, number, number, string, string]>(
+      `UPDATE jobs SET done = done + ?, failed = failed + ?, flagged = flagged + ?, cached = cached + ?, model_calls = model_calls + ?,
          updated_at = ? WHERE id = ?`,
     );
     this.applyOutcomes = writeTransaction(db, (jobId: string, outcomes: readonly TextOutcome[]) => {
       let done = 0;
       let failed = 0;
+      let flagged = 0;
       let cached = 0;
       let modelCalls = 0;
       for (const o of outcomes) {
@@ -140,8 +154,9 @@ export class SqliteQueue implements QueueBackend {
         // A text already settled (a second runner, a replayed batch) must not count twice.
         if (!row || row.status !== 'pending') continue;
         if (o.ok) {
-          markDone.run(o.text, o.id);
+          markDone.run(o.text, storedReview(o), o.id);
           done += row.count;
+          if (o.flags?.length) flagged += row.count;
           if (o.cached) cached += 1;
           else modelCalls += 1;
         } else if (o.final) {
@@ -151,7 +166,7 @@ export class SqliteQueue implements QueueBackend {
           markRetry.run(JSON.stringify(o.error), o.retryAt, o.id);
         }
       }
-      bump.run(done, failed, cached, modelCalls, new Date().toISOString(), jobId);
+      bump.run(done, failed, flagged, cached, modelCalls, new Date().toISOString(), jobId);
     });
   }
 
@@ -212,7 +227,7 @@ export class SqliteQueue implements QueueBackend {
     writeTransaction(this.db, () => {
       this.db.prepare('DELETE FROM job_texts WHERE job_id = ?').run(jobId);
       this.db
-        .prepare('UPDATE jobs SET ingested = 0, total = 0, done = 0, failed = 0, cached = 0, model_calls = 0 WHERE id = ?')
+        .prepare('UPDATE jobs SET ingested = 0, total = 0, done = 0, failed = 0, flagged = 0, cached = 0, model_calls = 0 WHERE id = ?')
         .run(jobId);
     })();
   }
@@ -278,14 +293,14 @@ export class SqliteQueue implements QueueBackend {
     return sortFailures(rows.map((r) => ({ lang: r.lang, error: parseError(r.error), count: r.items })));
   }
 
-  async lookup(jobId: string, lang: string, keys: readonly string[]): Promise<(string | undefined)[]> {
+  async lookup(jobId: string, lang: string, keys: readonly string[]): Promise<(ItemTranslation | undefined)[]> {
     const rows = this.db
-      .prepare<[string, string, string], { key: string; result: string }>(
-        `SELECT key, result FROM job_texts WHERE job_id = ? AND lang = ? AND status = 'done'
+      .prepare<[string, string, string], { key: string; result: string; review: string | null }>(
+        `SELECT key, result, review FROM job_texts WHERE job_id = ? AND lang = ? AND status = 'done'
            AND key IN (SELECT value FROM json_each(?))`,
       )
       .all(jobId, lang, JSON.stringify(keys));
-    const byKey = new Map(rows.map((r) => [r.key, r.result]));
+    const byKey = new Map(rows.map((r) => [r.key, itemTranslation(r.result, r.review)]));
     return keys.map((k) => byKey.get(k));
   }
 
