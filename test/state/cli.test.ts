@@ -102,6 +102,8 @@ describe('state CLI commands', () => {
     expect(run.stderr).toMatch(/2 flagged for review/);
     expect(readFileSync(job.output!, 'utf8')).toBe('text,text (es),text (es) review\nhello there,es:HELLO THERE,\nloop loop,,"low_confidence,repetition"\nmaybe so,,low_confidence\n');
     expect((await runCli(jobsCommand, ['show', job.id], data)).stdout).toMatch(/2 flagged for review/);
+    // The batch's one history entry says so too.
+    expect((await runCli(historyCommand, ['list'], data)).stdout).toMatch(/3 of 3 items translated, 2 flagged for review/);
 
     const plain = await runCli(batchCommand, [file, '--to', 'es', '--from', 'en', '--no-review', '--out', join(dir, 'plain.csv')], data, model);
     expect(plain.code).toBe(0);
