@@ -110,6 +110,15 @@ CREATE TABLE IF NOT EXISTS glossary_versions (
     summary: 'job items of texts with line breaks keyed with them',
     up: rekeyMultiLineJobTexts,
   },
+  {
+    summary: 'translations keep their review: job items and history entries hold their flags, jobs count flagged rows',
+    // Guarded: development databases of this release may have added them on their own.
+    up: (db) => {
+      if (!hasColumn(db, 'job_texts', 'review')) db.exec('ALTER TABLE job_texts ADD COLUMN review TEXT');
+      if (!hasColumn(db, 'jobs', 'flagged')) db.exec('ALTER TABLE jobs ADD COLUMN flagged INTEGER NOT NULL DEFAULT 0');
+      if (!hasColumn(db, 'history', 'flags')) db.exec('ALTER TABLE history ADD COLUMN flags TEXT');
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

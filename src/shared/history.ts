@@ -1,5 +1,6 @@
 // History contract: one entry per translation (a batch job records one summary entry).
 import { ParlaError } from './errors.js';
+import type { TranslationFlag } from './translation.js';
 
 export type HistoryDoor = 'cli' | 'api' | 'app' | 'batch';
 
@@ -12,10 +13,14 @@ export interface NewHistoryEntry {
   door: HistoryDoor;
   /** ISO 8601; defaults to now. */
   createdAt?: string;
+  /** The translation's review flags (docs/review.md); absent when clean. */
+  flags?: TranslationFlag[];
 }
 
-export interface HistoryEntry extends Required<NewHistoryEntry> {
+export interface HistoryEntry extends Required<Omit<NewHistoryEntry, 'flags'>> {
   id: number;
+  /** Present when the translation was flagged for review. */
+  flags?: TranslationFlag[];
 }
 
 export interface HistoryQuery {
@@ -26,6 +31,8 @@ export interface HistoryQuery {
   /** Inclusive bounds on createdAt: ISO 8601 times, or dates (a whole UTC day; see historyTimeBound). */
   since?: string;
   until?: string;
+  /** Only entries flagged for review ("needs review"). */
+  flagged?: boolean;
   limit?: number;
   offset?: number;
 }

@@ -8,7 +8,7 @@ import { JOB_ACTIONS } from './job-requests.js';
 import { LIMITS } from './limits.js';
 import { THEMES } from './settings.js';
 import { translateRequest } from './translate-request.js';
-import { arr, bool, bytes, fileName, int, langCode, obj, oneOf, opt, str, tuple, union, type Validator } from './validate.js';
+import { arr, bool, bytes, fileName, int, langCode, num, obj, oneOf, opt, str, tuple, union, type Validator } from './validate.js';
 
 export const IPC_PREFIX = 'parla:';
 export const EVENT_CHANNEL = 'parla:event';
@@ -34,6 +34,8 @@ export const fileJobRequest = obj({
   from: opt(lang),
   columns: opt(arr(str({ min: 1, max: 255 }), { max: 256 })),
   sheet: opt(str({ min: 1, max: 255 })),
+  review: opt(bool()),
+  minConfidence: opt(num({ min: 0, max: 1 })),
 });
 
 const historyFilter = {
@@ -42,6 +44,7 @@ const historyFilter = {
   to: opt(lang),
   since: opt(str({ max: 40 })),
   until: opt(str({ max: 40 })),
+  flagged: opt(bool()),
 };
 
 export const historyQuery = obj({

@@ -19,6 +19,10 @@ export interface FileJobRequest {
   /** Header names or column letters; all text columns when absent. */
   columns?: string[];
   sheet?: string;
+  /** A review column right of each translated column; true when absent. */
+  review?: boolean;
+  /** Translations less confident than this (0–1) are left empty and flagged low_confidence. */
+  minConfidence?: number;
 }
 
 export interface JobDeleted {

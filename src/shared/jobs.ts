@@ -1,6 +1,7 @@
 // Job record contract (DESIGN.md): `parla batch --json`, `parla jobs show ID --json`,
 // `GET /api/v1/jobs/:id` and IPC all return exactly this shape.
 import type { ErrorCode } from './errors.js';
+import type { TranslationFlag } from './translation.js';
 
 export const JOB_STATUSES = ['queued', 'running', 'paused', 'done', 'failed', 'canceled'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
@@ -15,6 +16,11 @@ export interface JobProgress {
   done: number;
   /** Items whose text failed after every retry. */
   failed: number;
+  /**
+   * Items whose translation carries a review flag (docs/review.md), or that were left empty
+   * under the job's minimum confidence. Absent from records made before flags were counted.
+   */
+  flagged?: number;
   /** Unique texts answered by the cache. */
   cached: number;
   /** Unique texts that reached the model (not cache hits, not repeats). */
@@ -58,4 +64,13 @@ export interface JobEvent {
 
 export function isFinalStatus(status: JobStatus): boolean {
   return FINAL_STATUSES.includes(status);
+}
+
+/** A job item's translation as the queue keeps it: the text and why a person should look at it. */
+export interface ItemTranslation {
+  /** Empty when the job's minimum confidence left the item untranslated. */
+  text: string;
+  /** `[]` when clean. */
+  flags: TranslationFlag[];
+  confidence?: number;
 }

@@ -1,6 +1,7 @@
 // Messages between the main thread and a sheet worker: a discriminated union with a sequence id
 // for the worker's requests (texts to add, translations to look up) that the main thread answers.
 import type { ErrorInfo } from './errors.js';
+import type { ItemTranslation } from './jobs.js';
 
 export interface NewTextMessage {
   lang: string;
@@ -16,7 +17,7 @@ export type SheetTask =
 
 export type ToWorker =
   | { type: 'ack'; seq: number }
-  | { type: 'found'; seq: number; values: (string | null)[] }
+  | { type: 'found'; seq: number; values: (ItemTranslation | null)[] }
   | { type: 'fail'; seq: number; error: ErrorInfo };
 
 export type FromWorker =

@@ -180,9 +180,9 @@ describe('Parla in the browser', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), job.getByTestId('job-download').click()]);
     expect(download.suggestedFilename()).toBe('books.es.csv');
     const body = await readFile((await download.path())!, 'utf8');
-    expect(body.split('\n')[0]).toBe('id,text,text (es),notes');
-    if (FAKE) expect(body.split('\n')[1]).toBe('0,The red book 0,El rojo libro 0,n0');
-    else expect(body.split('\n')[1]).toMatch(/^0,The red book 0,[^,]+,n0$/);
+    expect(body.split('\n')[0]).toBe('id,text,text (es),text (es) review,notes');
+    if (FAKE) expect(body.split('\n')[1]).toBe('0,The red book 0,El rojo libro 0,,n0');
+    else expect(body.split('\n')[1]).toMatch(/^0,The red book 0,[^,]+,("[^"]*"|[^,]*),n0$/);
   });
 
   it('pauses and resumes a running job, and stays responsive to typing during it', async () => {

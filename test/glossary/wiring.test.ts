@@ -61,10 +61,10 @@ describe('local state', () => {
     const record = await runBatch(state.runner, job);
     expect(record.status).toBe('done');
     expect(readFileSync(record.output!, 'utf8').trim().split('\n').slice(1)).toEqual([
-      'Your cart is empty,es:YOUR carrito IS EMPTY',
-      '{count} items in the cart,es:{count} ITEMS IN THE carrito',
-      'Parla saves your cart,es:Parla SAVES YOUR carrito',
-      'nothing here,es:NOTHING HERE',
+      'Your cart is empty,es:YOUR carrito IS EMPTY,',
+      '{count} items in the cart,es:{count} ITEMS IN THE carrito,',
+      'Parla saves your cart,es:Parla SAVES YOUR carrito,',
+      'nothing here,es:NOTHING HERE,',
     ]);
   });
 

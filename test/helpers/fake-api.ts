@@ -39,6 +39,8 @@ interface FakeJob {
   header?: string[];
   rows?: string[][];
   columns?: number[];
+  /** A review column right of each translation (the fake flags nothing, so it stays empty). */
+  review?: boolean;
   startedAt?: number;
 }
 
@@ -153,7 +155,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
       results: texts.map(() => null),
       record: {
         id, status: 'queued', createdAt: t, updatedAt: t, ...partial,
-        progress: { total: texts.length, done: 0, failed: 0, cached: 0, modelCalls: 0, rate: 0, etaSeconds: null },
+        progress: { total: texts.length, done: 0, failed: 0, flagged: 0, cached: 0, modelCalls: 0, rate: 0, etaSeconds: null },
       },
     };
     jobs.set(id, job);
@@ -214,7 +216,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
         return i;
       });
       const texts = rows.flatMap((row) => columns.map((c) => row[c] ?? ''));
-      const job = addJob({ from: req.from ?? 'en', to: req.to, input: { file: req.fileName, columns: names, ...(req.sheet ? { sheet: req.sheet } : {}) } }, texts, { kind: 'file', header, rows, columns });
+      const job = addJob({ from: req.from ?? 'en', to: req.to, input: { file: req.fileName, columns: names, ...(req.sheet ? { sheet: req.sheet } : {}) } }, texts, { kind: 'file', header, rows, columns, review: req.review !== false });
       return { id: job.record.id, status: 'queued' as const };
     },
 
@@ -261,14 +263,15 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
       const cols = job.columns!;
       let k = 0;
       const results = job.results;
-      const out = [header.flatMap((h, i) => (cols.includes(i) ? [h, ...job.record.to.map((l) => `${h} (${l})`)] : [h]))];
+      const added = (h: string) => job.record.to.flatMap((l) => (job.review ? [`${h} (${l})`, `${h} (${l}) review`] : [`${h} (${l})`]));
+      const out = [header.flatMap((h, i) => (cols.includes(i) ? [h, ...added(h)] : [h]))];
       for (const row of job.rows!) {
         const cells: string[] = [];
         row.forEach((cell, i) => {
           cells.push(cell);
           if (cols.includes(i)) {
             const t = results[k++] ?? '';
-            for (const _ of job.record.to) cells.push(t);
+            for (const _ of job.record.to) cells.push(...(job.review ? [t, ''] : [t]));
           }
         });
         out.push(cells);

@@ -106,7 +106,7 @@ describe.each(doors)('ParlaApi client over $name', (door) => {
     expect(events.some((e) => e.type === 'job' && e.job.id === id && e.job.status === 'done')).toBe(true);
     const file = await client.jobResult(id);
     expect(file.fileName).toBe('pets.es.csv');
-    expect(new TextDecoder().decode(file.bytes)).toBe('name,text,text (es)\na,the cat,el gato\nb,the house,el casa\n');
+    expect(new TextDecoder().decode(file.bytes)).toBe('name,text,text (es),text (es) review\na,the cat,el gato,\nb,the house,el casa,\n');
     expect((await client.listJobs()).map((j) => j.id)).toContain(id);
     await expect(client.jobAction(id, 'pause')).rejects.toMatchObject({ code: 'CONFLICT' });
   });

@@ -120,7 +120,7 @@ describe('jobs', () => {
     expect(job).toMatchObject({ status: 'done', to: ['es', 'fr'], input: { file: 'greetings.csv', columns: ['text'] } });
     const result = await server.app.inject({ url: `/api/v1/jobs/${id}/result`, headers: auth });
     expect(result.headers['content-disposition']).toContain('greetings.es-fr.csv');
-    expect(result.body.split('\n')[0]).toBe('id,text,text (es),text (fr)');
+    expect(result.body.split('\n')[0]).toBe('id,text,text (es),text (es) review,text (fr),text (fr) review');
   });
 
   it('answers 413 for a spreadsheet over the file limit, 422 for a non-spreadsheet', async () => {

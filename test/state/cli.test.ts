@@ -5,6 +5,7 @@ import { batchCommand } from '../../src/cli/commands/batch.js';
 import { cacheCommand } from '../../src/cli/commands/cache.js';
 import { historyCommand } from '../../src/cli/commands/history.js';
 import { jobsCommand } from '../../src/cli/commands/jobs.js';
+import { localState } from './helpers/local.js';
 import type { JobRecord } from '../../src/shared/jobs.js';
 import { runCli } from './helpers/cli.js';
 import { FakeTranslator } from './helpers/fake-translator.js';
@@ -84,5 +85,47 @@ describe('state CLI commands', () => {
     expect((await runCli(historyCommand, ['retention'], data)).stdout.trim()).toBe('30');
     expect((await runCli(historyCommand, ['retention', '-1'], data)).code).toBe(2);
     expect((await runCli(historyCommand, ['delete', '42'], data)).code).toBe(2);
+  });
+
+  it('batch review: flagged rows counted in --json, jobs show and the summary; --min-confidence and --no-review', async () => {
+    const dir = tmp();
+    const data = join(dir, 'data');
+    const file = join(dir, 'in.csv');
+    writeFileSync(file, 'text\nhello there\nloop loop\nmaybe so\n');
+    const model = new FakeTranslator({
+      review: (t) => (t.startsWith('loop') ? { flags: ['repetition'], confidence: 0.1 } : { confidence: t.startsWith('maybe') ? 0.4 : 0.9 }),
+    });
+    const run = await runCli(batchCommand, [file, '--to', 'es', '--from', 'en', '--min-confidence', '0.5', '--json'], data, model);
+    expect(run.code).toBe(0);
+    const job = JSON.parse(run.stdout) as JobRecord;
+    expect(job.progress).toMatchObject({ total: 3, done: 3, flagged: 2 });
+    expect(run.stderr).toMatch(/2 flagged for review/);
+    expect(readFileSync(job.output!, 'utf8')).toBe('text,text (es),text (es) review\nhello there,es:HELLO THERE,\nloop loop,,"low_confidence,repetition"\nmaybe so,,low_confidence\n');
+    expect((await runCli(jobsCommand, ['show', job.id], data)).stdout).toMatch(/2 flagged for review/);
+    // The batch's one history entry says so too.
+    expect((await runCli(historyCommand, ['list'], data)).stdout).toMatch(/3 of 3 items translated, 2 flagged for review/);
+
+    const plain = await runCli(batchCommand, [file, '--to', 'es', '--from', 'en', '--no-review', '--out', join(dir, 'plain.csv')], data, model);
+    expect(plain.code).toBe(0);
+    expect(readFileSync(join(dir, 'plain.csv'), 'utf8').split('\n')[0]).toBe('text,text (es)');
+    for (const bad of ['2', '-0.1', 'x', '']) {
+      const r = await runCli(batchCommand, [file, '--to', 'es', `--min-confidence=${bad}`], data, model);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/--min-confidence must be a number from 0 to 1/);
+    }
+  });
+
+  it('history list --flagged shows only translations flagged for review', async () => {
+    const data = join(tmp(), 'data');
+    const model = new FakeTranslator({ review: (t) => (t.startsWith('loop') ? { flags: ['repetition', 'length'], confidence: 0.1 } : { confidence: 0.9 }) });
+    // An interactive translation, as `parla translate` and the API make them.
+    const state = localState(data, model);
+    await state.doorTranslator('cli').translate({ texts: ['hello there', 'loop loop'], to: 'es', from: 'en' });
+    await state.close();
+    const all = JSON.parse((await runCli(historyCommand, ['list', '--json'], data)).stdout) as { source: string; flags?: string[] }[];
+    expect(all.map((e) => [e.source, e.flags])).toEqual(expect.arrayContaining([['hello there', undefined], ['loop loop', ['repetition', 'length']]]));
+    const flagged = await runCli(historyCommand, ['list', '--flagged'], data);
+    expect(flagged.stdout.trim().split('\n')).toHaveLength(1);
+    expect(flagged.stdout).toMatch(/loop loop\tes:LOOP LOOP\t\[repetition,length\]/);
   });
 });

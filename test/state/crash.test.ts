@@ -62,7 +62,7 @@ async function killAndResume(args: (out: string) => string[], dir: string, label
 }
 
 describe.skipIf(!hasDistState)('kill -9 during parla batch (slow; fake model in a child process)', () => {
-  it(`resumes after ${KILLS} random kills with the same output as an uninterrupted run`, async () => {
+  it(`resumes after ${KILLS} random kills with the same output (review columns too) and flagged count as an uninterrupted run`, async () => {
     const dir = tmp();
     const input = join(dir, 'in.csv');
     makeCsv(input, 3000);
@@ -77,6 +77,12 @@ describe.skipIf(!hasDistState)('kill -9 during parla batch (slow; fake model in 
     const sent = readFileSync(log, 'utf8').split('\n').filter(Boolean).length;
     expect(sent).toBeLessThanOrEqual(700 * 2 + kills * RUNNER_DEFAULTS.batchSize * RUNNER_DEFAULTS.pipelineDepth);
     expect(job.progress.modelCalls).toBeLessThanOrEqual(700);
+    // Rows whose "Line N" has N a multiple of 5 are flagged: 600 of 3,000, counted once each
+    // however many times the job was killed between a batch's translation and its commit.
+    expect(job.progress.flagged).toBe(600);
+    const rows = readFileSync(join(dir, 'crashed.fake.csv'), 'utf8').trim().split('\n');
+    expect(rows[0]).toBe('id,text,text (es),text (es) review,qty');
+    expect(rows.filter((r) => r.endsWith(',repetition,' + r.split(',').at(-1))).length).toBe(600);
   }, 180_000);
 });
 

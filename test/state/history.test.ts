@@ -119,4 +119,21 @@ describe('HistoryStore', () => {
     expect(() => h.export(join(dir, 'missing', 'h.csv'), 'csv')).toThrow(/cannot write .*h\.csv: folder .*missing does not exist/);
     expect(() => h.export(dir, 'csv')).toThrow(/it is a folder/);
   });
+
+  it('keeps review flags and filters "needs review"; a history made before flags gains the column', () => {
+    const file = join(tmp(), 'parla.db');
+    const old = openDb(file);
+    old.exec(`CREATE TABLE history (id INTEGER PRIMARY KEY, source TEXT NOT NULL, text TEXT NOT NULL, src_lang TEXT NOT NULL,
+      tgt_lang TEXT NOT NULL, model TEXT NOT NULL, door TEXT NOT NULL, created_at TEXT NOT NULL);
+      INSERT INTO history (source, text, src_lang, tgt_lang, model, door, created_at) VALUES ('old', 'viejo', 'en', 'es', 'm', 'cli', '2024-01-01T00:00:00.000Z');`);
+    old.close();
+    const h = new HistoryStore(openDb(file));
+    h.record([{ ...entry('loop loop', 'bucle bucle'), flags: ['repetition'] }, { ...entry('fine', 'bien'), flags: [] }]);
+    expect(h.list().map((e) => [e.source, e.flags])).toEqual([['fine', undefined], ['loop loop', ['repetition']], ['old', undefined]]);
+    expect(h.list({ flagged: true }).map((e) => e.source)).toEqual(['loop loop']);
+    expect(h.count({ flagged: true, to: 'es' })).toBe(1);
+    expect(h.search('loop', { flagged: true })).toHaveLength(1);
+    expect(h.search('fine', { flagged: true })).toHaveLength(0);
+    expect(new HistoryStore(openDb(file)).list({ flagged: true })).toHaveLength(1);
+  });
 });

@@ -23,7 +23,7 @@ export function runQueueContract(name: string, makeBackend: () => Promise<QueueB
       const r = await q.create(job({ input: { file: 'a.csv', columns: ['A'] }, output: 'a.es.csv' }));
       expect(r).toMatchObject({
         status: 'queued', from: 'en', to: ['es', 'fr'], input: { file: 'a.csv', columns: ['A'] }, output: 'a.es.csv',
-        progress: { total: 0, done: 0, failed: 0, cached: 0, modelCalls: 0, rate: 0, etaSeconds: null },
+        progress: { total: 0, done: 0, failed: 0, flagged: 0, cached: 0, modelCalls: 0, rate: 0, etaSeconds: null },
       });
       expect(typeof r.id).toBe('string');
       expect(Date.parse(r.createdAt)).not.toBeNaN();
@@ -64,7 +64,36 @@ export function runQueueContract(name: string, makeBackend: () => Promise<QueueB
       await q.commit(id, outcomes);
       expect((await q.get(id))?.record.progress).toMatchObject({ total: 3, done: 3, failed: 0, cached: 1, modelCalls: 1 });
       expect(await q.nextTexts(id, 10, Date.now())).toEqual([]);
-      expect(await q.lookup(id, 'es', ['b', 'zz', 'a'])).toEqual(['B', undefined, 'A']);
+      expect(await q.lookup(id, 'es', ['b', 'zz', 'a'])).toEqual([{ text: 'B', flags: [] }, undefined, { text: 'A', flags: [] }]);
+    });
+
+    it('keeps each item\'s review flags and confidence, and counts flagged items (occurrences) once', async () => {
+      const q = await make();
+      const { id } = await q.create(job({ to: ['es'] }));
+      await q.addTexts(id, [
+        { lang: 'es', key: 'a', source: 'a', count: 3 },
+        { lang: 'es', key: 'b', source: 'b' },
+        { lang: 'es', key: 'c', source: 'c' },
+      ]);
+      await q.finishIngest(id);
+      const [a, b, c] = await q.nextTexts(id, 10, Date.now());
+      const outcomes = [
+        { id: a!.id, ok: true as const, text: 'A', cached: false, flags: ['repetition' as const, 'length' as const], confidence: 0.12 },
+        { id: b!.id, ok: true as const, text: 'B', cached: true, flags: [], confidence: 0.9 },
+        { id: c!.id, ok: true as const, text: '', cached: false, flags: ['low_confidence' as const], confidence: 0.3 },
+      ];
+      await q.commit(id, outcomes);
+      await q.commit(id, outcomes);
+      expect((await q.get(id))?.record.progress).toMatchObject({ total: 5, done: 5, flagged: 4 });
+      expect(await q.lookup(id, 'es', ['a', 'b', 'c', 'zz'])).toEqual([
+        { text: 'A', flags: ['repetition', 'length'], confidence: 0.12 },
+        { text: 'B', flags: [], confidence: 0.9 },
+        { text: '', flags: ['low_confidence'], confidence: 0.3 },
+        undefined,
+      ]);
+      // Starting ingestion over forgets the count with the items.
+      await q.resetItems(id);
+      expect((await q.get(id))?.record.progress.flagged).toBe(0);
     });
 
     it('schedules retries alone and after their time, then fails; retryFailed brings them back', async () => {

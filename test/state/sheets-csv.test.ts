@@ -18,7 +18,7 @@ describe('CSV batches', () => {
     const file = join(dir, 'data.csv');
     writeFileSync(file, 'id,name,price,note\n1,Red apple,1.50,fresh\n2,Green pear,2,"ripe, sweet"\n3,Red apple,3,\n');
     const s = localState(dir);
-    const { record } = await batch(s, { file, to: ['es'], columns: ['name', 'D'] });
+    const { record } = await batch(s, { file, to: ['es'], columns: ['name', 'D'], review: false });
     expect(record.status).toBe('done');
     expect(record.output).toBe(join(dir, 'data.es.csv'));
     expect(rowsOf(readFileSync(record.output!, 'utf8'))).toEqual([
@@ -37,7 +37,7 @@ describe('CSV batches', () => {
     const file = join(dir, 'data.csv');
     writeFileSync(file, 'text\nhello\n');
     const s = localState(dir);
-    const { record } = await batch(s, { file, to: ['es', 'fr'] });
+    const { record } = await batch(s, { file, to: ['es', 'fr'], review: false });
     expect(record.output).toBe(join(dir, 'data.es+fr.csv'));
     expect(rowsOf(readFileSync(record.output!, 'utf8'))).toEqual([
       ['text', 'text (es)', 'text (fr)'],
@@ -67,7 +67,7 @@ describe('CSV batches', () => {
     const file = join(dir, 'enc.csv');
     writeFileSync(file, encode('word;other\r\ncafé crème;1\r\nnaïve;2\r\n'));
     const s = localState(dir);
-    const { record } = await batch(s, { file, to: ['es'], columns: ['word'] });
+    const { record } = await batch(s, { file, to: ['es'], columns: ['word'], review: false });
     const raw = readFileSync(record.output!);
     const text = iconv.decode(raw, outEnc);
     if (bom) expect(iconv.decode(raw, outEnc, { stripBOM: false }).charCodeAt(0)).toBe(0xfeff);
@@ -92,7 +92,7 @@ describe('CSV batches', () => {
     const file = join(dir, 'r.csv');
     writeFileSync(file, 'a,b,c\nx one\ny,two,3,extra\n');
     const s = localState(dir);
-    const { record } = await batch(s, { file, to: ['es'], columns: ['A', 'b'] });
+    const { record } = await batch(s, { file, to: ['es'], columns: ['A', 'b'], review: false });
     expect(rowsOf(readFileSync(record.output!, 'utf8'))).toEqual([
       ['a', 'a (es)', 'b', 'b (es)', 'c'],
       ['x one', 'es:X ONE', '', '', ''],

@@ -45,7 +45,7 @@ describe('XLSX batches', () => {
     const file = join(dir, 'book.xlsx');
     await makeWorkbook(file);
     const s = localState(dir);
-    const { record } = await batch(s, { file, to: ['es', 'fr'], columns: ['Name', 'F'] });
+    const { record } = await batch(s, { file, to: ['es', 'fr'], columns: ['Name', 'F'], review: false });
     expect(record.status).toBe('done');
     expect(record.output).toBe(join(dir, 'book.es+fr.xlsx'));
 
@@ -96,7 +96,7 @@ describe('XLSX batches', () => {
     const file = join(dir, 'book.xlsx');
     await makeWorkbook(file);
     const s = localState(dir);
-    const { record } = await batch(s, { file, to: ['es'], sheet: 'Products', out: join(dir, 'out.xlsx') });
+    const { record } = await batch(s, { file, to: ['es'], sheet: 'Products', out: join(dir, 'out.xlsx'), review: false });
     expect(record.input).toMatchObject({ sheet: 'Products', columns: ['Name', 'Description'] });
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(join(dir, 'out.xlsx'));
@@ -125,7 +125,7 @@ describe('XLSX batches', () => {
     await wb.xlsx.writeFile(file);
 
     const s = localState(dir);
-    const { record } = await batch(s, { file, to: ['es'], columns: ['Text'] });
+    const { record } = await batch(s, { file, to: ['es'], columns: ['Text'], review: false });
     expect(record.status).toBe('done');
     const out = new ExcelJS.Workbook();
     await out.xlsx.readFile(record.output!);
@@ -163,7 +163,7 @@ describe('XLSX batches', () => {
     await wb.xlsx.writeFile(file);
 
     const s = localState(dir);
-    const { record } = await batch(s, { file, to: ['es', 'fr'], columns: ['Text'] });
+    const { record } = await batch(s, { file, to: ['es', 'fr'], columns: ['Text'], review: false });
     expect(record.status).toBe('done');
     const out = new ExcelJS.Workbook();
     await out.xlsx.readFile(record.output!);

@@ -57,7 +57,7 @@ describe('API in team mode', () => {
     expect(jobEvents.every((e) => e.job.place === 'team')).toBe(true);
     const result = await api.jobResult(id);
     expect(new TextDecoder().decode(result.bytes)).toBe(
-      'text,text (es),n\nGood morning,es:GOOD MORNING,1\nThank you,es:THANK YOU,2\nGood morning,es:GOOD MORNING,3\n',
+      'text,text (es),text (es) review,n\nGood morning,es:GOOD MORNING,,1\nThank you,es:THANK YOU,,2\nGood morning,es:GOOD MORNING,,3\n',
     );
 
     // Another member of the team sees the job; a member of another team does not.

@@ -123,6 +123,30 @@ describe('team jobs in one process', () => {
   });
 });
 
+describe('team review', () => {
+  it('a spreadsheet on the team: workers keep each row\'s flags, the job counts them, the output has review columns', async () => {
+    const team = `test-${randomUUID()}`;
+    const state = await member(team);
+    const review = (t: string) => (t.startsWith('loop') ? { flags: ['repetition' as const], confidence: 0.1 } : { confidence: t.startsWith('maybe') ? 0.4 : 0.9 });
+    const worker = await TeamWorker.start({ url: server().url, team, dataDir: tmp(), openEngine: async () => new FakeTranslator({ review }) });
+    open.push({ close: () => worker.close(2000) });
+    const file = join(tmp(), 'rows.csv');
+    writeFileSync(file, 'text\nhello there\nloop loop\nmaybe so\nloop loop\n');
+    const { job, place } = await state.desk.prepareBatch({ file, to: ['es'], columns: ['text'], minConfidence: 0.5 });
+    expect(place).toBe('team');
+    const record = await state.desk.runBatch(job, place);
+    expect(record.progress).toMatchObject({ total: 4, done: 4, flagged: 3 });
+    expect(readFileSync(record.output!, 'utf8').split('\n')).toEqual([
+      'text,text (es),text (es) review',
+      'hello there,es:HELLO THERE,',
+      'loop loop,,"low_confidence,repetition"',
+      'maybe so,,low_confidence',
+      'loop loop,,"low_confidence,repetition"',
+      '',
+    ]);
+  });
+});
+
 describe('team retries', () => {
   it('retries a failing chunk with backoff, then fails only the bad text; retry brings it back', async () => {
     const team = `test-${randomUUID()}`;

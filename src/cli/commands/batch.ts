@@ -5,7 +5,7 @@ import type { CliCommand } from '../command.js';
 import { guarded, list, parse } from '../guard.js';
 import { finish, openJobSession, runWithProgress } from '../job-session.js';
 
-const usage = 'parla batch FILE --to LANG[,LANG] [--from LANG] [--columns NAME|LETTER[,..]] [--sheet NAME] [--out FILE] [--json]';
+const usage = 'parla batch FILE --to LANG[,LANG] [--from LANG] [--columns NAME|LETTER[,..]] [--sheet NAME] [--out FILE] [--no-review] [--min-confidence X] [--json]';
 
 export const batchCommand: CliCommand = {
   name: 'batch',
@@ -21,6 +21,8 @@ export const batchCommand: CliCommand = {
           sheet: { type: 'string' },
           out: { type: 'string' },
           model: { type: 'string' },
+          'no-review': { type: 'boolean', default: false },
+          'min-confidence': { type: 'string' },
           json: { type: 'boolean', default: false },
         },
         usage,
@@ -28,6 +30,10 @@ export const batchCommand: CliCommand = {
       const to = list(values.to);
       if (positionals.length !== 1 || !to) throw new ParlaError('BAD_INPUT', `need one FILE and --to\nusage: ${usage}`);
       const columns = list(values.columns);
+      const minConfidence = values['min-confidence'] === undefined ? undefined : Number(values['min-confidence']);
+      if (minConfidence !== undefined && (values['min-confidence']?.trim() === '' || !(minConfidence >= 0 && minConfidence <= 1))) {
+        throw new ParlaError('BAD_INPUT', `--min-confidence must be a number from 0 to 1, not "${values['min-confidence']}"`);
+      }
       const request: BatchRequest = {
         file: positionals[0] as string,
         to,
@@ -36,6 +42,8 @@ export const batchCommand: CliCommand = {
         ...(values.sheet !== undefined ? { sheet: values.sheet } : {}),
         ...(values.out !== undefined ? { out: values.out } : {}),
         ...(values.model ? { model: values.model } : {}),
+        ...(values['no-review'] ? { review: false } : {}),
+        ...(minConfidence !== undefined ? { minConfidence } : {}),
       };
       const session = await openJobSession(ctx, true);
       try {

@@ -6,10 +6,11 @@ import { guarded, parse } from '../guard.js';
 import { openState } from '../job-session.js';
 
 const usage =
-  'parla history [list | search QUERY | export FILE | delete ID | clear | retention DAYS|off] [--from LANG] [--to LANG] [--since DATE] [--until DATE] [--limit N] [--json]';
+  'parla history [list | search QUERY | export FILE | delete ID | clear | retention DAYS|off] [--from LANG] [--to LANG] [--since DATE] [--until DATE] [--flagged] [--limit N] [--json]';
 
 function line(e: HistoryEntry): string {
-  return `${e.id}\t${e.createdAt}\t${e.from}→${e.to}\t${e.door}\t${e.source.replace(/\s+/gu, ' ')}\t${e.text.replace(/\s+/gu, ' ')}`;
+  const flags = e.flags ? `\t[${e.flags.join(',')}]` : '';
+  return `${e.id}\t${e.createdAt}\t${e.from}→${e.to}\t${e.door}\t${e.source.replace(/\s+/gu, ' ')}\t${e.text.replace(/\s+/gu, ' ')}${flags}`;
 }
 
 export const historyCommand: CliCommand = {
@@ -26,6 +27,7 @@ export const historyCommand: CliCommand = {
           since: { type: 'string' },
           until: { type: 'string' },
           limit: { type: 'string' },
+          flagged: { type: 'boolean', default: false },
         },
         usage,
       );
@@ -38,6 +40,7 @@ export const historyCommand: CliCommand = {
         ...(values.to ? { to: values.to } : {}),
         ...(values.since ? { since: values.since } : {}),
         ...(values.until ? { until: values.until } : {}),
+        ...(values.flagged ? { flagged: true } : {}),
         ...(limit ? { limit } : {}),
       };
       const state = openState(ctx);

@@ -106,7 +106,7 @@ export async function openParlaApi(options: ServicesOptions): Promise<LocalApi> 
       return { id: job.id, status: 'queued' };
     },
 
-    async createFileJob({ fileName, bytes, to, from, columns, sheet }) {
+    async createFileJob({ fileName, bytes, to, from, columns, sheet, review, minConfidence }) {
       // Everything that names a file is checked before anything is written.
       checkLangCodes(from ? [...to, from] : to);
       const name = uploadName(safeName(fileName, 'the file name'));
@@ -118,7 +118,10 @@ export async function openParlaApi(options: ServicesOptions): Promise<LocalApi> 
       await writeFile(file, bytes);
       try {
         // On the team while it is online (its workers share the work), else on this machine.
-        const { job, place } = await desk.prepareBatch({ file, to, out, ...(from ? { from } : {}), ...(columns ? { columns } : {}), ...(sheet ? { sheet } : {}) });
+        const { job, place } = await desk.prepareBatch({
+          file, to, out, ...(from ? { from } : {}), ...(columns ? { columns } : {}), ...(sheet ? { sheet } : {}),
+          ...(review !== undefined ? { review } : {}), ...(minConfidence !== undefined ? { minConfidence } : {}),
+        });
         background(job.id, place, desk.runBatch(job, place));
         return { id: job.id, status: 'queued' };
       } catch (error) {

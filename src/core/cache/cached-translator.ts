@@ -45,6 +45,7 @@ export class CachedTranslator implements Translator {
         to: request.to,
         model: r.model,
         door: this.options.history?.door ?? 'cli',
+        ...(r.flags?.length ? { flags: r.flags } : {}),
       })),
     );
     return results;

@@ -10,6 +10,8 @@ import { EndOfTurn } from '../end-of-turn.js';
 
 interface Row {
   id: number;
+  /** Comma-separated review flags; null when clean (and in entries made before flags were kept). */
+  flags: string | null;
   source: string;
   text: string;
   src_lang: string;
@@ -32,9 +34,11 @@ function toEntry(r: Row): HistoryEntry {
     model: r.model,
     door: r.door as HistoryEntry['door'],
     createdAt: r.created_at,
+    ...(r.flags ? { flags: r.flags.split(',') as HistoryEntry['flags'] } : {}),
   };
 }
 
+/** Histories made before review flags were kept gain the column; their entries read as clean. */
 /**
  * Turns what a person types into an FTS5 query: every word must appear (prefix match), and
  * FTS5 syntax characters in the input are quoted away instead of raising a syntax error.
@@ -53,8 +57,8 @@ export class HistoryStore {
     private readonly db: Db,
     private readonly now: () => Date = () => new Date(),
   ) {
-    const stmt = db.prepare<[string, string, string, string, string, string, string]>(
-      'INSERT INTO history (source, text, src_lang, tgt_lang, model, door, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    const stmt = db.prepare<[string, string, string, string, string, string, string, string | null]>(
+      'INSERT INTO history (source, text, src_lang, tgt_lang, model, door, created_at, flags) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
     const newest = db.prepare<[], { source: string; text: string; tgt_lang: string; door: string }>(
       'SELECT source, text, tgt_lang, door FROM history ORDER BY id DESC LIMIT 1',
@@ -65,7 +69,7 @@ export class HistoryStore {
         // re-run) is one entry, not a run of copies. Each batch job keeps its own summary.
         const last = e.door === 'batch' ? undefined : newest.get();
         if (last && last.source === e.source && last.text === e.text && last.tgt_lang === e.to && last.door === e.door) continue;
-        stmt.run(e.source, e.text, e.from, e.to, e.model, e.door, e.createdAt);
+        stmt.run(e.source, e.text, e.from, e.to, e.model, e.door, e.createdAt, e.flags?.length ? e.flags.join(',') : null);
       }
     });
     // Retention is enforced whenever a door opens the history, not only when the setting changes.
@@ -137,6 +141,7 @@ export class HistoryStore {
       where.push(`(h.tgt_lang = ? OR (h.door = 'batch' AND ',' || h.tgt_lang || ',' LIKE '%,' || ? || ',%'))`);
       params.push(query.to, query.to);
     }
+    if (query.flagged) where.push('h.flags IS NOT NULL');
     if (query.since) {
       where.push('h.created_at >= ?');
       params.push(historyTimeBound(query.since, 'since'));
@@ -204,7 +209,7 @@ export class HistoryStore {
     const body =
       format === 'json'
         ? JSON.stringify(entries, null, 2) + '\n'
-        : stringify(entries, { header: true, columns: ['id', 'createdAt', 'from', 'to', 'model', 'door', 'source', 'text'] });
+        : stringify(entries, { header: true, columns: ['id', 'createdAt', 'from', 'to', 'model', 'door', 'source', 'text', 'flags'] });
     writeWholeSync(file, body);
     return entries.length;
   }

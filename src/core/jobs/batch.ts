@@ -24,6 +24,10 @@ export interface BatchRequest {
   out?: string;
   model?: string;
   options?: DecodeOptions;
+  /** A review column (the flags of each translation) right of each translated column; true when absent. */
+  review?: boolean;
+  /** Translations less confident than this are left empty and flagged low_confidence (0–1). */
+  minConfidence?: number;
 }
 
 export interface BatchStart {
@@ -35,11 +39,18 @@ export interface BatchStart {
 export function batchKey(req: BatchRequest, output: string): string {
   const file = resolve(req.file);
   const st = statSync(file);
-  return createHash('sha256')
-    .update(
-      JSON.stringify([file, st.size, Math.floor(st.mtimeMs), resolve(output), req.to, req.from ?? '', req.columns ?? [], req.sheet ?? '', req.model ?? '', req.options ?? {}]),
-    )
-    .digest('hex');
+  const key: unknown[] = [file, st.size, Math.floor(st.mtimeMs), resolve(output), req.to, req.from ?? '', req.columns ?? [], req.sheet ?? '', req.model ?? '', req.options ?? {}];
+  // Appended only when not the default, so a job started before these options existed still resumes.
+  if (req.review === false) key.push('no-review');
+  if (req.minConfidence !== undefined) key.push({ minConfidence: req.minConfidence });
+  return createHash('sha256').update(JSON.stringify(key)).digest('hex');
+}
+
+/** A minimum confidence must be a number in [0, 1]. */
+export function checkMinConfidence(value: number | undefined): void {
+  if (value !== undefined && !(Number.isFinite(value) && value >= 0 && value <= 1)) {
+    throw new ParlaError('BAD_INPUT', `min-confidence must be a number from 0 to 1, not ${value}`);
+  }
 }
 
 /**
@@ -48,6 +59,7 @@ export function batchKey(req: BatchRequest, output: string): string {
  */
 export async function prepareBatch(queue: QueueBackend, req: BatchRequest): Promise<BatchStart> {
   checkLangCodes(req.from ? [...req.to, req.from] : req.to);
+  checkMinConfidence(req.minConfidence);
   const plan = await planInWorker({
     file: req.file,
     to: req.to,
@@ -77,7 +89,13 @@ export async function prepareBatch(queue: QueueBackend, req: BatchRequest): Prom
       columns: plan.sheets.flatMap((s) => s.columns.map((c) => (plan.sheets.length > 1 ? `${s.name}!${c.header}` : c.header))),
     },
     output,
-    spec: { kind: 'sheet', plan, ...(req.model ? { model: req.model } : {}), ...(req.options ? { options: req.options } : {}) },
+    spec: {
+      kind: 'sheet',
+      plan: { ...plan, review: req.review !== false },
+      ...(req.model ? { model: req.model } : {}),
+      ...(req.options ? { options: req.options } : {}),
+      ...(req.minConfidence !== undefined ? { minConfidence: req.minConfidence } : {}),
+    },
   });
   return { job, resumed: false };
 }

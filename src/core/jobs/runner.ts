@@ -7,6 +7,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { ParlaError, toErrorInfo } from '../../shared/errors.js';
 import { isFinalStatus, type JobRecord } from '../../shared/jobs.js';
 import type { DecodeOptions, Translator } from '../../shared/translation.js';
+import { itemOutcome } from './review-outcome.js';
 import type { HistoryStore } from '../history/store.js';
 import type { JobOwner, PendingText, QueueBackend, TextOutcome } from '../queue/backend.js';
 import { JobControl, type RunClock } from './job-control.js';
@@ -212,7 +213,8 @@ export class JobRunner extends JobControl {
       if (results.length !== batch.length) {
         throw new ParlaError('INTERNAL', `translator returned ${results.length} results for ${batch.length} texts`);
       }
-      return batch.map((t, i) => ({ id: t.id, ok: true, text: results[i]!.text, cached: results[i]!.cached }));
+      const minConfidence = typeof spec['minConfidence'] === 'number' ? spec['minConfidence'] : undefined;
+      return batch.map((t, i) => ({ id: t.id, ...itemOutcome(results[i]!, minConfidence) }));
     } catch (error) {
       const info = toErrorInfo(error);
       const now = this.o.now();

@@ -43,6 +43,6 @@ export async function textJobResults(queue: QueueBackend, jobId: string): Promis
   const texts = specTexts(job);
   const keys = texts.map(textKey);
   const out: Record<string, (string | undefined)[]> = {};
-  for (const lang of job.record.to) out[lang] = await queue.lookup(jobId, lang, keys);
+  for (const lang of job.record.to) out[lang] = (await queue.lookup(jobId, lang, keys)).map((t) => t?.text);
   return out;
 }

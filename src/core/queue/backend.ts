@@ -2,7 +2,8 @@
 // distinct texts per target language (repeats only raise a text's `count`), so a text is
 // translated once per job however often it occurs. Both backends pass test/state/queue-contract.ts.
 import type { ErrorInfo } from '../../shared/errors.js';
-import type { JobInput, JobRecord, JobStatus } from '../../shared/jobs.js';
+import type { ItemTranslation, JobInput, JobRecord, JobStatus } from '../../shared/jobs.js';
+import type { TranslationFlag } from '../../shared/translation.js';
 
 export interface NewJob {
   /** Identifies "the same batch again" (input path+size+mtime, output, options) for resuming. */
@@ -40,7 +41,8 @@ export interface PendingText {
 }
 
 export type TextOutcome =
-  | { id: number; ok: true; text: string; cached: boolean }
+  /** A translation with review flags counts towards `progress.flagged`. */
+  | { id: number; ok: true; text: string; cached: boolean; flags?: TranslationFlag[]; confidence?: number }
   /** `final`: no attempts left, the item is failed; otherwise it waits `retryAt` (epoch ms). */
   | { id: number; ok: false; error: ErrorInfo; final: boolean; retryAt: number };
 
@@ -60,6 +62,25 @@ export function parseError(stored: string | null | undefined): ErrorInfo {
     // falls through
   }
   return { name: 'Error', code: 'INTERNAL', message: 'no reason was recorded' };
+}
+
+/** What the queue keeps of an item's review: its flags and confidence (JSON), null when there is nothing to keep. */
+export function storedReview(o: { flags?: readonly TranslationFlag[]; confidence?: number }): string | null {
+  const flags = o.flags ?? [];
+  if (flags.length === 0 && o.confidence === undefined) return null;
+  return JSON.stringify({ flags, ...(o.confidence !== undefined ? { confidence: o.confidence } : {}) });
+}
+
+/** A done item as its translation and review; a missing or unreadable review reads as clean. */
+export function itemTranslation(text: string, review: string | null | undefined): ItemTranslation {
+  if (!review) return { text, flags: [] };
+  try {
+    const r = JSON.parse(review) as { flags?: unknown; confidence?: unknown };
+    const flags = Array.isArray(r.flags) ? (r.flags.filter((f) => typeof f === 'string') as TranslationFlag[]) : [];
+    return { text, flags, ...(typeof r.confidence === 'number' ? { confidence: r.confidence } : {}) };
+  } catch {
+    return { text, flags: [] };
+  }
 }
 
 /** Groups sorted most rows first, then by language: the order a person should read them in. */
@@ -100,8 +121,8 @@ export interface QueueBackend {
   retryFailed(jobId: string): Promise<number>;
   /** Why items failed: one group per target language and error, with the rows it covers, most first. */
   failures(jobId: string): Promise<FailureGroup[]>;
-  /** Translations aligned with `keys` (undefined where not done). */
-  lookup(jobId: string, lang: string, keys: readonly string[]): Promise<(string | undefined)[]>;
+  /** Translations with their flags, aligned with `keys` (undefined where not done). */
+  lookup(jobId: string, lang: string, keys: readonly string[]): Promise<(ItemTranslation | undefined)[]>;
 
   setStatus(jobId: string, status: JobStatus, patch?: { error?: ErrorInfo | null; output?: string }): Promise<JobRecord>;
 

@@ -5,15 +5,20 @@ import { randomUUID } from 'node:crypto';
 import { ParlaError, type ErrorInfo } from '../../shared/errors.js';
 import type { JobRecord, JobStatus } from '../../shared/jobs.js';
 import { openDb, writeTransaction, type Db } from '../db.js';
-import { parseError, sortFailures, type FailureGroup, type JobOwner, type NewJob, type NewText, type PendingText, type QueueBackend, type StoredJob, type TextOutcome } from './backend.js';
+import { itemTranslation, parseError, sortFailures, storedReview, type FailureGroup, type JobOwner, type NewJob, type NewText, type PendingText, type QueueBackend, type StoredJob, type TextOutcome } from './backend.js';
+import type { ItemTranslation } from '../../shared/jobs.js';
 
 /**
  * Every column but `spec`: a text job's spec holds all its texts (megabytes of JSON), and the
  * runner reads the job's record between every two batches.
  */
 const RECORD_COLUMNS =
-  'id, key, status, created_at, updated_at, src_lang, tgt_langs, input, output, error, ingested, total, done, failed, cached, model_calls, owner, owner_pid';
+  'id, key, status, created_at, updated_at, src_lang, tgt_langs, input, output, error, ingested, total, done, failed, flagged, cached, model_calls, owner, owner_pid';
 
+/**
+ * Review columns, added to queues made before review flags existed (their items read as clean):
+ * an item's flags and confidence (JSON), and the job's count of flagged items.
+ */
 interface JobRow {
   id: string;
   key: string | null;
@@ -29,6 +34,7 @@ interface JobRow {
   total: number;
   done: number;
   failed: number;
+  flagged: number;
   cached: number;
   model_calls: number;
   owner: string | null;
@@ -43,7 +49,7 @@ function toRecord(r: JobRow): JobRecord {
     updatedAt: r.updated_at,
     from: r.src_lang,
     to: JSON.parse(r.tgt_langs) as string[],
-    progress: { total: r.total, done: r.done, failed: r.failed, cached: r.cached, modelCalls: r.model_calls, rate: 0, etaSeconds: null },
+    progress: { total: r.total, done: r.done, failed: r.failed, flagged: r.flagged, cached: r.cached, modelCalls: r.model_calls, rate: 0, etaSeconds: null },
   };
   if (r.input) record.input = JSON.parse(r.input) as JobRecord['input'];
   if (r.output) record.output = r.output;
@@ -100,18 +106,19 @@ export class SqliteQueue implements QueueBackend {
     const getText = db.prepare<[number, string], { count: number; status: string }>(
       'SELECT count, status FROM job_texts WHERE id = ? AND job_id = ?',
     );
-    const markDone = db.prepare<[string, number]>(`UPDATE job_texts SET status = 'done', result = ?, error = NULL WHERE id = ?`);
+    const markDone = db.prepare<[string, string | null, number]>(`UPDATE job_texts SET status = 'done', result = ?, review = ?, error = NULL WHERE id = ?`);
     const markFailed = db.prepare<[string, number]>(`UPDATE job_texts SET status = 'failed', error = ?, attempts = attempts + 1 WHERE id = ?`);
     const markRetry = db.prepare<[string, number, number]>(
       `UPDATE job_texts SET error = ?, attempts = attempts + 1, next_at = ? WHERE id = ?`,
     );
-    const bump = db.prepare<[number, number, number, number, string, string]>(
-      `UPDATE jobs SET done = done + ?, failed = failed + ?, cached = cached + ?, model_calls = model_calls + ?,
+    const bump = db.prepare<[number, number, number, number, number, string, string]>(
+      `UPDATE jobs SET done = done + ?, failed = failed + ?, flagged = flagged + ?, cached = cached + ?, model_calls = model_calls + ?,
          updated_at = ? WHERE id = ?`,
     );
     this.applyOutcomes = writeTransaction(db, (jobId: string, outcomes: readonly TextOutcome[]) => {
       let done = 0;
       let failed = 0;
+      let flagged = 0;
       let cached = 0;
       let modelCalls = 0;
       for (const o of outcomes) {
@@ -119,8 +126,9 @@ export class SqliteQueue implements QueueBackend {
         // A text already settled (a second runner, a replayed batch) must not count twice.
         if (!row || row.status !== 'pending') continue;
         if (o.ok) {
-          markDone.run(o.text, o.id);
+          markDone.run(o.text, storedReview(o), o.id);
           done += row.count;
+          if (o.flags?.length) flagged += row.count;
           if (o.cached) cached += 1;
           else modelCalls += 1;
         } else if (o.final) {
@@ -130,7 +138,7 @@ export class SqliteQueue implements QueueBackend {
           markRetry.run(JSON.stringify(o.error), o.retryAt, o.id);
         }
       }
-      bump.run(done, failed, cached, modelCalls, new Date().toISOString(), jobId);
+      bump.run(done, failed, flagged, cached, modelCalls, new Date().toISOString(), jobId);
     });
   }
 
@@ -191,7 +199,7 @@ export class SqliteQueue implements QueueBackend {
     writeTransaction(this.db, () => {
       this.db.prepare('DELETE FROM job_texts WHERE job_id = ?').run(jobId);
       this.db
-        .prepare('UPDATE jobs SET ingested = 0, total = 0, done = 0, failed = 0, cached = 0, model_calls = 0 WHERE id = ?')
+        .prepare('UPDATE jobs SET ingested = 0, total = 0, done = 0, failed = 0, flagged = 0, cached = 0, model_calls = 0 WHERE id = ?')
         .run(jobId);
     })();
   }
@@ -257,14 +265,14 @@ export class SqliteQueue implements QueueBackend {
     return sortFailures(rows.map((r) => ({ lang: r.lang, error: parseError(r.error), count: r.items })));
   }
 
-  async lookup(jobId: string, lang: string, keys: readonly string[]): Promise<(string | undefined)[]> {
+  async lookup(jobId: string, lang: string, keys: readonly string[]): Promise<(ItemTranslation | undefined)[]> {
     const rows = this.db
-      .prepare<[string, string, string], { key: string; result: string }>(
-        `SELECT key, result FROM job_texts WHERE job_id = ? AND lang = ? AND status = 'done'
+      .prepare<[string, string, string], { key: string; result: string; review: string | null }>(
+        `SELECT key, result, review FROM job_texts WHERE job_id = ? AND lang = ? AND status = 'done'
            AND key IN (SELECT value FROM json_each(?))`,
       )
       .all(jobId, lang, JSON.stringify(keys));
-    const byKey = new Map(rows.map((r) => [r.key, r.result]));
+    const byKey = new Map(rows.map((r) => [r.key, itemTranslation(r.result, r.review)]));
     return keys.map((k) => byKey.get(k));
   }
 

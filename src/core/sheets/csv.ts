@@ -12,7 +12,8 @@ import { textKey } from '../jobs/text-key.js';
 import type { Lookup } from '../jobs/source.js';
 import { detectDelimiter, type SniffedFile } from './detect.js';
 import { IngestBuffer } from './ingest-buffer.js';
-import { mostlyTextColumns, resolveColumns, translatedHeader, type SheetPlan, type TextEncoding } from './plan.js';
+import { addedColumns, mostlyTextColumns, resolveColumns, reviewHeader, translatedHeader, type SheetPlan, type TextEncoding } from './plan.js';
+import type { ItemTranslation } from '../../shared/jobs.js';
 import { isTranslatableText } from './text-cells.js';
 
 const SAMPLE_ROWS = 200;
@@ -105,16 +106,17 @@ export async function ingestCsv(plan: SheetPlan, add: (texts: readonly NewText[]
   await buffer.flush();
 }
 
-/** Rows of the output: originals (ragged rows padded) with translations right of their columns. */
+/** Rows of the output: originals (ragged rows padded) with translations (and their review columns) right of their columns. */
 async function* outputRows(plan: SheetPlan, lookup: Lookup): AsyncGenerator<string[]> {
   const columns = plan.sheets[0]?.columns ?? [];
   const translated = new Set(columns.map((c) => c.index));
+  const added = addedColumns(plan);
   let width = 0;
   let header = true;
   let pending: string[][] = [];
 
   const expand = async (batch: string[][]): Promise<string[][]> => {
-    const perLang = new Map<string, Map<string, string | undefined>>();
+    const perLang = new Map<string, Map<string, ItemTranslation | undefined>>();
     for (const lang of plan.to) {
       const keys = [...new Set(batch.flatMap((row) => columns.map((c) => row[c.index] ?? '').filter(isTranslatableText).map(textKey)))];
       const found = keys.length > 0 ? await lookup(lang, keys) : [];
@@ -127,7 +129,10 @@ async function* outputRows(plan: SheetPlan, lookup: Lookup): AsyncGenerator<stri
         out.push(cell);
         if (!translated.has(i)) continue;
         const key = isTranslatableText(cell) ? textKey(cell) : undefined;
-        for (const lang of plan.to) out.push(key ? (perLang.get(lang)?.get(key) ?? '') : '');
+        for (const { lang, review } of added) {
+          const found = key ? perLang.get(lang)?.get(key) : undefined;
+          out.push(review ? (found?.flags.join(',') ?? '') : (found?.text ?? ''));
+        }
       }
       return out;
     });
@@ -140,7 +145,7 @@ async function* outputRows(plan: SheetPlan, lookup: Lookup): AsyncGenerator<stri
       const out: string[] = [];
       row.forEach((h, i) => {
         out.push(h);
-        if (translated.has(i)) for (const lang of plan.to) out.push(translatedHeader(h, lang));
+        if (translated.has(i)) for (const { lang, review } of added) out.push(review ? reviewHeader(h, lang) : translatedHeader(h, lang));
       });
       yield out;
       continue;

@@ -26,6 +26,8 @@ export interface SheetPlan {
   sheets: PlannedSheet[];
   to: string[];
   output: string;
+  /** A review column (the item's flags) right of each translated column; absent in plans made before. */
+  review?: boolean;
 }
 
 /** Share of sampled non-empty cells that must be text for a column to be translated by default. */
@@ -68,4 +70,14 @@ export function defaultOutput(file: string, to: readonly string[]): string {
 
 export function translatedHeader(header: string, lang: string): string {
   return `${header} (${lang})`;
+}
+
+/** The column right of a translation that names its review flags (empty when clean). */
+export function reviewHeader(header: string, lang: string): string {
+  return `${translatedHeader(header, lang)} review`;
+}
+
+/** What goes right of each source column, in order: a translation per language, each followed by its review column when asked for. */
+export function addedColumns(plan: Pick<SheetPlan, 'to' | 'review'>): { lang: string; review: boolean }[] {
+  return plan.to.flatMap((lang) => (plan.review ? [{ lang, review: false }, { lang, review: true }] : [{ lang, review: false }]));
 }

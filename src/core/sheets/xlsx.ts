@@ -11,7 +11,8 @@ import type { Lookup } from '../jobs/source.js';
 import { checkZip } from './zip-guard.js';
 import { IngestBuffer } from './ingest-buffer.js';
 import { insertionMap, shiftFormula, shiftRef, type ColumnMap } from './formula-shift.js';
-import { mostlyTextColumns, resolveColumns, translatedHeader, type PlannedSheet, type SheetPlan } from './plan.js';
+import { addedColumns, mostlyTextColumns, resolveColumns, reviewHeader, translatedHeader, type PlannedSheet, type SheetPlan } from './plan.js';
+import type { ItemTranslation } from '../../shared/jobs.js';
 import { isTranslatableText, letterToIndex } from './text-cells.js';
 
 const SAMPLE_ROWS = 200;
@@ -157,9 +158,9 @@ async function translationsFor(ws: ExcelJS.Worksheet, sp: PlannedSheet, langs: r
     }
   }
   const keys = [...new Set(cells.map((c) => c.key))];
-  const byLang = new Map<string, Map<string, string | undefined>>();
+  const byLang = new Map<string, Map<string, ItemTranslation | undefined>>();
   for (const lang of langs) {
-    const found: (string | undefined)[] = [];
+    const found: (ItemTranslation | undefined)[] = [];
     for (let i = 0; i < keys.length; i += 5000) found.push(...(await lookup(lang, keys.slice(i, i + 5000))));
     byLang.set(lang, new Map(keys.map((k, i) => [k, found[i]])));
   }
@@ -193,10 +194,14 @@ interface SheetExtras {
   conditionalFormattings?: { ref: string; rules: { formulae?: unknown[] }[] }[];
 }
 
-/** Translation columns inserted right of 1-based source column `after`, one per language. */
+/** Columns inserted right of 1-based source column `after`: a translation per language, each with its review column when asked for. */
 interface Insertion {
   after: number;
-  langs: readonly string[];
+  added: readonly { lang: string; review: boolean }[];
+}
+
+function addedHeader(header: string, column: { lang: string; review: boolean }): string {
+  return column.review ? reviewHeader(header, column.lang) : translatedHeader(header, column.lang);
 }
 
 /** An Excel table as exceljs reads and writes it (its typings leave the model out). */
@@ -225,8 +230,8 @@ function moveTables(ws: ExcelJS.Worksheet, map: ColumnMap, insertions: readonly 
     model.columns.forEach((column, k) => {
       columns.push(column);
       const inside = insertions.find((ins) => ins.after === left + 1 + k && ins.after < right + 1);
-      inside?.langs.forEach((lang, j) => {
-        const header = translatedHeader(column.name, lang);
+      inside?.added.forEach((added, j) => {
+        const header = addedHeader(column.name, added);
         let name = header;
         for (let n = 2; names.has(name); n++) name = `${header} ${n}`;
         names.add(name);
@@ -300,7 +305,8 @@ export async function writeXlsx(plan: SheetPlan, lookup: Lookup): Promise<void> 
   const wb = await load(plan.file);
   unshareFormulas(wb);
   const maps = new Map<string, ColumnMap>();
-  const n = plan.to.length;
+  const added = addedColumns(plan);
+  const n = added.length;
   for (const sp of plan.sheets) {
     const ws = wb.getWorksheet(sp.name);
     if (!ws) throw new ParlaError('BAD_FILE', `${plan.file} no longer has sheet "${sp.name}"`);
@@ -310,28 +316,30 @@ export async function writeXlsx(plan: SheetPlan, lookup: Lookup): Promise<void> 
     // Right to left, so columns still to be processed keep their original positions.
     for (const col of [...sp.columns].sort((a, b) => b.index - a.index)) {
       const src = col.index + 1;
-      ws.spliceColumns(src + 1, 0, ...plan.to.map(() => []));
+      ws.spliceColumns(src + 1, 0, ...added.map(() => []));
       const width = ws.getColumn(src).width;
-      plan.to.forEach((lang, j) => {
+      added.forEach((column, j) => {
         const dst = src + 1 + j;
         if (width !== undefined) ws.getColumn(dst).width = width;
         const head = ws.getRow(1).getCell(dst);
-        head.value = translatedHeader(col.header, lang);
+        head.value = addedHeader(col.header, column);
         head.style = ws.getRow(1).getCell(src).style;
       });
     }
     for (const c of cells) {
       const row = ws.getRow(c.row);
       const at = map(c.col + 1);
-      plan.to.forEach((lang, j) => {
-        const text = byLang.get(lang)?.get(c.key);
-        if (text === undefined) return;
+      added.forEach(({ lang, review }, j) => {
+        const found = byLang.get(lang)?.get(c.key);
+        const value = review ? found?.flags.join(',') : found?.text;
+        // A clean row's review cell stays empty, like an item not translated.
+        if (!value) return;
         const cell = row.getCell(at + 1 + j);
-        cell.value = text;
+        cell.value = value;
         cell.style = row.getCell(at).style;
       });
     }
-    moveLayout(ws, map, merges, sp.columns.map((c) => ({ after: c.index + 1, langs: plan.to })));
+    moveLayout(ws, map, merges, sp.columns.map((c) => ({ after: c.index + 1, added })));
     maps.set(sp.name, map);
   }
   for (const ws of wb.worksheets) shiftSheetFormulas(ws, maps);

@@ -1,6 +1,6 @@
 // The Redis queue's atomic steps. KEYS[1] is the job hash, KEYS[2] the base of its item keys
 // (`<job>:i:`), under which: ids (lang\0key → id), lang, src, cnt, st ('p' pending, 'd' done,
-// 'f' failed), att (attempts), res, err (hashes by id); fresh and fresh:<lang> (pending, never
+// 'f' failed), att (attempts), res, rev (review: flags and confidence, JSON), err (hashes by id); fresh and fresh:<lang> (pending, never
 // tried; by id), retry (pending retries; by due time), failed (set), seq (id counter).
 // Ids are zero-padded so that sorted-set ties order like numbers.
 import type { ScriptDef } from './scripts.js';
@@ -46,10 +46,10 @@ return 1`,
     lua: `
 local b = KEYS[2]
 for _, lang in ipairs(redis.call('SMEMBERS', b .. 'langs')) do redis.call('DEL', b .. 'fresh:' .. lang) end
-for _, k in ipairs({'ids', 'lang', 'src', 'cnt', 'st', 'att', 'res', 'err', 'fresh', 'retry', 'failed', 'seq', 'langs'}) do
+for _, k in ipairs({'ids', 'lang', 'src', 'cnt', 'st', 'att', 'res', 'rev', 'err', 'fresh', 'retry', 'failed', 'seq', 'langs'}) do
   redis.call('DEL', b .. k)
 end
-redis.call('HSET', KEYS[1], 'ingested', 0, 'total', 0, 'done', 0, 'failed', 0, 'cached', 0, 'modelCalls', 0)
+redis.call('HSET', KEYS[1], 'ingested', 0, 'total', 0, 'done', 0, 'failed', 0, 'flagged', 0, 'cached', 0, 'modelCalls', 0)
 return 1`,
   },
   /** ARGV: now (ISO). */
@@ -90,16 +90,17 @@ end
 return out`,
   },
   /**
-   * ARGV: now (ISO), then (id, kind, payload, cached, retryAt) per outcome; kind 'o' ok (payload:
-   * text), 'f' final failure, 'r' retry later (payload: error JSON). Only pending items settle,
+   * ARGV: now (ISO), then (id, kind, payload, cached, retryAt, review, flagged) per outcome; kind
+   * 'o' ok (payload: text; review: flags and confidence JSON or ''; flagged '1' when it has
+   * flags), 'f' final failure, 'r' retry later (payload: error JSON). Only pending items settle,
    * so a replayed or duplicated chunk never counts twice.
    */
   commit: {
     keys: 2,
     lua: `
 local b = KEYS[2]
-local done, failed, cached, model = 0, 0, 0, 0
-for i = 2, #ARGV, 5 do
+local done, failed, flagged, cached, model = 0, 0, 0, 0, 0
+for i = 2, #ARGV, 7 do
   local id, kind, payload = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   if redis.call('HGET', b .. 'st', id) == 'p' then
     local lang = redis.call('HGET', b .. 'lang', id)
@@ -110,8 +111,10 @@ for i = 2, #ARGV, 5 do
     if kind == 'o' then
       redis.call('HSET', b .. 'st', id, 'd')
       redis.call('HSET', b .. 'res', id, payload)
+      if ARGV[i + 5] ~= '' then redis.call('HSET', b .. 'rev', id, ARGV[i + 5]) end
       redis.call('HDEL', b .. 'err', id)
       done = done + count
+      if ARGV[i + 6] == '1' then flagged = flagged + count end
       if ARGV[i + 3] == '1' then cached = cached + 1 else model = model + 1 end
     else
       redis.call('HSET', b .. 'err', id, payload)
@@ -128,6 +131,7 @@ for i = 2, #ARGV, 5 do
 end
 redis.call('HINCRBY', KEYS[1], 'done', done)
 redis.call('HINCRBY', KEYS[1], 'failed', failed)
+redis.call('HINCRBY', KEYS[1], 'flagged', flagged)
 redis.call('HINCRBY', KEYS[1], 'cached', cached)
 redis.call('HINCRBY', KEYS[1], 'modelCalls', model)
 redis.call('HSET', KEYS[1], 'updatedAt', ARGV[1])
@@ -154,7 +158,7 @@ redis.call('HINCRBY', KEYS[1], 'failed', -items)
 redis.call('HSET', KEYS[1], 'updatedAt', ARGV[1])
 return #ids`,
   },
-  /** ARGV: lang, keys... → translation or nil per key. */
+  /** ARGV: lang, keys... → (translation, review) per key: nil, nil where not done; review '' when none. */
   lookup: {
     keys: 2,
     lua: `
@@ -162,9 +166,13 @@ local b = KEYS[2]
 local out = {}
 for i = 2, #ARGV do
   local id = redis.call('HGET', b .. 'ids', ARGV[1] .. '\\0' .. ARGV[i])
-  local v = false
-  if id and redis.call('HGET', b .. 'st', id) == 'd' then v = redis.call('HGET', b .. 'res', id) end
-  out[i - 1] = v
+  local v, r = false, false
+  if id and redis.call('HGET', b .. 'st', id) == 'd' then
+    v = redis.call('HGET', b .. 'res', id)
+    r = redis.call('HGET', b .. 'rev', id) or ''
+  end
+  out[2 * i - 3] = v
+  out[2 * i - 2] = r
 end
 return out`,
   },

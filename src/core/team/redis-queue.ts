@@ -5,8 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { ParlaError, type ErrorInfo } from '../../shared/errors.js';
-import type { JobRecord, JobStatus } from '../../shared/jobs.js';
-import { parseError, sortFailures, type FailureGroup, type JobOwner, type NewJob, type NewText, type PendingText, type QueueBackend, type StoredJob, type TextOutcome } from '../queue/backend.js';
+import type { ItemTranslation, JobRecord, JobStatus } from '../../shared/jobs.js';
+import { itemTranslation, parseError, sortFailures, storedReview, type FailureGroup, type JobOwner, type NewJob, type NewText, type PendingText, type QueueBackend, type StoredJob, type TextOutcome } from '../queue/backend.js';
 import { QUEUE_SCRIPTS } from './redis-queue-scripts.js';
 import { closeRedis } from './connection.js';
 import { defineScripts, type ScriptFn } from './scripts.js';
@@ -141,8 +141,8 @@ export class RedisQueue implements QueueBackend {
   async commit(jobId: string, outcomes: readonly TextOutcome[]): Promise<void> {
     const args: (string | number)[] = [new Date().toISOString()];
     for (const o of outcomes) {
-      if (o.ok) args.push(pad(o.id), 'o', o.text, o.cached ? '1' : '0', 0);
-      else args.push(pad(o.id), o.final ? 'f' : 'r', JSON.stringify(o.error), '0', o.retryAt);
+      if (o.ok) args.push(pad(o.id), 'o', o.text, o.cached ? '1' : '0', 0, storedReview(o) ?? '', o.flags?.length ? '1' : '0');
+      else args.push(pad(o.id), o.final ? 'f' : 'r', JSON.stringify(o.error), '0', o.retryAt, '', '0');
     }
     await this.scripts.commit(...this.keys(jobId), ...args);
   }
@@ -166,10 +166,13 @@ export class RedisQueue implements QueueBackend {
     return sortFailures([...groups.values()]);
   }
 
-  async lookup(jobId: string, lang: string, keys: readonly string[]): Promise<(string | undefined)[]> {
+  async lookup(jobId: string, lang: string, keys: readonly string[]): Promise<(ItemTranslation | undefined)[]> {
     if (keys.length === 0) return [];
     const raw = (await this.scripts.lookup(...this.keys(jobId), lang, ...keys)) as (string | null)[];
-    return keys.map((_, i) => raw[i] ?? undefined);
+    return keys.map((_, i) => {
+      const text = raw[2 * i];
+      return typeof text === 'string' ? itemTranslation(text, raw[2 * i + 1]) : undefined;
+    });
   }
 
   async setStatus(jobId: string, status: JobStatus, patch: { error?: ErrorInfo | null; output?: string } = {}): Promise<JobRecord> {
@@ -229,7 +232,7 @@ function toRecord(h: Record<string, string>): JobRecord {
     updatedAt: h['updatedAt'] as string,
     from: h['from'] ?? '',
     to: JSON.parse(h['to'] ?? '[]') as string[],
-    progress: { total: n('total'), done: n('done'), failed: n('failed'), cached: n('cached'), modelCalls: n('modelCalls'), rate: 0, etaSeconds: null },
+    progress: { total: n('total'), done: n('done'), failed: n('failed'), flagged: n('flagged'), cached: n('cached'), modelCalls: n('modelCalls'), rate: 0, etaSeconds: null },
   };
   if (h['input']) record.input = JSON.parse(h['input']) as JobRecord['input'];
   if (h['output']) record.output = h['output'];

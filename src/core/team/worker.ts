@@ -10,6 +10,7 @@ import type { DecodeOptions, Translator } from '../../shared/translation.js';
 import { CachedTranslator } from '../cache/cached-translator.js';
 import { SqliteCache } from '../cache/sqlite.js';
 import type { PendingText, TextOutcome } from '../queue/backend.js';
+import { itemOutcome } from '../jobs/review-outcome.js';
 import { pairGlossary } from '../glossary/pair-glossary.js';
 import { glossaryVersion, type EngineContext, type EngineTranslator } from '../state.js';
 import { CHUNK_QUEUE, type ChunkData, type ChunkResult } from './chunks.js';
@@ -192,10 +193,11 @@ export class TeamWorker {
       ...(typeof spec['model'] === 'string' ? { model: spec['model'] } : {}),
       ...(spec['options'] ? { options: spec['options'] as DecodeOptions } : {}),
     });
+    const minConfidence = typeof spec['minConfidence'] === 'number' ? spec['minConfidence'] : undefined;
     try {
       const results = await this.translator.translate(request(items.map((t) => t.source)), signal);
       if (results.length !== items.length) throw new ParlaError('INTERNAL', `translator returned ${results.length} results for ${items.length} texts`);
-      return items.map((t, i) => ({ id: t.id, ok: true, text: results[i]!.text, cached: results[i]!.cached }));
+      return items.map((t, i) => ({ id: t.id, ...itemOutcome(results[i]!, minConfidence) }));
     } catch (error) {
       // BullMQ retries the chunk with backoff; only the last attempt settles failures.
       if (!lastAttempt || signal?.aborted) throw error;
@@ -204,7 +206,7 @@ export class TeamWorker {
     for (const t of items) {
       try {
         const [r] = await this.translator.translate(request([t.source]), signal);
-        outcomes.push({ id: t.id, ok: true, text: r!.text, cached: r!.cached });
+        outcomes.push({ id: t.id, ...itemOutcome(r!, minConfidence) });
       } catch (error) {
         if (signal?.aborted) throw error;
         outcomes.push({ id: t.id, ok: false, error: toErrorInfo(error), final: true, retryAt: 0 });

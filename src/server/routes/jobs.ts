@@ -23,7 +23,23 @@ export function unreadable(error: unknown): unknown {
   return new ParlaError('BAD_INPUT', `cannot read the multipart body (${error.message}); let your HTTP client build the form`);
 }
 
-/** Multipart: one file part plus fields to (comma list or repeated), from, columns, sheet. */
+function booleanField(name: string, value: string): boolean {
+  if (value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0') return false;
+  throw new ParlaError('BAD_INPUT', `${name} must be true or false, not "${value}"`);
+}
+
+/** A number field as a number; the request validator checks its range. */
+function numberField(name: string, value: string): number {
+  const n = value.trim() === '' ? NaN : Number(value);
+  if (Number.isNaN(n)) throw new ParlaError('BAD_INPUT', `${name} must be a number, not "${value}"`);
+  return n;
+}
+
+/**
+ * Multipart: one file part plus fields to (comma list or repeated), from, columns, sheet, review
+ * (`false` leaves the review columns out) and min_confidence (0–1).
+ */
 async function readFileJob(request: FastifyRequest): Promise<FileJobRequest> {
   const fields: Record<string, string[]> = {};
   let file: { fileName: string; bytes: Uint8Array } | undefined;
@@ -47,8 +63,10 @@ async function readFileJob(request: FastifyRequest): Promise<FileJobRequest> {
     ...(one('from') ? { from: one('from') } : {}),
     ...(fields.columns ? { columns: fields.columns.flatMap(list) } : {}),
     ...(one('sheet') ? { sheet: one('sheet') } : {}),
+    ...(one('review') !== undefined ? { review: booleanField('review', one('review') as string) } : {}),
+    ...(one('min_confidence') !== undefined ? { minConfidence: numberField('min_confidence', one('min_confidence') as string) } : {}),
   };
-  const unknown = Object.keys(fields).find((k) => !['to', 'from', 'columns', 'sheet'].includes(k));
+  const unknown = Object.keys(fields).find((k) => !['to', 'from', 'columns', 'sheet', 'review', 'min_confidence'].includes(k));
   if (unknown) throw new ParlaError('BAD_INPUT', `${unknown} is not a known field`);
   return fileJobRequest.parse(candidate);
 }

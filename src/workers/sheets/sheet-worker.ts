@@ -2,6 +2,7 @@
 // thread (which owns the queue) to store texts and to look up translations.
 import { parentPort, workerData } from 'node:worker_threads';
 import { fromErrorInfo, toErrorInfo } from '../../shared/errors.js';
+import type { ItemTranslation } from '../../shared/jobs.js';
 import type { FromWorker, SheetTask, ToWorker } from '../../shared/sheet-worker-protocol.js';
 import type { NewText } from '../../core/queue/backend.js';
 import { ingestPlan, planSheetJob, writePlan } from '../../core/sheets/ops.js';
@@ -29,7 +30,7 @@ async function add(texts: readonly NewText[]): Promise<void> {
   if (reply.type === 'fail') throw fromErrorInfo(reply.error);
 }
 
-async function lookup(lang: string, keys: readonly string[]): Promise<(string | undefined)[]> {
+async function lookup(lang: string, keys: readonly string[]): Promise<(ItemTranslation | undefined)[]> {
   const reply = await ask({ type: 'lookup', seq: ++seq, lang, keys: [...keys] });
   if (reply.type === 'fail') throw fromErrorInfo(reply.error);
   return reply.type === 'found' ? reply.values.map((v) => v ?? undefined) : [];

@@ -7,6 +7,8 @@ export interface FakeTranslatorOptions {
   failOn?: (text: string, attempt: number) => boolean;
   delayMs?: number;
   model?: string;
+  /** Review flags and confidence per source text, as the engine's ReviewingTranslator would give them. */
+  review?: (text: string) => Pick<Translation, 'flags' | 'confidence'>;
 }
 
 export class FakeTranslator implements Translator {
@@ -36,6 +38,7 @@ export class FakeTranslator implements Translator {
       model: this.options.model ?? `fake/${request.from ?? 'xx'}-${request.to}`,
       cached: false,
       ms: 1,
+      ...this.options.review?.(source),
     }));
   }
 }
