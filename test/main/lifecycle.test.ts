@@ -63,15 +63,32 @@ describe('model host process', () => {
     polite.h.start();
     await polite.h.stop(1000);
     expect(polite.children[0]!.messages).toEqual([{ type: 'shutdown' }]);
-    expect(polite.exits).toEqual([{ kind: 'stopped' }]);
+    expect(polite.exits).toEqual([{ kind: 'stopped', reason: 'shutdown' }]);
 
     const stubborn = host(false);
     stubborn.h.start();
     const t0 = Date.now();
     await stubborn.h.stop(50);
     expect(Date.now() - t0).toBeLessThan(1000);
-    expect(stubborn.exits).toEqual([{ kind: 'stopped' }]);
+    expect(stubborn.exits).toEqual([{ kind: 'stopped', reason: 'shutdown' }]);
     expect(stubborn.children).toHaveLength(1); // a requested stop is not a crash
+  });
+
+  it('takes an exit 0 for a normal stop, with the reason the host gave, and does not restart', async () => {
+    const { h, children, exits } = host();
+    h.start();
+    children[0]!.emit('message', { type: 'ready', pid: 1, socket: '/s' });
+    expect(h.state).toBe('ready');
+    children[0]!.emit('message', { type: 'exiting', reason: 'served-elsewhere', socket: '/s' });
+    children[0]!.emit('exit', 0);
+    expect(exits).toEqual([{ kind: 'stopped', reason: 'served-elsewhere' }]);
+    expect(h.state).toBe('served-elsewhere');
+    h.start();
+    children[1]!.emit('exit', 0); // no word from it: it went idle
+    expect(exits.at(-1)).toEqual({ kind: 'stopped', reason: 'idle' });
+    expect(h.state).toBe('stopped');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(children).toHaveLength(2);
   });
 });
 
