@@ -9,10 +9,11 @@ import { fileURLToPath } from 'node:url';
  * The one data dir every door uses (the desktop app, the CLI, `parla serve`, and the workers
  * they start with it), so all share one cache, history, queue and model host.
  */
-export function resolveDataDir(flag?: string, env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home = homedir()): string {
+export function resolveDataDir(flag?: string, env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home?: string): string {
   if (flag) return resolve(flag);
   if (env.PARLA_DATA_DIR) return resolve(env.PARLA_DATA_DIR);
-  return platformDataDir(env, platform, home);
+  // The home os.homedir() would find in `env` (which may be a child's, not ours).
+  return platformDataDir(env, platform, home ?? ((platform === 'win32' ? env.USERPROFILE : env.HOME) || homedir()));
 }
 
 /**
