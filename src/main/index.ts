@@ -8,6 +8,7 @@ import { menuTemplate } from './menu.js';
 import { appHealth } from './app-health.js';
 import { appDataDir } from './data-dir.js';
 import { ModelHostProcess } from './model-host.js';
+import { closeForQuit } from './quit.js';
 import { openParlaApi, type LocalApi } from '../core/api/local-api.js';
 import { hostSocketPath } from '../core/host/socket-dir.js';
 import { APP_CSP, isOwnPage } from './security.js';
@@ -71,10 +72,6 @@ if (!app.requestSingleInstanceLock()) {
     if (quitting) return;
     event.preventDefault();
     quitting = true;
-    // Jobs this process runs are paused (resumable), then the host finishes its calls and exits.
-    void (api?.close() ?? Promise.resolve())
-      .catch((error: unknown) => console.warn(`parla: closing failed: ${(error as Error).message}`))
-      .then(() => host.stop())
-      .finally(() => app.quit());
+    void closeForQuit(api, host, (line) => console.warn(line)).finally(() => app.quit());
   });
 }

@@ -1,9 +1,12 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
+import { appHealth } from '../../src/main/app-health.js';
 import { menuTemplate } from '../../src/main/menu.js';
+import { closeForQuit } from '../../src/main/quit.js';
 import { ModelHostProcess, type HostExit, type UtilityProcessLike } from '../../src/main/model-host.js';
 import { isExternalLink, isOwnPage } from '../../src/main/security.js';
 import { COMMANDS, commandForKey } from '../../src/shared/commands.js';
+import type { Health } from '../../src/shared/settings.js';
 
 class FakeChild extends EventEmitter implements UtilityProcessLike {
   static count = 0;
@@ -89,6 +92,35 @@ describe('model host process', () => {
     expect(h.state).toBe('stopped');
     await new Promise((r) => setTimeout(r, 300));
     expect(children).toHaveLength(2);
+  });
+});
+
+describe('quit and health in the app', () => {
+  it('closes the API before stopping the host, and stops the host when closing fails', async () => {
+    const steps: string[] = [];
+    const { h, children } = host();
+    h.start();
+    const stop = h.stop.bind(h);
+    h.stop = async () => {
+      steps.push('host');
+      await stop(1000);
+    };
+    const warnings: string[] = [];
+    await closeForQuit({ close: async () => void steps.push('api') }, h, (l) => warnings.push(l));
+    expect(steps).toEqual(['api', 'host']);
+    expect(children[0]!.messages).toEqual([{ type: 'shutdown' }]);
+    await closeForQuit({ close: () => Promise.reject(new Error('disk gone')) }, h, (l) => warnings.push(l));
+    expect(steps).toEqual(['api', 'host', 'host']);
+    expect(warnings).toEqual(['parla: closing failed: disk gone']);
+  });
+
+  it("adds the app's own host to the core's health: starting or crashed, unless a host answers", () => {
+    const core: Health = { ok: true, version: '1.2.3', modelHost: 'idle', mode: 'solo' };
+    expect(appHealth(core, 'starting')).toEqual({ ...core, modelHost: 'starting' });
+    expect(appHealth(core, 'crashed')).toEqual({ ...core, ok: false, modelHost: 'crashed' });
+    expect(appHealth(core, 'served-elsewhere')).toEqual(core);
+    const ready: Health = { ...core, modelHost: 'ready', host: { pid: 7, models: ['parla/tiny-en-es'] } };
+    expect(appHealth(ready, 'served-elsewhere')).toEqual(ready);
   });
 });
 
