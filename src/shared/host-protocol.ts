@@ -129,3 +129,31 @@ export function isHostHello(value: unknown): value is HostHello {
 export function isClientAuth(value: unknown): value is ClientAuth {
   return isRecord(value) && value.kind === 'auth' && typeof value.proof === 'string';
 }
+
+/*
+ * The host's lifecycle when the desktop app starts it as an Electron utilityProcess: the app
+ * talks to it over `process.parentPort` (messages arrive there as `{data}` events), besides the
+ * socket every client uses. The host says when it serves and why it leaves, so the app can tell
+ * a normal stop from a crash.
+ */
+
+/** App → host. `shutdown`: finish pending calls, unload models, exit 0. */
+export type HostParentMessage = { type: 'shutdown' };
+
+/** Why a host left normally (exit code 0); any other exit is a crash. */
+export type HostExitReason = 'shutdown' | 'idle' | 'served-elsewhere';
+
+/** Host → app. `served-elsewhere`: another host already answers on the socket; use that one. */
+export type HostLifecycleMessage = { type: 'ready'; pid: number; socket: string } | { type: 'exiting'; reason: HostExitReason; socket: string };
+
+const EXIT_REASONS: ReadonlySet<string> = new Set<HostExitReason>(['shutdown', 'idle', 'served-elsewhere']);
+
+export function isHostParentMessage(value: unknown): value is HostParentMessage {
+  return isRecord(value) && value.type === 'shutdown';
+}
+
+export function isHostLifecycleMessage(value: unknown): value is HostLifecycleMessage {
+  if (!isRecord(value) || typeof value.socket !== 'string') return false;
+  if (value.type === 'ready') return typeof value.pid === 'number';
+  return value.type === 'exiting' && typeof value.reason === 'string' && EXIT_REASONS.has(value.reason);
+}

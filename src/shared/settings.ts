@@ -50,7 +50,16 @@ export interface TeamStatus {
 
 export interface Health {
   ok: boolean;
+  /** The installed release (package.json). */
   version: string;
-  modelHost: 'starting' | 'ready' | 'crashed' | 'stopped';
+  /**
+   * The data dir's model host: `idle` when none runs (the next translation starts one),
+   * `crashed` when the app's host gave up restarting, `stopped` when the app stopped it.
+   */
+  modelHost: 'starting' | 'ready' | 'idle' | 'crashed' | 'stopped';
+  /** The host answering now: its pid and the models it holds. */
+  host?: { pid: number; models: string[] };
   mode: 'solo' | 'team';
+  /** Team mode: whether the team's Redis answers. */
+  team?: TeamStatus;
 }

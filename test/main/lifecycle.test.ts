@@ -1,9 +1,12 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
+import { appHealth } from '../../src/main/app-health.js';
 import { menuTemplate } from '../../src/main/menu.js';
+import { closeForQuit } from '../../src/main/quit.js';
 import { ModelHostProcess, type HostExit, type UtilityProcessLike } from '../../src/main/model-host.js';
 import { isExternalLink, isOwnPage } from '../../src/main/security.js';
 import { COMMANDS, commandForKey } from '../../src/shared/commands.js';
+import type { Health } from '../../src/shared/settings.js';
 
 class FakeChild extends EventEmitter implements UtilityProcessLike {
   static count = 0;
@@ -63,15 +66,61 @@ describe('model host process', () => {
     polite.h.start();
     await polite.h.stop(1000);
     expect(polite.children[0]!.messages).toEqual([{ type: 'shutdown' }]);
-    expect(polite.exits).toEqual([{ kind: 'stopped' }]);
+    expect(polite.exits).toEqual([{ kind: 'stopped', reason: 'shutdown' }]);
 
     const stubborn = host(false);
     stubborn.h.start();
     const t0 = Date.now();
     await stubborn.h.stop(50);
     expect(Date.now() - t0).toBeLessThan(1000);
-    expect(stubborn.exits).toEqual([{ kind: 'stopped' }]);
+    expect(stubborn.exits).toEqual([{ kind: 'stopped', reason: 'shutdown' }]);
     expect(stubborn.children).toHaveLength(1); // a requested stop is not a crash
+  });
+
+  it('takes an exit 0 for a normal stop, with the reason the host gave, and does not restart', async () => {
+    const { h, children, exits } = host();
+    h.start();
+    children[0]!.emit('message', { type: 'ready', pid: 1, socket: '/s' });
+    expect(h.state).toBe('ready');
+    children[0]!.emit('message', { type: 'exiting', reason: 'served-elsewhere', socket: '/s' });
+    children[0]!.emit('exit', 0);
+    expect(exits).toEqual([{ kind: 'stopped', reason: 'served-elsewhere' }]);
+    expect(h.state).toBe('served-elsewhere');
+    h.start();
+    children[1]!.emit('exit', 0); // no word from it: it went idle
+    expect(exits.at(-1)).toEqual({ kind: 'stopped', reason: 'idle' });
+    expect(h.state).toBe('stopped');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(children).toHaveLength(2);
+  });
+});
+
+describe('quit and health in the app', () => {
+  it('closes the API before stopping the host, and stops the host when closing fails', async () => {
+    const steps: string[] = [];
+    const { h, children } = host();
+    h.start();
+    const stop = h.stop.bind(h);
+    h.stop = async () => {
+      steps.push('host');
+      await stop(1000);
+    };
+    const warnings: string[] = [];
+    await closeForQuit({ close: async () => void steps.push('api') }, h, (l) => warnings.push(l));
+    expect(steps).toEqual(['api', 'host']);
+    expect(children[0]!.messages).toEqual([{ type: 'shutdown' }]);
+    await closeForQuit({ close: () => Promise.reject(new Error('disk gone')) }, h, (l) => warnings.push(l));
+    expect(steps).toEqual(['api', 'host', 'host']);
+    expect(warnings).toEqual(['parla: closing failed: disk gone']);
+  });
+
+  it("adds the app's own host to the core's health: starting or crashed, unless a host answers", () => {
+    const core: Health = { ok: true, version: '1.2.3', modelHost: 'idle', mode: 'solo' };
+    expect(appHealth(core, 'starting')).toEqual({ ...core, modelHost: 'starting' });
+    expect(appHealth(core, 'crashed')).toEqual({ ...core, ok: false, modelHost: 'crashed' });
+    expect(appHealth(core, 'served-elsewhere')).toEqual(core);
+    const ready: Health = { ...core, modelHost: 'ready', host: { pid: 7, models: ['parla/tiny-en-es'] } };
+    expect(appHealth(ready, 'served-elsewhere')).toEqual(ready);
   });
 });
 

@@ -3,7 +3,7 @@
 // that holds the API; unfinished jobs found at start (a crash, an app restart) are resumed.
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { setTimeout as nextTurn } from 'node:timers/promises';
@@ -15,6 +15,9 @@ import type { HistoryFilter } from '../../shared/history-api.js';
 import { allowedActions, type JobAction } from '../../shared/job-requests.js';
 import type { JobPlace, JobRecord } from '../../shared/jobs.js';
 import type { Health, TeamConnectionTest } from '../../shared/settings.js';
+import { HostClient } from '../host/host-client.js';
+import { isHostStarting } from '../host/spawn-host.js';
+import { packageRoot } from '../paths.js';
 import { listDeskJobs, listShelfJobs, locateJob, tagged } from '../jobs/job-desk.js';
 import { textJobResults } from '../jobs/text-source.js';
 import { deleteJob, sweepUploads as sweepUploadFolders, uploadsDir } from '../jobs/uploads.js';
@@ -34,7 +37,27 @@ export type LocalApi = ParlaApi & {
 /** How often a long-running server looks for expired uploads. */
 const SWEEP_EVERY_MS = 3_600_000;
 
-const VERSION = '0.1.0';
+/** How long health waits for the model host's stats before calling it unresponsive. */
+const HEALTH_TIMEOUT_MS = 2000;
+
+/** The installed release: the CLI's package.json, or the app's (its bundle sits two folders down too). */
+function packageVersion(): string {
+  const { version } = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version?: unknown };
+  return typeof version === 'string' ? version : 'unknown';
+}
+
+/** The data dir's model host as it is now, without starting one: ready (with its models), starting, or idle. */
+async function hostHealth(dataDir: string): Promise<Pick<Health, 'modelHost' | 'host'>> {
+  const client = new HostClient(dataDir, HEALTH_TIMEOUT_MS, false);
+  try {
+    const stats = await client.call('stats', {});
+    return { modelHost: 'ready', host: { pid: stats.pid, models: stats.modelsLoaded.map((m) => m.modelId) } };
+  } catch {
+    return { modelHost: isHostStarting(dataDir) ? 'starting' : 'idle' };
+  } finally {
+    await client.close();
+  }
+}
 
 export async function openParlaApi(options: ServicesOptions): Promise<LocalApi> {
   const services = await openServices({ ...options, door: options.door ?? 'api', teamWork: options.teamWork ?? 1 });
@@ -45,13 +68,16 @@ export async function openParlaApi(options: ServicesOptions): Promise<LocalApi> 
   const emit = (event: ParlaEvent) => events.emit('event', event);
   desk.onEvent((e) => emit({ type: 'job', job: e.job }));
   const running = new Set<Promise<unknown>>();
+  const version = packageVersion();
 
-  /** Team jobs this process drives (it assembles their output), paused on close like local ones. */
-  const drivingTeam = new Set<string>();
+  /** Jobs set going by this API, with their place: on close, the ones this process runs are paused. */
+  const started = new Map<string, JobPlace>();
+  /** Ends the background runs on close (a run that follows another process's job stops watching). */
+  const stop = new AbortController();
 
   /** Runs a job to its end in the background; errors end up in the job record, not here. */
   const background = (id: string, place: JobPlace, work: Promise<JobRecord>) => {
-    if (place === 'team') drivingTeam.add(id);
+    started.set(id, place);
     const p = work.then(
       (job) => emit({ type: 'job', job: tagged(job, place) }),
       (error: unknown) => process.stderr.write(`parla: job failed to run: ${(error as Error).message}\n`),
@@ -73,7 +99,7 @@ export async function openParlaApi(options: ServicesOptions): Promise<LocalApi> 
     for (const job of await listShelfJobs(shelf)) {
       if (job.status !== 'queued' && job.status !== 'running') continue;
       if (shelf.place === 'team' && !(job.input && existsSync(job.input.file))) continue;
-      background(job.id, shelf.place, shelf.runner.run(job.id));
+      background(job.id, shelf.place, shelf.runner.run(job.id, stop.signal));
     }
   }
 
@@ -102,7 +128,7 @@ export async function openParlaApi(options: ServicesOptions): Promise<LocalApi> 
       // timers and I/O (a setImmediate from here would run before either).
       await nextTurn(0);
       const job = await state.queue.create({ from: from ?? '', to: [to], spec: { kind: 'texts', texts } });
-      background(job.id, 'local', state.runner.run(job.id));
+      background(job.id, 'local', state.runner.run(job.id, stop.signal));
       return { id: job.id, status: 'queued' };
     },
 
@@ -122,7 +148,7 @@ export async function openParlaApi(options: ServicesOptions): Promise<LocalApi> 
           file, to, out, ...(from ? { from } : {}), ...(columns ? { columns } : {}), ...(sheet ? { sheet } : {}),
           ...(review !== undefined ? { review } : {}), ...(minConfidence !== undefined ? { minConfidence } : {}),
         });
-        background(job.id, place, desk.runBatch(job, place));
+        background(job.id, place, desk.runBatch(job, place, stop.signal));
         return { id: job.id, status: 'queued' };
       } catch (error) {
         await rm(dir, { recursive: true, force: true });
@@ -147,10 +173,10 @@ export async function openParlaApi(options: ServicesOptions): Promise<LocalApi> 
         case 'cancel':
           return published(tagged(await runner.cancel(id), place));
         case 'resume':
-          background(id, place, runner.resume(id));
+          background(id, place, runner.resume(id, stop.signal));
           return published(await getJob(id));
         case 'retry':
-          background(id, place, runner.retry(id));
+          background(id, place, runner.retry(id, stop.signal));
           return published(await getJob(id));
       }
     },
@@ -262,8 +288,10 @@ export async function openParlaApi(options: ServicesOptions): Promise<LocalApi> 
       return { mode: 'team', connected: ping.ok, ...(team ? { team } : {}), ...(ping.error ? { error: ping.error } : {}) };
     },
 
+    // The host is started on demand, so an idle one is healthy; a team that does not answer is not.
     async health(): Promise<Health> {
-      return { ok: true, version: VERSION, modelHost: 'ready', mode: options.redisUrl ? 'team' : 'solo' };
+      const [host, team] = await Promise.all([hostHealth(options.dataDir), options.redisUrl ? api.teamStatus() : undefined]);
+      return { ok: host.modelHost !== 'crashed' && (team?.connected ?? true), version, ...host, mode: team ? 'team' : 'solo', ...(team ? { team } : {}) };
     },
 
     subscribe(listener, filter) {
@@ -279,13 +307,12 @@ export async function openParlaApi(options: ServicesOptions): Promise<LocalApi> 
     async close() {
       clearInterval(sweeper);
       await sweeping;
-      for (const job of await state.queue.list()) {
-        if (job.status === 'running') await state.runner.pause(job.id).catch(() => undefined);
+      // Only what this process runs: a `parla batch` in another terminal shares the queue and goes on.
+      for (const [id, place] of started) {
+        const runner = desk.shelves().find((shelf) => shelf.place === place)?.runner;
+        if (runner?.drives(id)) await runner.pause(id).catch(() => undefined);
       }
-      for (const id of drivingTeam) {
-        const found = await locateJob(desk, id).catch(() => undefined);
-        if (found?.stored.record.status === 'running') await found.shelf.runner.pause(id).catch(() => undefined);
-      }
+      stop.abort();
       await Promise.allSettled([...running]);
       await services.close();
     },

@@ -30,9 +30,11 @@ export class HostClient {
   /** The pid of the host on the current socket (learnt by the connect handshake). */
   private hostPid: number | undefined;
 
+  /** `startHost` false: a client of the host that runs now, if any (a look at it must not start one). */
   constructor(
     readonly dataDir: string,
     private readonly defaultTimeoutMs = 10 * 60_000,
+    private readonly startHost = true,
   ) {}
 
   call<M extends HostMethod>(method: M, params: HostApi[M]['params'], options: CallOptions = {}): Promise<HostApi[M]['result']> {
@@ -131,7 +133,7 @@ export class HostClient {
 
   /** A socket to a host that proved it knows the data dir's secret; its greeting tells its pid (see spawn-host.ts). */
   private async connectLive(): Promise<Socket> {
-    const { socket, pid } = await connectHost(this.dataDir);
+    const { socket, pid } = await connectHost(this.dataDir, undefined, this.startHost);
     this.hostPid = pid;
     return socket;
   }

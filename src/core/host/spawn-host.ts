@@ -1,7 +1,7 @@
 // Finding or starting the model host for a data dir. A lock file makes concurrent clients
 // start only one host; the host itself also refuses to start when another answers the socket.
 import { spawn } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, openSync, statSync } from 'node:fs';
 import { open, stat, unlink } from 'node:fs/promises';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
@@ -77,8 +77,20 @@ function spawnHost(dataDir: string, socketPath: string): void {
   child.unref();
 }
 
-/** A connected socket to the data dir's host, starting one if none answers. */
-export async function connectHost(dataDir: string, timeoutMs = 30_000): Promise<HostConnection> {
+/** True while a client is starting the data dir's host (it holds the start lock). */
+export function isHostStarting(dataDir: string): boolean {
+  try {
+    return Date.now() - statSync(hostLockPath(dataDir)).mtimeMs < STALE_LOCK_MS;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A connected socket to the data dir's host, starting one if none answers; with `start` false,
+ * a NOT_FOUND error instead (a look at the host must not start one).
+ */
+export async function connectHost(dataDir: string, timeoutMs = 30_000, start = true): Promise<HostConnection> {
   const socketPath = hostSocketPath(dataDir);
   const secret = loadOrCreateHostSecret(dataDir);
   const lockPath = hostLockPath(dataDir);
@@ -94,6 +106,7 @@ export async function connectHost(dataDir: string, timeoutMs = 30_000): Promise<
           `the process answering on ${socketPath} is not this data dir's model host (it does not know ${hostSecretPath(dataDir)}); no text was sent to it. Stop that process, or remove the socket`,
         );
       }
+      if (!start) throw new ParlaError('NOT_FOUND', `no model host runs for ${dataDir}`);
       if (!ownLock) {
         try {
           const fh = await open(lockPath, 'wx');

@@ -75,12 +75,27 @@ export abstract class JobControl extends EventEmitter {
     return this.run(jobId, signal);
   }
 
+  /** Jobs this process runs now (it holds their lease), as opposed to ones it only follows. */
+  private readonly runningHere = new Set<string>();
+
+  /** True while this process runs the job; a job another process runs (or none) is not ours to pause on close. */
+  drives(jobId: string): boolean {
+    return this.runningHere.has(jobId);
+  }
+
   /**
    * Takes the lock on the job's output file for the run (a CONFLICT naming the job that holds
-   * it otherwise); returns its release. Jobs without an output file lock nothing.
+   * it otherwise); returns its release. Jobs without an output file lock nothing. Every runner
+   * takes it once it holds the job's lease and releases it when the run ends: that span is
+   * what `drives` reports.
    */
   protected lockOutput(record: JobRecord): () => void {
-    return record.output ? lockOutput(record.output, record.id) : () => {};
+    const release = record.output ? lockOutput(record.output, record.id) : () => {};
+    this.runningHere.add(record.id);
+    return () => {
+      this.runningHere.delete(record.id);
+      release();
+    };
   }
 
   /**

@@ -1,6 +1,8 @@
 // Model host entry for the CLI and server: one process per data dir, listening on a local
 // socket. Started detached by the first client (see src/core/host/spawn-host.ts); exits after
 // `hostIdleMs` with no clients. Usage: node dist/workers/host/main.js --data-dir DIR --socket PATH
+// The desktop app starts it as a utilityProcess instead: then it also says `ready` and why it
+// leaves over `process.parentPort`, and obeys `{type: 'shutdown'}` (see app-link.ts).
 // Started as a worker thread with lane data, the same module serves as one of the host's model
 // lanes (src/workers/marian/lanes.ts): one entry file, so the CLI build and the app's bundle
 // both know where their lanes come from.
@@ -14,15 +16,19 @@ import { SettingsStore } from '../../core/api/settings-store.js';
 import { HandshakeReader, handshakeProof, isValidProof, loadOrCreateHostSecret, newNonce, parseLine } from '../../core/host/host-auth.js';
 import { assertPrivateSocketDir } from '../../core/host/socket-dir.js';
 import { ensurePrivateDir } from '../../core/private-fs.js';
-import { isClientAuth, isClientHello, type HostHello } from '../../shared/host-protocol.js';
+import { isClientAuth, isClientHello, type HostExitReason, type HostHello } from '../../shared/host-protocol.js';
 import { encodeLine } from '../../shared/ndjson.js';
 import { isLaneData, serveLane } from '../marian/lanes.js';
+import { appLink } from './app-link.js';
 import { exitOnSigterm } from './exit-on-signal.js';
 import { socketPort } from './host-port.js';
 import { ModelHost } from './model-host.js';
 
 /** A connection that has not proved itself by then is dropped. */
 const HANDSHAKE_TIMEOUT_MS = 5000;
+
+/** How long a leaving host gives its last message to the app to go out before it exits. */
+const FAREWELL_MS = 50;
 
 if (!isMainThread && parentPort && isLaneData(workerData)) await serveLane(parentPort, workerData);
 else await runHost();
@@ -57,7 +63,15 @@ async function runHost(): Promise<void> {
     });
   }
 
-  if (await alive()) process.exit(0);
+  const app = appLink();
+  /** A normal exit (code 0), after telling the app why: it must not take this for a crash. */
+  const leave = (reason: HostExitReason): void => {
+    app?.tell({ type: 'exiting', reason, socket: socketPath });
+    setTimeout(() => process.exit(0), app ? FAREWELL_MS : 0);
+  };
+
+  // Another host serves this data dir already (the CLI's, say): every client, the app's too, uses that one.
+  if (await alive()) return leave('served-elsewhere');
   if (process.platform !== 'win32') {
     try {
       unlinkSync(socketPath); // a stale socket file from a host that died
@@ -112,26 +126,34 @@ async function runHost(): Promise<void> {
     }, settings.hostIdleMs);
   };
   host.onIdle = armIdle;
+  /** Why the host is shutting down: idle unless someone asked. */
+  let reason: HostExitReason = 'idle';
+  const shutdown = (why: HostExitReason): Promise<void> => {
+    reason = why;
+    return host.shutdown();
+  };
   host.onShutdown = () => {
     server.close();
-    process.exit(0);
+    leave(reason);
   };
+  app?.onMessage(() => void shutdown('shutdown'));
   server.on('error', (e: NodeJS.ErrnoException) => {
     // Lost the race to another host starting at the same moment: that one serves.
-    if (e.code === 'EADDRINUSE') process.exit(0);
+    if (e.code === 'EADDRINUSE') return leave('served-elsewhere');
     process.stderr.write(`parla host: ${e.message}\n`);
     process.exit(1);
   });
   server.listen(socketPath, () => {
     process.stdout.write(`parla host ${process.pid} listening on ${socketPath}\n`);
+    app?.tell({ type: 'ready', pid: process.pid, socket: socketPath });
     armIdle();
   });
-  exitOnSigterm(() => host.shutdown());
+  exitOnSigterm(() => shutdown('shutdown'));
   // A host whose socket file or data dir is gone (a test's or a benchmark's temp dir, a reset)
   // can never be reached again; it leaves instead of holding its models for hostIdleMs.
   if (process.platform !== 'win32') {
     setInterval(() => {
-      if (!existsSync(socketPath) || !existsSync(dataDir)) void host.shutdown();
+      if (!existsSync(socketPath) || !existsSync(dataDir)) void shutdown('shutdown');
     }, 2000).unref();
   }
 }
