@@ -34,7 +34,7 @@ async function readPreview(file: File): Promise<Pick<Picked, 'rows' | 'verdicts'
   return { rows: [header, ...data.slice(0, PREVIEW_ROWS)], verdicts: header.map((_, i) => classifyColumn(sample.map((r) => r[i] ?? ''))) };
 }
 
-const ACTION_LABEL: Record<JobAction, string> = { pause: 'Pause', resume: 'Resume', cancel: 'Cancel', retry: 'Retry failed' };
+const ACTION_LABEL: Record<JobAction, string> = { pause: 'Pause', resume: 'Resume', cancel: 'Cancel', retry: 'Retry' };
 
 export function BatchPage({ dropped, onDropTaken, command, onHandled }: { dropped: File | null; onDropTaken(): void } & PendingCommand) {
   const { api, fail, notify } = useShell();
