@@ -172,7 +172,9 @@ describe('Parla in the browser', () => {
     expect(await page.getByTestId('column-notes').isChecked()).toBe(false);
     expect(await page.getByTestId('column-class-notes').textContent()).toBe('codes');
     expect(await page.getByTestId('column-class-notes').getAttribute('title')).toBe('codes: 100 % of cells look like n0');
-    expect(await page.getByTestId('column-why').textContent()).toContain('id: numbers: 100 % of cells look like 0.');
+    expect(await page.getByTestId('column-why').textContent()).toBe(
+      'Ticked: the columns that hold prose or labels. Left as they are: id (numbers: 100 % of cells look like 0), notes (codes: 100 % of cells look like n0).',
+    );
     await shot('batch-preview');
     await page.getByTestId('start-job').click();
 

@@ -143,7 +143,7 @@ export function BatchPage({ dropped, onDropTaken, command, onHandled }: { droppe
                 </tbody>
               </table>
               <p className="muted" data-testid="column-why">
-                Ticked: the columns that hold prose or labels. {picked.verdicts.map((v, i) => (v.translate ? null : `${header[i]}: ${v.why}.`)).filter(Boolean).join(' ')}
+                {describeChoice(header, picked.verdicts)}
               </p>
             </div>
           ) : (
@@ -244,6 +244,12 @@ function JobCard({ job, samples }: { job: JobRecord; samples: Sample[] }) {
       </div>
     </li>
   );
+}
+
+/** What the pre-ticked columns are, and why the others are left as they are. */
+function describeChoice(header: readonly string[], verdicts: readonly ColumnVerdict[]): string {
+  const left = verdicts.flatMap((v, i) => (v.translate ? [] : [`${header[i]} (${v.why})`]));
+  return `Ticked: the columns that hold prose or labels.${left.length ? ` Left as they are: ${left.join(', ')}.` : ''}`;
 }
 
 /** The file's own name: the full path (an upload folder on the server) is in the tooltip. */
