@@ -231,7 +231,7 @@ function JobCard({ job, samples }: { job: JobRecord; samples: Sample[] }) {
         <ThroughputChart samples={samples} />
       </div>
       <div className="job-actions">
-        {allowedActions(job.status).map((action) => (
+        {allowedActions(job.status, p.failed).map((action) => (
           <button key={action} className="button" onClick={() => act(action)} data-testid={`job-${action}`}>
             {ACTION_LABEL[action]}
           </button>
