@@ -169,8 +169,17 @@ export class JobRunner extends JobControl {
     }
     const p = job.record.progress;
     const clock: RunClock = { startedAt: this.o.now(), settledAtStart: p.done + p.failed };
-    let shown = job.record;
-    this.publish('progress', this.withRate(shown, clock));
+    this.publish('progress', this.withRate(job.record, clock));
+    // Heartbeats re-read the job: a pause or cancel from any door must not be shown as running
+    // again. One that reads before a batch lands and answers after it stays quiet.
+    let landed = 0;
+    const beat = () => {
+      const seen = landed;
+      void this.mustGet(jobId).then(
+        ({ record }) => record.status === 'running' && seen === landed && this.publish('progress', this.withRate(record, clock)),
+        () => undefined,
+      );
+    };
     const batchSize = batchSizeFor(p.total, this.o.batchSize);
 
     // Batches in flight, oldest first; each is committed in turn once its translations are in.
@@ -179,12 +188,12 @@ export class JobRunner extends JobControl {
     const land = async (): Promise<boolean> => {
       const flight = flights.shift()!;
       // A batch that takes long still gives a progress event (rate, ETA) every second.
-      const outcomes = await heartbeat(flight.outcomes, () => this.publish('progress', this.withRate(shown, clock)));
+      const outcomes = await heartbeat(flight.outcomes, beat);
       if (signal.aborted) return false;
+      landed += 1;
       await queue.commit(jobId, outcomes);
       for (const t of flight.batch) inFlight.delete(t.id);
-      shown = (await this.mustGet(jobId)).record;
-      this.publish('progress', this.withRate(shown, clock));
+      this.publish('progress', this.withRate((await this.mustGet(jobId)).record, clock));
       return true;
     };
     for (;;) {
