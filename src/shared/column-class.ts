@@ -80,7 +80,7 @@ const NAME: Record<ColumnClass, string> = {
   empty: 'empty',
 };
 
-export function className(c: ColumnClass): string {
+export function classLabel(c: ColumnClass): string {
   return NAME[c];
 }
 

@@ -1,6 +1,6 @@
 // Spreadsheets in, translated spreadsheets out: preview, options, and every job live.
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { classifyColumn, className, SAMPLE_CELLS, type ColumnVerdict } from '../../shared/column-class.js';
+import { classifyColumn, classLabel, SAMPLE_CELLS, type ColumnVerdict } from '../../shared/column-class.js';
 import { allowedActions, type JobAction } from '../../shared/job-requests.js';
 import type { JobRecord } from '../../shared/jobs.js';
 import { errorText, useShell } from '../app-context.js';
@@ -124,7 +124,7 @@ export function BatchPage({ dropped, onDropTaken, command, onHandled }: { droppe
                           </label>
                           {verdict && (
                             <span className={`column-class column-${verdict.class}`} title={verdict.why} data-testid={`column-class-${h}`}>
-                              {className(verdict.class)}
+                              {classLabel(verdict.class)}
                             </span>
                           )}
                         </th>
