@@ -35,8 +35,11 @@ export interface JobCreated {
   status: 'queued';
 }
 
-/** Which actions make sense in a status; the UI offers only these, the queue answers CONFLICT to the rest. */
-export function allowedActions(status: JobStatus): JobAction[] {
+/**
+ * Which actions make sense in a status; the UI offers only these, the queue answers CONFLICT to
+ * the rest. A job done with failed rows (`failedRows` > 0) can retry them.
+ */
+export function allowedActions(status: JobStatus, failedRows = 0): JobAction[] {
   switch (status) {
     case 'queued':
     case 'running':
@@ -47,6 +50,6 @@ export function allowedActions(status: JobStatus): JobAction[] {
     case 'canceled':
       return ['retry'];
     case 'done':
-      return [];
+      return failedRows > 0 ? ['retry'] : [];
   }
 }

@@ -166,8 +166,15 @@ describe('Parla in the browser', () => {
     await page.getByTestId('preview').waitFor();
     expect(await page.getByTestId('picked-name').textContent()).toBe('books.csv');
     expect(await page.locator('[data-testid=preview] tbody tr').count()).toBe(5);
-    await page.getByTestId('column-text').check();
-    await page.getByTestId('column-id').uncheck();
+    // Pre-ticked as the CLI and API would choose: the words, not the numbers or the codes.
+    expect(await page.getByTestId('column-text').isChecked()).toBe(true);
+    expect(await page.getByTestId('column-id').isChecked()).toBe(false);
+    expect(await page.getByTestId('column-notes').isChecked()).toBe(false);
+    expect(await page.getByTestId('column-class-notes').textContent()).toBe('codes');
+    expect(await page.getByTestId('column-class-notes').getAttribute('title')).toBe('codes: 100 % of cells look like n0');
+    expect(await page.getByTestId('column-why').textContent()).toBe(
+      'Ticked: the columns that hold prose or labels. Left as they are: id (numbers: 100 % of cells look like 0), notes (codes: 100 % of cells look like n0).',
+    );
     await shot('batch-preview');
     await page.getByTestId('start-job').click();
 

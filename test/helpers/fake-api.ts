@@ -229,7 +229,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     async jobAction(id: string, action: JobAction) {
       const job = need(id);
       const r = job.record;
-      if (!allowedActions(r.status).includes(action)) throw new ParlaError('CONFLICT', `cannot ${action} a job that is ${r.status}`);
+      if (!allowedActions(r.status, r.progress.failed).includes(action)) throw new ParlaError('CONFLICT', `cannot ${action} a job that is ${r.status}`);
       if (action === 'pause') r.status = 'paused';
       else if (action === 'resume') r.status = 'running';
       else if (action === 'cancel') r.status = 'canceled';

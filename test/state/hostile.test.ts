@@ -80,7 +80,7 @@ const rejected: [string, RegExp, Maker][] = [
   ['empty sheet chosen', /sheet "Blank" .*is empty/, async (d) => ({ file: await simpleBook(d), args: ['--sheet', 'Blank'] })],
   ['workbook with only empty sheets', /every sheet is empty/, async (d) => ({ file: await workbook(d, 'none.xlsx', (wb) => void wb.addWorksheet('A')) })],
   ['header-only CSV', /no rows/, async (d) => (writeFileSync(join(d, 'h.csv'), 'a,b\n'), { file: join(d, 'h.csv') })],
-  ['no text column', /no column is mostly text/, async (d) => (writeFileSync(join(d, 'n.csv'), 'a,b\n1,2\n3,4\n'), { file: join(d, 'n.csv') })],
+  ['no text column', /no column holds prose or labels: a \(numbers: 100 % of cells look like 1\), b \(numbers/, async (d) => (writeFileSync(join(d, 'n.csv'), 'a,b\n1,2\n3,4\n'), { file: join(d, 'n.csv') })],
   ['unclosed quote', /cannot read as CSV/, async (d) => (writeFileSync(join(d, 'u.csv'), 'a,b\n"open,x\ny,z\n'), { file: join(d, 'u.csv'), args: ['--columns', 'a'] })],
   ['missing --to', /--to/, async (d) => (writeFileSync(join(d, 'm.csv'), 'a\nx\n'), { file: join(d, 'm.csv'), args: ['--to='] })],
   ['--out in a folder that does not exist', /cannot write .*: folder .* does not exist/, async (d) => (writeFileSync(join(d, 'f.csv'), 'a\nx\n'), { file: join(d, 'f.csv'), args: ['--out', join(d, 'nowhere', 'f.es.csv')] })],

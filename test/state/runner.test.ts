@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { JobEvent } from '../../src/shared/jobs.js';
-import { RUNNER_DEFAULTS } from '../../src/core/jobs/runner.js';
+import { batchSizeFor, RUNNER_DEFAULTS } from '../../src/core/jobs/runner.js';
 import { textJobResults } from '../../src/core/jobs/text-source.js';
 import { FakeTranslator } from './helpers/fake-translator.js';
 import { openState } from './helpers/state.js';
@@ -34,7 +34,9 @@ describe('JobRunner', () => {
     expect(record.status).toBe('done');
     expect(record.progress).toMatchObject({ total: input.length * 2, done: input.length * 2, failed: 0, cached: 0, modelCalls: 151 * 2 });
     expect(s.model.texts).toHaveLength(151 * 2);
-    expect(s.model.calls).toBe(2 * Math.ceil(151 / 64));
+    // At most batchSize, and at most 1 % of the job's items (but one host group at least).
+    expect(batchSizeFor(input.length * 2, 64)).toBe(32);
+    expect(s.model.calls).toBe(2 * Math.ceil(151 / 32));
     const results = await textJobResults(s.queue, id);
     expect(results['fr']![3]).toBe('fr:LINE 3');
     expect(results['es']![300]).toBe('es:LINE 0');

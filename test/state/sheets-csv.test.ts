@@ -108,7 +108,7 @@ describe('CSV batches', () => {
     const s = localState(dir, undefined, { batchSize: 50 });
     let pauseOnce = true;
     s.runner.on('event', (e) => {
-      if (pauseOnce && e.type === 'progress' && e.job.progress.done === 100) {
+      if (pauseOnce && e.type === 'progress' && e.job.progress.done >= 100) {
         pauseOnce = false;
         void s.runner.pause(e.job.id);
       }

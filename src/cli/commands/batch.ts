@@ -58,6 +58,9 @@ export const batchCommand: CliCommand = {
         const { job, resumed, place } = await session.desk.prepareBatch(request);
         const where = !session.teamMode ? '' : place === 'team' ? ' on the team' : ' (team offline: running locally)';
         ctx.stderr.write(`${resumed ? 'resuming' : 'started'} job ${job.id}${where}\n`);
+        // Say what the job will do: without --columns the planner chose these (prose and labels).
+        const columns = job.input?.columns ?? [];
+        if (columns.length > 0) ctx.stderr.write(`translating ${columns.join(', ')}; other columns copied as they are${request.columns ? '' : ' (name others with --columns)'}\n`);
         const record = await runWithProgress(ctx, session.desk, job.id, (signal) => session.desk.runBatch(job, place, signal));
         return finish(ctx, record, values.json === true);
       } finally {

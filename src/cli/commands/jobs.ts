@@ -30,7 +30,9 @@ export const jobsCommand: CliCommand = {
       const session = await openJobSession(ctx, sub === 'resume' || sub === 'retry');
       const { desk } = session;
       try {
-        const jobId = id as string;
+        // A unique prefix names a job as well as its whole id (`parla jobs show 3f2a`).
+        const located = sub === 'list' || id === undefined ? undefined : await locateJob(desk, id);
+        const jobId = located?.stored.record.id ?? '';
         switch (sub) {
           case 'list': {
             const jobs = await listDeskJobs(desk);
@@ -38,18 +40,18 @@ export const jobsCommand: CliCommand = {
             return 0;
           }
           case 'show':
-            print(ctx, json, (await locateJob(desk, jobId)).stored.record);
+            print(ctx, json, located!.stored.record);
             return 0;
           case 'pause':
           case 'cancel': {
-            const { shelf } = await locateJob(desk, jobId);
+            const { shelf } = located!;
             const record = sub === 'pause' ? await shelf.runner.pause(jobId) : await shelf.runner.cancel(jobId);
             print(ctx, json, tagged(record, shelf.place));
             return 0;
           }
           case 'resume':
           case 'retry': {
-            const { shelf } = await locateJob(desk, jobId);
+            const { shelf } = located!;
             const run = (signal: AbortSignal) => (sub === 'resume' ? shelf.runner.resume(jobId, signal) : shelf.runner.retry(jobId, signal));
             return finish(ctx, tagged(await runWithProgress(ctx, desk, jobId, run), shelf.place), json);
           }

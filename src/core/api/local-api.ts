@@ -162,7 +162,7 @@ export async function openParlaApi(options: ServicesOptions): Promise<LocalApi> 
     async jobAction(id, action: JobAction) {
       const { shelf, stored } = await locateJob(desk, id);
       const job = stored.record;
-      if (!allowedActions(job.status).includes(action)) {
+      if (!allowedActions(job.status, job.progress.failed).includes(action)) {
         throw new ParlaError('CONFLICT', `cannot ${action} job ${id}: it is ${job.status}`);
       }
       const { runner, place } = shelf;

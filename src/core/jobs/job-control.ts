@@ -66,10 +66,12 @@ export abstract class JobControl extends EventEmitter {
     return record;
   }
 
-  /** Puts failed items back in the queue and runs the job again. */
+  /**
+   * Puts failed items back in the queue and runs the job again: a failed job retries its failed
+   * rows, a canceled one also translates the rows it never reached (its work so far is kept).
+   */
   async retry(jobId: string, signal?: AbortSignal): Promise<JobRecord> {
-    const job = await this.mustGet(jobId);
-    if (job.record.status === 'canceled') throw new ParlaError('CONFLICT', `job ${jobId} was canceled; start a new batch`);
+    await this.mustGet(jobId);
     await this.jobs.retryFailed(jobId);
     await this.jobs.setStatus(jobId, 'queued', { error: null });
     return this.run(jobId, signal);

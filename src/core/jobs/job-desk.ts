@@ -72,8 +72,33 @@ export async function listDeskJobs(desk: JobDesk, timeoutMs = SHELF_TIMEOUT_MS):
   return lists.flat().sort((a, b) => b.createdAt.localeCompare(a.createdAt));
 }
 
-/** The job and the shelf it is on; NOT_FOUND when no reachable place has it. */
+/** A prefix as short as this is still long enough to name one job among the ids shown in a listing. */
+const ID_SHOWN = 8;
+
+/**
+ * The job and the shelf it is on, by its id or a unique prefix of it (`3f2a` for
+ * `3f2a9c…`), as every door takes them; NOT_FOUND when no reachable place has it, BAD_INPUT
+ * naming the candidates when the prefix fits several jobs.
+ */
 export async function locateJob(desk: JobDesk, id: string, timeoutMs = SHELF_TIMEOUT_MS): Promise<{ shelf: JobShelf; stored: StoredJob }> {
+  const exact = await findJob(desk, id, timeoutMs);
+  if (exact) return exact;
+  const want = id.toLowerCase();
+  const matches: { shelf: JobShelf; job: JobRecord }[] = [];
+  for (const shelf of desk.shelves()) {
+    for (const job of await listShelfJobs(shelf, timeoutMs)) if (job.id.toLowerCase().startsWith(want)) matches.push({ shelf, job });
+  }
+  if (matches.length > 1) {
+    const names = matches.map(({ job }) => `${job.id.slice(0, Math.max(ID_SHOWN, id.length + 4))}… (${job.status})`).join(', ');
+    throw new ParlaError('BAD_INPUT', `job id "${id}" fits ${matches.length} jobs: ${names}; give more of it`);
+  }
+  const only = matches[0];
+  const found = only ? await findJob(desk, only.job.id, timeoutMs) : undefined;
+  if (!found) throw new ParlaError('NOT_FOUND', `no job ${id}`);
+  return found;
+}
+
+async function findJob(desk: JobDesk, id: string, timeoutMs: number): Promise<{ shelf: JobShelf; stored: StoredJob } | undefined> {
   for (const shelf of desk.shelves()) {
     const stored = shelf.place === 'local' ? await shelf.queue.get(id) : await withTimeout(shelf.queue.get(id), timeoutMs);
     if (!stored) continue;
@@ -81,5 +106,5 @@ export async function locateJob(desk: JobDesk, id: string, timeoutMs = SHELF_TIM
     stored.record = tagged(stored.record, shelf.place);
     return { shelf, stored };
   }
-  throw new ParlaError('NOT_FOUND', `no job ${id}`);
+  return undefined;
 }

@@ -12,11 +12,11 @@ import { textKey } from '../jobs/text-key.js';
 import type { Lookup } from '../jobs/source.js';
 import { detectDelimiter, type SniffedFile } from './detect.js';
 import { IngestBuffer } from './ingest-buffer.js';
-import { addedColumns, mostlyTextColumns, resolveColumns, reviewHeader, translatedHeader, type SheetPlan, type TextEncoding } from './plan.js';
+import { addedColumns, defaultColumns, noTextColumns, resolveColumns, reviewHeader, translatedHeader, type SheetPlan, type TextEncoding } from './plan.js';
 import type { ItemTranslation } from '../../shared/jobs.js';
 import { isTranslatableText } from './text-cells.js';
+import { SAMPLE_CELLS } from '../../shared/column-class.js';
 
-const SAMPLE_ROWS = 200;
 const WRITE_CHUNK = 500;
 
 const ICONV_NAME: Record<TextEncoding, string> = {
@@ -57,24 +57,20 @@ export async function planCsv(
   );
   const delimiter = detectDelimiter(sample, file);
   let headers: string[] | undefined;
-  const counts: [number, number][] = [];
+  const samples: string[][] = [];
   let dataRows = 0;
   for await (const row of rows(file, encoding, delimiter)) {
     if (!headers) {
       headers = row;
       continue;
     }
-    if (++dataRows > SAMPLE_ROWS) break;
-    row.forEach((cell, i) => {
-      const c = (counts[i] ??= [0, 0]);
-      if (cell.trim() !== '') c[1] += 1;
-      if (isTranslatableText(cell)) c[0] += 1;
-    });
+    if (++dataRows > SAMPLE_CELLS) break;
+    row.forEach((cell, i) => (samples[i] ??= []).push(cell));
   }
   if (!headers || headers.every((h) => h.trim() === '')) throw new ParlaError('BAD_FILE', `${file} has no header row`);
   if (dataRows === 0) throw new ParlaError('BAD_FILE', `${file} has a header but no rows`);
-  const picked = columns && columns.length > 0 ? resolveColumns(columns, headers, 'csv') : mostlyTextColumns(headers, counts);
-  if (picked.length === 0) throw new ParlaError('BAD_INPUT', `${file}: no column is mostly text; name one with --columns`);
+  const picked = columns && columns.length > 0 ? resolveColumns(columns, headers, 'csv') : defaultColumns(headers, samples);
+  if (picked.length === 0) throw noTextColumns(file, headers, samples);
   return { file, format: 'csv', encoding, delimiter, sheets: [{ name: 'csv', columns: picked }], to: [...to], output };
 }
 

@@ -1,5 +1,6 @@
 // A spreadsheet job's plan: what to read, which columns to translate, where to write. It is
 // stored in the job spec (JSON), so a restarted process rebuilds the same job from it.
+import { classifyColumn, type ColumnVerdict } from '../../shared/column-class.js';
 import { ParlaError } from '../../shared/errors.js';
 import { indexToLetter, letterToIndex } from './text-cells.js';
 
@@ -30,9 +31,6 @@ export interface SheetPlan {
   review?: boolean;
 }
 
-/** Share of sampled non-empty cells that must be text for a column to be translated by default. */
-export const MOSTLY_TEXT = 0.5;
-
 /**
  * Resolves `--columns` entries against a header row: a header name wins over a letter (a column
  * may be called "A"); unknown entries fail with the headers that exist.
@@ -51,13 +49,32 @@ export function resolveColumns(requested: readonly string[], headers: readonly s
   return picked.filter((c) => !seen.has(c.index) && seen.add(c.index)).sort((a, b) => a.index - b.index);
 }
 
-/** Columns where most sampled values are text (per-column [text, nonEmpty] counts). */
-export function mostlyTextColumns(headers: readonly string[], counts: readonly (readonly [number, number])[]): PlannedColumn[] {
-  const out: PlannedColumn[] = [];
-  counts.forEach(([text, nonEmpty], index) => {
-    if (nonEmpty > 0 && text / nonEmpty > MOSTLY_TEXT) out.push({ index, header: headers[index] || indexToLetter(index) });
-  });
-  return out;
+/**
+ * The columns a job translates when none are named: those whose sampled cells are mostly prose
+ * or short labels (src/shared/column-class.ts). `samples[i]` holds column i's sampled cells as
+ * text, header row left out.
+ */
+export function defaultColumns(headers: readonly string[], samples: readonly (readonly string[])[]): PlannedColumn[] {
+  return columnVerdicts(headers, samples)
+    .filter((c) => c.verdict.translate)
+    .map(({ index, header }) => ({ index, header }));
+}
+
+export function columnVerdicts(headers: readonly string[], samples: readonly (readonly string[])[]): (PlannedColumn & { verdict: ColumnVerdict })[] {
+  const width = Math.max(headers.length, samples.length);
+  return Array.from({ length: width }, (_, index) => ({
+    index,
+    header: headers[index] || indexToLetter(index),
+    verdict: classifyColumn(samples[index] ?? []),
+  }));
+}
+
+/** The one line a planner throws when no column is prose or labels, naming what each column is. */
+export function noTextColumns(where: string, headers: readonly string[], samples: readonly (readonly string[])[]): ParlaError {
+  const seen = columnVerdicts(headers, samples)
+    .map((c) => `${c.header} (${c.verdict.why})`)
+    .join(', ');
+  return new ParlaError('BAD_INPUT', `${where}: no column holds prose or labels: ${seen || 'no columns'}; name one with --columns`);
 }
 
 /** `data.csv` → `data.es.csv`; several languages → `data.es+fr.csv`. */

@@ -1,17 +1,6 @@
-// Which cell values are worth a model call. Numbers, dates, booleans, formulas and empty cells
-// are never sent: the model would only garble them.
-const NUMBER = /^[-+(]?[$€£¥]?\s*\d[\d\s.,']*(?:[eE][-+]?\d+)?\s*[%$€£¥)]?$/u;
-const DATE = /^(?:\d{4}-\d{1,2}-\d{1,2}(?:[T ][\d:.]+Z?)?|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}(?: [\d:]+)?|\d{1,2}:\d{2}(?::\d{2})?)$/u;
-const BOOLEAN = /^(?:true|false|TRUE|FALSE|True|False)$/u;
-const HAS_LETTER = /\p{L}/u;
-
-/** True for a CSV/text cell that holds words (not a number, date, boolean or formula). */
-export function isTranslatableText(value: string): boolean {
-  const v = value.trim();
-  if (v === '' || v.startsWith('=')) return false;
-  if (NUMBER.test(v) || DATE.test(v) || BOOLEAN.test(v)) return false;
-  return HAS_LETTER.test(v);
-}
+// Which cell values are worth a model call (numbers, dates, booleans, formulas and empty cells
+// are never sent: the model would only garble them), and column letters.
+export { isTranslatableText } from '../../shared/column-class.js';
 
 /** "A" → 0, "AA" → 26; undefined when not a column letter. */
 export function letterToIndex(letter: string): number | undefined {

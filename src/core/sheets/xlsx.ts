@@ -11,11 +11,10 @@ import type { Lookup } from '../jobs/source.js';
 import { checkZip } from './zip-guard.js';
 import { IngestBuffer } from './ingest-buffer.js';
 import { insertionMap, shiftFormula, shiftRef, type ColumnMap } from './formula-shift.js';
-import { addedColumns, mostlyTextColumns, resolveColumns, reviewHeader, translatedHeader, type PlannedSheet, type SheetPlan } from './plan.js';
+import { addedColumns, defaultColumns, noTextColumns, resolveColumns, reviewHeader, translatedHeader, type PlannedSheet, type SheetPlan } from './plan.js';
 import type { ItemTranslation } from '../../shared/jobs.js';
 import { isTranslatableText, letterToIndex } from './text-cells.js';
-
-const SAMPLE_ROWS = 200;
+import { SAMPLE_CELLS } from '../../shared/column-class.js';
 
 /**
  * Workbook parts exceljs drops when it writes a workbook (or, for some charts, cannot even read).
@@ -66,19 +65,37 @@ function headerTexts(ws: ExcelJS.Worksheet): string[] {
   return out;
 }
 
-function planSheet(ws: ExcelJS.Worksheet, columns: readonly string[] | undefined): PlannedSheet {
-  const headers = headerTexts(ws);
-  if (columns && columns.length > 0) return { name: ws.name, columns: resolveColumns(columns, headers, ws.name) };
-  const counts: [number, number][] = headers.map(() => [0, 0]);
-  for (let r = 2; r <= Math.min(ws.rowCount, SAMPLE_ROWS + 1); r++) {
-    const row = ws.getRow(r);
-    counts.forEach((c, i) => {
-      const cell = row.getCell(i + 1);
-      if (cell.type !== ExcelJS.ValueType.Null) c[1] += 1;
-      if (cellText(cell) !== undefined) c[0] += 1;
-    });
+/** A cell as the column classifier reads it: typed values as they would be typed in. */
+function sampleText(cell: ExcelJS.Cell): string {
+  switch (cell.type) {
+    case ExcelJS.ValueType.Formula:
+      return `=${cell.formula}`;
+    case ExcelJS.ValueType.Date:
+      return (cell.value as Date).toISOString().slice(0, 10);
+    case ExcelJS.ValueType.Null:
+    case ExcelJS.ValueType.Merge:
+      return '';
+    default:
+      // Text, rich text, numbers, booleans, hyperlinks (their shown text), errors.
+      return cell.text ?? '';
   }
-  return { name: ws.name, columns: mostlyTextColumns(headers, counts) };
+}
+
+/** Sampled cells per column, header row left out. */
+function sampleColumns(ws: ExcelJS.Worksheet, width: number): string[][] {
+  const samples: string[][] = Array.from({ length: width }, () => []);
+  for (let r = 2; r <= Math.min(ws.rowCount, SAMPLE_CELLS + 1); r++) {
+    const row = ws.getRow(r);
+    samples.forEach((column, i) => column.push(sampleText(row.getCell(i + 1))));
+  }
+  return samples;
+}
+
+function planSheet(ws: ExcelJS.Worksheet, columns: readonly string[] | undefined): { sheet: PlannedSheet; samples: string[][]; headers: string[] } {
+  const headers = headerTexts(ws);
+  if (columns && columns.length > 0) return { sheet: { name: ws.name, columns: resolveColumns(columns, headers, ws.name) }, samples: [], headers };
+  const samples = sampleColumns(ws, headers.length);
+  return { sheet: { name: ws.name, columns: defaultColumns(headers, samples) }, samples, headers };
 }
 
 export async function planXlsx(
@@ -99,19 +116,24 @@ export async function planXlsx(
   }
   const nonEmpty = chosen.filter((ws) => ws.actualRowCount > 0);
   if (nonEmpty.length === 0) throw new ParlaError('BAD_FILE', `${file} has no data (every sheet is empty)`);
+  // Without --sheet, every sheet (the same in every door): each one's prose and label columns,
+  // or the named columns where the sheet has them. A sheet with none of them is left as it is.
   const planned: PlannedSheet[] = [];
   let firstError: unknown;
+  let firstSeen: ReturnType<typeof planSheet> | undefined;
   for (const ws of nonEmpty) {
     try {
       const p = planSheet(ws, columns);
-      if (p.columns.length > 0) planned.push(p);
+      firstSeen ??= p;
+      if (p.sheet.columns.length > 0) planned.push(p.sheet);
     } catch (error) {
       firstError ??= error;
     }
   }
   if (planned.length === 0) {
     if (firstError) throw firstError;
-    throw new ParlaError('BAD_INPUT', `${file}: no column is mostly text; name one with --columns`);
+    const where = chosen.length === 1 ? `sheet "${firstSeen?.sheet.name ?? ''}" of ${file}` : file;
+    throw noTextColumns(where, firstSeen?.headers ?? [], firstSeen?.samples ?? []);
   }
   return { file, format: 'xlsx', sheets: planned, to: [...to], output };
 }

@@ -1,5 +1,6 @@
 // Spreadsheets in, translated spreadsheets out: preview, options, and every job live.
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { classifyColumn, classLabel, SAMPLE_CELLS, type ColumnVerdict } from '../../shared/column-class.js';
 import { allowedActions, type JobAction } from '../../shared/job-requests.js';
 import type { JobRecord } from '../../shared/jobs.js';
 import { errorText, useShell } from '../app-context.js';
@@ -14,10 +15,26 @@ import { languageName, languagesOf } from '../lib/languages.js';
 
 interface Picked {
   file: File;
+  /** CSV/TSV: the header and the first rows shown; null for a workbook (read by the services). */
   rows: string[][] | null;
+  /** Each header column's class, judged from the sampled rows as the services judge it. */
+  verdicts: ColumnVerdict[];
 }
 
-const ACTION_LABEL: Record<JobAction, string> = { pause: 'Pause', resume: 'Resume', cancel: 'Cancel', retry: 'Retry failed' };
+const PREVIEW_ROWS = 5;
+const SAMPLE_BYTES = 64 * 1024;
+
+/** The header, the sampled rows (a row cut by the end of the sample left out) and each column's verdict. */
+async function readPreview(file: File): Promise<Pick<Picked, 'rows' | 'verdicts'>> {
+  if (!/\.(csv|tsv|txt)$/i.test(file.name)) return { rows: null, verdicts: [] };
+  const rows = previewRows(await file.slice(0, SAMPLE_BYTES).text(), SAMPLE_CELLS + 2);
+  if (file.size > SAMPLE_BYTES) rows.pop();
+  const [header = [], ...data] = rows;
+  const sample = data.slice(0, SAMPLE_CELLS);
+  return { rows: [header, ...data.slice(0, PREVIEW_ROWS)], verdicts: header.map((_, i) => classifyColumn(sample.map((r) => r[i] ?? ''))) };
+}
+
+const ACTION_LABEL: Record<JobAction, string> = { pause: 'Pause', resume: 'Resume', cancel: 'Cancel', retry: 'Retry' };
 
 export function BatchPage({ dropped, onDropTaken, command, onHandled }: { dropped: File | null; onDropTaken(): void } & PendingCommand) {
   const { api, fail, notify } = useShell();
@@ -33,10 +50,10 @@ export function BatchPage({ dropped, onDropTaken, command, onHandled }: { droppe
   const fileInput = useRef<HTMLInputElement>(null);
 
   const pick = async (file: File) => {
-    const isText = /\.(csv|tsv|txt)$/i.test(file.name);
-    const rows = isText ? previewRows(await file.slice(0, 64 * 1024).text(), 6) : null;
-    setPicked({ file, rows });
-    setColumns(rows?.[0]?.slice(0, 1) ?? []);
+    const preview = await readPreview(file);
+    setPicked({ file, ...preview });
+    // The columns a job would take without a choice: prose and labels, as in the CLI and API.
+    setColumns(preview.rows?.[0]?.filter((_, i) => preview.verdicts[i]?.translate) ?? []);
   };
   useEffect(() => {
     if (!dropped) return;
@@ -98,13 +115,21 @@ export function BatchPage({ dropped, onDropTaken, command, onHandled }: { droppe
               <table className="preview" data-testid="preview">
                 <thead>
                   <tr>
-                    {header.map((h) => (
-                      <th key={h}>
-                        <label>
-                          <input type="checkbox" checked={columns.includes(h)} onChange={() => setColumns(toggle(columns, h))} data-testid={`column-${h}`} /> {h}
-                        </label>
-                      </th>
-                    ))}
+                    {header.map((h, i) => {
+                      const verdict = picked.verdicts[i];
+                      return (
+                        <th key={h} data-testid={`column-head-${h}`}>
+                          <label>
+                            <input type="checkbox" checked={columns.includes(h)} onChange={() => setColumns(toggle(columns, h))} data-testid={`column-${h}`} /> {h}
+                          </label>
+                          {verdict && (
+                            <span className={`column-class column-${verdict.class}`} title={verdict.why} data-testid={`column-class-${h}`}>
+                              {classLabel(verdict.class)}
+                            </span>
+                          )}
+                        </th>
+                      );
+                    })}
                   </tr>
                 </thead>
                 <tbody>
@@ -117,15 +142,21 @@ export function BatchPage({ dropped, onDropTaken, command, onHandled }: { droppe
                   ))}
                 </tbody>
               </table>
+              <p className="muted" data-testid="column-why">
+                {describeChoice(header, picked.verdicts)}
+              </p>
             </div>
           ) : (
             <div className="form-row">
               <label className="field">
-                Sheet <input className="input" value={sheet} onChange={(e) => setSheet(e.target.value)} placeholder="first sheet" />
+                Sheet <input className="input" value={sheet} onChange={(e) => setSheet(e.target.value)} placeholder="every sheet" />
               </label>
               <label className="field">
-                Columns <input className="input" value={columns.join(',')} onChange={(e) => setColumns(e.target.value.split(',').map((s) => s.trim()).filter(Boolean))} placeholder="all text columns, or e.g. B,C" />
+                Columns <input className="input" value={columns.join(',')} onChange={(e) => setColumns(e.target.value.split(',').map((s) => s.trim()).filter(Boolean))} placeholder="prose and labels, or e.g. B,C" />
               </label>
+              <p className="muted" data-testid="sheet-plan">
+                {sheet ? `Only sheet "${sheet}"` : 'Every sheet'}: {columns.length ? `columns ${columns.join(', ')}` : 'the columns that hold prose or short labels (codes, links, numbers and dates are kept as they are)'}.
+              </p>
             </div>
           )}
           <div className="form-row">
@@ -200,7 +231,7 @@ function JobCard({ job, samples }: { job: JobRecord; samples: Sample[] }) {
         <ThroughputChart samples={samples} />
       </div>
       <div className="job-actions">
-        {allowedActions(job.status).map((action) => (
+        {allowedActions(job.status, p.failed).map((action) => (
           <button key={action} className="button" onClick={() => act(action)} data-testid={`job-${action}`}>
             {ACTION_LABEL[action]}
           </button>
@@ -213,6 +244,12 @@ function JobCard({ job, samples }: { job: JobRecord; samples: Sample[] }) {
       </div>
     </li>
   );
+}
+
+/** What the pre-ticked columns are, and why the others are left as they are. */
+function describeChoice(header: readonly string[], verdicts: readonly ColumnVerdict[]): string {
+  const left = verdicts.flatMap((v, i) => (v.translate ? [] : [`${header[i]} (${v.why})`]));
+  return `Ticked: the columns that hold prose or labels.${left.length ? ` Left as they are: ${left.join(', ')}.` : ''}`;
 }
 
 /** The file's own name: the full path (an upload folder on the server) is in the tooltip. */

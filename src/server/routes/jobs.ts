@@ -72,6 +72,9 @@ async function readFileJob(request: FastifyRequest): Promise<FileJobRequest> {
 }
 
 export function jobRoutes(app: FastifyInstance, { api, limit }: RouteContext): void {
+  /** The job's whole id: a path may name it by a unique prefix, as the CLI does. */
+  const fullId = async (request: FastifyRequest<{ Params: { id: string } }>) => (await api.getJob(jobId.parse(request.params.id, 'id'))).id;
+
   app.post('/api/v1/jobs', async (request, reply) => {
     const created = request.isMultipart()
       ? await limit(async () => api.createFileJob(await readFileJob(request)))
@@ -83,11 +86,11 @@ export function jobRoutes(app: FastifyInstance, { api, limit }: RouteContext): v
 
   app.get<{ Params: { id: string } }>('/api/v1/jobs/:id', async (request) => api.getJob(jobId.parse(request.params.id, 'id')));
 
-  app.delete<{ Params: { id: string } }>('/api/v1/jobs/:id', async (request) => api.deleteJob(jobId.parse(request.params.id, 'id')));
+  app.delete<{ Params: { id: string } }>('/api/v1/jobs/:id', async (request) => api.deleteJob(await fullId(request)));
 
   app.get<{ Params: { id: string } }>('/api/v1/jobs/:id/events', SSE_ROUTE, async (request, reply) => {
-    const id = jobId.parse(request.params.id, 'id');
-    const first = await api.getJob(id); // 404 before the stream opens
+    const first = await api.getJob(jobId.parse(request.params.id, 'id')); // 404 before the stream opens
+    const id = first.id;
     let unsubscribe = () => {};
     const stream = openSse(request, reply, () => unsubscribe());
     stream.send(sseNameFor(first), first);
@@ -103,7 +106,7 @@ export function jobRoutes(app: FastifyInstance, { api, limit }: RouteContext): v
   });
 
   app.get<{ Params: { id: string } }>('/api/v1/jobs/:id/result', async (request, reply) => {
-    const file = await api.jobResult(jobId.parse(request.params.id, 'id'));
+    const file = await api.jobResult(await fullId(request));
     return reply
       .type(file.mimeType)
       .header('content-disposition', `attachment; filename="${file.fileName.replace(/["\\\r\n]/g, '_')}"`)
@@ -111,6 +114,6 @@ export function jobRoutes(app: FastifyInstance, { api, limit }: RouteContext): v
   });
 
   app.post<{ Params: { id: string; action: string } }>('/api/v1/jobs/:id/:action', async (request) =>
-    api.jobAction(jobId.parse(request.params.id, 'id'), action.parse(request.params.action, 'action')),
+    api.jobAction(await fullId(request), action.parse(request.params.action, 'action')),
   );
 }
