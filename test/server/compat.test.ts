@@ -81,7 +81,9 @@ describe.runIf(HAVE_MODEL)('compatible APIs', () => {
       const result = new ExcelJS.Workbook();
       await result.xlsx.readFile(output);
       const rows = result.getWorksheet('Catalog')!.getSheetValues().slice(1) as unknown[][];
-      expect(rows.map((r) => r.slice(1))).toEqual([['name', 'name (es)'], ['Open the file', 'Abrir el archivo'], ['Save changes?', expect.any(String)]]);
+      // Parla's batch output: the translation beside its column, and its review column after it.
+      expect(rows.map((r) => r.slice(1, 3))).toEqual([['name', 'name (es)'], ['Open the file', 'Abrir el archivo'], ['Save changes?', expect.any(String)]]);
+      expect(rows[0]![3]).toBe('name (es) review');
     }, 90_000);
 
     it('refuses a document status or result without its key', async () => {

@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -122,7 +123,8 @@ describe('HistoryStore', () => {
 
   it('keeps review flags and filters "needs review"; a history made before flags gains the column', () => {
     const file = join(tmp(), 'parla.db');
-    const old = openDb(file);
+    // Written as the first release did: tables of its own, no schema version (migrations add the rest).
+    const old = new Database(file);
     old.exec(`CREATE TABLE history (id INTEGER PRIMARY KEY, source TEXT NOT NULL, text TEXT NOT NULL, src_lang TEXT NOT NULL,
       tgt_lang TEXT NOT NULL, model TEXT NOT NULL, door TEXT NOT NULL, created_at TEXT NOT NULL);
       INSERT INTO history (source, text, src_lang, tgt_lang, model, door, created_at) VALUES ('old', 'viejo', 'en', 'es', 'm', 'cli', '2024-01-01T00:00:00.000Z');`);
