@@ -152,8 +152,9 @@ export function App({ api, bridge }: { api: ParlaApi; bridge: ParlaBridge | unde
           ))}
           <div className="spacer" />
           <div className="health muted" data-testid="health">
-            <span className={`dot ${health?.ok && health.modelHost === 'ready' ? 'ok' : 'warn'}`} />
-            {health ? `${health.modelHost === 'ready' ? 'Ready' : `Model host ${health.modelHost}`} · ${health.mode === 'team' ? 'team' : 'local'}` : 'Connecting…'}
+            {/* An idle host (none running until the first translation) is as ready as a running one. */}
+            <span className={`dot ${health?.ok && (health.modelHost === 'ready' || health.modelHost === 'idle') ? 'ok' : 'warn'}`} />
+            {health ? `${health.modelHost === 'ready' || health.modelHost === 'idle' ? 'Ready' : `Model host ${health.modelHost}`} · ${health.mode === 'team' ? 'team' : 'local'}` : 'Connecting…'}
           </div>
         </nav>
         <main className="content">
