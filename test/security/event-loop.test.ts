@@ -3,31 +3,21 @@
 // reads a job's record between batches without its megabytes of spec. A real server on a port,
 // a real SQLite local API; the fake translator stands at the model-host edge.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { afterEach, expect, it } from 'vitest';
-import { openParlaApi, type LocalApi } from '../../src/core/api/local-api.js';
-import { createServer, type ParlaServer } from '../../src/server/server.js';
+import { expect, it } from 'vitest';
 import { LIMITS } from '../../src/shared/limits.js';
 import { JobRunner } from '../../src/core/jobs/runner.js';
 import { textJobResults, textJobSource } from '../../src/core/jobs/text-source.js';
 import { FakeTranslator } from '../state/helpers/fake-translator.js';
 import { openState } from '../state/helpers/state.js';
+import { useApiServer } from '../helpers/api-server.js';
 import { useTmpDirs } from '../state/helpers/tmp.js';
 
 const tmp = useTmpDirs('parla-loop-');
 const TOKEN = 'loop-test-token-0123456789';
-let api: LocalApi | undefined;
-let server: ParlaServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  await api?.close();
-  server = undefined;
-  api = undefined;
-});
+const served = useApiServer(TOKEN);
 
 it('the event loop keeps turning while a 200,000-text job is queued and starts (slow)', async () => {
-  api = await openParlaApi({ dataDir: tmp(), openEngine: async () => new FakeTranslator() });
-  server = createServer({ api, token: TOKEN, port: 0 });
-  const { url } = await server.listen();
+  const { api, url } = await served.start(tmp(), async () => new FakeTranslator());
   expect(LIMITS.jobTexts).toBe(200_000);
   // Short texts keep the body (and Fastify's one JSON.parse of it) small: the work measured is
   // what grows with the number of texts.

@@ -6,13 +6,12 @@ import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { batchCommand } from '../../src/cli/commands/batch.js';
-import { openParlaApi, type LocalApi } from '../../src/core/api/local-api.js';
 import { checkZip, type ZipLimits } from '../../src/core/sheets/zip-guard.js';
-import { createServer, type ParlaServer } from '../../src/server/server.js';
 import { runCli } from '../state/helpers/cli.js';
 import { FakeTranslator } from '../state/helpers/fake-translator.js';
+import { useApiServer } from '../helpers/api-server.js';
 import { useTmpDirs } from '../state/helpers/tmp.js';
 import { inflatingWorkbook, readZip, realWorkbook, SHEET, writeZip } from './helpers/zip-craft.js';
 
@@ -127,20 +126,11 @@ describe('parla batch with an inflating workbook', () => {
 });
 
 describe('parla serve with four inflating uploads at once (slow)', () => {
-  let api: LocalApi | undefined;
-  let server: ParlaServer | undefined;
-  afterEach(async () => {
-    await server?.close();
-    await api?.close();
-    server = undefined;
-    api = undefined;
-  });
+  const TOKEN = 'zip-test-token-0123456789';
+  const served = useApiServer(TOKEN);
 
   it('refuses each with one line, and the server grows by less than 100 MB', async () => {
-    const TOKEN = 'zip-test-token-0123456789';
-    api = await openParlaApi({ dataDir: tmp(), openEngine: async () => new FakeTranslator() });
-    server = createServer({ api, token: TOKEN, port: 0 });
-    const { url } = await server.listen();
+    const { url } = await served.start(tmp(), async () => new FakeTranslator());
     const bomb = await inflatingWorkbook(800, await sheetSize());
     const upload = (bytes: Buffer) => {
       const form = new FormData();

@@ -1,10 +1,9 @@
 // The API's file jobs take `review` and `min_confidence` multipart fields, as `parla batch`
 // takes --no-review and --min-confidence; the job record counts flagged rows.
-import { afterEach, describe, expect, it } from 'vitest';
-import { openParlaApi, type LocalApi } from '../../src/core/api/local-api.js';
-import { createServer, type ParlaServer } from '../../src/server/server.js';
+import { describe, expect, it } from 'vitest';
 import type { JobRecord } from '../../src/shared/jobs.js';
 import { FakeTranslator } from './helpers/fake-translator.js';
+import { useApiServer } from '../helpers/api-server.js';
 import { useTmpDirs } from './helpers/tmp.js';
 
 const tmp = useTmpDirs();
@@ -13,22 +12,13 @@ const auth = { authorization: `Bearer ${TOKEN}` };
 const CSV = 'id,text\n1,hello there\n2,loop loop\n3,maybe so\n';
 
 describe('file jobs over HTTP: review fields', () => {
-  let api: LocalApi | undefined;
-  let server: ParlaServer | undefined;
-  afterEach(async () => {
-    await server?.close();
-    await api?.close();
-    server = undefined;
-    api = undefined;
-  });
+  const served = useApiServer(TOKEN);
 
   async function start() {
     const model = new FakeTranslator({
       review: (t) => (t.startsWith('loop') ? { flags: ['repetition'], confidence: 0.1 } : { confidence: t.startsWith('maybe') ? 0.4 : 0.9 }),
     });
-    api = await openParlaApi({ dataDir: tmp(), openEngine: async () => model });
-    server = createServer({ api, token: TOKEN, port: 0 });
-    const { url } = await server.listen();
+    const { url } = await served.start(tmp(), async () => model);
     const upload = (fields: Record<string, string>) => {
       const form = new FormData();
       form.append('to', 'es');
