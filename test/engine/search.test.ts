@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createSearch, type Search, type SearchOptions } from '../../src/workers/marian/search.js';
+import { tokenLogProb } from '../../src/workers/marian/logits.js';
 
 // A hand-made "model": the next-token distribution depends only on the previous token.
 // vocab: 0 = pad/start, 1 = eos, 2..4 = words.
@@ -84,7 +85,24 @@ describe('greedy token pick', () => {
     unscored.step(logits, 0, V, 1);
     expect(scored.lastTokens).toEqual([2]);
     expect(unscored.lastTokens).toEqual([2]);
-    expect(scored.results()[0]!.score).toBeCloseTo(logSoftmax([9, 1, 3, 3, 2])[2]!, 5);
+    // Greedy scores are a confidence, read from an exp table: exact to 1e-3 (logits.ts).
+    expect(Math.abs(scored.results()[0]!.score - logSoftmax([9, 1, 3, 3, 2])[2]!)).toBeLessThan(1e-3);
     expect(unscored.results()[0]!.score).toBeNaN();
+  });
+});
+
+describe('greedy token scoring', () => {
+  it('matches log_softmax within 1e-3 on real-shaped rows, whichever logit is the largest', () => {
+    const V = 8000;
+    const rules = { eosId: 0, forcedEosId: 0, badTokenIds: [V - 1], maxLength: 100 };
+    for (let seed = 1; seed <= 20; seed++) {
+      let x = seed;
+      const random = () => ((x = (x * 16807) % 2147483647) / 2147483647);
+      const row = Float32Array.from({ length: V }, () => 10 - 16 * Math.sqrt(random()));
+      const token = seed % 7;
+      if (seed % 2) row[V - 1] = 12; // a banned token above the choice: the sum is rescaled
+      const exact = logSoftmax([...row])[token]!;
+      expect(Math.abs(tokenLogProb(row, 0, V, 1, rules, token) - exact)).toBeLessThan(1e-3);
+    }
   });
 });
