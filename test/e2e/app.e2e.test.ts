@@ -3,6 +3,7 @@
 // the same UI over the in-memory fake ParlaApi instead, which also answers the checks only a fake
 // can (its dictionary, failing texts, Redis); against the real server those are skipped or loosened. Needs `npm run build` first (`npm run test:e2e` does it) and Debian's
 // /usr/bin/chromium. Screenshots land in test/e2e/screenshots/.
+import type { JobRecord } from '../../src/shared/jobs.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
@@ -181,6 +182,11 @@ describe('Parla in the browser', () => {
     const job = page.locator('li.job[data-status]').first();
     await expect.poll(() => job.getAttribute('data-status'), { timeout: 30_000 }).toBe('done');
     expect(await job.getByTestId('job-percent').textContent()).toBe('100 %');
+    // The card counts the rows to review, as the job record does (none: no badge).
+    const id = (await job.getAttribute('data-testid'))!.slice('job-'.length);
+    const { progress } = (await (await authed(`/api/v1/jobs/${id}`)).json()) as JobRecord;
+    if (progress.flagged) await expect.poll(() => job.getByTestId('job-flagged').textContent()).toBe(`${progress.flagged} to review`);
+    else expect(await job.getByTestId('job-flagged').count()).toBe(0);
     await page.waitForTimeout(300); // let the bar's transition finish for the screenshot
     await shot('batch-done');
 

@@ -225,6 +225,11 @@ function JobCard({ job, samples }: { job: JobRecord; samples: Sample[] }) {
             {job.status === 'running' && <span>ETA {formatDuration(p.etaSeconds)}</span>}
             {p.cached > 0 && <span>{p.cached.toLocaleString()} cached</span>}
             {p.failed > 0 && <span className="error-text" data-testid="job-failed">{p.failed.toLocaleString()} failed</span>}
+            {(p.flagged ?? 0) > 0 && (
+              <span className="badge warn" data-testid="job-flagged" title="Rows whose translation carries a review flag: see the review column of the result">
+                {p.flagged!.toLocaleString()} to review
+              </span>
+            )}
           </div>
           {job.error && <div className="error-text">{errorText(job.error)}</div>}
         </div>
