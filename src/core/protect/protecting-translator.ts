@@ -36,6 +36,9 @@ interface Protected {
 
 interface Plan {
   source: string;
+  /** The source's protected spans as findSpans gives them: what every output is checked against. */
+  found: Span[];
+  /** Those and the glossary terms, in order: what is masked. */
   spans: Span[];
   /** Each span's replacement in the output: itself, or for ICU blocks the translated block. */
   replacements: string[];
@@ -106,10 +109,14 @@ function occurrences(text: string, needle: string): number {
  * and each glossary target in `terms` (one per occurrence) is there.
  */
 export function keepsSpans(source: string, output: string, options: FindSpansOptions = {}, terms: readonly string[] = []): boolean {
+  return spansKept(findSpans(source, options), output, options, terms);
+}
+
+/** keepsSpans with the source's spans already found (`before`: findSpans of the source, no terms). */
+function spansKept(before: readonly Span[], output: string, options: FindSpansOptions, terms: readonly string[]): boolean {
   const counts = new Map<string, number>();
   for (const t of terms) counts.set(t, (counts.get(t) ?? 0) + 1);
   for (const [target, n] of counts) if (occurrences(output, target) < n) return false;
-  const before = findSpans(source, options);
   const after = findSpans(output, options);
   if (multiset(before) !== multiset(after) || tagShape(before) !== tagShape(after)) return false;
   const blocksBefore = before.filter((s) => s.kind === 'icu');
@@ -197,6 +204,7 @@ export class ProtectingTranslator implements Translator {
       const spans = terms ? [...found, ...terms.find(source, found)].sort((a, b) => a.start - b.start) : found;
       return {
         source,
+        found,
         spans,
         replacements: spans.map((s) => s.term?.target ?? s.text),
         icu: spans.map((s) => (s.kind === 'icu' ? parseIcuBlock(s.text) : undefined)),
@@ -221,7 +229,7 @@ export class ProtectingTranslator implements Translator {
       if (!plan.spans.length) return { text: answer.text, flags: [], terms: [], base: answer, ...(answer.alternatives ? { alternatives: answer.alternatives } : {}) };
       const keeps = (candidate: string) => {
         const text = unmask(plan, candidate);
-        return text !== undefined && keepsSpans(plan.source, text, options, targets(plan)) ? text : undefined;
+        return text !== undefined && spansKept(plan.found, text, options, targets(plan)) ? text : undefined;
       };
       const alternatives = (answer.alternatives ?? []).flatMap((a) => {
         const text = keeps(a.text);
@@ -256,10 +264,12 @@ export class ProtectingTranslator implements Translator {
       results[i] = { text, flags: [], terms: entryIds(plan), ...(base ? { base } : {}) };
     });
 
-    // 3. Verify every output with spans against its source.
+    // 3. Verify what step 1 did not (its masked outputs were accepted only once they passed).
+    const split = new Set(failed);
+    const verified = (i: number) => slot[i] !== -1 && !split.has(i);
     return results.map((r, i) => {
       const plan = plans[i]!;
-      if (!plan.spans.length || keepsSpans(plan.source, r!.text, options, targets(plan))) return r!;
+      if (!plan.spans.length || verified(i) || spansKept(plan.found, r!.text, options, targets(plan))) return r!;
       this.stats.flagged++;
       return { ...r!, flags: [...r!.flags, 'spans'], terms: entryIds(plan).filter((_, k) => r!.text.includes(targets(plan)[k]!)) };
     });
