@@ -2,6 +2,7 @@
 import { ParlaError } from '../../shared/errors.js';
 import { openServices } from '../../core/services.js';
 import { checkLangCodes } from '../../core/safe-path.js';
+import { language } from '../guard.js';
 import type { Command } from '../registry.js';
 import { PROTECT_MODES, type ProtectMode, type Translation } from '../../shared/translation.js';
 import { canonicalTranslateRequest } from '../../shared/translate-request.js';
@@ -22,9 +23,10 @@ export const translateCommand: Command = {
     'no-cache': { type: 'boolean' },
   },
   async run({ global, values, positionals, stdin, stdout, stderr }) {
-    const to = values.to as string | undefined;
-    if (!to) throw new ParlaError('BAD_INPUT', 'missing --to LANG (e.g. --to es)');
-    checkLangCodes(values.from ? [to, values.from as string] : [to], '--to/--from');
+    if (!values.to) throw new ParlaError('BAD_INPUT', 'missing --to LANG (e.g. --to es)');
+    const to = language(values.to as string, '--to');
+    const from = values.from ? language(values.from as string, '--from') : undefined;
+    checkLangCodes(from ? [to, from] : [to], '--to/--from');
     let beam: number | undefined;
     if (values.beam !== undefined) {
       beam = Number(values.beam);
@@ -37,7 +39,7 @@ export const translateCommand: Command = {
     // Canonical like every door's request, so `--beam 1` keys as no --beam, and as HTTP and IPC.
     const request = canonicalTranslateRequest({
       to,
-      from: values.from as string | undefined,
+      from,
       model: values.model as string | undefined,
       options: beam ? { beam } : undefined,
       noCache: values['no-cache'] === true,
