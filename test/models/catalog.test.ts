@@ -77,3 +77,19 @@ describe.skipIf(!HAVE_MODEL)('language names and codes at the CLI (slow)', () =>
     }
   });
 });
+
+describe.skipIf(!HAVE_MODEL)('sizes people read (slow)', () => {
+  beforeAll(() => ensureBuilt());
+
+  it('cache stats gives a small cache in bytes, not "0.0 MiB"', async () => {
+    const dataDir = await tempDataDir();
+    try {
+      expect((await runParla(['translate', 'Open file', '--to', 'es'], dataDir)).code).toBe(0);
+      const stats = await runParla(['cache', 'stats'], dataDir);
+      expect(stats.code).toBe(0);
+      expect(stats.stdout).toMatch(/^entries 1 · \d+ B · hits 0 · misses 1 /);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,14 +1,13 @@
 // parla models [list | search [LANGUAGE...] | download ID | import DIR | remove ID] [--json]
 import { ParlaError } from '../../shared/errors.js';
+import { formatBytes } from '../../shared/format.js';
 import { describeCatalogModel, searchCatalog } from '../../shared/model-catalog.js';
 import type { ModelInfo } from '../../shared/translation.js';
 import { DEFAULT_HUB_ENDPOINT } from '../../core/models/hub-download.js';
 import { ModelStore } from '../../core/models/model-store.js';
 import type { Command } from '../registry.js';
 
-function mb(bytes: number): string {
-  return `${(bytes / 1e6).toFixed(1)} MB`;
-}
+const mb = formatBytes;
 
 function line(m: ModelInfo): string {
   const fix = m.bundled ? 'reinstall Parla' : `parla models remove ${m.id}`;
