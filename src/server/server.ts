@@ -1,4 +1,4 @@
-// `parla serve`: the HTTP door to ParlaApi (DESIGN.md "HTTP API") plus the browser UI.
+// `parla serve`: the HTTP door to ParlaApi (docs/contracts.md "HTTP API") plus the browser UI.
 import multipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { ParlaApi } from '../shared/api.js';
