@@ -1,0 +1,279 @@
+// XLIFF 1.2 and 2.0 (the exchange files of CAT tools: SDL Trados, memoQ, Okapi, Crowdin…).
+// Each 1.2 <trans-unit> / 2.0 <segment> is one unit; a non-empty <target> is its existing
+// translation. Inline elements become placeholder tags the protected-span code already keeps
+// (`<g1>…</g1>` for paired elements whose content is text, `<x2/>` for the rest) and are put back
+// as the original XML on render. Rendering splices each new <target> and its state into the
+// original text, so the rest of the file stays byte for byte. docs/formats-text.md has the choices.
+import { ParlaError } from '../../shared/errors.js';
+import type { ItemTranslation } from '../../shared/jobs.js';
+import { applyEdits, lineBreakOf, type Edit } from './source-text.js';
+import type { FileUnit, RenderOptions, TextFormat, UnitCounts, UnitLookup } from './text-format.js';
+import { attr, childElements, escapeAttr, escapeText, parseXml, textOf, type XmlElement, type XmlNode } from './xml.js';
+
+type XliffVersion = '1.2' | '2.0';
+
+/** Inline elements whose content is translatable text: they become a pair of tags around it. */
+const PAIRED: Record<XliffVersion, ReadonlySet<string>> = {
+  '1.2': new Set(['g', 'mrk']),
+  '2.0': new Set(['pc', 'mrk']),
+};
+
+/** 2.0 has no needs-review state: a translated segment that needs a look gets this subState. */
+export const XLIFF2_REVIEW_SUBSTATE = 'parla:needs-review';
+
+interface Token {
+  token: string;
+  /** The XML it stands for, as the source has it. */
+  xml: string;
+}
+
+interface XliffSegment {
+  unit: FileUnit;
+  /** trans-unit (1.2) or segment (2.0): where the target goes and (2.0) the state lives. */
+  container: XmlElement;
+  source: XmlElement;
+  target?: XmlElement;
+  tokens: Token[];
+  /** Whitespace around the source text, written around the translation too. */
+  lead: string;
+  trail: string;
+}
+
+export interface XliffDoc {
+  text: string;
+  version: XliffVersion;
+  root: XmlElement;
+  files: XmlElement[];
+  segments: XliffSegment[];
+}
+
+const ROOT = /<(?:[\w.-]+:)?xliff\b[^>]*>/;
+
+function versionOf(rootTag: string): XliffVersion | undefined {
+  const version = /\bversion\s*=\s*["']([^"']+)["']/.exec(rootTag)?.[1];
+  if (version && /^1\.[012]$/.test(version)) return '1.2';
+  if (version && /^2\.\d$/.test(version)) return '2.0';
+  if (rootTag.includes('urn:oasis:names:tc:xliff:document:1.')) return '1.2';
+  if (rootTag.includes('urn:oasis:names:tc:xliff:document:2.')) return '2.0';
+  return undefined;
+}
+
+/** The content of an element as the model sees it: text decoded, inline elements as placeholder tags. */
+function tokenize(el: XmlElement, text: string, version: XliffVersion): { source: string; tokens: Token[] } {
+  // Numbering starts where no placeholder collides with literal text of the unit (`<x1/>` typed as text).
+  const literal = textOf(el);
+  for (let base = 0; ; base += 100) {
+    const tokens: Token[] = [];
+    const walk = (nodes: readonly XmlNode[]): string =>
+      nodes
+        .map((node) => {
+          if (node.kind === 'text') return node.value;
+          const n = base + tokens.length + 1;
+          if (PAIRED[version].has(node.local) && !node.selfClosing) {
+            const open = { token: `<g${n}>`, xml: text.slice(node.start, node.openEnd) };
+            tokens.push(open);
+            const inner = walk(node.children);
+            const close = { token: `</g${n}>`, xml: text.slice(node.closeStart, node.end) };
+            tokens.push(close);
+            return open.token + inner + close.token;
+          }
+          const self = { token: `<x${n}/>`, xml: text.slice(node.start, node.end) };
+          tokens.push(self);
+          return self.token;
+        })
+        .join('');
+    const source = walk(el.children);
+    if (!tokens.some((t) => literal.includes(t.token))) return { source, tokens };
+  }
+}
+
+/** The target's XML for a translation, and whether its placeholders came back whole (once each, properly nested). */
+function targetXml(segment: XliffSegment, translation: string): { xml: string; intact: boolean } {
+  const { tokens } = segment;
+  if (tokens.length === 0) return { xml: escapeText(translation), intact: true };
+  const byToken = new Map(tokens.map((t) => [t.token, t]));
+  const pattern = new RegExp(tokens.map((t) => t.token.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|'), 'g');
+  let xml = '';
+  let at = 0;
+  const seen = new Set<string>();
+  const open: string[] = [];
+  let intact = true;
+  for (const m of translation.matchAll(pattern)) {
+    xml += escapeText(translation.slice(at, m.index)) + byToken.get(m[0])!.xml;
+    at = m.index + m[0].length;
+    if (seen.has(m[0])) intact = false;
+    seen.add(m[0]);
+    if (m[0].startsWith('</')) {
+      if (open.pop() !== m[0].replace('</', '<')) intact = false;
+    } else if (!m[0].endsWith('/>')) open.push(m[0]);
+  }
+  xml += escapeText(translation.slice(at));
+  if (intact && seen.size === tokens.length && open.length === 0) return { xml, intact: true };
+  // Lost, repeated or misnested placeholders: keep the words, put every inline element back in
+  // source order at the end (well-formed, nothing lost) and let the state ask for a review.
+  return { xml: escapeText(translation.replace(pattern, '')) + tokens.map((t) => t.xml).join(''), intact: false };
+}
+
+function notesOf(el: XmlElement | undefined): string[] {
+  if (!el) return [];
+  return [...childElements(el, 'note'), ...childElements(el, 'notes').flatMap((n) => childElements(n, 'note'))]
+    .map((n) => textOf(n).trim())
+    .filter(Boolean);
+}
+
+function descendants(el: XmlElement, local: string): XmlElement[] {
+  return childElements(el).flatMap((c) => (c.local === local ? [c] : descendants(c, local)));
+}
+
+function segmentOf(
+  text: string,
+  version: XliffVersion,
+  id: string,
+  container: XmlElement,
+  context: string[],
+): XliffSegment | undefined {
+  const source = childElements(container, 'source')[0];
+  if (!source) return undefined;
+  const target = childElements(container, 'target')[0];
+  const { source: raw, tokens } = tokenize(source, text, version);
+  const trimmed = raw.trim();
+  if (!trimmed) return undefined;
+  const lead = raw.slice(0, raw.length - raw.trimStart().length);
+  const trail = raw.slice(raw.trimEnd().length);
+  const unit: FileUnit = { id, source: trimmed };
+  const existing = target ? tokenize(target, text, version).source.trim() : '';
+  if (existing) unit.existing = existing;
+  if (context.length) unit.context = context.join(' | ');
+  return { unit, container, source, target, tokens, lead, trail };
+}
+
+function parseXliff(text: string, file: string): XliffDoc {
+  const root = parseXml(text, file);
+  if (root.local !== 'xliff') throw new ParlaError('BAD_FILE', `${file}: the root element is <${root.name}>, not <xliff>`);
+  const version = versionOf(text.slice(root.start, root.openEnd));
+  if (!version) {
+    throw new ParlaError('BAD_FILE', `${file}: XLIFF version ${attr(root, 'version') ?? '(none)'} is not supported (1.2 or 2.0)`);
+  }
+  const files = childElements(root, 'file');
+  const segments: XliffSegment[] = [];
+  const ids = new Set<string>();
+  const uniqueId = (id: string, fileIndex: number): string => {
+    // Ids are unique within a <file>; a second <file> repeating one gets its file's number in front.
+    const unique = ids.has(id) ? `${fileIndex + 1}/${id}` : id;
+    ids.add(unique);
+    return unique;
+  };
+  files.forEach((fileEl, fileIndex) => {
+    if (version === '1.2') {
+      descendants(fileEl, 'trans-unit').forEach((tu, i) => {
+        if (attr(tu, 'translate') === 'no') return;
+        const context = [attr(tu, 'resname'), ...notesOf(tu)].filter((c): c is string => !!c);
+        const segment = segmentOf(text, version, uniqueId(attr(tu, 'id') ?? String(i + 1), fileIndex), tu, context);
+        if (segment) segments.push(segment);
+      });
+    } else {
+      descendants(fileEl, 'unit').forEach((unitEl, i) => {
+        if (attr(unitEl, 'translate') === 'no') return;
+        const unitId = attr(unitEl, 'id') ?? String(i + 1);
+        const parts = childElements(unitEl, 'segment');
+        const context = [attr(unitEl, 'name'), ...notesOf(unitEl)].filter((c): c is string => !!c);
+        parts.forEach((seg, j) => {
+          const id = parts.length === 1 ? unitId : `${unitId}/${attr(seg, 'id') ?? j + 1}`;
+          const segment = segmentOf(text, version, uniqueId(id, fileIndex), seg, context);
+          if (segment) segments.push(segment);
+        });
+      });
+    }
+  });
+  return { text, version, root, files, segments };
+}
+
+/** An edit that sets attribute `name` of `el` (replacing its value, or adding it after the last attribute). */
+function setAttr(el: XmlElement, name: string, value: string): Edit {
+  const existing = el.attrs.find((a) => a.name === name);
+  const written = `${name}="${escapeAttr(value)}"`;
+  if (existing) return { start: existing.start, end: existing.end, insert: written };
+  const at = el.attrs.at(-1)?.end ?? el.start + 1 + el.name.length;
+  return { start: at, end: at, insert: ` ${written}` };
+}
+
+/** The whitespace that starts the line of `offset`, when only whitespace precedes it on that line. */
+function indentBefore(text: string, offset: number): string | undefined {
+  const lineStart = Math.max(text.lastIndexOf('\n', offset - 1), text.lastIndexOf('\r', offset - 1)) + 1;
+  const indent = text.slice(lineStart, offset);
+  return lineStart > 0 && /^[ \t]*$/.test(indent) ? indent : undefined;
+}
+
+function writeTarget(doc: XliffDoc, segment: XliffSegment, translation: ItemTranslation): Edit[] {
+  const { text, version } = doc;
+  const { xml, intact } = targetXml(segment, translation.text);
+  const content = escapeText(segment.lead) + xml + escapeText(segment.trail);
+  const review = !intact || translation.flags.length > 0;
+  const edits: Edit[] = [];
+  // 1.2 keeps the state on <target>; 2.0 on <segment>.
+  const state = version === '1.2' ? (review ? 'needs-review-translation' : 'translated') : 'translated';
+  const { target, source, container } = segment;
+  if (target) {
+    if (version === '1.2') edits.push(setAttr(target, 'state', state));
+    if (target.selfClosing) edits.push({ start: target.openEnd - 2, end: target.openEnd, insert: `>${content}</${target.name}>` });
+    else edits.push({ start: target.openEnd, end: target.closeStart, insert: content });
+  } else {
+    const name = source.name.replace(/source$/, 'target');
+    const stateAttr = version === '1.2' ? ` state="${state}"` : '';
+    const indent = indentBefore(text, source.start);
+    const before = indent === undefined ? '' : lineBreakOf(text) + indent;
+    edits.push({ start: source.end, end: source.end, insert: `${before}<${name}${stateAttr}>${content}</${name}>` });
+  }
+  if (version === '2.0') {
+    edits.push(setAttr(container, 'state', state));
+    const subState = container.attrs.find((a) => a.name === 'subState');
+    if (review) edits.push(setAttr(container, 'subState', XLIFF2_REVIEW_SUBSTATE));
+    else if (subState?.value.startsWith('parla:')) {
+      // Our own review mark from an earlier run goes once the segment is translated cleanly.
+      const start = text.slice(0, subState.start).trimEnd().length;
+      edits.push({ start, end: subState.end, insert: '' });
+    }
+  }
+  return edits;
+}
+
+function render(doc: XliffDoc, lookup: UnitLookup, options: RenderOptions): { text: string; counts: UnitCounts } {
+  const counts: UnitCounts = { translated: 0, kept: 0, skipped: 0 };
+  const edits: Edit[] = [];
+  for (const segment of doc.segments) {
+    if (segment.unit.existing !== undefined && !options.overwrite) {
+      counts.kept++;
+      continue;
+    }
+    const translation = lookup(segment.unit);
+    if (!translation?.text) {
+      counts.skipped++;
+      continue;
+    }
+    counts.translated++;
+    edits.push(...writeTarget(doc, segment, translation));
+  }
+  if (counts.translated > 0) {
+    if (doc.version === '1.2') {
+      for (const fileEl of doc.files) if (!attr(fileEl, 'target-language')) edits.push(setAttr(fileEl, 'target-language', options.lang));
+    } else if (!attr(doc.root, 'trgLang')) edits.push(setAttr(doc.root, 'trgLang', options.lang));
+  }
+  return { text: applyEdits(doc.text, edits), counts };
+}
+
+export const xliffFormat: TextFormat<XliffDoc> = {
+  id: 'xliff',
+  extensions: ['.xlf', '.xliff'],
+  sniff(text) {
+    const head = text.slice(0, 4096);
+    const rootTag = ROOT.exec(head)?.[0];
+    return rootTag !== undefined && versionOf(rootTag) !== undefined;
+  },
+  parse: parseXliff,
+  units: (doc) => doc.segments.map((s) => s.unit),
+  render,
+  outputName(file, lang) {
+    const m = /^(.*?)(\.[^./\\]+)$/.exec(file);
+    return m ? `${m[1]}.${lang}${m[2]}` : `${file}.${lang}`;
+  },
+};
