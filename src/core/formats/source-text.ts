@@ -37,3 +37,8 @@ export function lineBreakOf(text: string): string {
   const lf = text.indexOf('\n');
   return lf > 0 && text[lf - 1] === '\r' ? '\r\n' : '\n';
 }
+
+/** Up to `length` characters from `offset`, stopping at the line's end: what an error line quotes. */
+export function excerpt(text: string, offset: number, length = 12): string {
+  return text.slice(offset, offset + length).split(/[\r\n]/)[0]!;
+}

@@ -5,7 +5,7 @@
 // Entities other than the five predefined ones and character references are refused: XLIFF
 // files do not declare any.
 import { ParlaError } from '../../shared/errors.js';
-import { lineAt } from './source-text.js';
+import { excerpt, lineAt } from './source-text.js';
 
 export interface XmlAttr {
   name: string;
@@ -77,7 +77,7 @@ export function parseXml(text: string, file: string): XmlElement {
     raw.replace(/&[^&]*/g, (m, offset: number) => {
       REFERENCE.lastIndex = 0;
       const ref = REFERENCE.exec(m);
-      if (!ref) return fail(at + offset, `"&" must start an entity such as &amp; (found "${m.slice(0, 12)}")`);
+      if (!ref) return fail(at + offset, `"&" must start an entity such as &amp; (found "${excerpt(m, 0)}")`);
       let decoded: string | undefined;
       if (ref[3] !== undefined) decoded = PREDEFINED[ref[3]];
       else {
@@ -90,7 +90,7 @@ export function parseXml(text: string, file: string): XmlElement {
   const name = (at: number): string => {
     NAME.lastIndex = at;
     const m = NAME.exec(text);
-    return m ? m[0] : fail(at, `expected a name at "${text.slice(at, at + 10)}"`);
+    return m ? m[0] : fail(at, `expected a name at "${excerpt(text, at)}"`);
   };
   const skipSpace = (at: number): number => {
     while (at < text.length && ' \t\r\n'.includes(text[at]!)) at++;
