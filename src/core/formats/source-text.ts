@@ -42,3 +42,9 @@ export function lineBreakOf(text: string): string {
 export function excerpt(text: string, offset: number, length = 12): string {
   return text.slice(offset, offset + length).split(/[\r\n]/)[0]!;
 }
+
+/** `film.srt` → `film.es.srt`, `dir/app.xlf` → `dir/app.es.xlf`, `README` → `README.es`. */
+export function insertLanguage(file: string, lang: string): string {
+  const m = /^(.*[^/\\.])(\.[^./\\]+)$/.exec(file);
+  return m ? `${m[1]}.${lang}${m[2]}` : `${file}.${lang}`;
+}

@@ -6,7 +6,8 @@
 // original text, so the rest of the file stays byte for byte. docs/formats-text.md has the choices.
 import { ParlaError } from '../../shared/errors.js';
 import type { ItemTranslation } from '../../shared/jobs.js';
-import { applyEdits, lineBreakOf, type Edit } from './source-text.js';
+import { restorePlaceholders, withoutCollisions, type Placeholder } from './placeholders.js';
+import { applyEdits, insertLanguage, lineBreakOf, type Edit } from './source-text.js';
 import type { FileUnit, RenderOptions, TextFormat, UnitCounts, UnitLookup } from './text-format.js';
 import { attr, childElements, escapeAttr, escapeText, parseXml, textOf, type XmlElement, type XmlNode } from './xml.js';
 
@@ -21,19 +22,13 @@ const PAIRED: Record<XliffVersion, ReadonlySet<string>> = {
 /** 2.0 has no needs-review state: a translated segment that needs a look gets this subState. */
 export const XLIFF2_REVIEW_SUBSTATE = 'parla:needs-review';
 
-interface Token {
-  token: string;
-  /** The XML it stands for, as the source has it. */
-  xml: string;
-}
-
 interface XliffSegment {
   unit: FileUnit;
   /** trans-unit (1.2) or segment (2.0): where the target goes and (2.0) the state lives. */
   container: XmlElement;
   source: XmlElement;
   target?: XmlElement;
-  tokens: Token[];
+  placeholders: Placeholder[];
   /** Whitespace around the source text, written around the translation too. */
   lead: string;
   trail: string;
@@ -59,59 +54,29 @@ function versionOf(rootTag: string): XliffVersion | undefined {
 }
 
 /** The content of an element as the model sees it: text decoded, inline elements as placeholder tags. */
-function tokenize(el: XmlElement, text: string, version: XliffVersion): { source: string; tokens: Token[] } {
-  // Numbering starts where no placeholder collides with literal text of the unit (`<x1/>` typed as text).
-  const literal = textOf(el);
-  for (let base = 0; ; base += 100) {
-    const tokens: Token[] = [];
+function tokenize(el: XmlElement, text: string, version: XliffVersion): { source: string; placeholders: Placeholder[] } {
+  return withoutCollisions(textOf(el), (base) => {
+    const placeholders: Placeholder[] = [];
     const walk = (nodes: readonly XmlNode[]): string =>
       nodes
         .map((node) => {
           if (node.kind === 'text') return node.value;
-          const n = base + tokens.length + 1;
+          const n = base + placeholders.length + 1;
           if (PAIRED[version].has(node.local) && !node.selfClosing) {
-            const open = { token: `<g${n}>`, xml: text.slice(node.start, node.openEnd) };
-            tokens.push(open);
+            const open = { token: `<g${n}>`, original: text.slice(node.start, node.openEnd) };
+            placeholders.push(open);
             const inner = walk(node.children);
-            const close = { token: `</g${n}>`, xml: text.slice(node.closeStart, node.end) };
-            tokens.push(close);
+            const close = { token: `</g${n}>`, original: text.slice(node.closeStart, node.end) };
+            placeholders.push(close);
             return open.token + inner + close.token;
           }
-          const self = { token: `<x${n}/>`, xml: text.slice(node.start, node.end) };
-          tokens.push(self);
+          const self = { token: `<x${n}/>`, original: text.slice(node.start, node.end) };
+          placeholders.push(self);
           return self.token;
         })
         .join('');
-    const source = walk(el.children);
-    if (!tokens.some((t) => literal.includes(t.token))) return { source, tokens };
-  }
-}
-
-/** The target's XML for a translation, and whether its placeholders came back whole (once each, properly nested). */
-function targetXml(segment: XliffSegment, translation: string): { xml: string; intact: boolean } {
-  const { tokens } = segment;
-  if (tokens.length === 0) return { xml: escapeText(translation), intact: true };
-  const byToken = new Map(tokens.map((t) => [t.token, t]));
-  const pattern = new RegExp(tokens.map((t) => t.token.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|'), 'g');
-  let xml = '';
-  let at = 0;
-  const seen = new Set<string>();
-  const open: string[] = [];
-  let intact = true;
-  for (const m of translation.matchAll(pattern)) {
-    xml += escapeText(translation.slice(at, m.index)) + byToken.get(m[0])!.xml;
-    at = m.index + m[0].length;
-    if (seen.has(m[0])) intact = false;
-    seen.add(m[0]);
-    if (m[0].startsWith('</')) {
-      if (open.pop() !== m[0].replace('</', '<')) intact = false;
-    } else if (!m[0].endsWith('/>')) open.push(m[0]);
-  }
-  xml += escapeText(translation.slice(at));
-  if (intact && seen.size === tokens.length && open.length === 0) return { xml, intact: true };
-  // Lost, repeated or misnested placeholders: keep the words, put every inline element back in
-  // source order at the end (well-formed, nothing lost) and let the state ask for a review.
-  return { xml: escapeText(translation.replace(pattern, '')) + tokens.map((t) => t.xml).join(''), intact: false };
+    return { source: walk(el.children), placeholders };
+  });
 }
 
 function notesOf(el: XmlElement | undefined): string[] {
@@ -135,7 +100,7 @@ function segmentOf(
   const source = childElements(container, 'source')[0];
   if (!source) return undefined;
   const target = childElements(container, 'target')[0];
-  const { source: raw, tokens } = tokenize(source, text, version);
+  const { source: raw, placeholders } = tokenize(source, text, version);
   const trimmed = raw.trim();
   if (!trimmed) return undefined;
   const lead = raw.slice(0, raw.length - raw.trimStart().length);
@@ -144,7 +109,7 @@ function segmentOf(
   const existing = target ? tokenize(target, text, version).source.trim() : '';
   if (existing) unit.existing = existing;
   if (context.length) unit.context = context.join(' | ');
-  return { unit, container, source, target, tokens, lead, trail };
+  return { unit, container, source, target, placeholders, lead, trail };
 }
 
 function parseXliff(text: string, file: string): XliffDoc {
@@ -206,7 +171,7 @@ function indentBefore(text: string, offset: number): string | undefined {
 
 function writeTarget(doc: XliffDoc, segment: XliffSegment, translation: ItemTranslation): Edit[] {
   const { text, version } = doc;
-  const { xml, intact } = targetXml(segment, translation.text);
+  const { text: xml, intact } = restorePlaceholders(translation.text, segment.placeholders, escapeText);
   const content = escapeText(segment.lead) + xml + escapeText(segment.trail);
   const review = !intact || translation.flags.length > 0;
   const edits: Edit[] = [];
@@ -272,8 +237,5 @@ export const xliffFormat: TextFormat<XliffDoc> = {
   parse: parseXliff,
   units: (doc) => doc.segments.map((s) => s.unit),
   render,
-  outputName(file, lang) {
-    const m = /^(.*?)(\.[^./\\]+)$/.exec(file);
-    return m ? `${m[1]}.${lang}${m[2]}` : `${file}.${lang}`;
-  },
+  outputName: insertLanguage,
 };
