@@ -135,6 +135,36 @@ describe('XLIFF 1.2', () => {
     expect(out).toContain('<file source-language="en" target-language="es">');
   });
 
+  it('translates targets whose state says they are not translations yet, in a CRLF file', () => {
+    const text = [
+      '<xliff version="1.2">',
+      '\t<file source-language="en" target-language="fr">',
+      '\t\t<body>',
+      '\t\t\t<trans-unit id="a">',
+      '\t\t\t\t<source>Hello</source>',
+      '\t\t\t\t<target state="needs-translation">Hello</target>',
+      '\t\t\t</trans-unit>',
+      '\t\t\t<trans-unit id="b">',
+      '\t\t\t\t<source>World</source>',
+      '\t\t\t</trans-unit>',
+      '\t\t</body>',
+      '\t</file>',
+      '</xliff>',
+      '',
+    ].join('\r\n');
+    const d = xliffFormat.parse(text, 'x.xlf');
+    expect(xliffFormat.units(d).map((u) => u.existing)).toEqual([undefined, undefined]);
+    const out = xliffFormat.render(d, es, opts);
+    expect(out.counts).toEqual({ translated: 2, kept: 0, skipped: 0 });
+    expect(out.text).toContain('<target state="translated">ES:Hello</target>\r\n');
+    expect(out.text).toContain('<source>World</source>\r\n\t\t\t\t<target state="translated">ES:World</target>\r\n\t\t\t</trans-unit>');
+    // The file already names its target language: left as it is.
+    expect(out.text).toContain('<file source-language="en" target-language="fr">');
+    const v2 = '<xliff version="2.0" srcLang="en"><file id="f"><unit id="u"><segment state="initial"><source>Hi</source><target>Hi</target></segment></unit></file></xliff>';
+    const out2 = xliffFormat.render(xliffFormat.parse(v2, 'x.xlf'), es, opts).text;
+    expect(out2).toBe('<xliff version="2.0" srcLang="en" trgLang="es"><file id="f"><unit id="u"><segment state="translated"><source>Hi</source><target>ES:Hi</target></segment></unit></file></xliff>');
+  });
+
   it('names the line of a malformed file in one line', () => {
     expect(badFile('<xliff version="1.2">\n<file>\n<body>\n<trans-unit id="1"><source>a</target></trans-unit>')).toMatch(/^bad\.xlf line 4: <\/target> closes <source>/);
     expect(badFile('<xliff version="1.2">\n<file>\n<body>\n</body>\n</file>')).toMatch(/^bad\.xlf line 1: <xliff> is never closed/);

@@ -90,6 +90,15 @@ function descendants(el: XmlElement, local: string): XmlElement[] {
   return childElements(el).flatMap((c) => (c.local === local ? [c] : descendants(c, local)));
 }
 
+/**
+ * A target that its state says is not a translation yet: tools such as Okapi copy the source into
+ * the target with 1.2 `state="new"`/`"needs-translation"`; in 2.0 an explicit `state="initial"`.
+ */
+function untranslated(version: XliffVersion, container: XmlElement, target: XmlElement): boolean {
+  if (version === '1.2') return ['new', 'needs-translation'].includes(attr(target, 'state') ?? '');
+  return attr(container, 'state') === 'initial';
+}
+
 function segmentOf(
   text: string,
   version: XliffVersion,
@@ -106,7 +115,7 @@ function segmentOf(
   const lead = raw.slice(0, raw.length - raw.trimStart().length);
   const trail = raw.slice(raw.trimEnd().length);
   const unit: FileUnit = { id, source: trimmed };
-  const existing = target ? tokenize(target, text, version).source.trim() : '';
+  const existing = target && !untranslated(version, container, target) ? tokenize(target, text, version).source.trim() : '';
   if (existing) unit.existing = existing;
   if (context.length) unit.context = context.join(' | ');
   return { unit, container, source, target, placeholders, lead, trail };
