@@ -4,6 +4,7 @@ import { ParlaError } from '../../src/shared/errors.js';
 import type { ItemTranslation } from '../../src/shared/jobs.js';
 import type { FileUnit } from '../../src/core/formats/text-format.js';
 import { xliffFormat, XLIFF2_REVIEW_SUBSTATE } from '../../src/core/formats/xliff.js';
+import { findSpans, tagsBalanced } from '../../src/core/protect/spans.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/formats/${name}`, import.meta.url), 'utf8');
 const V12 = fixture('app.xlf');
@@ -49,6 +50,11 @@ describe('XLIFF 1.2', () => {
     expect(units.map((u) => u.existing)).toEqual([undefined, undefined, 'Pulse <x1/>Ctrl+S<x2/> para guardar y cerrar.', undefined, undefined, undefined]);
     expect(units[0]!.context).toBe('welcome.title | Shown on the first screen.');
     expect(units[3]!.context).toBe('menu.open | Menu item; keep it short.');
+    // The placeholders are spans the protected-span code keeps, nested as the elements were.
+    const spans = findSpans(units[3]!.source);
+    expect(spans.map((s) => s.text)).toEqual(['<g1>', '<g2>', '</g2>', '</g1>']);
+    expect(tagsBalanced(spans)).toBe(true);
+    expect(findSpans(units[1]!.source).map((s) => [s.kind, s.text])).toEqual([['tag', '<x1/>'], ['tag', '<x2/>']]);
   });
 
   it('renders byte for byte when nothing is translated', () => {
@@ -123,6 +129,15 @@ describe('XLIFF 1.2', () => {
   it('moves inline elements where the translation puts them', () => {
     const out = xliffFormat.render(doc, (u) => (u.id === '4' ? { text: 'Abrir un <g1>archivo <g2>reciente</g2></g1>', flags: [] } : undefined), opts);
     expect(out.text).toContain('>Abrir un <g id="1">archivo <g id="2">reciente</g></g></target>');
+  });
+
+  it('keeps protected annotations whole', () => {
+    const v12 = '<xliff version="1.2"><file><body><trans-unit id="a"><source>Buy <mrk mtype="protected">Parla Pro</mrk> <mrk mtype="term">today</mrk></source></trans-unit></body></file></xliff>';
+    expect(xliffFormat.units(xliffFormat.parse(v12, 'x.xlf'))[0]!.source).toBe('Buy <x1/> <g2>today</g2>');
+    const v20 = '<xliff version="2.0"><file><unit id="u"><segment><source>Buy <mrk id="m" translate="no">Parla Pro</mrk></source></segment></unit></file></xliff>';
+    const d = xliffFormat.parse(v20, 'x.xlf');
+    expect(xliffFormat.units(d)[0]!.source).toBe('Buy <x1/>');
+    expect(xliffFormat.render(d, () => ({ text: 'Compre <x1/>', flags: [] }), opts).text).toContain('<target>Compre <mrk id="m" translate="no">Parla Pro</mrk></target>');
   });
 
   it('does not mistake literal text for a placeholder', () => {

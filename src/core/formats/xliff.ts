@@ -53,6 +53,11 @@ function versionOf(rootTag: string): XliffVersion | undefined {
   return undefined;
 }
 
+/** An annotation whose content stays as written: 1.2 `<mrk mtype="protected">`, 2.0 `<mrk translate="no">`. */
+function doNotTranslate(el: XmlElement): boolean {
+  return attr(el, 'mtype') === 'protected' || attr(el, 'translate') === 'no';
+}
+
 /** The content of an element as the model sees it: text decoded, inline elements as placeholder tags. */
 function tokenize(el: XmlElement, text: string, version: XliffVersion): { source: string; placeholders: Placeholder[] } {
   return withoutCollisions(textOf(el), (base) => {
@@ -62,7 +67,7 @@ function tokenize(el: XmlElement, text: string, version: XliffVersion): { source
         .map((node) => {
           if (node.kind === 'text') return node.value;
           const n = base + placeholders.length + 1;
-          if (PAIRED[version].has(node.local) && !node.selfClosing) {
+          if (PAIRED[version].has(node.local) && !node.selfClosing && !doNotTranslate(node)) {
             const open = { token: `<g${n}>`, original: text.slice(node.start, node.openEnd) };
             placeholders.push(open);
             const inner = walk(node.children);
