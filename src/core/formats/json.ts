@@ -57,13 +57,13 @@ function parseJson(text: string, file: string): JsonDoc {
         const e = text[pos + 1]!;
         if (e === 'u') {
           const hex = text.slice(pos + 2, pos + 6);
-          if (!/^[0-9a-fA-F]{4}$/.test(hex)) fail(pos, `bad escape \\u${hex}`);
+          if (!/^[0-9a-fA-F]{4}$/.test(hex)) fail(pos, `bad escape "${excerpt(text, pos, 6)}" in a string`);
           out += String.fromCharCode(parseInt(hex, 16));
           pos += 6;
         } else if (e in ESCAPES) {
           out += ESCAPES[e];
           pos += 2;
-        } else fail(pos, `bad escape \\${e ?? ''} in a string`);
+        } else fail(pos, `bad escape "${excerpt(text, pos, 2)}" in a string`);
       } else {
         if (c < ' ') fail(pos, 'control character inside a string (write it as an escape)');
         out += c;
