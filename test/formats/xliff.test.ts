@@ -34,6 +34,9 @@ describe('XLIFF 1.2', () => {
     expect(xliffFormat.sniff('<xliff version="3.0"></xliff>')).toBe(false);
     expect(xliffFormat.sniff('{"a": "<xliff>"}')).toBe(false);
     expect(xliffFormat.sniff('<html><body>xliff</body></html>')).toBe(false);
+    expect(xliffFormat.sniff(`{"a": "<xliff version='1.2'>"}`)).toBe(false);
+    expect(xliffFormat.sniff('<html><xliff version="1.2"></xliff></html>')).toBe(false);
+    expect(xliffFormat.sniff('\uFEFF<?xml version="1.0"?>\n<!-- c -->\n<x:xliff xmlns:x="urn:oasis:names:tc:xliff:document:2.0">')).toBe(true);
   });
 
   it('lists each trans-unit source, inline elements as placeholder tags, existing targets and notes', () => {

@@ -42,7 +42,8 @@ export interface XliffDoc {
   segments: XliffSegment[];
 }
 
-const ROOT = /<(?:[\w.-]+:)?xliff\b[^>]*>/;
+/** The root's start tag, after what may precede it (declaration, comments, processing instructions, DOCTYPE). */
+const ROOT = /^\uFEFF?\s*(?:(?:<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^>]*>)\s*)*(<(?:[\w.-]+:)?xliff\b[^>]*>)/;
 
 function versionOf(rootTag: string): XliffVersion | undefined {
   const version = /\bversion\s*=\s*["']([^"']+)["']/.exec(rootTag)?.[1];
@@ -178,9 +179,10 @@ function setAttr(el: XmlElement, name: string, value: string): Edit {
 
 /** The whitespace that starts the line of `offset`, when only whitespace precedes it on that line. */
 function indentBefore(text: string, offset: number): string | undefined {
-  const lineStart = Math.max(text.lastIndexOf('\n', offset - 1), text.lastIndexOf('\r', offset - 1)) + 1;
-  const indent = text.slice(lineStart, offset);
-  return lineStart > 0 && /^[ \t]*$/.test(indent) ? indent : undefined;
+  let lineStart = offset;
+  while (lineStart > 0 && (text[lineStart - 1] === ' ' || text[lineStart - 1] === '\t')) lineStart--;
+  const atLineStart = lineStart > 0 && (text[lineStart - 1] === '\n' || text[lineStart - 1] === '\r');
+  return atLineStart ? text.slice(lineStart, offset) : undefined;
 }
 
 function writeTarget(doc: XliffDoc, segment: XliffSegment, translation: ItemTranslation): Edit[] {
@@ -245,7 +247,7 @@ export const xliffFormat: TextFormat<XliffDoc> = {
   extensions: ['.xlf', '.xliff'],
   sniff(text) {
     const head = text.slice(0, 4096);
-    const rootTag = ROOT.exec(head)?.[0];
+    const rootTag = ROOT.exec(head)?.[1];
     return rootTag !== undefined && versionOf(rootTag) !== undefined;
   },
   parse: parseXliff,

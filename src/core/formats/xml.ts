@@ -74,7 +74,9 @@ export function parseXml(text: string, file: string): XmlElement {
     throw new ParlaError('BAD_FILE', `${file} line ${lineAt(text, at)}: ${message}`);
   };
   const decode = (raw: string, at: number): string =>
-    raw.replace(/&[^&]*/g, (m, offset: number) => {
+    !raw.includes('&')
+      ? raw
+      : raw.replace(/&[^&]*/g, (m, offset: number) => {
       REFERENCE.lastIndex = 0;
       const ref = REFERENCE.exec(m);
       if (!ref) return fail(at + offset, `"&" must start an entity such as &amp; (found "${excerpt(m, 0)}")`);
