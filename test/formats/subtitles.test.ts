@@ -116,6 +116,12 @@ describe('SRT', () => {
     expect(srtFormat.render(d, es, opts).text).toBe('1\n00:00:01,000 --> 00:00:02,000\nES: Hi\n2\n00:00:03,000 --> 00:00:04,000\nES: There\n');
   });
 
+  it('writes a new line with the file\'s own line break (a lone CR too)', () => {
+    const text = '1\r00:00:01,000 --> 00:00:02,000\rHi\r';
+    const out = srtFormat.render(srtFormat.parse(text, 'x.srt'), () => ({ text: 'Una frase bastante larga que no cabe en una sola línea', flags: [] }), opts);
+    expect(out.text).toBe('1\r00:00:01,000 --> 00:00:02,000\rUna frase bastante larga que\rno cabe en una sola línea\r');
+  });
+
   it('outputName puts the language before the extension', () => {
     expect(srtFormat.outputName!('movies/film.srt', 'es')).toBe('movies/film.es.srt');
     expect(vttFormat.outputName!('talk.vtt', 'pt-BR')).toBe('talk.pt-BR.vtt');

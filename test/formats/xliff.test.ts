@@ -134,6 +134,24 @@ describe('XLIFF 1.2', () => {
     expect(out.text).toContain('>Abrir un <g id="1">archivo <g id="2">reciente</g></g></target>');
   });
 
+  it('reads a wrapped source as one line unless spaces are preserved, and puts a new target after <seg-source>', () => {
+    const text = [
+      '<xliff version="1.2"><file><body>',
+      '  <trans-unit id="a">',
+      '    <source>Open the\n      recent file</source>',
+      '    <seg-source><mrk mtype="seg" mid="1">Open the\n      recent file</mrk></seg-source>',
+      '  </trans-unit>',
+      '  <trans-unit id="b" xml:space="preserve">',
+      '    <source>Name:\n  value</source>',
+      '  </trans-unit>',
+      '</body></file></xliff>',
+    ].join('\n');
+    const d = xliffFormat.parse(text, 'x.xlf');
+    expect(xliffFormat.units(d).map((u) => u.source)).toEqual(['Open the recent file', 'Name:\n  value']);
+    const out = xliffFormat.render(d, es, opts).text;
+    expect(out).toContain('</seg-source>\n    <target state="translated">ES:Open the recent file</target>\n  </trans-unit>');
+  });
+
   it('keeps protected annotations whole', () => {
     const v12 = '<xliff version="1.2"><file><body><trans-unit id="a"><source>Buy <mrk mtype="protected">Parla Pro</mrk> <mrk mtype="term">today</mrk></source></trans-unit></body></file></xliff>';
     expect(xliffFormat.units(xliffFormat.parse(v12, 'x.xlf'))[0]!.source).toBe('Buy <x1/> <g2>today</g2>');

@@ -32,10 +32,9 @@ export function applyEdits(text: string, edits: readonly Edit[]): string {
   return out + text.slice(at);
 }
 
-/** The line break a file uses: CR LF when its first line break is one, else LF. */
+/** The line break a file uses: its first one (CR LF, LF or a lone CR), LF when it has none. */
 export function lineBreakOf(text: string): string {
-  const lf = text.indexOf('\n');
-  return lf > 0 && text[lf - 1] === '\r' ? '\r\n' : '\n';
+  return /\r\n|\n|\r/.exec(text)?.[0] ?? '\n';
 }
 
 /** Up to `length` characters from `offset`, stopping at the line's end: what an error line quotes. */

@@ -116,7 +116,9 @@ function segmentOf(
   if (!source) return undefined;
   const target = childElements(container, 'target')[0];
   const { source: raw, placeholders } = tokenize(source, text, version);
-  const trimmed = raw.trim();
+  const preserve = attr(source, 'xml:space') === 'preserve' || attr(container, 'xml:space') === 'preserve';
+  // A source wrapped over several lines reads as one line to the model, unless spaces matter.
+  const trimmed = preserve ? raw.trim() : raw.trim().replace(/[ \t]*(?:\r\n|\n|\r)\s*/g, ' ');
   if (!trimmed) return undefined;
   const lead = raw.slice(0, raw.length - raw.trimStart().length);
   const trail = raw.slice(raw.trimEnd().length);
@@ -201,9 +203,11 @@ function writeTarget(doc: XliffDoc, segment: XliffSegment, translation: ItemTran
   } else {
     const name = source.name.replace(/source$/, 'target');
     const stateAttr = version === '1.2' ? ` state="${state}"` : '';
-    const indent = indentBefore(text, source.start);
+    // 1.2 orders source, seg-source, target: the target follows whichever comes last.
+    const anchor = childElements(container, 'seg-source')[0] ?? source;
+    const indent = indentBefore(text, anchor.start);
     const before = indent === undefined ? '' : lineBreakOf(text) + indent;
-    edits.push({ start: source.end, end: source.end, insert: `${before}<${name}${stateAttr}>${content}</${name}>` });
+    edits.push({ start: anchor.end, end: anchor.end, insert: `${before}<${name}${stateAttr}>${content}</${name}>` });
   }
   if (version === '2.0') {
     edits.push(setAttr(container, 'state', state));
