@@ -35,6 +35,8 @@ describe('XLIFF 1.2', () => {
     expect(xliffFormat.sniff('{"a": "<xliff>"}')).toBe(false);
     expect(xliffFormat.sniff('<html><body>xliff</body></html>')).toBe(false);
     expect(xliffFormat.sniff(`{"a": "<xliff version='1.2'>"}`)).toBe(false);
+    const its = '<xliff xmlns:its="http://www.w3.org/2005/11/its" its:version="2.0" version="1.2"><file><body><trans-unit id="1"><source>a</source></trans-unit></body></file></xliff>';
+    expect(xliffFormat.render(xliffFormat.parse(its, 'x.xlf'), es, opts).text).toContain('<target state="translated">ES:a</target>');
     expect(xliffFormat.sniff('<html><xliff version="1.2"></xliff></html>')).toBe(false);
     expect(xliffFormat.sniff('\uFEFF<?xml version="1.0"?>\n<!-- c -->\n<x:xliff xmlns:x="urn:oasis:names:tc:xliff:document:2.0">')).toBe(true);
   });

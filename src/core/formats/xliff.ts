@@ -46,7 +46,8 @@ export interface XliffDoc {
 const ROOT = /^\uFEFF?\s*(?:(?:<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^>]*>)\s*)*(<(?:[\w.-]+:)?xliff\b[^>]*>)/;
 
 function versionOf(rootTag: string): XliffVersion | undefined {
-  const version = /\bversion\s*=\s*["']([^"']+)["']/.exec(rootTag)?.[1];
+  // Not `its:version="2.0"`, which Okapi writes on 1.2 files.
+  const version = /\sversion\s*=\s*["']([^"']+)["']/.exec(rootTag)?.[1];
   if (version && /^1\.[012]$/.test(version)) return '1.2';
   if (version && /^2\.\d$/.test(version)) return '2.0';
   if (rootTag.includes('urn:oasis:names:tc:xliff:document:1.')) return '1.2';
