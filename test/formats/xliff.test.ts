@@ -154,6 +154,11 @@ describe('XLIFF 1.2', () => {
     expect(out).toContain('</seg-source>\n    <target state="translated">ES:Open the recent file</target>\n  </trans-unit>');
   });
 
+  it('leaves out units of a translate="no" group', () => {
+    const text = '<xliff version="1.2"><file><body><group translate="no"><trans-unit id="a"><source>Brand</source></trans-unit></group><trans-unit id="b"><source>Word</source></trans-unit></body></file></xliff>';
+    expect(xliffFormat.units(xliffFormat.parse(text, 'x.xlf')).map((u) => u.id)).toEqual(['b']);
+  });
+
   it('keeps protected annotations whole', () => {
     const v12 = '<xliff version="1.2"><file><body><trans-unit id="a"><source>Buy <mrk mtype="protected">Parla Pro</mrk> <mrk mtype="term">today</mrk></source></trans-unit></body></file></xliff>';
     expect(xliffFormat.units(xliffFormat.parse(v12, 'x.xlf'))[0]!.source).toBe('Buy <x1/> <g2>today</g2>');

@@ -93,8 +93,11 @@ function notesOf(el: XmlElement | undefined): string[] {
     .filter(Boolean);
 }
 
+/** The `local` elements under `el`, leaving out those in a `translate="no"` group and their own `translate="no"`. */
 function descendants(el: XmlElement, local: string): XmlElement[] {
-  return childElements(el).flatMap((c) => (c.local === local ? [c] : descendants(c, local)));
+  return childElements(el)
+    .filter((c) => attr(c, 'translate') !== 'no')
+    .flatMap((c) => (c.local === local ? [c] : descendants(c, local)));
 }
 
 /**
@@ -149,14 +152,12 @@ function parseXliff(text: string, file: string): XliffDoc {
   files.forEach((fileEl, fileIndex) => {
     if (version === '1.2') {
       descendants(fileEl, 'trans-unit').forEach((tu, i) => {
-        if (attr(tu, 'translate') === 'no') return;
         const context = [attr(tu, 'resname'), ...notesOf(tu)].filter((c): c is string => !!c);
         const segment = segmentOf(text, version, uniqueId(attr(tu, 'id') ?? String(i + 1), fileIndex), tu, context);
         if (segment) segments.push(segment);
       });
     } else {
       descendants(fileEl, 'unit').forEach((unitEl, i) => {
-        if (attr(unitEl, 'translate') === 'no') return;
         const unitId = attr(unitEl, 'id') ?? String(i + 1);
         const parts = childElements(unitEl, 'segment');
         const context = [attr(unitEl, 'name'), ...notesOf(unitEl)].filter((c): c is string => !!c);
