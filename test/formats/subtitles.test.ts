@@ -172,7 +172,8 @@ describe('WebVTT', () => {
     expect(badFile(vttFormat, '1\n00:01.000 --> 00:02.000\nHi\n')).toBe('bad.sub line 1: a WebVTT file starts with "WEBVTT"');
     expect(badFile(vttFormat, 'WEBVTT\n\n00:01.000 --> 00:02.000\nHi\n\n00:03,000 --> 00:04.000\nThere\n')).toMatch(/^bad\.sub line 6: malformed timing/);
     expect(badFile(vttFormat, 'WEBVTT\n\nid\nmore\n00:01.000 --> 00:02.000\nHi\n')).toMatch(/line 3: expected a cue id or a timing/);
-    expect(badFile(vttFormat, 'WEBVTT\n\n00:01.000 --> 00:02.000\nHi\n00:03.000 --> 00:04.000\nThere\n')).toMatch(/line 5: a cue ends with a blank line/);
+    expect(badFile(vttFormat, 'WEBVTT\n\n00:01.000 --> 00:02.000\nHi\n00:03.000 --> 00:04.000\nThere\n')).toMatch(/line 5: a second timing inside a cue/);
+    expect(badFile(vttFormat, 'WEBVTT\n00:01.000 --> 00:02.000\nHi\n')).toMatch(/line 2: a timing inside the WEBVTT header/);
   });
 });
 

@@ -126,6 +126,8 @@ function parseSubtitles(text: string, file: string, kind: SubtitleKind): Subtitl
   let blocks = blocksOf(linesOf(text));
   if (kind === 'vtt') {
     if (!VTT_SIGNATURE.test(text)) fail(linesOf(text)[0]!, 'a WebVTT file starts with "WEBVTT"');
+    const inHeader = blocks[0]!.find((line) => line.text.includes('-->'));
+    if (inHeader) fail(inHeader, 'a timing inside the WEBVTT header (a blank line must follow the header)');
     blocks = blocks.slice(1).filter((b) => !VTT_BLOCK.test(b[0]!.text));
   }
   if (blocks.length === 0) throw new ParlaError('BAD_FILE', `${file} holds no cues`);
@@ -138,7 +140,7 @@ function parseSubtitles(text: string, file: string, kind: SubtitleKind): Subtitl
     if (kind === 'srt' ? head.length > 1 || (head.length === 1 && !/^\s*\d+\s*$/.test(head[0]!.text)) : head.length > 1) {
       fail(head[0]!, `expected a cue ${kind === 'srt' ? 'number' : 'id'} or a timing, found "${excerpt(head[0]!.text, 0, 40)}"`);
     }
-    if (kind === 'vtt' && timings.length > 1) fail(block[timings[1]!]!, 'a cue ends with a blank line before the next timing');
+    if (kind === 'vtt' && timings.length > 1) fail(block[timings[1]!]!, 'a second timing inside a cue (cues are separated by a blank line)');
     // SRT files that lost the blank line between cues are read as written: the number line
     // just before a timing belongs to that next cue.
     timings.forEach((t, k) => {
