@@ -131,6 +131,11 @@ describe('XLIFF 1.2', () => {
     expect(() => xliffFormat.parse(out.text, 'x.xlf')).not.toThrow();
   });
 
+  it('finds placeholders whatever their case', () => {
+    const out = xliffFormat.render(doc, (u) => (u.id === '1' ? { text: u.source.toUpperCase(), flags: [] } : undefined), opts);
+    expect(out.text).toContain('<target state="translated">WELCOME TO <g id="1" ctype="bold">PARLA</g>!</target>');
+  });
+
   it('moves inline elements where the translation puts them', () => {
     const out = xliffFormat.render(doc, (u) => (u.id === '4' ? { text: 'Abrir un <g1>archivo <g2>reciente</g2></g1>', flags: [] } : undefined), opts);
     expect(out.text).toContain('>Abrir un <g id="1">archivo <g id="2">reciente</g></g></target>');
@@ -169,12 +174,12 @@ describe('XLIFF 1.2', () => {
   });
 
   it('does not mistake literal text for a placeholder', () => {
-    const text = '<xliff version="1.2"><file source-language="en"><body><trans-unit id="a"><source>Type &lt;x1/&gt; then <x id="1"/></source></trans-unit></body></file></xliff>';
+    const text = '<xliff version="1.2"><file source-language="en"><body><trans-unit id="a"><source>Type &lt;X1/&gt; then <x id="1"/></source></trans-unit></body></file></xliff>';
     const d = xliffFormat.parse(text, 'x.xlf');
     const [unit] = xliffFormat.units(d);
-    expect(unit!.source).toBe('Type <x1/> then <x101/>');
+    expect(unit!.source).toBe('Type <X1/> then <x101/>');
     const out = xliffFormat.render(d, (u) => ({ text: u.source.replace('Type', 'Escriba').replace('then', 'luego'), flags: [] }), opts).text;
-    expect(out).toContain('<target state="translated">Escriba &lt;x1/&gt; luego <x id="1"/></target>');
+    expect(out).toContain('<target state="translated">Escriba &lt;X1/&gt; luego <x id="1"/></target>');
     expect(out).toContain('<file source-language="en" target-language="es">');
   });
 

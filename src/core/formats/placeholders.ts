@@ -4,7 +4,7 @@
 // original markup on render.
 
 export interface Placeholder {
-  /** What the model sees: `<x3/>`, `<g1>`, `</g1>`. */
+  /** What the model sees: `<x3/>`, `<g1>`, `</g1>` (lower case). */
   token: string;
   /** What the file holds. */
   original: string;
@@ -17,13 +17,15 @@ export interface Placeholder {
 export function withoutCollisions<T extends { placeholders: Placeholder[] }>(literal: string, build: (base: number) => T): T {
   for (let base = 0; ; base += 100) {
     const built = build(base);
-    if (!built.placeholders.some((p) => literal.includes(p.token))) return built;
+    const lower = literal.toLowerCase();
+    if (!built.placeholders.some((p) => lower.includes(p.token))) return built;
   }
 }
 
 /**
  * The translation with each placeholder turned back into its original and the text between them
  * passed through `escape`; `intact` is false when a placeholder was lost, repeated or misnested.
+ * Placeholders are found in any case (`<G1>` from a model or a test double that changed case).
  * Then the words are kept without placeholders and every original follows them in source order:
  * nothing is lost, the markup stays well-formed, and the caller marks the unit for review.
  */
@@ -34,20 +36,21 @@ export function restorePlaceholders(
 ): { text: string; intact: boolean } {
   if (placeholders.length === 0) return { text: escape(translation), intact: true };
   const byToken = new Map(placeholders.map((p) => [p.token, p.original]));
-  const pattern = new RegExp(placeholders.map((p) => p.token.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|'), 'g');
+  const pattern = new RegExp(placeholders.map((p) => p.token.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|'), 'gi');
   let text = '';
   let at = 0;
   const seen = new Set<string>();
   const open: string[] = [];
   let intact = true;
   for (const m of translation.matchAll(pattern)) {
-    text += escape(translation.slice(at, m.index)) + byToken.get(m[0])!;
+    const token = m[0].toLowerCase();
+    text += escape(translation.slice(at, m.index)) + byToken.get(token)!;
     at = m.index + m[0].length;
-    if (seen.has(m[0])) intact = false;
-    seen.add(m[0]);
-    if (m[0].startsWith('</')) {
-      if (open.pop() !== m[0].replace('</', '<')) intact = false;
-    } else if (!m[0].endsWith('/>')) open.push(m[0]);
+    if (seen.has(token)) intact = false;
+    seen.add(token);
+    if (token.startsWith('</')) {
+      if (open.pop() !== token.replace('</', '<')) intact = false;
+    } else if (!token.endsWith('/>')) open.push(token);
   }
   text += escape(translation.slice(at));
   if (intact && seen.size === placeholders.length && open.length === 0) return { text, intact: true };
