@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ParlaError } from '../shared/errors.js';
 import { checkHost, checkSameOrigin, checkToken, presentedToken } from './auth.js';
 import type { ClientKeys } from './compat/client-keys.js';
+import { readMultipartBody } from './compat/multipart-body.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -44,7 +45,7 @@ export function authorize(request: FastifyRequest, token: string): void {
 }
 
 /** The key a compatible API's client presents, from where that API's clients put it. */
-function compatKey(request: FastifyRequest, auth: 'deepl' | 'libre', crossOrigin: boolean): string | undefined {
+function compatKey(request: FastifyRequest, auth: 'deepl' | 'libre', crossOrigin: boolean, fields?: Record<string, string>): string | undefined {
   let key: unknown;
   if (auth === 'deepl') {
     // DeepL's clients send `Authorization: DeepL-Auth-Key <key>`.
@@ -53,7 +54,7 @@ function compatKey(request: FastifyRequest, auth: 'deepl' | 'libre', crossOrigin
   } else {
     // LibreTranslate's send `api_key` in the JSON or form body (or the query string).
     const field = (source: unknown) => (source && typeof source === 'object' ? (source as Record<string, unknown>).api_key : undefined);
-    key = field(request.body) ?? field(request.query);
+    key = field(fields ?? request.body) ?? field(request.query);
   }
   if (typeof key === 'string' && key) return key;
   // A page of an allowed origin names its key: the UI's cookie never rides along cross-origin.
@@ -64,8 +65,8 @@ function compatKey(request: FastifyRequest, auth: 'deepl' | 'libre', crossOrigin
  * A compatible API's request: the server's token or a client key, from this server's pages, a
  * non-browser client, or an origin the user allowed (whose answers then carry CORS headers).
  */
-function authorizeCompat(request: FastifyRequest, auth: 'deepl' | 'libre', token: string, keys: ClientKeys, crossOrigin: boolean): void {
-  const key = compatKey(request, auth, crossOrigin);
+function authorizeCompat(request: FastifyRequest, auth: 'deepl' | 'libre', token: string, keys: ClientKeys, crossOrigin: boolean, fields?: Record<string, string>): void {
+  const key = compatKey(request, auth, crossOrigin, fields);
   if (!(key && key !== token && keys.admit(request, key))) checkToken(key, token);
   if (!crossOrigin) checkSameOrigin(request);
 }
@@ -109,7 +110,10 @@ export function installGate(app: FastifyInstance, { token, loopback, keys, allow
   });
   app.addHook('preHandler', async (request) => {
     const { auth } = request.routeOptions.config;
-    if (auth === 'libre') authorizeCompat(request, auth, token, keys, crossOrigin.has(request));
+    if (auth !== 'libre') return;
+    // A file upload's key is one of its multipart fields: read them (bounded) before judging.
+    const fields = request.isMultipart() ? await readMultipartBody(request) : undefined;
+    authorizeCompat(request, auth, token, keys, crossOrigin.has(request), fields);
   });
 }
 
@@ -133,7 +137,7 @@ export function canonicalPath(url: string): string {
 }
 
 /** The compatible APIs' endpoints (DeepL's under /v2, LibreTranslate's at the root). */
-const COMPAT_PREFIXES = ['/v2', '/translate', '/translate_file', '/languages', '/detect', '/frontend'];
+const COMPAT_PREFIXES = ['/v2', '/translate', '/translate_file', '/download_file', '/languages', '/detect', '/frontend'];
 /** Paths the UI never has: Parla's API, the metrics, and the compatible APIs' endpoints. */
 const GATED_PREFIXES = ['/api', '/metrics', ...COMPAT_PREFIXES];
 

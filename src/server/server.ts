@@ -125,7 +125,7 @@ export function createServer(options: ServerOptions): ParlaServer {
     jobRoutes(scope, ctx);
     resourceRoutes(scope, ctx);
     glossaryRoutes(scope, ctx);
-    keyRoutes(scope, ctx);
+    keyRoutes(scope, compat.keys);
   });
   // DeepL- and LibreTranslate-compatible APIs, in their own scope (they also read form bodies).
   void app.register(async (scope) => compatRoutes(scope, { api: o.api, metrics, limit }, { keys, glossaries: compat.glossaries }));

@@ -5,6 +5,7 @@ import type { RouteContext } from '../routes/context.js';
 import { deeplRoutes } from './deepl.js';
 import { documentRoutes } from './documents.js';
 import { libreRoutes } from './libre.js';
+import { libreFileRoutes } from './libre-files.js';
 import type { DeepLGlossaryStore } from '../../core/compat/deepl-glossaries.js';
 import type { ClientKeys } from './client-keys.js';
 import { deeplGlossaryRoutes } from './glossaries.js';
@@ -25,4 +26,5 @@ export function compatRoutes(app: FastifyInstance, ctx: RouteContext, { keys, gl
   deeplGlossaryRoutes(app, ctx, glossaries);
   documentRoutes(app, ctx);
   libreRoutes(app, ctx, keys);
+  libreFileRoutes(app, ctx, keys);
 }

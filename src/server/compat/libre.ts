@@ -6,6 +6,7 @@ import { ParlaError } from '../../shared/errors.js';
 import { LIMITS } from '../../shared/limits.js';
 import type { RouteContext } from '../routes/context.js';
 import { compatErrorHandler } from './errors.js';
+import { LIBRE_FILE_FORMATS } from './libre-files.js';
 import { baseCode, installedPairs, languageName } from './languages.js';
 import type { ClientKeys } from './client-keys.js';
 
@@ -54,8 +55,8 @@ export function libreRoutes(app: FastifyInstance, { api, limit }: RouteContext, 
       charLimit: LIMITS.textChars,
       frontendTimeout: 500,
       suggestions: false,
-      filesTranslation: false,
-      supportedFilesFormat: [],
+      filesTranslation: true,
+      supportedFilesFormat: [...LIBRE_FILE_FORMATS],
       language: { source: { code: source, name: languageName(source) }, target: { code: target, name: languageName(target) } },
     };
   });
