@@ -30,7 +30,7 @@ export interface GateOptions {
   /** The compatible APIs' named client keys: accepted on their routes only. */
   keys: ClientKeys;
   /** Origins (browser extensions, web apps) the user lets call the compatible APIs cross-origin. */
-  allowedOrigins: () => Promise<readonly string[]>;
+  allowedOrigins: () => readonly string[];
 }
 
 /** What a request must show to reach a non-public route: the token, from a same-origin page. */
@@ -79,15 +79,15 @@ function allowOrigin(reply: FastifyReply, origin: string): void {
 export function installGate(app: FastifyInstance, { token, loopback, keys, allowedOrigins }: GateOptions): void {
   const crossOrigin = new WeakSet<FastifyRequest>();
   /** Whether the request comes from an origin the user allowed, for a compatible API's path. */
-  const allowedCompat = async (request: FastifyRequest): Promise<string | undefined> => {
+  const allowedCompat = (request: FastifyRequest): string | undefined => {
     const origin = request.headers.origin;
     if (!origin || !namesCompatPath(request.url)) return undefined;
-    return (await allowedOrigins()).includes(origin) ? origin : undefined;
+    return allowedOrigins().includes(origin) ? origin : undefined;
   };
   app.addHook('onRequest', async (request, reply) => {
     if (loopback) checkHost(request);
     const { public: open, auth } = request.routeOptions.config;
-    const origin = await allowedCompat(request);
+    const origin = allowedCompat(request);
     if (origin !== undefined) {
       // A preflight carries no key: it learns only that this origin may send one.
       if (request.method === 'OPTIONS') {

@@ -105,7 +105,7 @@ export function createServer(options: ServerOptions): ParlaServer {
   app.addHook('onRequest', async (request) => {
     started.set(request, process.hrtime.bigint());
   });
-  installGate(app, { token: o.token, loopback: isLoopback(o.host), keys, allowedOrigins: async () => (await o.api.getSettings()).allowedOrigins });
+  installGate(app, { token: o.token, loopback: isLoopback(o.host), keys, allowedOrigins: () => compat.allowedOrigins() });
   // Server-Timing: how long the server itself spent on the request (browsers' devtools show it;
   // bench:api separates it from the time a request waits in the machine's network stack).
   app.addHook('onSend', async (request, reply) => {

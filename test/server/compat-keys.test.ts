@@ -3,6 +3,7 @@
 // real server (createServer) and its real stores, the fake ParlaApi at the network edge.
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { memoryCompatStores } from '../../src/core/compat/stores.js';
 import { createServer, type ParlaServer } from '../../src/server/server.js';
 import { createFakeApi, type FakeApi } from '../helpers/fake-api.js';
 
@@ -11,6 +12,8 @@ const BEARER = { authorization: `Bearer ${TOKEN}` };
 let fake: FakeApi;
 let server: ParlaServer;
 let log: string;
+/** The `allowedOrigins` setting the server reads (LocalApi reads settings.json; see compat-settings.test.ts). */
+let allowed: string[];
 
 interface Answer {
   status: number;
@@ -57,6 +60,7 @@ function multipart(fields: Record<string, string>, file: { name: string; text: s
 
 beforeEach(() => {
   log = '';
+  allowed = [];
   fake = createFakeApi({ tickMs: 5, textsPerTick: 500 });
   const stream = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -64,7 +68,7 @@ beforeEach(() => {
       done();
     },
   });
-  server = createServer({ api: fake, token: TOKEN, port: 0, logger: { stream } });
+  server = createServer({ api: fake, token: TOKEN, port: 0, logger: { stream }, compat: memoryCompatStores(() => allowed) });
 });
 afterEach(async () => {
   await server.close();
@@ -234,15 +238,15 @@ describe('cross-origin use (browser extensions)', () => {
     expect(before.status).toBe(403);
     expect(before.headers['access-control-allow-origin']).toBeUndefined();
 
-    expect((await call('PATCH', '/api/v1/settings', { headers: BEARER, json: { allowedOrigins: [EXTENSION] } })).status).toBe(200);
+    allowed = [EXTENSION];
     const preflight = await call('OPTIONS', '/v2/translate', { headers: { origin: EXTENSION, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization' } });
     expect(preflight.status).toBe(204);
     expect(preflight.headers['access-control-allow-origin']).toBe(EXTENSION);
     expect(String(preflight.headers['access-control-allow-headers'])).toMatch(/Authorization/);
 
-    const allowed = await call('POST', '/v2/translate', { headers: { authorization: `DeepL-Auth-Key ${key}`, origin: EXTENSION, 'sec-fetch-site': 'cross-site' }, form: { text: 'hello', target_lang: 'ES' } });
-    expect(allowed.status).toBe(200);
-    expect(allowed.headers['access-control-allow-origin']).toBe(EXTENSION);
+    const fromExtension = await call('POST', '/v2/translate', { headers: { authorization: `DeepL-Auth-Key ${key}`, origin: EXTENSION, 'sec-fetch-site': 'cross-site' }, form: { text: 'hello', target_lang: 'ES' } });
+    expect(fromExtension.status).toBe(200);
+    expect(fromExtension.headers['access-control-allow-origin']).toBe(EXTENSION);
     const libreAllowed = await call('POST', '/translate', { headers: { origin: EXTENSION }, json: { q: 'hello', source: 'en', target: 'es', api_key: key } });
     expect(libreAllowed.status).toBe(200);
     expect(libreAllowed.headers['access-control-allow-origin']).toBe(EXTENSION);

@@ -66,7 +66,7 @@ export async function openParlaApi(options: ServicesOptions): Promise<LocalApi> 
   const services = await openServices({ ...options, door: options.door ?? 'api', teamWork: options.teamWork ?? 1 });
   const { state, models, desk } = services;
   const settings = new SettingsStore(options.dataDir);
-  const compat = compatStores(state.db);
+  const compat = compatStores(state.db, () => settings.get().allowedOrigins);
   const events = new EventEmitter();
   events.setMaxListeners(0);
   const emit = (event: ParlaEvent) => events.emit('event', event);
