@@ -72,7 +72,7 @@ export function ApiKeysCard() {
         </p>
       )}
       {keys && keys.length > 0 && (
-        <div className="table-wrap">
+        <div className="table-wrap key-list">
           <table className="preview" data-testid="key-list">
             <thead>
               <tr>
