@@ -268,3 +268,36 @@ describe('cross-origin use (browser extensions)', () => {
     expect((await call('OPTIONS', '/api/v1/translate', { headers: { origin: EXTENSION, 'access-control-request-method': 'POST' } })).status).toBe(401);
   });
 });
+
+describe('DeepL glossaries: refusals in DeepL shape', () => {
+  const auth = { authorization: `DeepL-Auth-Key ${TOKEN}` };
+  it('refuses bad entries, an uninstalled pair, an unknown id, and a glossary of another pair on /v2/translate', async () => {
+    const create = (form: Record<string, string>) => call('POST', '/v2/glossaries', { headers: auth, form: { name: 'g', source_lang: 'en', target_lang: 'es', entries_format: 'tsv', ...form } });
+    for (const entries of ['', 'cat', 'cat\tgato\textra', '\tgato']) {
+      const res = await create({ entries });
+      expect(res.status, JSON.stringify(entries)).toBe(400);
+      expect(Object.keys(res.json)).toEqual(['message']);
+    }
+    expect((await create({ entries: 'cat,gato', entries_format: 'xml' })).status).toBe(400);
+    expect((await create({ entries: 'cat\tgato', target_lang: 'de' })).json).toEqual({ message: 'Unsupported glossary source and target language pair.' });
+    const csv = await create({ entries: 'cat,gato,en,es\n"red book","libro rojo"', entries_format: 'csv' });
+    expect(csv.status).toBe(201);
+    expect(csv.json).toMatchObject({ name: 'g', ready: true, source_lang: 'en', target_lang: 'es', entry_count: 2 });
+    const id = csv.json.glossary_id as string;
+    const entries = await call('GET', `/v2/glossaries/${id}/entries`, { headers: { ...auth, accept: 'text/tab-separated-values' } });
+    expect(entries.headers['content-type']).toMatch(/^text\/tab-separated-values/);
+    expect(entries.body).toBe('cat\tgato\nred book\tlibro rojo');
+
+    expect((await call('GET', '/v2/glossaries/nope', { headers: auth })).status).toBe(404);
+    expect((await call('DELETE', '/v2/glossaries/nope', { headers: auth })).status).toBe(404);
+    const otherPair = await deepl(TOKEN, { text: 'the cat', source_lang: 'EN', target_lang: 'FR', glossary_id: id });
+    expect(otherPair.status).toBe(400);
+    const noSource = await deepl(TOKEN, { text: 'the cat', target_lang: 'ES', glossary_id: id });
+    expect(noSource.json).toEqual({ message: "Use of a glossary requires the 'source_lang' parameter to be specified." });
+    expect((await deepl(TOKEN, { text: 'the cat', source_lang: 'EN', target_lang: 'ES', glossary_id: id })).json).toMatchObject({ translations: [{ text: 'el gato' }] });
+    // A client key cannot manage Parla's own glossary, but may use DeepL's glossary endpoints.
+    const { key } = await createKey({ name: 'glossary-user' });
+    expect((await call('GET', '/v2/glossaries', { headers: { authorization: `DeepL-Auth-Key ${key}` } })).json).toMatchObject({ glossaries: [{ glossary_id: id }] });
+    expect((await call('GET', '/api/v1/glossaries', { headers: { authorization: `Bearer ${key}` } })).status).toBe(401);
+  });
+});
