@@ -48,8 +48,8 @@ function lowContrast(): LowContrast[] {
     return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
   };
   const out: LowContrast[] = [];
-  for (const el of document.querySelectorAll('body *')) {
-    const own = [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.trim() !== '');
+  for (const el of Array.from(document.querySelectorAll('body *'))) {
+    const own = Array.from(el.childNodes).some((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.trim() !== '');
     if (!own || el.closest(':disabled, [aria-disabled="true"], script, style')) continue;
     const box = el.getBoundingClientRect();
     const style = getComputedStyle(el);
