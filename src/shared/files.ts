@@ -11,6 +11,8 @@ export const SPREADSHEET_TYPES: Record<string, string> = {
   tsv: 'text/tab-separated-values',
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   json: 'application/json',
+  po: 'text/x-gettext-translation',
+  pot: 'text/x-gettext-translation',
 };
 
 export function mimeTypeFor(fileName: string): string {
