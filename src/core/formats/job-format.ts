@@ -4,7 +4,8 @@
 // every format passes test/formats/conformance.test.ts.
 import type { NewText } from '../queue/backend.js';
 import type { Lookup } from '../jobs/source.js';
-import type { FileUnit, TextFormatId, UnitCounts } from './text-format.js';
+import type { FilePreview } from '../../shared/job-requests.js';
+import type { TextFormatId, UnitCounts } from './text-format.js';
 
 export type FormatId = 'csv' | 'xlsx' | TextFormatId;
 
@@ -32,17 +33,6 @@ export interface FilePlan {
   output: string;
 }
 
-/** The texts of a file as the drop zone and `POST /api/v1/jobs/preview` show them. */
-export interface FilePreview {
-  format: FormatId;
-  /** Units of the file (all of them for text formats; none for spreadsheets, whose columns the app previews itself). */
-  total: number;
-  /** Units with no translation yet: what a job translates by default. */
-  missing: number;
-  /** The first units, in file order. */
-  units: FileUnit[];
-}
-
 export type AddTexts = (texts: readonly NewText[]) => Promise<void>;
 
 export interface JobFormat<P extends FilePlan = FilePlan> {
@@ -65,5 +55,6 @@ export interface JobFormat<P extends FilePlan = FilePlan> {
   write(plan: P, lookup: Lookup, signal: AbortSignal): Promise<UnitCounts | undefined>;
   /** What write would count, without writing (the batch summary). */
   counts?(plan: P, lookup: Lookup): Promise<UnitCounts>;
+  /** The format and the first `limit` units, for the drop zone and `POST /api/v1/jobs/preview`. */
   preview(file: string, limit: number): Promise<FilePreview>;
 }
