@@ -209,7 +209,8 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     // The real formats read the file: a preview is parsing, with no queue or model behind it.
     async previewFile(req: FilePreviewRequest): Promise<FilePreview> {
       const text = new TextDecoder().decode(req.bytes);
-      const format = TEXT_FORMATS.find((f) => f.sniff(text));
+      const name = req.fileName.toLowerCase();
+      const format = TEXT_FORMATS.find((f) => f.sniff(text)) ?? TEXT_FORMATS.find((f) => f.extensions.some((e) => name.endsWith(e)));
       if (!format) return { format: /\.xlsx$/i.test(req.fileName) ? 'xlsx' : 'csv', total: 0, missing: 0, units: [] };
       const units = format.units(format.parse(text, req.fileName));
       return { format: format.id, total: units.length, missing: units.filter((u) => u.existing === undefined).length, units: units.slice(0, 200) };
