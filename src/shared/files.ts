@@ -15,6 +15,18 @@ export const SPREADSHEET_TYPES: Record<string, string> = {
   pot: 'text/x-gettext-translation',
 };
 
+/**
+ * Files the app's Batch page and drop zone take (the services find the format by content; these
+ * name what the file picker offers). Localization formats add their extensions here.
+ */
+export const BATCH_FILE_EXTENSIONS: readonly string[] = ['.csv', '.tsv', '.xlsx', '.po', '.pot'];
+
+/** Whether the app takes a file of this name for a batch job. */
+export function isBatchFile(fileName: string): boolean {
+  const lower = fileName.toLowerCase();
+  return BATCH_FILE_EXTENSIONS.some((ext) => lower.endsWith(ext));
+}
+
 export function mimeTypeFor(fileName: string): string {
   const ext = fileName.slice(fileName.lastIndexOf('.') + 1).toLowerCase();
   return SPREADSHEET_TYPES[ext] ?? 'application/octet-stream';

@@ -1,6 +1,7 @@
 // Spreadsheets and localization files in, translated files out: preview, options, and every job live.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { classifyColumn, classLabel, SAMPLE_CELLS, type ColumnVerdict } from '../../shared/column-class.js';
+import { BATCH_FILE_EXTENSIONS } from '../../shared/files.js';
 import { allowedActions, type FilePreview, type JobAction } from '../../shared/job-requests.js';
 import type { JobRecord } from '../../shared/jobs.js';
 import { errorText, useShell } from '../app-context.js';
@@ -110,7 +111,7 @@ export function BatchPage({ dropped, onDropTaken, command, onHandled }: { droppe
         <button className="button" onClick={() => fileInput.current?.click()} data-testid="pick-file">
           Choose file…
         </button>
-        <input ref={fileInput} type="file" accept=".csv,.tsv,.xlsx,.po,.pot" hidden onChange={(e) => e.target.files?.[0] && void pick(e.target.files[0])} data-testid="file-input" />
+        <input ref={fileInput} type="file" accept={BATCH_FILE_EXTENSIONS.join(',')} hidden onChange={(e) => e.target.files?.[0] && void pick(e.target.files[0])} data-testid="file-input" />
       </header>
 
       {!picked && (
