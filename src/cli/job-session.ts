@@ -2,6 +2,7 @@
 // team's with --redis), shows progress, turns Ctrl-C into a pause (the job stays resumable), and
 // maps the final status to an exit code.
 import type { JobRecord } from '../shared/jobs.js';
+import type { FileJobReport } from '../core/formats/report.js';
 import { localDesk, locateJob, type JobDesk } from '../core/jobs/job-desk.js';
 import { openLocalState, type LocalState } from '../core/state.js';
 import type { CliContext } from './command.js';
@@ -80,21 +81,26 @@ export async function runWithProgress(
 
 /**
  * Prints how the job ended; the exit code: 0 done (or left paused), 1 failed, canceled, or done
- * with failed rows, whose reasons are named with the way to try them again.
+ * with failed rows, whose reasons are named with the way to try them again. A file job's report
+ * adds its other output files and, for localization files, the entries translated, kept and
+ * skipped (in --json: `outputs` and `entries` next to the record's fields).
  */
-export function finish(ctx: CliContext, job: JobRecord, json: boolean): number {
-  if (json) ctx.stdout.write(JSON.stringify(job, null, 2) + '\n');
+export function finish(ctx: CliContext, job: JobRecord, json: boolean, report?: FileJobReport): number {
+  if (json) ctx.stdout.write(JSON.stringify({ ...job, ...report }, null, 2) + '\n');
   const summary = `job ${job.id} ${job.status}: ${describeProgress(job)}`;
+  const outputs = report?.outputs ?? (job.output ? [job.output] : []);
+  const entries = report?.entries ? `\nentries: ${report.entries.translated} translated, ${report.entries.kept} kept, ${report.entries.skipped} skipped` : '';
+  const wrote = outputs.map((o) => `wrote ${o}`).join('\n');
   if (job.status === 'done' && job.progress.failed > 0) {
     const reasons = job.error ? `\nfailed: ${job.error.message}` : '';
-    ctx.stderr.write(`job ${job.id} done with failures: ${describeProgress(job)}${reasons}\n`);
-    ctx.stderr.write(`${job.output ? `wrote ${job.output} (failed rows left untranslated)\n` : ''}retry them with: parla jobs retry ${job.id}\n`);
-    if (!json && job.output) ctx.stdout.write(`${job.output}\n`);
+    ctx.stderr.write(`job ${job.id} done with failures: ${describeProgress(job)}${reasons}${entries}\n`);
+    ctx.stderr.write(`${outputs.length ? `${wrote} (failed rows left untranslated)\n` : ''}retry them with: parla jobs retry ${job.id}\n`);
+    if (!json) for (const o of outputs) ctx.stdout.write(`${o}\n`);
     return 1;
   }
   if (job.status === 'done') {
-    ctx.stderr.write(`${summary}${job.output ? `\nwrote ${job.output}` : ''}\n`);
-    if (!json && job.output) ctx.stdout.write(`${job.output}\n`);
+    ctx.stderr.write(`${summary}${entries}${outputs.length ? `\n${wrote}` : ''}\n`);
+    if (!json) for (const o of outputs) ctx.stdout.write(`${o}\n`);
     return 0;
   }
   if (job.status === 'paused' || job.status === 'running' || job.status === 'queued') {

@@ -5,6 +5,7 @@ import type { ParlaApi } from '../shared/api.js';
 import type { ParlaBridge } from '../shared/bridge.js';
 import { COMMANDS, commandForKey, type CommandId, type Page } from '../shared/commands.js';
 import { toErrorInfo } from '../shared/errors.js';
+import { BATCH_FILE_EXTENSIONS, isBatchFile } from '../shared/files.js';
 import type { Health, Theme } from '../shared/settings.js';
 import { ShellContext, type Shell } from './app-context.js';
 import { Icon } from './components/Icon.js';
@@ -114,7 +115,7 @@ export function App({ api, bridge }: { api: ParlaApi; bridge: ParlaBridge | unde
       setDragging(false);
       const file = e.dataTransfer?.files[0];
       if (!file) return;
-      if (!/\.(csv|tsv|xlsx)$/i.test(file.name)) return notify(`${file.name} is not a CSV, TSV or XLSX file`, 'error');
+      if (!isBatchFile(file.name)) return notify(`${file.name} is not a file Parla translates (${BATCH_FILE_EXTENSIONS.join(' ')})`, 'error');
       setDropped(file);
       go('batch');
     };

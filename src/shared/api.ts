@@ -7,7 +7,7 @@ import type { CacheStats } from './cache.js';
 import type { GlossaryEntry, GlossaryFileFormat, GlossaryImport, GlossaryImported, GlossaryPage, GlossaryQuery, NewGlossaryEntry } from './glossary.js';
 import type { HistoryDeletion, HistoryFilter, HistoryPage } from './history-api.js';
 import type { HistoryExportFormat, HistoryQuery } from './history.js';
-import type { FileJobRequest, JobAction, JobCreated, JobDeleted, TextJobRequest } from './job-requests.js';
+import type { FileJobRequest, FilePreview, FilePreviewRequest, JobAction, JobCreated, JobDeleted, TextJobRequest } from './job-requests.js';
 import type { JobRecord } from './jobs.js';
 import type { ApiKeyInfo, CreatedApiKey, NewApiKey } from './keys.js';
 import type { Health, Settings, SettingsPatch, TeamConnectionTest, TeamStatus } from './settings.js';
@@ -18,6 +18,8 @@ export interface ParlaApi {
 
   createTextJob(request: TextJobRequest): Promise<JobCreated>;
   createFileJob(request: FileJobRequest): Promise<JobCreated>;
+  /** What a file job would translate: the file's format and its first units. BAD_FILE for a malformed file. */
+  previewFile(request: FilePreviewRequest): Promise<FilePreview>;
   listJobs(): Promise<JobRecord[]>;
   getJob(id: string): Promise<JobRecord>;
   jobAction(id: string, action: JobAction): Promise<JobRecord>;

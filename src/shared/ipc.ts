@@ -36,6 +36,13 @@ export const fileJobRequest = obj({
   sheet: opt(str({ min: 1, max: 255 })),
   review: opt(bool()),
   minConfidence: opt(num({ min: 0, max: 1 })),
+  overwrite: opt(bool()),
+  fuzzy: opt(bool()),
+});
+
+export const filePreviewRequest = obj({
+  fileName: fileName(),
+  bytes: bytes(),
 });
 
 const historyFilter = {
@@ -109,6 +116,7 @@ export const API_ARGS: { [M in ApiMethod]: Validator<ApiArgs<M>> } = {
   translate: tuple(translateRequest),
   createTextJob: tuple(textJobRequest),
   createFileJob: tuple(fileJobRequest),
+  previewFile: tuple(filePreviewRequest),
   listJobs: tuple(),
   getJob: tuple(id),
   jobAction: tuple(id, oneOf(JOB_ACTIONS)),

@@ -23,6 +23,37 @@ export interface FileJobRequest {
   review?: boolean;
   /** Translations less confident than this (0–1) are left empty and flagged low_confidence. */
   minConfidence?: number;
+  /** Localization files: redo entries that already hold a translation. */
+  overwrite?: boolean;
+  /** PO: mark machine translations fuzzy; true when absent. */
+  fuzzy?: boolean;
+}
+
+/** A file to preview before a job: what the drop zone shows. */
+export interface FilePreviewRequest {
+  fileName: string;
+  bytes: Uint8Array;
+}
+
+/** One text of a localization file (a PO entry, a plural form, a JSON key, a cue). */
+export interface PreviewUnit {
+  id: string;
+  source: string;
+  /** The translation the file already holds (kept unless overwrite). */
+  existing?: string;
+  /** msgctxt, a note, a key path. */
+  context?: string;
+}
+
+export interface FilePreview {
+  /** The format the file was read as (by content, then extension): csv, xlsx, po, xliff, json, srt, vtt. */
+  format: string;
+  /** Units in the file; 0 for spreadsheets, whose rows and columns the app previews itself. */
+  total: number;
+  /** Units without a translation: what a job translates by default. */
+  missing: number;
+  /** The first units, in file order. */
+  units: PreviewUnit[];
 }
 
 export interface JobDeleted {

@@ -198,6 +198,46 @@ describe('Parla in the browser', () => {
     else expect(body.split('\n')[1]).toMatch(/^0,The red book 0,[^,]+,("[^"]*"|[^,]*),n0$/);
   });
 
+  it('takes a dropped PO catalog, previews its entries, and returns it translated', async () => {
+    await page.getByTestId('nav-batch').click();
+    const po = [
+      'msgid ""',
+      'msgstr ""',
+      '"Content-Type: text/plain; charset=UTF-8\\n"',
+      '',
+      '#: src/menu.c:3',
+      'msgctxt "menu"',
+      'msgid "Open the red book"',
+      'msgstr ""',
+      '',
+      'msgid "Close"',
+      'msgstr "Cerrar"',
+      '',
+    ].join('\n');
+    const dataTransfer = await page.evaluateHandle((content) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([content], 'ui.po', { type: 'text/x-gettext-translation' }));
+      return dt;
+    }, po);
+    await page.dispatchEvent('main', 'dragover', { dataTransfer });
+    await page.dispatchEvent('main', 'drop', { dataTransfer });
+    await page.getByTestId('units-preview').waitFor();
+    expect(await page.getByTestId('units-summary').textContent()).toBe('PO: 1 of 2 entries to translate; the others keep their translation.');
+    expect(await page.locator('[data-testid=units-preview] tbody tr').count()).toBe(2);
+    expect(await page.locator('[data-testid=units-preview] tbody tr').first().textContent()).toBe('Open the red bookmenu—');
+    await shot('batch-po-preview');
+    if (FAKE) return; // the fake API runs spreadsheet jobs only
+    await page.getByTestId('start-job').click();
+    const job = page.locator('li.job[data-status]').first();
+    await expect.poll(() => job.getAttribute('data-status'), { timeout: 60_000 }).toBe('done');
+    const [download] = await Promise.all([page.waitForEvent('download'), job.getByTestId('job-download').click()]);
+    expect(download.suggestedFilename()).toBe('ui.es.po');
+    const body = await readFile((await download.path())!, 'utf8');
+    expect(body).toMatch(/#: src\/menu\.c:3\n#, fuzzy\nmsgctxt "menu"\nmsgid "Open the red book"\nmsgstr "[^"]+"\n/u);
+    expect(body).toContain('msgid "Close"\nmsgstr "Cerrar"\n');
+    await shot('batch-po-done');
+  });
+
   it('pauses and resumes a running job, and stays responsive to typing during it', async () => {
     const texts = Array.from({ length: 4000 }, (_, i) => `good morning ${i}`);
     const created = await (await authed('/api/v1/jobs', { method: 'POST', body: JSON.stringify({ texts, to: 'es' }) })).json();

@@ -8,7 +8,8 @@ import { matchesFilter } from '../../src/shared/events.js';
 import type { FilePayload } from '../../src/shared/files.js';
 import { mimeTypeFor } from '../../src/shared/files.js';
 import type { HistoryEntry, HistoryQuery } from '../../src/shared/history.js';
-import { allowedActions, type FileJobRequest, type JobAction, type TextJobRequest } from '../../src/shared/job-requests.js';
+import { allowedActions, type FileJobRequest, type FilePreview, type FilePreviewRequest, type JobAction, type TextJobRequest } from '../../src/shared/job-requests.js';
+import { TEXT_FORMATS } from '../../src/core/formats/index.js';
 import { isFinalStatus, type JobRecord } from '../../src/shared/jobs.js';
 import { SETTINGS_DEFAULTS, type Settings } from '../../src/shared/settings.js';
 import type { ModelInfo, TranslateRequest, Translation } from '../../src/shared/translation.js';
@@ -206,6 +207,16 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     async createTextJob(req: TextJobRequest) {
       const job = addJob({ from: req.from ?? 'en', to: [req.to] }, req.texts, {});
       return { id: job.record.id, status: 'queued' as const };
+    },
+
+    // The real formats read the file: a preview is parsing, with no queue or model behind it.
+    async previewFile(req: FilePreviewRequest): Promise<FilePreview> {
+      const text = new TextDecoder().decode(req.bytes);
+      const name = req.fileName.toLowerCase();
+      const format = TEXT_FORMATS.find((f) => f.sniff(text)) ?? TEXT_FORMATS.find((f) => f.extensions.some((e) => name.endsWith(e)));
+      if (!format) return { format: /\.xlsx$/i.test(req.fileName) ? 'xlsx' : 'csv', total: 0, missing: 0, units: [] };
+      const units = format.units(format.parse(text, req.fileName));
+      return { format: format.id, total: units.length, missing: units.filter((u) => u.existing === undefined).length, units: units.slice(0, 200) };
     },
 
     async createFileJob(req: FileJobRequest) {

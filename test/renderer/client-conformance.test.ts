@@ -111,6 +111,20 @@ describe.each(doors)('ParlaApi client over $name', (door) => {
     await expect(client.jobAction(id, 'pause')).rejects.toMatchObject({ code: 'CONFLICT' });
   });
 
+  it('previews a localization file: its format and units; a malformed one is BAD_FILE naming the line', async () => {
+    const bytes = new TextEncoder().encode('msgctxt "menu"\nmsgid "Open"\nmsgstr ""\n\nmsgid "Close"\nmsgstr "Cerrar"\n');
+    expect(await client.previewFile({ fileName: 'ui.po', bytes })).toEqual({
+      format: 'po',
+      total: 2,
+      missing: 1,
+      units: [
+        { id: '0', source: 'Open', context: 'menu' },
+        { id: '1', source: 'Close', existing: 'Cerrar' },
+      ],
+    });
+    await expect(client.previewFile({ fileName: 'bad.po', bytes: new TextEncoder().encode('msgid "a"\nmsgstr oops\n') })).rejects.toMatchObject({ code: 'BAD_FILE', message: expect.stringMatching(/bad\.po:2: /u) });
+  });
+
   it('pages, exports and deletes history', async () => {
     const page = await client.searchHistory({ q: 'red', limit: 10, offset: 0 });
     expect(page.total).toBe(2);

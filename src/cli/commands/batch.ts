@@ -3,9 +3,11 @@ import { ParlaError } from '../../shared/errors.js';
 import type { BatchRequest } from '../../core/jobs/batch.js';
 import type { CliCommand } from '../command.js';
 import { guarded, language, list, parse } from '../guard.js';
+import { fileJobReport } from '../../core/formats/report.js';
+import { locateJob } from '../../core/jobs/job-desk.js';
 import { finish, openJobSession, runWithProgress } from '../job-session.js';
 
-const usage = 'parla batch FILE --to LANG[,LANG] [--from LANG] [--columns NAME|LETTER[,..]] [--sheet NAME] [--out FILE] [--no-review] [--min-confidence X] [--json]';
+const usage = 'parla batch FILE --to LANG[,LANG] [--from LANG] [--columns NAME|LETTER[,..]] [--sheet NAME] [--out FILE|DIR|PATTERN] [--overwrite] [--no-fuzzy] [--no-review] [--min-confidence X] [--json]';
 
 export const batchCommand: CliCommand = {
   name: 'batch',
@@ -22,6 +24,8 @@ export const batchCommand: CliCommand = {
           out: { type: 'string' },
           model: { type: 'string' },
           'no-review': { type: 'boolean', default: false },
+          overwrite: { type: 'boolean', default: false },
+          'no-fuzzy': { type: 'boolean', default: false },
           'min-confidence': { type: 'string' },
           json: { type: 'boolean', default: false },
         },
@@ -44,6 +48,8 @@ export const batchCommand: CliCommand = {
         ...(values.model ? { model: values.model } : {}),
         ...(values['no-review'] ? { review: false } : {}),
         ...(minConfidence !== undefined ? { minConfidence } : {}),
+        ...(values.overwrite ? { overwrite: true } : {}),
+        ...(values['no-fuzzy'] ? { fuzzy: false } : {}),
       };
       const session = await openJobSession(ctx, true);
       try {
@@ -62,7 +68,8 @@ export const batchCommand: CliCommand = {
         const columns = job.input?.columns ?? [];
         if (columns.length > 0) ctx.stderr.write(`translating ${columns.join(', ')}; other columns copied as they are${request.columns ? '' : ' (name others with --columns)'}\n`);
         const record = await runWithProgress(ctx, session.desk, job.id, (signal) => session.desk.runBatch(job, place, signal));
-        return finish(ctx, record, values.json === true);
+        const report = record.status === 'done' ? await fileJobReport((await locateJob(session.desk, job.id)).shelf.queue, job.id) : undefined;
+        return finish(ctx, record, values.json === true, report);
       } finally {
         await session.close();
       }

@@ -5,7 +5,7 @@ import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { basename, extname, join } from 'node:path';
+import { basename, extname, join, sep } from 'node:path';
 import { setTimeout as nextTurn } from 'node:timers/promises';
 import type { ParlaApi } from '../../shared/api.js';
 import { ParlaError } from '../../shared/errors.js';
@@ -20,6 +20,8 @@ import { isHostStarting } from '../host/spawn-host.js';
 import { packageRoot } from '../paths.js';
 import { listDeskJobs, listShelfJobs, locateJob, tagged } from '../jobs/job-desk.js';
 import { textJobResults } from '../jobs/text-source.js';
+import { FILE_JOB_KINDS } from '../jobs/sources.js';
+import { detectFormat } from '../formats/registry.js';
 import { deleteJob, sweepUploads as sweepUploadFolders, uploadsDir } from '../jobs/uploads.js';
 import { decodeGlossaryBytes, formatFor, formatGlossaryFile, parseGlossaryText } from '../glossary/file.js';
 import { openServices, type ServicesOptions } from '../services.js';
@@ -36,6 +38,9 @@ export type LocalApi = ParlaApi & {
   compat: CompatStores;
   close(): Promise<void>;
 };
+
+/** Units a preview shows. */
+const PREVIEW_UNITS = 200;
 
 /** How often a long-running server looks for expired uploads. */
 const SWEEP_EVERY_MS = 3_600_000;
@@ -136,27 +141,43 @@ export async function openParlaApi(options: ServicesOptions): Promise<LocalApi> 
       return { id: job.id, status: 'queued' };
     },
 
-    async createFileJob({ fileName, bytes, to, from, columns, sheet, review, minConfidence }) {
+    async createFileJob({ fileName, bytes, to, from, columns, sheet, review, minConfidence, overwrite, fuzzy }) {
       // Everything that names a file is checked before anything is written.
       checkLangCodes(from ? [...to, from] : to);
       const name = uploadName(safeName(fileName, 'the file name'));
       const ext = extname(name);
       const dir = inside(uploads, randomUUID());
       const file = inside(dir, name);
-      const out = inside(dir, `${name.slice(0, name.length - ext.length)}.${to.join('+')}${ext}`);
       await mkdir(dir, { recursive: true });
       await writeFile(file, bytes);
       try {
+        // A spreadsheet's translations go in one file beside it; a localization file gets one
+        // file per language in the upload's folder (the format names them).
+        const out = detectFormat(file).filePerLanguage ? `${dir}${sep}` : inside(dir, `${name.slice(0, name.length - ext.length)}.${to.join('+')}${ext}`);
         // On the team while it is online (its workers share the work), else on this machine.
         const { job, place } = await desk.prepareBatch({
           file, to, out, ...(from ? { from } : {}), ...(columns ? { columns } : {}), ...(sheet ? { sheet } : {}),
           ...(review !== undefined ? { review } : {}), ...(minConfidence !== undefined ? { minConfidence } : {}),
+          ...(overwrite !== undefined ? { overwrite } : {}), ...(fuzzy !== undefined ? { fuzzy } : {}),
         });
         background(job.id, place, desk.runBatch(job, place, stop.signal));
         return { id: job.id, status: 'queued' };
       } catch (error) {
         await rm(dir, { recursive: true, force: true });
         throw error;
+      }
+    },
+
+    async previewFile({ fileName, bytes }) {
+      // The formats read files: the bytes go to a private folder of their own for the look.
+      const dir = inside(uploads, `preview-${randomUUID()}`);
+      await mkdir(dir, { recursive: true });
+      try {
+        const file = inside(dir, uploadName(safeName(fileName, 'the file name')));
+        await writeFile(file, bytes);
+        return await detectFormat(file).preview(file, PREVIEW_UNITS);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
       }
     },
 
@@ -194,7 +215,8 @@ export async function openParlaApi(options: ServicesOptions): Promise<LocalApi> 
       const { shelf, stored } = await locateJob(desk, id);
       const job = stored.record;
       if (job.status !== 'done' && job.status !== 'failed') throw new ParlaError('CONFLICT', `job ${id} is ${job.status}; its result is ready when it is done`);
-      if (stored.spec['kind'] === 'sheet') {
+      // A job that wrote one file per language answers with the first language's.
+      if (FILE_JOB_KINDS.includes(stored.spec['kind'])) {
         if (!job.output) throw new ParlaError('NOT_FOUND', `job ${id} has no output file`);
         const bytes = await readFile(job.output).catch(() => {
           throw new ParlaError('NOT_FOUND', `the output of job ${id} is gone (${basename(job.output!)})`);

@@ -1,4 +1,4 @@
-// `parla batch` as a library call: plan the spreadsheet, find the unfinished job for the same
+// `parla batch` as a library call: plan the file (any format of the registry), find the unfinished job for the same
 // input/output/options (to resume it) or create one, then run it to the end.
 import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
@@ -10,7 +10,7 @@ import type { QueueBackend } from '../queue/backend.js';
 import type { JobControl } from './job-control.js';
 import { lockConflict, outputLockHolder } from '../output-file.js';
 import { checkLangCodes } from '../safe-path.js';
-import { planInWorker } from '../sheets/worker-client.js';
+import { planFileJob } from '../formats/registry.js';
 
 /** A job in these will still write its output; `failed` waits for a retry the person may never ask for. */
 const OPEN_STATUSES: readonly JobStatus[] = ['queued', 'running', 'paused'];
@@ -28,6 +28,10 @@ export interface BatchRequest {
   review?: boolean;
   /** Translations less confident than this are left empty and flagged low_confidence (0–1). */
   minConfidence?: number;
+  /** Localization files: redo entries that already hold a translation. */
+  overwrite?: boolean;
+  /** PO: mark machine translations fuzzy; true when absent. */
+  fuzzy?: boolean;
 }
 
 export interface BatchStart {
@@ -43,6 +47,8 @@ export function batchKey(req: BatchRequest, output: string): string {
   // Appended only when not the default, so a job started before these options existed still resumes.
   if (req.review === false) key.push('no-review');
   if (req.minConfidence !== undefined) key.push({ minConfidence: req.minConfidence });
+  if (req.overwrite) key.push('overwrite');
+  if (req.fuzzy === false) key.push('no-fuzzy');
   return createHash('sha256').update(JSON.stringify(key)).digest('hex');
 }
 
@@ -60,24 +66,29 @@ export function checkMinConfidence(value: number | undefined): void {
 export async function prepareBatch(queue: QueueBackend, req: BatchRequest): Promise<BatchStart> {
   checkLangCodes(req.from ? [...req.to, req.from] : req.to);
   checkMinConfidence(req.minConfidence);
-  const plan = await planInWorker({
+  const { format, plan } = await planFileJob({
     file: req.file,
     to: req.to,
     ...(req.columns ? { columns: req.columns } : {}),
     ...(req.sheet !== undefined ? { sheet: req.sheet } : {}),
     ...(req.out !== undefined ? { output: req.out } : {}),
+    ...(req.overwrite !== undefined ? { overwrite: req.overwrite } : {}),
+    ...(req.fuzzy !== undefined ? { fuzzy: req.fuzzy } : {}),
   });
   const key = batchKey(req, plan.output);
   const output = resolve(plan.output);
+  const outputs = format.outputs(plan).map((o) => resolve(o));
   const existing = await queue.findResumable(key);
   // The same batch again resumes its job; another job onto an output that an unfinished job
   // (here, or in any process, by its lock) will write is refused before it exists.
-  const holder = outputLockHolder(output);
-  if (holder && holder.job !== existing?.id) throw lockConflict(output, holder);
+  for (const file of outputs) {
+    const holder = outputLockHolder(file);
+    if (holder && holder.job !== existing?.id) throw lockConflict(file, holder);
+  }
   if (existing) return { job: existing, resumed: true };
-  const writer = (await queue.list()).find((job) => job.output === output && OPEN_STATUSES.includes(job.status));
+  const writer = (await queue.list()).find((job) => job.output !== undefined && outputs.includes(job.output) && OPEN_STATUSES.includes(job.status));
   if (writer) {
-    throw new ParlaError('CONFLICT', `${output} is the output of job ${writer.id}, which is ${writer.status}; wait for it, cancel it (parla jobs cancel ${writer.id}), or choose another --out`);
+    throw new ParlaError('CONFLICT', `${writer.output} is the output of job ${writer.id}, which is ${writer.status}; wait for it, cancel it (parla jobs cancel ${writer.id}), or choose another --out`);
   }
   const job = await queue.create({
     key,
@@ -86,11 +97,11 @@ export async function prepareBatch(queue: QueueBackend, req: BatchRequest): Prom
     input: {
       file: resolve(req.file),
       ...(req.sheet !== undefined ? { sheet: req.sheet } : {}),
-      columns: plan.sheets.flatMap((s) => s.columns.map((c) => (plan.sheets.length > 1 ? `${s.name}!${c.header}` : c.header))),
+      columns: format.columns(plan),
     },
     output,
     spec: {
-      kind: 'sheet',
+      kind: 'file',
       plan: { ...plan, review: req.review !== false },
       ...(req.model ? { model: req.model } : {}),
       ...(req.options ? { options: req.options } : {}),

@@ -55,8 +55,15 @@ const routes: Routes = {
     if (req.from) form.set('from', req.from);
     if (req.columns) form.set('columns', req.columns.join(','));
     if (req.sheet) form.set('sheet', req.sheet);
+    if (req.overwrite !== undefined) form.set('overwrite', String(req.overwrite));
+    if (req.fuzzy !== undefined) form.set('fuzzy', String(req.fuzzy));
     form.set('file', new Blob([req.bytes as Uint8Array<ArrayBuffer>]), req.fileName);
     return json('POST', '/api/v1/jobs', form);
+  },
+  previewFile: (req) => {
+    const form = new FormData();
+    form.set('file', new Blob([req.bytes as Uint8Array<ArrayBuffer>]), req.fileName);
+    return json('POST', '/api/v1/jobs/preview', form);
   },
   listJobs: async () => (await json<{ jobs: ApiResult<'listJobs'> }>('GET', '/api/v1/jobs')).jobs,
   getJob: (id) => json('GET', job(id)),

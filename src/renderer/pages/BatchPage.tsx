@@ -1,7 +1,8 @@
-// Spreadsheets in, translated spreadsheets out: preview, options, and every job live.
+// Spreadsheets and localization files in, translated files out: preview, options, and every job live.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { classifyColumn, classLabel, SAMPLE_CELLS, type ColumnVerdict } from '../../shared/column-class.js';
-import { allowedActions, type JobAction } from '../../shared/job-requests.js';
+import { BATCH_FILE_EXTENSIONS } from '../../shared/files.js';
+import { allowedActions, type FilePreview, type JobAction } from '../../shared/job-requests.js';
 import type { JobRecord } from '../../shared/jobs.js';
 import { errorText, useShell } from '../app-context.js';
 import { LanguageSelect } from '../components/LanguageSelect.js';
@@ -19,9 +20,15 @@ interface Picked {
   rows: string[][] | null;
   /** Each header column's class, judged from the sampled rows as the services judge it. */
   verdicts: ColumnVerdict[];
+  /** A localization file (PO, …): its format and first units, as the services read them. */
+  units?: FilePreview;
 }
 
 const PREVIEW_ROWS = 5;
+/** Units of a localization file shown before a job starts. */
+const PREVIEW_UNITS = 8;
+/** Spreadsheets the page previews itself; any other file is read by the services (by its content). */
+const SPREADSHEET = /\.(csv|tsv|xlsx|xlsm)$/i;
 const SAMPLE_BYTES = 64 * 1024;
 
 /** The header, the sampled rows (a row cut by the end of the sample left out) and each column's verdict. */
@@ -50,6 +57,19 @@ export function BatchPage({ dropped, onDropTaken, command, onHandled }: { droppe
   const fileInput = useRef<HTMLInputElement>(null);
 
   const pick = async (file: File) => {
+    if (!SPREADSHEET.test(file.name)) {
+      try {
+        const units = await api.previewFile({ fileName: file.name, bytes: new Uint8Array(await file.arrayBuffer()) });
+        if (units.format !== 'csv' && units.format !== 'xlsx') {
+          setPicked({ file, rows: null, verdicts: [], units });
+          setColumns([]);
+          return;
+        }
+      } catch (e) {
+        fail(e);
+        return;
+      }
+    }
     const preview = await readPreview(file);
     setPicked({ file, ...preview });
     // The columns a job would take without a choice: prose and labels, as in the CLI and API.
@@ -89,15 +109,15 @@ export function BatchPage({ dropped, onDropTaken, command, onHandled }: { droppe
       <header className="page-header">
         <h1 id="batch-title">Batch</h1>
         <button className="button" onClick={() => fileInput.current?.click()} data-testid="pick-file">
-          Choose spreadsheet…
+          Choose file…
         </button>
-        <input ref={fileInput} type="file" accept=".csv,.tsv,.xlsx" hidden onChange={(e) => e.target.files?.[0] && void pick(e.target.files[0])} data-testid="file-input" />
+        <input ref={fileInput} type="file" accept={BATCH_FILE_EXTENSIONS.join(',')} hidden onChange={(e) => e.target.files?.[0] && void pick(e.target.files[0])} data-testid="file-input" />
       </header>
 
       {!picked && (
         <div className="dropzone" data-testid="dropzone" onClick={() => fileInput.current?.click()}>
-          <strong>Drop a CSV or XLSX file anywhere in this window</strong>
-          <span className="muted">or click to choose one. Every original cell is kept; a translated column is added next to each one you pick.</span>
+          <strong>Drop a CSV, XLSX or PO file anywhere in this window</strong>
+          <span className="muted">or click to choose one. Every original cell is kept; a translated column is added next to each one you pick. A catalog comes back as it was, its missing translations filled in.</span>
         </div>
       )}
 
@@ -110,7 +130,31 @@ export function BatchPage({ dropped, onDropTaken, command, onHandled }: { droppe
               Remove
             </button>
           </div>
-          {picked.rows ? (
+          {picked.units ? (
+            <div className="table-wrap">
+              <p className="muted" data-testid="units-summary">
+                {picked.units.format.toUpperCase()}: {picked.units.missing} of {picked.units.total} entries to translate; the others keep their translation.
+              </p>
+              <table className="preview" data-testid="units-preview">
+                <thead>
+                  <tr>
+                    <th>Text</th>
+                    <th>Context</th>
+                    <th>Translation now</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {picked.units.units.slice(0, PREVIEW_UNITS).map((u) => (
+                    <tr key={u.id}>
+                      <td>{u.source}</td>
+                      <td className="muted">{u.context ?? ''}</td>
+                      <td className="muted">{u.existing ?? '—'}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          ) : picked.rows ? (
             <div className="table-wrap">
               <table className="preview" data-testid="preview">
                 <thead>

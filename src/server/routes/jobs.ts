@@ -2,8 +2,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ParlaError } from '../../shared/errors.js';
 import { sseNameFor } from '../../shared/events.js';
-import { fileJobRequest, textJobRequest } from '../../shared/ipc.js';
-import { JOB_ACTIONS, type FileJobRequest } from '../../shared/job-requests.js';
+import { filePreviewRequest, fileJobRequest, textJobRequest } from '../../shared/ipc.js';
+import { JOB_ACTIONS, type FileJobRequest, type FilePreviewRequest } from '../../shared/job-requests.js';
 import { isFinalStatus } from '../../shared/jobs.js';
 import { oneOf, str } from '../../shared/validate.js';
 import { openSse, SSE_ROUTE } from '../sse.js';
@@ -36,17 +36,16 @@ function numberField(name: string, value: string): number {
   return n;
 }
 
-/**
- * Multipart: one file part plus fields to (comma list or repeated), from, columns, sheet, review
- * (`false` leaves the review columns out) and min_confidence (0–1).
- */
-async function readFileJob(request: FastifyRequest): Promise<FileJobRequest> {
+const FILE_JOB_FIELDS = ['to', 'from', 'columns', 'sheet', 'review', 'min_confidence', 'overwrite', 'fuzzy'];
+
+/** One file part and the form's fields (each name with its values in order). */
+async function readParts(request: FastifyRequest): Promise<{ file: FilePreviewRequest; fields: Record<string, string[]> }> {
   const fields: Record<string, string[]> = {};
-  let file: { fileName: string; bytes: Uint8Array } | undefined;
+  let file: FilePreviewRequest | undefined;
   try {
     for await (const part of request.parts()) {
       if (part.type === 'file') {
-        if (file) throw new ParlaError('BAD_INPUT', 'send one spreadsheet per job');
+        if (file) throw new ParlaError('BAD_INPUT', 'send one file per job');
         file = { fileName: part.filename, bytes: new Uint8Array(await part.toBuffer()) };
       } else {
         (fields[part.fieldname] ??= []).push(String(part.value));
@@ -55,7 +54,17 @@ async function readFileJob(request: FastifyRequest): Promise<FileJobRequest> {
   } catch (error) {
     throw unreadable(error);
   }
-  if (!file) throw new ParlaError('BAD_INPUT', 'attach the spreadsheet as a file field');
+  if (!file) throw new ParlaError('BAD_INPUT', 'attach the file (a spreadsheet or a localization file) as a file field');
+  return { file, fields };
+}
+
+/**
+ * Multipart: one file part plus fields to (comma list or repeated), from, columns, sheet, review
+ * (`false` leaves the review columns out), min_confidence (0–1), overwrite (redo entries that
+ * hold a translation) and fuzzy (`false`: PO translations not marked fuzzy).
+ */
+async function readFileJob(request: FastifyRequest): Promise<FileJobRequest> {
+  const { file, fields } = await readParts(request);
   const one = (name: string) => fields[name]?.at(-1);
   const candidate = {
     ...file,
@@ -65,8 +74,10 @@ async function readFileJob(request: FastifyRequest): Promise<FileJobRequest> {
     ...(one('sheet') ? { sheet: one('sheet') } : {}),
     ...(one('review') !== undefined ? { review: booleanField('review', one('review') as string) } : {}),
     ...(one('min_confidence') !== undefined ? { minConfidence: numberField('min_confidence', one('min_confidence') as string) } : {}),
+    ...(one('overwrite') !== undefined ? { overwrite: booleanField('overwrite', one('overwrite') as string) } : {}),
+    ...(one('fuzzy') !== undefined ? { fuzzy: booleanField('fuzzy', one('fuzzy') as string) } : {}),
   };
-  const unknown = Object.keys(fields).find((k) => !['to', 'from', 'columns', 'sheet', 'review', 'min_confidence'].includes(k));
+  const unknown = Object.keys(fields).find((k) => !FILE_JOB_FIELDS.includes(k));
   if (unknown) throw new ParlaError('BAD_INPUT', `${unknown} is not a known field`);
   return fileJobRequest.parse(candidate);
 }
@@ -80,6 +91,15 @@ export function jobRoutes(app: FastifyInstance, { api, limit }: RouteContext): v
       ? await limit(async () => api.createFileJob(await readFileJob(request)))
       : await limit(() => api.createTextJob(textJobRequest.parse(request.body)));
     return reply.status(202).header('location', `/api/v1/jobs/${created.id}`).send(created);
+  });
+
+  // Multipart, one file part: the format found and the units a job would translate (the drop zone's preview).
+  app.post('/api/v1/jobs/preview', async (request) => {
+    if (!request.isMultipart()) throw new ParlaError('BAD_INPUT', 'send the file as multipart/form-data');
+    const { file, fields } = await readParts(request);
+    const unknown = Object.keys(fields)[0];
+    if (unknown) throw new ParlaError('BAD_INPUT', `${unknown} is not a known field`);
+    return limit(() => api.previewFile(filePreviewRequest.parse(file)));
   });
 
   app.get('/api/v1/jobs', async () => ({ jobs: await api.listJobs() }));
