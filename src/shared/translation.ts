@@ -21,9 +21,22 @@ export const PROTECT_MODES = ['auto', 'none'] as const satisfies readonly Protec
  * `low_confidence`: the model's own confidence is under the threshold; `untranslated`: the output
  * repeats the source; `repetition`: the output loops (`te te te te`); `length`: the output is far
  * shorter or longer than translations of such a source are; `truncated`: the output hit the
- * length cap.
+ * length cap; `wrong_language`: the output is surely not in the target language;
+ * `same_language`: the source is already in the target language (passed through, no model call);
+ * `no_model`: the source's detected language has no installed model to the target (left
+ * untranslated).
  */
-export const TRANSLATION_FLAGS = ['spans', 'low_confidence', 'untranslated', 'repetition', 'length', 'truncated'] as const;
+export const TRANSLATION_FLAGS = [
+  'spans',
+  'low_confidence',
+  'untranslated',
+  'repetition',
+  'length',
+  'truncated',
+  'wrong_language',
+  'same_language',
+  'no_model',
+] as const;
 export type TranslationFlag = (typeof TRANSLATION_FLAGS)[number];
 
 export interface TranslateRequest {
