@@ -27,6 +27,8 @@ export const SHORT_TEXT_PRIOR = 1.2;
 export interface Detection {
   /** The language, when the detector is sure; absent when it cannot tell. */
   language?: string;
+  /** The best-scoring language, sure or not. */
+  likeliest?: string;
   /** How far the best language leads the next, in [0, 1]; sure at SURE_CONFIDENCE or above. */
   confidence: number;
 }
@@ -69,7 +71,7 @@ export class LanguageDetector {
     if (wordCount(text) <= 2) {
       for (const l of expected) scores[l] = scores[l]! * SHORT_TEXT_PRIOR;
       const short = lead(scores, DETECTABLE_LANGUAGES);
-      return short.language && short.confidence >= SURE_CONFIDENCE ? short : { confidence: short.confidence };
+      return short.confidence >= SURE_CONFIDENCE ? short : unsure(short);
     }
     const all = lead(scores, DETECTABLE_LANGUAGES);
     if (all.language && all.confidence >= SURE_CONFIDENCE) return all;
@@ -77,7 +79,7 @@ export class LanguageDetector {
       const prior = lead(scores, expected);
       if (prior.language && prior.confidence >= SURE_CONFIDENCE) return prior;
     }
-    return { confidence: all.confidence };
+    return unsure(all);
   }
 }
 
@@ -99,7 +101,11 @@ function lead(scores: Record<string, number>, languages: readonly string[]): Det
     } else if (s > second) second = s;
   }
   if (!best) return { confidence: 0 };
-  return { language: best, confidence: 1 - (second / top) ** SHARPNESS };
+  return { language: best, likeliest: best, confidence: 1 - (second / top) ** SHARPNESS };
+}
+
+function unsure({ likeliest, confidence }: Detection): Detection {
+  return { ...(likeliest ? { likeliest } : {}), confidence };
 }
 
 let shared: Promise<LanguageDetector> | undefined;

@@ -1,0 +1,15 @@
+// What to tell a user whose texts were left untranslated for lack of a model (`no_model`).
+import type { Translation } from '../../shared/translation.js';
+
+/** "no model for fr→es, de→es; run: parla models download Xenova/opus-mt-fr-es (and …)" */
+export function noModelHint(pairs: Iterable<readonly [from: string, to: string]>): string {
+  const unique = [...new Map([...pairs].map(([from, to]) => [`${from}→${to}`, [from, to] as const])).values()];
+  if (!unique.length) return '';
+  const downloads = unique.map(([from, to]) => `Xenova/opus-mt-${from}-${to}`);
+  return `no model for ${unique.map(([from, to]) => `${from}→${to}`).join(', ')}; run: parla models download ${downloads.join(' (and ')}${')'.repeat(downloads.length - 1)}`;
+}
+
+/** The pairs of a request's no_model translations. */
+export function noModelPairs(results: readonly Translation[], to: string): [string, string][] {
+  return results.filter((r) => r.flags?.includes('no_model') && r.from).map((r) => [r.from!, to]);
+}

@@ -1,0 +1,69 @@
+// "Only the rows that need review": a finished batch's result cut down to its header and the rows
+// with a flag in any review column (`<header> (<lang>) review`, docs/review.md), rows otherwise as
+// the job wrote them (same delimiter, quoting, encoding and cells). Serves GET
+// /api/v1/jobs/:id/review and the app's flagged-only download.
+import { extname } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
+import { ParlaError } from '../../shared/errors.js';
+import type { FilePayload } from '../../shared/files.js';
+import { detectDelimiter } from '../sheets/detect.js';
+
+const REVIEW_HEADER = /^.* \([^()]+\) review$/;
+
+/** The result without its unflagged rows; its name gains `.review` before the extension. */
+export async function flaggedRows(result: FilePayload): Promise<FilePayload> {
+  const ext = extname(result.fileName).toLowerCase();
+  const fileName = `${result.fileName.slice(0, result.fileName.length - ext.length)}.review${ext}`;
+  const bytes = ext === '.xlsx' ? await flaggedXlsx(result.bytes) : flaggedCsv(result.bytes, result.fileName);
+  return { fileName, mimeType: result.mimeType, bytes };
+}
+
+function reviewColumns(header: readonly unknown[]): number[] {
+  const at = header.flatMap((cell, i) => (typeof cell === 'string' && REVIEW_HEADER.test(cell) ? [i] : []));
+  if (!at.length) throw new ParlaError('BAD_INPUT', 'this job was run without review columns (--no-review); run it again with them to filter its rows');
+  return at;
+}
+
+function flaggedCsv(bytes: Uint8Array, fileName: string): Uint8Array {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // The job writes UTF-16 with a BOM, anything else as UTF-8 (with the BOM the input had).
+  const encoding = buffer[0] === 0xff && buffer[1] === 0xfe ? 'utf16le' : buffer[0] === 0xfe && buffer[1] === 0xff ? 'utf16be' : 'utf8';
+  const text = iconv.decode(buffer, encoding, { stripBOM: false });
+  const bom = text.startsWith('\uFEFF') ? '\uFEFF' : '';
+  const body = text.slice(bom.length);
+  const records = parse(body, {
+    delimiter: detectDelimiter(body.slice(0, 64 * 1024), fileName),
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: false,
+    raw: true,
+  }) as unknown as { record: string[]; raw: string }[];
+  const [header, ...rows] = records;
+  if (!header) return bytes;
+  const columns = reviewColumns(header.record);
+  // A record's raw text holds some or none of its line ending: each kept row ends as the header does.
+  const eol = body[body.search(/\r?\n/)] === '\r' ? '\r\n' : '\n';
+  const kept = rows.filter((r) => columns.some((i) => (r.record[i] ?? '').trim() !== ''));
+  return iconv.encode(bom + [header, ...kept].map((r) => r.raw.replace(/\r?\n?$/, '') + eol).join(''), encoding);
+}
+
+async function flaggedXlsx(bytes: Uint8Array): Promise<Uint8Array> {
+  const book = new ExcelJS.Workbook();
+  await book.xlsx.load(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as unknown as ArrayBuffer);
+  let any = false;
+  for (const sheet of book.worksheets) {
+    const header = (sheet.getRow(1).values as unknown[]).slice(1); // exceljs rows are 1-based
+    const columns = header.flatMap((cell, i) => (typeof cell === 'string' && REVIEW_HEADER.test(cell) ? [i + 1] : []));
+    if (!columns.length) continue;
+    any = true;
+    // Bottom up, so deleting a row leaves the numbers of those still to look at.
+    for (let r = sheet.rowCount; r >= 2; r--) {
+      const row = sheet.getRow(r);
+      if (!columns.some((c) => String(row.getCell(c).text ?? '').trim() !== '')) sheet.spliceRows(r, 1);
+    }
+  }
+  if (!any) reviewColumns([]);
+  return new Uint8Array(await book.xlsx.writeBuffer());
+}
