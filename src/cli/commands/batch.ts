@@ -1,11 +1,13 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { batchNoModelNote } from '../../core/detect/no-model.js';
 import { ParlaError } from '../../shared/errors.js';
 import type { BatchRequest } from '../../core/jobs/batch.js';
 import type { CliCommand } from '../command.js';
 import { guarded, list, parse } from '../guard.js';
 import { finish, openJobSession, runWithProgress } from '../job-session.js';
 
-const usage = 'parla batch FILE --to LANG[,LANG] [--from LANG] [--columns NAME|LETTER[,..]] [--sheet NAME] [--out FILE] [--no-review] [--min-confidence X] [--json]';
+const usage = 'parla batch FILE --to LANG[,LANG] [--from LANG|auto] [--columns NAME|LETTER[,..]] [--sheet NAME] [--out FILE] [--no-review] [--min-confidence X] [--json]';
 
 export const batchCommand: CliCommand = {
   name: 'batch',
@@ -62,7 +64,15 @@ export const batchCommand: CliCommand = {
         const columns = job.input?.columns ?? [];
         if (columns.length > 0) ctx.stderr.write(`translating ${columns.join(', ')}; other columns copied as they are${request.columns ? '' : ' (name others with --columns)'}\n`);
         const record = await runWithProgress(ctx, session.desk, job.id, (signal) => session.desk.runBatch(job, place, signal));
-        return finish(ctx, record, values.json === true);
+        const code = finish(ctx, record, values.json === true);
+        if (record.status === 'done' && record.output && record.progress.flagged) {
+          // Rows whose language no installed model serves: name the models to download. A hint
+          // only: the job is done and written whether or not the file reads back.
+          const output = record.output;
+          const note = await batchNoModelNote({ fileName: output, mimeType: '', bytes: await readFile(output) }).catch(() => '');
+          if (note) ctx.stderr.write(`${note}\n`);
+        }
+        return code;
       } finally {
         await session.close();
       }

@@ -12,6 +12,24 @@ import { detectDelimiter } from '../sheets/detect.js';
 
 const REVIEW_HEADER = /^.* \([^()]+\) review$/;
 
+/**
+ * The cells of a result's rows that carry `flag` in a review column, each with its source cell
+ * (the column the review column is named after): `[{ source, to }]`, one per flagged cell.
+ */
+export async function flaggedSources(result: FilePayload, flag: string): Promise<{ source: string; to: string }[]> {
+  const tables = extname(result.fileName).toLowerCase() === '.xlsx' ? await xlsxTables(result.bytes) : [csvTable(result.bytes, result.fileName).map((r) => r.record)];
+  const out: { source: string; to: string }[] = [];
+  for (const [header, ...rows] of tables) {
+    header?.forEach((name, i) => {
+      const m = /^(.*) \(([^()]+)\) review$/.exec(name);
+      const sourceAt = m ? header.indexOf(m[1]!) : -1;
+      if (!m || sourceAt < 0) return;
+      for (const row of rows) if ((row[i] ?? '').split(',').includes(flag)) out.push({ source: row[sourceAt] ?? '', to: m[2]! });
+    });
+  }
+  return out;
+}
+
 /** The result without its unflagged rows; its name gains `.review` before the extension. */
 export async function flaggedRows(result: FilePayload): Promise<FilePayload> {
   const ext = extname(result.fileName).toLowerCase();
@@ -26,21 +44,45 @@ function reviewColumns(header: readonly unknown[]): number[] {
   return at;
 }
 
-function flaggedCsv(bytes: Uint8Array, fileName: string): Uint8Array {
+/** The job writes UTF-16 with a BOM, anything else as UTF-8 (with the BOM the input had). */
+function decodeCsv(bytes: Uint8Array): { encoding: string; bom: string; body: string } {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  // The job writes UTF-16 with a BOM, anything else as UTF-8 (with the BOM the input had).
   const encoding = buffer[0] === 0xff && buffer[1] === 0xfe ? 'utf16le' : buffer[0] === 0xfe && buffer[1] === 0xff ? 'utf16be' : 'utf8';
   const text = iconv.decode(buffer, encoding, { stripBOM: false });
   const bom = text.startsWith('\uFEFF') ? '\uFEFF' : '';
-  const body = text.slice(bom.length);
-  const records = parse(body, {
+  return { encoding, bom, body: text.slice(bom.length) };
+}
+
+function csvTable(bytes: Uint8Array, fileName: string): { record: string[]; raw: string }[] {
+  const { body } = decodeCsv(bytes);
+  return parse(body, {
     delimiter: detectDelimiter(body.slice(0, 64 * 1024), fileName),
     relax_column_count: true,
     relax_quotes: true,
     skip_empty_lines: false,
     raw: true,
   }) as unknown as { record: string[]; raw: string }[];
-  const [header, ...rows] = records;
+}
+
+/** Each sheet's cells as text, header row first. */
+async function xlsxTables(bytes: Uint8Array): Promise<string[][][]> {
+  const book = await loadBook(bytes);
+  return book.worksheets.map((sheet) => {
+    const rows: string[][] = [];
+    sheet.eachRow((row) => rows.push((row.values as unknown[]).slice(1).map((_, i) => row.getCell(i + 1).text ?? '')));
+    return rows;
+  });
+}
+
+async function loadBook(bytes: Uint8Array): Promise<ExcelJS.Workbook> {
+  const book = new ExcelJS.Workbook();
+  await book.xlsx.load(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as unknown as ArrayBuffer);
+  return book;
+}
+
+function flaggedCsv(bytes: Uint8Array, fileName: string): Uint8Array {
+  const { encoding, bom, body } = decodeCsv(bytes);
+  const [header, ...rows] = csvTable(bytes, fileName);
   if (!header) return bytes;
   const columns = reviewColumns(header.record);
   // A record's raw text holds some or none of its line ending: each kept row ends as the header does.
@@ -50,8 +92,7 @@ function flaggedCsv(bytes: Uint8Array, fileName: string): Uint8Array {
 }
 
 async function flaggedXlsx(bytes: Uint8Array): Promise<Uint8Array> {
-  const book = new ExcelJS.Workbook();
-  await book.xlsx.load(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as unknown as ArrayBuffer);
+  const book = await loadBook(bytes);
   let any = false;
   for (const sheet of book.worksheets) {
     const header = (sheet.getRow(1).values as unknown[]).slice(1); // exceljs rows are 1-based
