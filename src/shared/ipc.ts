@@ -40,7 +40,7 @@ export const fileJobRequest = obj({
 
 const historyFilter = {
   q: opt(str({ max: 1000 })),
-  from: opt(sourceLang()),
+  from: opt(lang),
   to: opt(lang),
   since: opt(str({ max: 40 })),
   until: opt(str({ max: 40 })),
