@@ -107,6 +107,36 @@ describe.runIf(HAVE_MODEL)('compatible APIs', () => {
     }, 60_000);
   });
 
+  describe("Parla's own API with from: auto", () => {
+    const post = async (path: string, body: unknown) => {
+      const res = await fetch(`${url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+    };
+
+    it('POST /api/v1/translate answers each text with the detected from', async () => {
+      const spanish = 'No se pudo abrir el archivo porque está bloqueado.';
+      const { status, json } = await post('/api/v1/translate', { texts: ['Open the file', spanish], from: 'auto', to: 'es' });
+      expect(status).toBe(200);
+      expect(json.translations).toEqual([
+        expect.objectContaining({ text: 'Abrir el archivo', from: 'en', detected: { language: 'en', confidence: expect.any(Number) } }),
+        expect.objectContaining({ text: spanish, from: 'es', model: '', flags: ['same_language'] }),
+      ]);
+      expect((await post('/api/v1/translate', { texts: ['x'], from: 'automatic', to: 'es' })).status).toBe(400);
+    }, 150_000);
+
+    it('POST /api/v1/detect answers each text, unsure where it cannot tell', async () => {
+      const { status, json } = await post('/api/v1/detect', { texts: ["Impossible d'ouvrir le fichier car il est verrouillé.", '42'] });
+      expect(status).toBe(200);
+      expect(json.detections).toEqual([{ language: 'fr', likeliest: 'fr', confidence: expect.any(Number) }, { confidence: 0 }]);
+    });
+
+    it('refuses a job into a language no installed model serves, even with from auto', async () => {
+      const { status, json } = await post('/api/v1/jobs', { texts: ['Hello'], from: 'auto', to: 'de' });
+      expect(status).toBe(422);
+      expect(JSON.stringify(json)).toContain('parla models download');
+    });
+  });
+
   describe("LibreTranslate's documented requests", () => {
     it('POST /translate with a string, source auto: translatedText and detectedLanguage', async () => {
       const { status, json } = await libre('/translate', { q: 'Open the file', source: 'auto', target: 'es', format: 'text', api_key: TOKEN });
