@@ -64,6 +64,16 @@ afterAll(async () => {
 });
 
 describe('rows to review in the app', () => {
+  it('says which language it detected on the Translate page, and takes it as the source in one click', async () => {
+    await page.getByTestId('nav-translate').click();
+    await page.getByTestId('from-lang').selectOption({ label: 'Detect language' });
+    await page.getByTestId('source-text').fill(EN[0]!);
+    await expect.poll(() => page.getByTestId('detected-lang').textContent(), { timeout: 90_000 }).toBe('Detected: English');
+    await page.screenshot({ path: join(SHOTS, 'translate-detected.png') });
+    await page.getByTestId('detected-lang').click();
+    expect(await page.getByTestId('from-lang').inputValue()).toBe('en');
+  }, 120_000);
+
   it('filters jobs that need review, lists their flagged rows and downloads only those', async () => {
     await page.getByTestId('nav-batch').click();
     const dataTransfer = await page.evaluateHandle((content) => {
