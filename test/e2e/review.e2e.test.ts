@@ -98,7 +98,7 @@ describe('rows to review in the app', () => {
     await job.getByTestId('job-review').click();
     await page.getByTestId('review-rows').waitFor();
     const cells = await page.locator('[data-testid=review-rows] tbody tr').evaluateAll((rows) =>
-      rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent ?? '')),
+      rows.map((r) => Array.from(r.querySelectorAll('td'), (td) => td.textContent ?? '')),
     );
     expect(cells).toEqual([
       ['2', ES[0], ES[0], 'same_language'],
