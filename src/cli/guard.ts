@@ -1,6 +1,7 @@
 // Every command ends the same way on error: one clear line on stderr and the code's exit status.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ParlaError, exitCodeFor, toErrorInfo } from '../shared/errors.js';
+import { normalizeLanguage } from '../shared/languages.js';
 import type { CliContext, CliOutput } from './command.js';
 
 /** Writes the one line for `error` (with its stack under PARLA_DEBUG=1, for bug reports); returns the exit code. */
@@ -42,4 +43,11 @@ export function list(value: string | undefined): string[] | undefined {
   if (value === undefined) return undefined;
   const items = value.split(',').map((s) => s.trim()).filter(Boolean);
   return items.length > 0 ? items : undefined;
+}
+
+/** `--to ES`, `--to spanish`, `--to es-ES` → `es`: what a person types, as a model's code. */
+export function language(value: string, flag: string): string {
+  const code = normalizeLanguage(value);
+  if (!code) throw new ParlaError('BAD_INPUT', `${flag} "${value.slice(0, 40)}" is not a language code or name (e.g. es, Spanish, pt-BR)`);
+  return code;
 }

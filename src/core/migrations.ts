@@ -119,6 +119,37 @@ CREATE TABLE IF NOT EXISTS glossary_versions (
       if (!hasColumn(db, 'history', 'flags')) db.exec('ALTER TABLE history ADD COLUMN flags TEXT');
     },
   },
+  {
+    summary: "the compatible APIs' named keys (hashed) with their monthly usage, and DeepL glossaries as groups of glossary entries",
+    up: (db) =>
+      db.exec(`
+CREATE TABLE IF NOT EXISTS api_keys (
+  name TEXT PRIMARY KEY,
+  -- sha256 of the key, hex: the key itself is shown once and never stored
+  hash TEXT NOT NULL UNIQUE,
+  char_limit INTEGER,
+  rate_limit INTEGER,
+  created_at INTEGER NOT NULL,
+  last_used_at INTEGER
+);
+CREATE TABLE IF NOT EXISTS api_key_usage (
+  name TEXT NOT NULL,
+  period TEXT NOT NULL,
+  characters INTEGER NOT NULL,
+  requests INTEGER NOT NULL,
+  PRIMARY KEY (name, period)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS deepl_glossaries (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  src_lang TEXT NOT NULL,
+  tgt_lang TEXT NOT NULL,
+  -- the ids of the entries it added to the pair's glossary, as a JSON array
+  entry_ids TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+`),
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

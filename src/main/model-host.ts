@@ -1,4 +1,4 @@
-// The model host as an object with a lifecycle (STYLE.md #5): started as an Electron
+// The model host as an object with a lifecycle (docs/architecture.md §5): started as an Electron
 // utilityProcess (one per machine), restarted with backoff when it crashes, and stopped by
 // asking first and killing after a timeout. The fork function is injected so tests need no Electron.
 // A host that exits 0 left normally (asked to, idle, or another host already serves the socket:

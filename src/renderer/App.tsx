@@ -147,14 +147,14 @@ export function App({ api, bridge }: { api: ParlaApi; bridge: ParlaBridge | unde
               <span className="nav-icon">
                 <Icon name={n.page} />
               </span>
-              {n.label}
+              <span className="nav-label">{n.label}</span>
             </button>
           ))}
           <div className="spacer" />
           <div className="health muted" data-testid="health">
             {/* An idle host (none running until the first translation) is as ready as a running one. */}
             <span className={`dot ${health?.ok && (health.modelHost === 'ready' || health.modelHost === 'idle') ? 'ok' : 'warn'}`} />
-            {health ? `${health.modelHost === 'ready' || health.modelHost === 'idle' ? 'Ready' : `Model host ${health.modelHost}`} · ${health.mode === 'team' ? 'team' : 'local'}` : 'Connecting…'}
+            <span className="nav-label">{health ? `${health.modelHost === 'ready' || health.modelHost === 'idle' ? 'Ready' : `Model host ${health.modelHost}`} · ${health.mode === 'team' ? 'team' : 'local'}` : 'Connecting…'}</span>
           </div>
         </nav>
         <main className="content">

@@ -1,4 +1,4 @@
-// `parla serve`: the HTTP door to ParlaApi (DESIGN.md "HTTP API") plus the browser UI.
+// `parla serve`: the HTTP door to ParlaApi (docs/contracts.md "HTTP API") plus the browser UI.
 import multipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { ParlaApi } from '../shared/api.js';
@@ -10,10 +10,14 @@ import { authorize, installGate, namesGatedPath } from './gate.js';
 import { Metrics } from './metrics.js';
 import { glossaryRoutes } from './routes/glossary.js';
 import { jobRoutes } from './routes/jobs.js';
+import { keyRoutes } from './routes/keys.js';
 import { resourceRoutes } from './routes/resources.js';
 import { translateRoutes } from './routes/translate.js';
 import { sendRendererFile } from './static.js';
 import { compatRoutes } from './compat/index.js';
+import { ClientKeys } from './compat/client-keys.js';
+import { memoryCompatStores, type CompatStores } from '../core/compat/stores.js';
+import { redactedUrl } from './redact.js';
 import { LISTEN_DEFAULTS } from './defaults.js';
 
 export interface ServerOptions {
@@ -29,7 +33,10 @@ export interface ServerOptions {
   /** Largest JSON body and uploaded file, in bytes. */
   bodyLimit?: number;
   fileLimit?: number;
-  logger?: boolean;
+  /** Fastify's request log: on (to stdout), off, or to a stream. Keys and tokens never appear in it. */
+  logger?: boolean | { stream: NodeJS.WritableStream };
+  /** The compatible APIs' client keys and DeepL glossary records (the data dir's; default: in memory). */
+  compat?: CompatStores;
 }
 
 export const SERVER_DEFAULTS = {
@@ -57,10 +64,24 @@ export interface ParlaServer {
   close(): Promise<void>;
 }
 
+/**
+ * Fastify's logger with the request line's URL redacted: a LibreTranslate client may send its
+ * `api_key` in the query string, and a browser's first load carries `?token=`.
+ */
+function loggerOptions(logger: NonNullable<ServerOptions['logger']>) {
+  if (logger === false) return false;
+  const serializers = {
+    req: (request: { method: string; url: string; hostname?: string; ip?: string }) => ({ method: request.method, url: redactedUrl(request.url), hostname: request.hostname, remoteAddress: request.ip }),
+  };
+  return logger === true ? { serializers } : { serializers, stream: logger.stream };
+}
+
 export function createServer(options: ServerOptions): ParlaServer {
   const o = { ...SERVER_DEFAULTS, ...options };
   if (o.token.length < 16) throw new ParlaError('BAD_INPUT', 'the server token must be at least 16 characters');
-  const app = Fastify({ logger: o.logger ?? false, bodyLimit: o.bodyLimit, forceCloseConnections: true });
+  const app = Fastify({ logger: loggerOptions(o.logger ?? false), bodyLimit: o.bodyLimit, forceCloseConnections: true });
+  const compat = o.compat ?? memoryCompatStores();
+  const keys = new ClientKeys(compat.keys);
   const metrics = new Metrics();
   let inFlight = 0;
   const limit = async <T>(work: () => Promise<T>): Promise<T> => {
@@ -84,7 +105,7 @@ export function createServer(options: ServerOptions): ParlaServer {
   app.addHook('onRequest', async (request) => {
     started.set(request, process.hrtime.bigint());
   });
-  installGate(app, { token: o.token, loopback: isLoopback(o.host) });
+  installGate(app, { token: o.token, loopback: isLoopback(o.host), keys, allowedOrigins: () => compat.allowedOrigins() });
   // Server-Timing: how long the server itself spent on the request (browsers' devtools show it;
   // bench:api separates it from the time a request waits in the machine's network stack).
   app.addHook('onSend', async (request, reply) => {
@@ -104,9 +125,10 @@ export function createServer(options: ServerOptions): ParlaServer {
     jobRoutes(scope, ctx);
     resourceRoutes(scope, ctx);
     glossaryRoutes(scope, ctx);
+    keyRoutes(scope, compat.keys);
   });
   // DeepL- and LibreTranslate-compatible APIs, in their own scope (they also read form bodies).
-  void app.register(async (scope) => compatRoutes(scope, { api: o.api, metrics, limit }));
+  void app.register(async (scope) => compatRoutes(scope, { api: o.api, metrics, limit }, { keys, glossaries: compat.glossaries }));
 
   app.get('/healthz', { config: { public: true } }, async () => {
     const health = await o.api.health().catch((error: unknown) => ({ ok: false, error: toErrorBody(error).body.error }));

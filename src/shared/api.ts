@@ -9,6 +9,7 @@ import type { HistoryDeletion, HistoryFilter, HistoryPage } from './history-api.
 import type { HistoryExportFormat, HistoryQuery } from './history.js';
 import type { FileJobRequest, JobAction, JobCreated, JobDeleted, TextJobRequest } from './job-requests.js';
 import type { JobRecord } from './jobs.js';
+import type { ApiKeyInfo, CreatedApiKey, NewApiKey } from './keys.js';
 import type { Health, Settings, SettingsPatch, TeamConnectionTest, TeamStatus } from './settings.js';
 import type { LanguageGuess, ModelInfo, TranslateRequest, Translation } from './translation.js';
 
@@ -50,6 +51,13 @@ export interface ParlaApi {
   removeGlossary(id: string): Promise<void>;
   importGlossary(file: GlossaryImport): Promise<GlossaryImported>;
   exportGlossary(pair: { from: string; to: string }, format: GlossaryFileFormat): Promise<FilePayload>;
+
+  /** The compatible APIs' named keys (see docs/compat.md), with this month's usage. */
+  listKeys(): Promise<ApiKeyInfo[]>;
+  /** The returned `key` is the only time its text is seen. CONFLICT when the name is taken. */
+  createKey(key: NewApiKey): Promise<CreatedApiKey>;
+  /** NOT_FOUND when no key has that name. */
+  revokeKey(name: string): Promise<void>;
 
   cacheStats(): Promise<CacheStats>;
   clearCache(): Promise<{ cleared: number }>;

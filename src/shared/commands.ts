@@ -1,5 +1,5 @@
 // Commands as data: the Electron menu, its accelerators, the renderer's keyboard shortcuts and the
-// command palette in tests all read this one table (STYLE.md #10).
+// command palette in tests all read this one table (docs/architecture.md §10).
 
 export const PAGES = ['translate', 'batch', 'history', 'glossary', 'models', 'settings'] as const;
 export type Page = (typeof PAGES)[number];

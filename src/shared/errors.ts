@@ -13,6 +13,8 @@ export const ERROR_CODES = {
   UNAUTHORIZED: { exit: 2, http: 401 },
   FORBIDDEN: { exit: 2, http: 403 },
   RATE_LIMITED: { exit: 1, http: 429 },
+  /** An API key's character limit for the month is used up (DeepL's API answers 456). */
+  QUOTA_EXCEEDED: { exit: 1, http: 429 },
   CANCELED: { exit: 1, http: 409 },
   HOST_CRASHED: { exit: 1, http: 500 },
   /** The model host's socket or folder is not the user's own, or the peer on it lacks the data dir's secret. */

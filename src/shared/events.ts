@@ -19,7 +19,7 @@ export function matchesFilter(event: ParlaEvent, filter: EventFilter | undefined
   return event.type === 'job' && event.job.id === filter.jobId;
 }
 
-/** The SSE event name DESIGN.md gives a job event: progress, done or failed (canceled ends as failed). */
+/** The SSE event name docs/contracts.md gives a job event: progress, done or failed (canceled ends as failed). */
 export function sseNameFor(job: JobRecord): 'progress' | 'done' | 'failed' {
   if (job.status === 'done') return 'done';
   if (job.status === 'failed' || job.status === 'canceled') return 'failed';

@@ -90,6 +90,9 @@ export const glossaryImport = obj({
   encoding: opt(str({ min: 1, max: 40 })),
 });
 
+const keyName = str({ min: 1, max: 64 });
+export const newApiKey = obj({ name: keyName, charLimit: opt(int({ min: 1 })), ratePerMinute: opt(int({ min: 1 })) });
+
 const teamSettings = obj({ redisUrl: str({ max: 2048 }), name: str({ max: 128 }) });
 
 export const settingsPatch = obj({
@@ -99,6 +102,7 @@ export const settingsPatch = obj({
   dataDir: opt(str({ min: 1, max: 4096 })),
   theme: opt(oneOf(THEMES)),
   uploadRetentionDays: opt(int({ min: 0, max: 36_500 })),
+  allowedOrigins: opt(arr(str({ min: 1, max: 512 }), { max: 100 })),
 });
 
 export const API_ARGS: { [M in ApiMethod]: Validator<ApiArgs<M>> } = {
@@ -124,6 +128,9 @@ export const API_ARGS: { [M in ApiMethod]: Validator<ApiArgs<M>> } = {
   removeGlossary: tuple(id),
   importGlossary: tuple(glossaryImport),
   exportGlossary: tuple(glossaryPair, oneOf(GLOSSARY_FILE_FORMATS)),
+  listKeys: tuple(),
+  createKey: tuple(newApiKey),
+  revokeKey: tuple(keyName),
   cacheStats: tuple(),
   clearCache: tuple(),
   getSettings: tuple(),

@@ -1,4 +1,4 @@
-// Job record contract (DESIGN.md): `parla batch --json`, `parla jobs show ID --json`,
+// Job record contract (docs/contracts.md): `parla batch --json`, `parla jobs show ID --json`,
 // `GET /api/v1/jobs/:id` and IPC all return exactly this shape.
 import type { ErrorCode } from './errors.js';
 import type { TranslationFlag } from './translation.js';

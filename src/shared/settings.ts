@@ -15,6 +15,11 @@ export interface Settings {
   theme: Theme;
   /** Days an uploaded spreadsheet and its result are kept after their job ends; 0 = keep them. */
   uploadRetentionDays: number;
+  /**
+   * Origins (e.g. "chrome-extension://abcdef…", "https://app.example") whose pages may call the
+   * DeepL- and LibreTranslate-compatible APIs cross-origin, with a key. Every other origin is refused.
+   */
+  allowedOrigins: string[];
 }
 
 export interface SettingsPatch {
@@ -24,6 +29,7 @@ export interface SettingsPatch {
   dataDir?: string;
   theme?: Theme;
   uploadRetentionDays?: number;
+  allowedOrigins?: string[];
 }
 
 export const SETTINGS_DEFAULTS: Omit<Settings, 'dataDir'> = {
@@ -32,6 +38,7 @@ export const SETTINGS_DEFAULTS: Omit<Settings, 'dataDir'> = {
   threads: 0,
   theme: 'system',
   uploadRetentionDays: 7,
+  allowedOrigins: [],
 };
 
 export interface TeamConnectionTest {

@@ -15,6 +15,8 @@ import type { ModelInfo, TranslateRequest, Translation } from '../../src/shared/
 import { previewRows } from '../../src/renderer/lib/csv.js';
 import { decodeGlossaryBytes, formatFor, formatGlossaryFile, parseGlossaryText } from '../../src/core/glossary/file.js';
 import { SqliteGlossary } from '../../src/core/glossary/sqlite.js';
+import { KeyStore } from '../../src/core/compat/keys.js';
+import { openDb } from '../../src/core/db.js';
 import { ProtectingTranslator } from '../../src/core/protect/protecting-translator.js';
 import { detector } from '../../src/core/detect/detector.js';
 import { flaggedRows } from '../../src/core/review/flagged-rows.js';
@@ -73,6 +75,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
   // The glossary is the real store (in memory) and the real protector enforces it around the
   // fake dictionary, so the UI's glossary shows in its translations as with the real services.
   const glossary = new SqliteGlossary({});
+  const keys = new KeyStore(openDb(':memory:'));
   const pairGlossary = (req: TranslateRequest) => glossary.forPair(req.from ?? 'en', req.to);
   const protector = new ProtectingTranslator(
     { translate: async (req) => req.texts.map((source) => ({ source, text: fakeTranslate(source, req.to), model: '', cached: false, ms: 0 })) },
@@ -356,6 +359,11 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
       return { fileName: `parla-glossary-${pair.from}-${pair.to}.${format}`, mimeType: mimeTypeFor(`x.${format}`), bytes: new TextEncoder().encode(text) };
     },
 
+    listKeys: async () => keys.list(),
+    createKey: async (key) => keys.create(key),
+    async revokeKey(name) {
+      if (!keys.revoke(name)) throw new ParlaError('NOT_FOUND', `no key named "${name}"`);
+    },
     async cacheStats() {
       return { entries: cache.size, bytes: cache.size * 64, hits, misses, hitRate: hits + misses ? hits / (hits + misses) : 0 };
     },

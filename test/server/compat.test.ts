@@ -32,7 +32,7 @@ describe.runIf(HAVE_MODEL)('compatible APIs', () => {
     useShortHostSettings();
     dataDir = await mkdtemp(join(tmpdir(), 'parla-compat-'));
     api = await openParlaApi({ dataDir, teamWork: 0 });
-    server = createServer({ api, token: TOKEN, port: 0 });
+    server = createServer({ api, token: TOKEN, port: 0, compat: api.compat });
     ({ url } = await server.listen());
   }, 60_000);
   afterAll(async () => {
@@ -92,6 +92,45 @@ describe.runIf(HAVE_MODEL)('compatible APIs', () => {
       expect(rows.map((r) => r.slice(1, 3))).toEqual([['name', 'name (es)'], ['Open the file', 'Abrir el archivo'], ['Save changes?', expect.any(String)]]);
       expect(rows[0]![3]).toBe('name (es) review');
     }, 90_000);
+
+    it('creates, lists, reads, uses and deletes a glossary through the Parla glossary of its pair', async () => {
+      const pairs = await client().getGlossaryLanguagePairs();
+      expect(pairs.map((p) => [p.sourceLang, p.targetLang])).toContainEqual(['en', 'es']);
+      expect(await client().translateText('Open the file', 'en', 'es').then((r) => r.text)).toBe('Abrir el archivo');
+
+      const created = await client().createGlossary('Acme terms', 'en', 'es', new deepl.GlossaryEntries({ entries: { file: 'fichero', Acme: 'Acme' } }));
+      expect(created).toMatchObject({ name: 'Acme terms', ready: true, sourceLang: 'en', targetLang: 'es', entryCount: 2 });
+      expect(created.glossaryId).toMatch(/^[0-9a-f-]{36}$/);
+      expect(Number.isNaN(created.creationTime.getTime())).toBe(false);
+      expect((await client().listGlossaries()).map((g) => g.glossaryId)).toContain(created.glossaryId);
+      expect(await client().getGlossary(created.glossaryId)).toMatchObject({ name: 'Acme terms', entryCount: 2 });
+      expect((await client().getGlossaryEntries(created)).entries()).toEqual({ Acme: 'Acme', file: 'fichero' });
+      // The entries are the pair's Parla glossary: every door sees them.
+      expect((await api.listGlossary({ from: 'en', to: 'es' })).entries.map((e) => [e.source, e.target])).toEqual([['Acme', 'Acme'], ['file', 'fichero']]);
+
+      const withGlossary = await client().translateText('Open the file', 'en', 'es', { glossary: created });
+      expect(withGlossary.text).toContain('fichero');
+
+      // glossary_id must name a glossary of the request's pair, as DeepL checks it.
+      const unknown = await client().translateText('Open the file', 'en', 'es', { glossary: '00000000-0000-4000-8000-000000000000' }).catch((e: unknown) => e);
+      expect(unknown).toBeInstanceOf(deepl.DeepLError);
+      expect(String(unknown)).toMatch(/Glossary not found/);
+
+      await client().deleteGlossary(created);
+      await expect(client().getGlossary(created.glossaryId)).rejects.toBeInstanceOf(deepl.GlossaryNotFoundError);
+      expect((await api.listGlossary({ from: 'en', to: 'es' })).total).toBe(0);
+      expect(await client().translateText('Open the file', 'en', 'es').then((r) => r.text)).toBe('Abrir el archivo');
+    }, 120_000);
+
+    it("a client key over its character limit gets deepl-node's QuotaExceededError; getUsage reports its own count and limit", async () => {
+      const { key } = await api.compat.keys.create({ name: 'deepl-node', charLimit: 20 });
+      const limited = new deepl.Translator(key, { serverUrl: url, maxRetries: 0, minTimeout: 60_000 });
+      await limited.translateText('Open the file', 'en', 'es');
+      await expect(limited.translateText('Save changes?', 'en', 'es')).rejects.toBeInstanceOf(deepl.QuotaExceededError);
+      const usage = await limited.getUsage();
+      expect([usage.character?.count, usage.character?.limit]).toEqual(['Open the file'.length, 20]);
+      expect(usage.anyLimitReached()).toBe(false);
+    }, 60_000);
 
     it('refuses a document status or result without its key', async () => {
       const res = await fetch(`${url}/v2/document/nope`, { method: 'POST', headers: { authorization: `DeepL-Auth-Key ${TOKEN}` }, body: new URLSearchParams({ document_key: '00' }) });

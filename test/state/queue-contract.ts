@@ -18,7 +18,7 @@ export function runQueueContract(name: string, makeBackend: () => Promise<QueueB
       for (const q of open.splice(0)) await q.close();
     });
 
-    it('creates a queued job with the DESIGN.md record shape', async () => {
+    it('creates a queued job with the docs/contracts.md record shape', async () => {
       const q = await make();
       const r = await q.create(job({ input: { file: 'a.csv', columns: ['A'] }, output: 'a.es.csv' }));
       expect(r).toMatchObject({

@@ -5,11 +5,15 @@ Usage: python3 tools/model/evaluate.py --ckpt tools/runs/tiny-en-es/ckpt.pt --to
 
 chrF follows sacrebleu's CHRF (character n-grams up to 6, beta 2, whitespace removed, corpus-level
 statistics, precision and recall averaged over orders); sacrebleu itself is not available here.
-Writes eval.json and README.md (the model card) into --out.
+Also scores the everyday test set (`--everyday`, hand-written, never trained on) next to Apertium's
+rule-based eng-spa on the same sentences (when `apertium` is installed), and the seven words every
+new user tries first. Writes eval.json and README.md (the model card) into --out.
 """
 import argparse
 import json
 import os
+import shutil
+import subprocess
 import time
 from collections import Counter
 
@@ -92,6 +96,15 @@ gives the engine's tests a real model.
 | training | {train_pairs} pairs, {steps} steps, {tokens:.1f} M tokens seen, {minutes:.0f} minutes on 2 CPU cores |
 | dev chrF | {dev_chrf:.1f} (greedy, {dev_n} sentences) |
 | test chrF | {test_chrf:.1f} (greedy, {test_n} sentences) |
+| everyday chrF | {everyday_chrf:.1f} (greedy, {everyday_n} hand-written everyday sentences, `test/fixtures/everyday-en-es.json`; Apertium eng-spa on the same: {apertium_chrf}) |
+
+{training_note}
+
+## First words
+
+| English | Parla tiny |
+|---|---|
+{first_words}
 
 ## Data and licences
 
@@ -100,6 +113,7 @@ catalogues (`usr/share/locale/es*/LC_MESSAGES`, free-software programs under the
 mostly GPL/LGPL family, some BSD/MIT/Apache) and DDTP translated package descriptions (free,
 as Debian's package descriptions). Counts and licences per source: `tools/corpus/manifest.json`.
 Test and dev sentences are split off by a hash of the English side and never trained on.
+{extra_data}
 
 ## Limits
 
@@ -115,6 +129,28 @@ for real work download an opus-mt model.
 """
 
 
+FIRST_WORDS = ["Hello", "Thank you", "Good morning", "Goodbye", "Please", "Yes", "No"]
+
+
+def apertium(sentences):
+    """Apertium eng-spa, one sentence per paragraph (blank lines keep outputs aligned)."""
+    out = subprocess.run(["apertium", "eng-spa"], input="\n\n".join(sentences) + "\n", capture_output=True,
+                         text=True, check=True).stdout.rstrip("\n").split("\n\n")
+    return [" ".join(o.split()) for o in out]
+
+
+def extra_data(manifest_path):
+    if not os.path.exists(manifest_path):
+        return ""
+    m = json.load(open(manifest_path, encoding="utf-8"))
+    per = ", ".join(f"{k} {v}" for k, v in m["pairs_per_source"].items())
+    lic = "; ".join(f"{k}: {v}" for k, v in m["licences"].items())
+    return (f"\nEveryday language ({m['counts_per_split']['train']} pairs: {per}) from "
+            f"`tools/corpus/build_synthetic.py`: English that Debian ships (WordNet usage examples, the fortunes "
+            f"collection, common WordNet lemmas) translated by Apertium eng-spa, and FreeDict eng-spa word pairs. "
+            f"Licences: {lic}. The everyday test set was written for Parla and is never trained on.\n")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--ckpt", required=True)
@@ -122,6 +158,9 @@ def main():
     ap.add_argument("--corpus", default="tools/data/corpus")
     ap.add_argument("--out", required=True)
     ap.add_argument("--limit", type=int, default=1000)
+    ap.add_argument("--everyday", default="test/fixtures/everyday-en-es.json")
+    ap.add_argument("--synthetic-manifest", default="tools/corpus/synthetic-manifest.json")
+    ap.add_argument("--training-note", default="", help="a sentence on how this model was trained")
     args = ap.parse_args()
     torch.set_num_threads(2)
     model, size = load_model(args.ckpt)
@@ -136,6 +175,14 @@ def main():
         result[split] = {"chrf": chrf(hyp, ref), "n": len(src)}
         if split == "test":
             result["samples"] = [{"en": s, "hyp": h, "ref": r} for s, h, r in list(zip(src, hyp, ref))[:30]]
+    everyday = json.load(open(args.everyday, encoding="utf-8"))
+    ev_src, ev_ref = [x["en"] for x in everyday], [x["es"] for x in everyday]
+    ev_hyp = translate(model, sp, ev_src, pad, eos)
+    result["everyday"] = {"chrf": chrf(ev_hyp, ev_ref), "n": len(everyday),
+                          "samples": [{"en": s, "hyp": h, "ref": r} for s, h, r in list(zip(ev_src, ev_hyp, ev_ref))[::12]]}
+    if shutil.which("apertium"):
+        result["everyday"]["apertiumChrf"] = chrf(apertium(ev_src), ev_ref)
+    result["firstWords"] = dict(zip(FIRST_WORDS, translate(model, sp, FIRST_WORDS, pad, eos)))
     result["seconds"] = time.time() - t0
     ck = torch.load(args.ckpt, map_location="cpu")
     state = ck.get("state", {})
@@ -158,7 +205,12 @@ def main():
                        size_mb=size_bytes / 1e6, train_pairs=train_pairs, steps=state.get("step", 0),
                        tokens=(state.get("tokens") or 0) / 1e6, minutes=state.get("elapsed", 0) / 60,
                        dev_chrf=result["dev"]["chrf"], dev_n=result["dev"]["n"],
-                       test_chrf=result["test"]["chrf"], test_n=result["test"]["n"], samples=samples)
+                       test_chrf=result["test"]["chrf"], test_n=result["test"]["n"], samples=samples,
+                       everyday_chrf=result["everyday"]["chrf"], everyday_n=result["everyday"]["n"],
+                       apertium_chrf=f'{result["everyday"]["apertiumChrf"]:.1f}' if "apertiumChrf" in result["everyday"] else "not measured",
+                       training_note=args.training_note,
+                       first_words="\n".join(f"| {cell(k)} | {cell(v)} |" for k, v in result["firstWords"].items()),
+                       extra_data=extra_data(args.synthetic_manifest))
     with open(os.path.join(args.out, "README.md"), "w", encoding="utf-8") as f:
         f.write(card)
     print(json.dumps({k: result[k] for k in ("dev", "test", "seconds")}))

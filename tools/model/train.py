@@ -2,7 +2,10 @@
 
 Usage: python3 tools/model/train.py --corpus tools/data/corpus --tokenizer tools/data/tokenizer \
            --run tools/runs/tiny-en-es --minutes 95 [--src en --tgt es]
-Re-running the same command resumes from `<run>/ckpt.pt`. The learning rate follows warm-up then
+Re-running the same command resumes from `<run>/ckpt.pt`. Fine-tuning: `--init CKPT` starts from
+a checkpoint's weights (e.g. tools/model/recover.py's, rebuilt from the shipped model) with a
+fresh optimiser; `--extra DIR:K` adds another corpus's train split K times per epoch (K may be
+fractional); `--watch FILE.json` reports greedy chrF on a held-out everyday dev set at each checkpoint. The learning rate follows warm-up then
 cosine decay over the *time* budget, so a run that must stop at a fixed hour still anneals.
 """
 import argparse
@@ -82,6 +85,14 @@ def evaluate_loss(model, pairs, pad, batch_tokens):
     return tot / max(n, 1)
 
 
+def watch_chrf(model, sp, rows, pad):
+    from evaluate import chrf, translate
+    model.eval()
+    hyp = translate(model, sp, [r["en"] for r in rows], pad, 0)
+    model.train()
+    return chrf(hyp, [r["es"] for r in rows])
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--corpus", default="tools/data/corpus")
@@ -100,6 +111,9 @@ def main():
     ap.add_argument("--max-tokens", type=int, default=96)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--ckpt-minutes", type=float, default=5)
+    ap.add_argument("--init", help="checkpoint whose weights start the run (fine-tuning)")
+    ap.add_argument("--extra", action="append", default=[], help="DIR:K, another corpus repeated K times per epoch")
+    ap.add_argument("--watch", help="JSON [{en, es}] scored with greedy chrF at each checkpoint")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     os.makedirs(args.run, exist_ok=True)
@@ -118,9 +132,20 @@ def main():
     t_load = time.time()
     train = load_pairs(args.corpus, "train", args.src, args.tgt, sp, args.max_tokens)
     dev = load_pairs(args.corpus, "dev", args.src, args.tgt, sp, args.max_tokens)[:1000]
+    for spec in args.extra:
+        folder, k = spec.rsplit(":", 1)
+        more = load_pairs(folder, "train", args.src, args.tgt, sp, args.max_tokens)
+        whole, part = int(float(k)), float(k) % 1
+        added = more * whole + random.Random(5).sample(more, int(len(more) * part))
+        train += added
+        say(f"extra {folder}: {len(more)} pairs x {k} = {len(added)}")
+    watch = json.load(open(args.watch, encoding="utf-8")) if args.watch else None
     say(f"data: {len(train)} train pairs, {len(dev)} dev pairs, tokenised in {time.time() - t_load:.0f}s")
 
     model = MarianMT(size)
+    if args.init:
+        model.load_state_dict(torch.load(args.init, map_location="cpu")["model"])
+        say(f"weights from {args.init}")
     opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=args.lr,
                             betas=(0.9, 0.98), eps=1e-9, weight_decay=0.0)
     state = {"step": 0, "elapsed": 0.0, "epoch": 0, "batch_pos": 0, "tokens": 0}
@@ -169,7 +194,8 @@ def main():
             if time.time() - last_ckpt > args.ckpt_minutes * 60:
                 save()
                 last_ckpt = time.time()
-                say(f"checkpoint step {state['step']} dev loss {evaluate_loss(model, dev[:300], pad, args.batch_tokens):.3f}")
+                say(f"checkpoint step {state['step']} dev loss {evaluate_loss(model, dev[:300], pad, args.batch_tokens):.3f}"
+                    + (f" everyday chrF {watch_chrf(model, sp, watch, pad):.1f}" if watch else ""))
         if state["batch_pos"] >= len(batches):
             state["epoch"] += 1
             state["batch_pos"] = 0

@@ -4,7 +4,7 @@ import { batchNoModelNote } from '../../core/detect/no-model.js';
 import { ParlaError } from '../../shared/errors.js';
 import type { BatchRequest } from '../../core/jobs/batch.js';
 import type { CliCommand } from '../command.js';
-import { guarded, list, parse } from '../guard.js';
+import { guarded, language, list, parse } from '../guard.js';
 import { finish, openJobSession, runWithProgress } from '../job-session.js';
 
 const usage = 'parla batch FILE --to LANG[,LANG] [--from LANG|auto] [--columns NAME|LETTER[,..]] [--sheet NAME] [--out FILE] [--no-review] [--min-confidence X] [--json]';
@@ -29,7 +29,7 @@ export const batchCommand: CliCommand = {
         },
         usage,
       );
-      const to = list(values.to);
+      const to = list(values.to)?.map((lang) => language(lang, '--to'));
       if (positionals.length !== 1 || !to) throw new ParlaError('BAD_INPUT', `need one FILE and --to\nusage: ${usage}`);
       const columns = list(values.columns);
       const minConfidence = values['min-confidence'] === undefined ? undefined : Number(values['min-confidence']);
@@ -39,7 +39,7 @@ export const batchCommand: CliCommand = {
       const request: BatchRequest = {
         file: positionals[0] as string,
         to,
-        ...(values.from ? { from: values.from } : {}),
+        ...(values.from ? { from: language(values.from, '--from') } : {}),
         ...(columns ? { columns } : {}),
         ...(values.sheet !== undefined ? { sheet: values.sheet } : {}),
         ...(values.out !== undefined ? { out: values.out } : {}),

@@ -1,3 +1,4 @@
+import { formatBytes } from '../../shared/format.js';
 import { ParlaError } from '../../shared/errors.js';
 import type { CliCommand } from '../command.js';
 import { guarded, parse } from '../guard.js';
@@ -20,7 +21,7 @@ export const cacheCommand: CliCommand = {
         ctx.stdout.write(
           values.json
             ? JSON.stringify(s) + '\n'
-            : `${sub === 'clear' ? 'cache cleared\n' : ''}entries ${s.entries} · ${(s.bytes / 1024 / 1024).toFixed(1)} MiB · hits ${s.hits} · misses ${s.misses} · hit rate ${(s.hitRate * 100).toFixed(1)}%\n`,
+            : `${sub === 'clear' ? 'cache cleared\n' : ''}entries ${s.entries} · ${formatBytes(s.bytes)} · hits ${s.hits} · misses ${s.misses} · hit rate ${(s.hitRate * 100).toFixed(1)}%\n`,
         );
         return 0;
       } finally {

@@ -7,6 +7,7 @@ import { cacheCommand } from './cache.js';
 import { glossaryCommand } from './glossary.js';
 import { historyCommand } from './history.js';
 import { jobsCommand } from './jobs.js';
+import { keysCommand } from './keys.js';
 import { modelsCommand } from './models.js';
 import { createServeCommand } from './serve.js';
 import { workerCommand } from './worker.js';
@@ -20,6 +21,7 @@ export const COMMANDS: readonly Command[] = [
   fromSelfParsing(cacheCommand, 'Show cache statistics or clear the cache.'),
   fromSelfParsing(glossaryCommand, 'Add, list, remove, import or export glossary terms (enforced in every translation).'),
   fromSelfParsing(historyCommand, 'List, search, export or delete the translation history.'),
+  fromSelfParsing(keysCommand, 'Create, list or revoke API keys for the DeepL- and LibreTranslate-compatible APIs.'),
   createServeCommand((global) => openParlaApi({ ...global, door: 'api' })),
   fromSelfParsing(workerCommand, 'Team worker: translate chunks of the team\'s batch jobs (needs --redis).'),
 ];

@@ -1,13 +1,13 @@
-// parla models [list | download ID | import DIR | remove ID] [--json]
+// parla models [list | search [LANGUAGE...] | download ID | import DIR | remove ID] [--json]
 import { ParlaError } from '../../shared/errors.js';
+import { formatBytes } from '../../shared/format.js';
+import { describeCatalogModel, searchCatalog } from '../../shared/model-catalog.js';
 import type { ModelInfo } from '../../shared/translation.js';
 import { DEFAULT_HUB_ENDPOINT } from '../../core/models/hub-download.js';
 import { ModelStore } from '../../core/models/model-store.js';
 import type { Command } from '../registry.js';
 
-function mb(bytes: number): string {
-  return `${(bytes / 1e6).toFixed(1)} MB`;
-}
+const mb = formatBytes;
 
 function line(m: ModelInfo): string {
   const fix = m.bundled ? 'reinstall Parla' : `parla models remove ${m.id}`;
@@ -17,8 +17,8 @@ function line(m: ModelInfo): string {
 
 export const modelsCommand: Command = {
   name: 'models',
-  usage: 'parla models [list | download ID | import DIR | remove ID] [--json]',
-  summary: 'List installed models, download one from the Hub (PARLA_HUB_ENDPOINT), import a folder, or remove one.',
+  usage: 'parla models [list | search [LANGUAGE...] | download ID | import DIR | remove ID] [--json]',
+  summary: 'List installed models, search the catalog of downloadable ones (by language code or name), download one from the Hub (PARLA_HUB_ENDPOINT), import a folder, or remove one.',
   options: { json: { type: 'boolean' } },
   async run({ global, values, positionals, stdout, stderr }) {
     const [action = 'list', arg, ...extra] = positionals;
@@ -33,6 +33,13 @@ export const modelsCommand: Command = {
       case 'list': {
         const models = await store.list();
         stdout.write(json ? `${JSON.stringify(models, null, 2)}\n` : models.map((m) => `${line(m)}\n`).join(''));
+        return;
+      }
+      case 'search': {
+        const query = [arg, ...extra].filter((w): w is string => w !== undefined).join(' ');
+        const found = searchCatalog(query);
+        if (found.length === 0) throw new ParlaError('NOT_FOUND', `no model in Parla's catalog for "${query}"; see parla models search (all of them)`);
+        stdout.write(json ? `${JSON.stringify(found, null, 2)}\n` : found.map((m) => `${describeCatalogModel(m)}\n`).join(''));
         return;
       }
       case 'download': {
@@ -59,7 +66,7 @@ export const modelsCommand: Command = {
         return;
       }
       default:
-        throw new ParlaError('BAD_INPUT', `unknown models action "${action}"; use list, download, import or remove`);
+        throw new ParlaError('BAD_INPUT', `unknown models action "${action}"; use list, search, download, import or remove`);
     }
   },
 };

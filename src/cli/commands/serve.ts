@@ -2,6 +2,7 @@
 // services as every other door. Prints the UI's URL with its token, then runs until a signal.
 // The ParlaApi comes from the factory commands/index.ts passes in (services adapted to ParlaApi).
 import { fileURLToPath } from 'node:url';
+import type { CompatStores } from '../../core/compat/stores.js';
 import type { ParlaApi } from '../../shared/api.js';
 import { ParlaError } from '../../shared/errors.js';
 import { LISTEN_DEFAULTS } from '../../server/defaults.js';
@@ -10,7 +11,7 @@ import { loadOrCreateToken } from '../../server/token.js';
 import type { Command, GlobalOptions } from '../registry.js';
 
 /** Opens the shared services for the data dir as a ParlaApi; `close` stops them. */
-export type OpenApi = (global: GlobalOptions) => Promise<ParlaApi & { close(): Promise<void> }>;
+export type OpenApi = (global: GlobalOptions) => Promise<ParlaApi & { close(): Promise<void>; compat?: CompatStores }>;
 
 /** The built renderer; electron-vite writes it to out/renderer and the server serves it at `/`. */
 export const RENDERER_DIR = fileURLToPath(new URL('../../../out/renderer', import.meta.url));
@@ -49,7 +50,7 @@ export function createServeCommand(openApi: OpenApi, rendererDir = RENDERER_DIR)
       const { createServer }: { createServer: typeof CreateServer } = await import('../../server/server.js');
       const api = await openApi(global);
       try {
-        const server = createServer({ api, token, host, port, rendererDir });
+        const server = createServer({ api, token, host, port, rendererDir, ...(api.compat ? { compat: api.compat } : {}) });
         const { uiUrl } = await server.listen();
         if (host !== LISTEN_DEFAULTS.host && host !== 'localhost') {
           stderr.write(`parla serve: listening on ${host}; anyone who can reach it and has the token can use it\n`);

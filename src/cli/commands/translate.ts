@@ -3,8 +3,9 @@ import { ParlaError } from '../../shared/errors.js';
 import { openServices } from '../../core/services.js';
 import { checkPairCodes } from '../../core/safe-path.js';
 import { noModelHint, noModelPairs } from '../../core/detect/no-model.js';
+import { language } from '../guard.js';
 import type { Command } from '../registry.js';
-import { PROTECT_MODES, type ProtectMode, type Translation } from '../../shared/translation.js';
+import { AUTO_SOURCE, PROTECT_MODES, type ProtectMode, type Translation } from '../../shared/translation.js';
 import { canonicalTranslateRequest } from '../../shared/translate-request.js';
 import type { CliOutput } from '../command.js';
 import { LINE_CHUNKS, readLineChunks } from './read-lines.js';
@@ -23,9 +24,10 @@ export const translateCommand: Command = {
     'no-cache': { type: 'boolean' },
   },
   async run({ global, values, positionals, stdin, stdout, stderr }) {
-    const to = values.to as string | undefined;
-    if (!to) throw new ParlaError('BAD_INPUT', 'missing --to LANG (e.g. --to es)');
-    checkPairCodes([to], values.from as string | undefined, '--to/--from');
+    if (!values.to) throw new ParlaError('BAD_INPUT', 'missing --to LANG (e.g. --to es)');
+    const to = language(values.to as string, '--to');
+    const from = values.from === AUTO_SOURCE ? AUTO_SOURCE : values.from ? language(values.from as string, '--from') : undefined;
+    checkPairCodes([to], from, '--to/--from');
     let beam: number | undefined;
     if (values.beam !== undefined) {
       beam = Number(values.beam);
@@ -38,7 +40,7 @@ export const translateCommand: Command = {
     // Canonical like every door's request, so `--beam 1` keys as no --beam, and as HTTP and IPC.
     const request = canonicalTranslateRequest({
       to,
-      from: values.from as string | undefined,
+      from,
       model: values.model as string | undefined,
       options: beam ? { beam } : undefined,
       noCache: values['no-cache'] === true,

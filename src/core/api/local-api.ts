@@ -28,11 +28,14 @@ import { openServices, type ServicesOptions } from '../services.js';
 import { checkPairCodes, inside, safeName } from '../safe-path.js';
 import { ensurePrivateDir } from '../private-fs.js';
 import { SettingsStore, shownSettings } from './settings-store.js';
+import { compatStores, type CompatStores } from '../compat/stores.js';
 import { restoreRedactedUrl } from '../team/redact.js';
 
 export type LocalApi = ParlaApi & {
   /** Removes uploads (and their results) kept past the retention; returns how many. `now` for tests. */
   sweepUploads(now?: number): Promise<number>;
+  /** The compatible APIs' keys and DeepL glossary records, in this data dir's parla.db (for `parla serve`). */
+  compat: CompatStores;
   close(): Promise<void>;
 };
 
@@ -65,6 +68,7 @@ export async function openParlaApi(options: ServicesOptions): Promise<LocalApi> 
   const services = await openServices({ ...options, door: options.door ?? 'api', teamWork: options.teamWork ?? 1 });
   const { state, models, desk } = services;
   const settings = new SettingsStore(options.dataDir);
+  const compat = compatStores(state.db, () => settings.get().allowedOrigins);
   const events = new EventEmitter();
   events.setMaxListeners(0);
   const emit = (event: ParlaEvent) => events.emit('event', event);
@@ -273,6 +277,12 @@ export async function openParlaApi(options: ServicesOptions): Promise<LocalApi> 
       return { fileName: `parla-glossary-${pair.from}-${pair.to}.${format}`, mimeType: mimeTypeFor(`x.${format}`), bytes: Buffer.from(text) };
     },
 
+    listKeys: async () => compat.keys.list(),
+    createKey: async (key) => compat.keys.create(key),
+    async revokeKey(name) {
+      if (!compat.keys.revoke(name)) throw new ParlaError('NOT_FOUND', `no key named "${name}" (see parla keys list)`);
+    },
+
     cacheStats: () => state.cache.stats(),
     async clearCache() {
       const { entries } = await state.cache.stats();
@@ -318,6 +328,7 @@ export async function openParlaApi(options: ServicesOptions): Promise<LocalApi> 
     },
 
     sweepUploads,
+    compat,
 
     async close() {
       clearInterval(sweeper);

@@ -56,6 +56,7 @@ function merge(base: Settings, patch: SettingsPatch): Settings {
     dataDir: base.dataDir,
     theme: patch.theme ?? base.theme,
     uploadRetentionDays: patch.uploadRetentionDays ?? base.uploadRetentionDays,
+    allowedOrigins: patch.allowedOrigins ?? base.allowedOrigins,
   };
 }
 
@@ -69,6 +70,9 @@ function validate(patch: SettingsPatch): void {
   if (patch.uploadRetentionDays !== undefined && (!Number.isInteger(patch.uploadRetentionDays) || patch.uploadRetentionDays < 0 || patch.uploadRetentionDays > 36_500)) {
     bad('upload retention must be a whole number of days from 0 to 36500 (0 = keep uploads)');
   }
+  // An origin as browsers send it: scheme://host[:port], nothing after; "*" or "null" would open the APIs to any page.
+  const badOrigin = patch.allowedOrigins?.find((o) => !/^[a-z][a-z0-9+.-]*:\/\/[^/\s*?#]+$/i.test(o));
+  if (badOrigin !== undefined) bad(`an allowed origin is scheme://host[:port] as a browser sends it (e.g. chrome-extension://abc…), not "${badOrigin}"`);
   if (patch.theme !== undefined && !THEMES.includes(patch.theme)) bad(`theme must be one of ${THEMES.join(', ')}`);
   if (patch.team?.redisUrl && !/^rediss?:\/\//.test(patch.team.redisUrl)) bad('the team Redis URL must start with redis:// or rediss://');
   if (patch.team?.name !== undefined && patch.team.name !== '' && !/^[A-Za-z0-9_.-]{1,64}$/.test(patch.team.name)) bad('a team name is 1-64 letters, digits, ".", "_" or "-"');

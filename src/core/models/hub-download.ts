@@ -135,7 +135,8 @@ async function downloadFile(
  * the Hub entries fetched. Installing (the rename into place) is the caller's job.
  */
 export async function downloadToStaging(id: string, staging: string, options: DownloadOptions = {}): Promise<HubEntry[]> {
-  const endpoint = (options.endpoint ?? DEFAULT_HUB_ENDPOINT).replace(/\/+$/, '');
+  // Every door (CLI, app, HTTP) honours PARLA_HUB_ENDPOINT: a mirror or a company proxy.
+  const endpoint = (options.endpoint ?? (process.env.PARLA_HUB_ENDPOINT || DEFAULT_HUB_ENDPOINT)).replace(/\/+$/, '');
   const entries = await listHubFiles(endpoint, id, options.signal);
   const wanted = filesToFetch(entries.map((e) => e.path));
   if (!wanted) {

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { copyFile, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ParlaError } from '../../shared/errors.js';
+import { catalogModelFor } from '../../shared/model-catalog.js';
 import { filesToFetch, isModelId } from '../../shared/model-layout.js';
 import type { ModelInfo } from '../../shared/translation.js';
 import { bundledModelsDir, modelsDir } from '../paths.js';
@@ -120,12 +121,16 @@ export class ModelStore {
   async route(from: string | undefined, to: string): Promise<ModelInfo> {
     const source = from ?? 'en';
     const models = await this.list();
-    const fits = models.filter((m) => m.from === source && m.to.includes(to));
+    // `pt-BR` is served by a `pt-BR` model, else by a `pt` one; the same for a regional source.
+    const base = (code: string) => code.split('-')[0]!;
+    const serves = (m: ModelInfo, f: string, t: string) => m.from === f && m.to.includes(t);
+    const exact = models.filter((m) => serves(m, source, to));
+    const fits = exact.length > 0 ? exact : models.filter((m) => serves(m, base(source), base(to)));
     fits.sort((a, b) => Number(a.bundled) - Number(b.bundled) || Number(b.id.includes('opus-mt')) - Number(a.id.includes('opus-mt')));
     const healthy = fits.find((m) => !m.problem);
     if (healthy) return healthy;
     if (fits[0]) return usable(fits[0]);
-    throw new ParlaError('UNKNOWN_PAIR', `no model for ${source}→${to}; run: parla models download Xenova/opus-mt-${source}-${to}`);
+    throw new ParlaError('UNKNOWN_PAIR', `no model for ${source}→${to}; ${downloadHint(base(source), base(to))}`);
   }
 
   async download(id: string, options: DownloadOptions = {}): Promise<ModelInfo> {
@@ -249,4 +254,11 @@ async function isDir(path: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** What to run for a missing pair: a catalog id when one is published, else where to look. */
+export function downloadHint(from: string, to: string): string {
+  const model = catalogModelFor(from, to);
+  if (model) return `run: parla models download ${model.id}`;
+  return `Parla's catalog has no OPUS-MT model for ${from}→${to}; see parla models search ${to}, or import a Marian ONNX folder with parla models import DIR`;
 }

@@ -84,6 +84,9 @@ const routes: Routes = {
     return json('POST', '/api/v1/glossaries/import', form);
   },
   exportGlossary: (pair, format) => file(`/api/v1/glossaries/export?${queryString({ ...pair, format })}`),
+  listKeys: async () => (await json<{ keys: ApiResult<'listKeys'> }>('GET', '/api/v1/keys')).keys,
+  createKey: (key) => json('POST', '/api/v1/keys', key),
+  revokeKey: async (name) => void (await request('DELETE', `/api/v1/keys/${encodeURIComponent(name)}`)),
   cacheStats: () => json('GET', '/api/v1/cache/stats'),
   clearCache: () => json('POST', '/api/v1/cache/clear'),
   getSettings: () => json('GET', '/api/v1/settings'),

@@ -1,15 +1,8 @@
 // Language names for the pickers, from the installed models' pairs.
+import { languageName } from '../../shared/languages.js';
 import type { ModelInfo } from '../../shared/translation.js';
 
-const names = typeof Intl.DisplayNames === 'function' ? new Intl.DisplayNames(['en'], { type: 'language' }) : undefined;
-
-export function languageName(code: string): string {
-  try {
-    return names?.of(code) ?? code;
-  } catch {
-    return code;
-  }
-}
+export { languageName };
 
 export function languagesOf(models: ModelInfo[]): { sources: string[]; targets: string[] } {
   const sources = new Set<string>();

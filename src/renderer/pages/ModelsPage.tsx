@@ -1,10 +1,12 @@
-// Installed models with their size; download by id with live progress; import a folder; remove.
+// Installed models with their size; the catalog of downloadable OPUS-MT pairs (search by
+// language, one click to download, live progress); download any id; import a folder; remove.
 import { useEffect, useState } from 'react';
 import { errorText, useShell } from '../app-context.js';
 import { ProgressBar } from '../components/ProgressBar.js';
 import { useModels } from '../hooks.js';
 import { formatBytes } from '../lib/format.js';
 import { languageName } from '../lib/languages.js';
+import { searchCatalog } from '../../shared/model-catalog.js';
 
 interface Download {
   received: number;
@@ -17,6 +19,7 @@ export function ModelsPage() {
   const [models, reload] = useModels();
   const [downloads, setDownloads] = useState<Record<string, Download>>({});
   const [id, setId] = useState('');
+  const [query, setQuery] = useState('');
   const [dir, setDir] = useState('');
 
   useEffect(
@@ -28,10 +31,8 @@ export function ModelsPage() {
     [api],
   );
 
-  const download = async () => {
-    const target = id.trim();
+  const download = async (target: string) => {
     if (!target) return;
-    setId('');
     setDownloads((d) => ({ ...d, [target]: { received: 0, total: null } }));
     try {
       await api.downloadModel(target);
@@ -43,6 +44,13 @@ export function ModelsPage() {
     }
     setDownloads(({ [target]: _, ...rest }) => rest);
   };
+  const startTyped = () => {
+    const target = id.trim();
+    setId('');
+    return download(target);
+  };
+  const installed = new Set(models.map((m) => m.id));
+  const catalog = searchCatalog(query);
   const importDir = async () => {
     try {
       const model = await api.importModel(dir.trim());
@@ -97,14 +105,45 @@ export function ModelsPage() {
           {d.error ? <span className="error-text">{d.error}</span> : <ProgressBar value={d.total ? d.received / d.total : 0} label={`${name} download`} />}
         </div>
       ))}
+      <div className="card form" data-testid="model-catalog">
+        <h2 className="section-title">Get a model</h2>
+        <p className="muted">OPUS-MT models converted for Parla's engine (Xenova's ONNX conversions), downloaded once for this machine.</p>
+        <label className="field grow">
+          Language
+          <input className="input" value={query} onChange={(e) => setQuery(e.target.value)} placeholder="Spanish, fr, Deutsch…" data-testid="catalog-search" />
+        </label>
+        {catalog.length === 0 ? (
+          <p className="muted" data-testid="catalog-empty">
+            No model in the catalog for “{query.trim()}”. Try a language name or code such as Spanish or es; any other Marian ONNX model can be downloaded by id or imported below.
+          </p>
+        ) : (
+          <ul className="catalog-list">
+            {catalog.map((m) => (
+              <li key={m.id} className="catalog-item" data-testid="catalog-row">
+                <span>
+                  {m.from === 'mul' ? 'Many languages' : languageName(m.from)} → {m.to === 'mul' ? 'many languages' : languageName(m.to)}
+                </span>
+                <span className="muted">{m.approxMB ? `~${m.approxMB} MB` : ''}</span>
+                {installed.has(m.id) ? (
+                  <span className="badge subtle">installed</span>
+                ) : (
+                  <button className="button small" onClick={() => void download(m.id)} disabled={m.id in downloads} data-testid="catalog-download" title={m.id}>
+                    Download
+                  </button>
+                )}
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
       <div className="card form">
-        <h2 className="section-title">Add a model</h2>
+        <h2 className="section-title">Add a model by id or folder</h2>
         <div className="form-row">
           <label className="field grow">
             Hugging Face id
-            <input className="input" value={id} onChange={(e) => setId(e.target.value)} placeholder="Xenova/opus-mt-en-de" data-testid="model-id" onKeyDown={(e) => e.key === 'Enter' && void download()} />
+            <input className="input" value={id} onChange={(e) => setId(e.target.value)} placeholder="Xenova/opus-mt-en-de" data-testid="model-id" onKeyDown={(e) => e.key === 'Enter' && void startTyped()} />
           </label>
-          <button className="button primary" onClick={download} disabled={!id.trim()} data-testid="model-download-start">
+          <button className="button primary" onClick={startTyped} disabled={!id.trim()} data-testid="model-download-start">
             Download
           </button>
         </div>

@@ -1,10 +1,11 @@
-// Team mode, cache, threads, data folder, theme. Saves a patch; the services validate it.
+// Team mode, cache, threads, data folder, theme, API keys. Saves a patch; the services validate it.
 import { useEffect, useState } from 'react';
 import type { CacheStats } from '../../shared/cache.js';
 import type { Settings, TeamConnectionTest, TeamStatus, Theme } from '../../shared/settings.js';
 import { THEMES } from '../../shared/settings.js';
 import { useShell } from '../app-context.js';
 import { formatBytes } from '../lib/format.js';
+import { ApiKeysCard } from './ApiKeysCard.js';
 
 export function SettingsPage({ onTheme }: { onTheme(theme: Theme): void }) {
   const { api, fail, notify } = useShell();
@@ -112,6 +113,8 @@ export function SettingsPage({ onTheme }: { onTheme(theme: Theme): void }) {
           </label>
         </div>
       </div>
+
+      <ApiKeysCard />
 
       <div className="card form">
         <h2 className="section-title">Appearance</h2>

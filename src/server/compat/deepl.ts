@@ -1,13 +1,14 @@
 // DeepL API v2 subset (`/v2/translate`, `/v2/languages`, `/v2/usage`), so DeepL's clients and
 // the tools built on them translate through Parla with a server URL and Parla's token as key.
 // Same services as every door: cache, glossary, protected spans, review flags, history.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ParlaError } from '../../shared/errors.js';
 import { AUTO_SOURCE } from '../../shared/translation.js';
 import type { RouteContext } from '../routes/context.js';
 import { compatErrorHandler } from './errors.js';
 import { baseCode, installedPairs, languageName } from './languages.js';
-import type { UsageCounter } from './usage.js';
+import type { ClientKeys } from './client-keys.js';
+import type { DeepLGlossaryStore } from '../../core/compat/deepl-glossaries.js';
 
 const config = { auth: 'deepl' as const };
 const errorHandler = compatErrorHandler('deepl');
@@ -26,8 +27,11 @@ function one(body: Record<string, unknown>, name: string): string | undefined {
   return typeof last === 'string' && last !== '' ? last : undefined;
 }
 
-export function deeplRoutes(app: FastifyInstance, { api, limit }: RouteContext, usage: UsageCounter): void {
-  const translate = async (body: Record<string, unknown>) => {
+/** DeepL's formality values; Parla's models have no formality, so `more`/`less` are refused as for DeepL's languages without it. */
+const FORMALITY = new Set(['default', 'more', 'less', 'prefer_more', 'prefer_less']);
+
+export function deeplRoutes(app: FastifyInstance, { api, limit }: RouteContext, keys: ClientKeys, glossaries: DeepLGlossaryStore): void {
+  const translate = async (request: FastifyRequest, body: Record<string, unknown>) => {
     const texts = strings(body.text);
     if (texts.length === 0) throw new ParlaError('BAD_INPUT', "Parameter 'text' not specified.");
     const target = one(body, 'target_lang');
@@ -37,11 +41,23 @@ export function deeplRoutes(app: FastifyInstance, { api, limit }: RouteContext, 
     const sourceLang = one(body, 'source_lang');
     const from = sourceLang === undefined ? undefined : baseCode(sourceLang);
     if (sourceLang !== undefined && !from) throw new ParlaError('BAD_INPUT', "Value for 'source_lang' not supported.");
-    // tag_handling html/xml: tags are protected spans, kept verbatim in every case.
-    // No source_lang: each text's language is detected (DeepL's behaviour) and reported back.
-    const translations = await limit(() => api.translate({ texts, to, from: from ?? AUTO_SOURCE }));
+    const formality = one(body, 'formality')?.toLowerCase();
+    if (formality !== undefined && !FORMALITY.has(formality)) throw new ParlaError('BAD_INPUT', "Value for 'formality' not supported.");
+    // `prefer_*` ask for formality where the language has it and are ignored elsewhere, as DeepL does.
+    if (formality === 'more' || formality === 'less') throw new ParlaError('BAD_INPUT', "'formality' is not supported for given 'target_lang'.");
+    const glossaryId = one(body, 'glossary_id');
+    if (glossaryId !== undefined) {
+      // Parla applies a pair's glossary to every request of the pair; the id is checked as DeepL does.
+      if (!from) throw new ParlaError('BAD_INPUT', "Use of a glossary requires the 'source_lang' parameter to be specified.");
+      const glossary = glossaries.get(glossaryId);
+      if (!glossary) throw new ParlaError('NOT_FOUND', 'Glossary not found.');
+      if (glossary.from !== from || glossary.to !== to) throw new ParlaError('BAD_INPUT', "The glossary's language pair does not match the request's 'source_lang' and 'target_lang'.");
+    }
+    // `context` informs DeepL's models and is not billed; Parla's translate each text alone, so
+    // it is accepted and left unused. tag_handling html/xml: tags are protected spans in any case.
     const billed = texts.reduce((n, t) => n + t.length, 0);
-    usage.add(billed);
+    // No source_lang: each text's language is detected (DeepL's behaviour) and reported back.
+    const translations = await keys.bill(request, billed, () => limit(() => api.translate({ texts, to, from: from ?? AUTO_SOURCE })));
     return {
       translations: translations.map((t) => ({
         // The detected (or given) source: what Parla translated from.
@@ -54,7 +70,7 @@ export function deeplRoutes(app: FastifyInstance, { api, limit }: RouteContext, 
       })),
     };
   };
-  app.post('/v2/translate', { config, errorHandler }, async (request) => translate((request.body ?? {}) as Record<string, unknown>));
+  app.post('/v2/translate', { config, errorHandler }, async (request) => translate(request, (request.body ?? {}) as Record<string, unknown>));
 
   const languages = async (type: unknown) => {
     const { sources, targets } = installedPairs(await api.listModels());
@@ -69,7 +85,13 @@ export function deeplRoutes(app: FastifyInstance, { api, limit }: RouteContext, 
   app.get('/v2/languages', { config, errorHandler }, async (request) => languages(typeOf(request)));
   app.post('/v2/languages', { config, errorHandler }, async (request) => languages(typeOf(request)));
 
-  const report = () => ({ character_count: usage.count, character_limit: usage.limit });
-  app.get('/v2/usage', { config, errorHandler }, async () => report());
-  app.post('/v2/usage', { config, errorHandler }, async () => report());
+  // A client key's own month and limit; the server's token: characters since the server started,
+  // without a limit (the largest count JSON holds exactly: DeepL's clients compare numbers).
+  const report = (request: FastifyRequest) => {
+    const key = keys.keyOf(request);
+    if (!key) return { character_count: keys.serverCount, character_limit: Number.MAX_SAFE_INTEGER };
+    return { character_count: key.usage.characters, character_limit: key.charLimit ?? Number.MAX_SAFE_INTEGER };
+  };
+  app.get('/v2/usage', { config, errorHandler }, async (request) => report(request));
+  app.post('/v2/usage', { config, errorHandler }, async (request) => report(request));
 }

@@ -5,7 +5,10 @@ import type { RouteContext } from '../routes/context.js';
 import { deeplRoutes } from './deepl.js';
 import { documentRoutes } from './documents.js';
 import { libreRoutes } from './libre.js';
-import { UsageCounter } from './usage.js';
+import { libreFileRoutes } from './libre-files.js';
+import type { DeepLGlossaryStore } from '../../core/compat/deepl-glossaries.js';
+import type { ClientKeys } from './client-keys.js';
+import { deeplGlossaryRoutes } from './glossaries.js';
 
 /** `a=1&text=x&text=y` → `{a: '1', text: ['x', 'y']}`: repeated fields become lists, as DeepL's `text` does. */
 export function parseForm(body: string): Record<string, string | string[]> {
@@ -17,10 +20,11 @@ export function parseForm(body: string): Record<string, string | string[]> {
   return out;
 }
 
-export function compatRoutes(app: FastifyInstance, ctx: RouteContext): void {
+export function compatRoutes(app: FastifyInstance, ctx: RouteContext, { keys, glossaries }: { keys: ClientKeys; glossaries: DeepLGlossaryStore }): void {
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => done(null, parseForm(body as string)));
-  const usage = new UsageCounter();
-  deeplRoutes(app, ctx, usage);
+  deeplRoutes(app, ctx, keys, glossaries);
+  deeplGlossaryRoutes(app, ctx, glossaries);
   documentRoutes(app, ctx);
-  libreRoutes(app, ctx, usage);
+  libreRoutes(app, ctx, keys);
+  libreFileRoutes(app, ctx, keys);
 }

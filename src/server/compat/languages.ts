@@ -3,15 +3,7 @@
 // installed models. Names from the runtime's ICU data, no table to keep.
 import type { ModelInfo } from '../../shared/translation.js';
 
-const names = new Intl.DisplayNames(['en'], { type: 'language' });
-
-export function languageName(code: string): string {
-  try {
-    return names.of(code) ?? code;
-  } catch {
-    return code;
-  }
-}
+export { languageName } from '../../shared/languages.js';
 
 /** `EN-GB` → `en`, `es` → `es`; undefined for what is not a language code. */
 export function baseCode(code: string | undefined): string | undefined {

@@ -7,13 +7,14 @@ import { AUTO_SOURCE } from '../../shared/translation.js';
 import { LIMITS } from '../../shared/limits.js';
 import type { RouteContext } from '../routes/context.js';
 import { compatErrorHandler } from './errors.js';
+import { LIBRE_FILE_FORMATS } from './libre-files.js';
 import { baseCode, installedPairs, languageName } from './languages.js';
-import type { UsageCounter } from './usage.js';
+import type { ClientKeys } from './client-keys.js';
 
 const config = { auth: 'libre' as const };
 const errorHandler = compatErrorHandler('libre');
 
-export function libreRoutes(app: FastifyInstance, { api, limit }: RouteContext, usage: UsageCounter): void {
+export function libreRoutes(app: FastifyInstance, { api, limit }: RouteContext, keys: ClientKeys): void {
   app.post('/translate', { config, errorHandler }, async (request) => {
     const body = (request.body ?? {}) as Record<string, unknown>;
     const q = body.q;
@@ -26,10 +27,9 @@ export function libreRoutes(app: FastifyInstance, { api, limit }: RouteContext, 
     const from = source === 'auto' ? AUTO_SOURCE : baseCode(source);
     if (source !== 'auto' && !from) throw new ParlaError('BAD_INPUT', `${source} is not supported`);
     const alternatives = Math.min(Math.max(Number(body.alternatives ?? 0) || 0, 0), 3);
-    const translations = await limit(() =>
-      api.translate({ texts, to, from, ...(alternatives ? { options: { beam: alternatives + 1, nBest: alternatives + 1 } } : {}) }),
+    const translations = await keys.bill(request, texts.reduce((n, t) => n + t.length, 0), () =>
+      limit(() => api.translate({ texts, to, from, ...(alternatives ? { options: { beam: alternatives + 1, nBest: alternatives + 1 } } : {}) })),
     );
-    usage.add(texts.reduce((n, t) => n + t.length, 0));
     // LibreTranslate's confidence is a percentage.
     const detected = (t: (typeof translations)[number]) =>
       source === 'auto' ? { detectedLanguage: { confidence: Math.round(100 * (t.detected?.confidence ?? 0)), language: t.from ?? '' } } : {};
@@ -68,8 +68,8 @@ export function libreRoutes(app: FastifyInstance, { api, limit }: RouteContext, 
       charLimit: LIMITS.textChars,
       frontendTimeout: 500,
       suggestions: false,
-      filesTranslation: false,
-      supportedFilesFormat: [],
+      filesTranslation: true,
+      supportedFilesFormat: [...LIBRE_FILE_FORMATS],
       language: { source: { code: source, name: languageName(source) }, target: { code: target, name: languageName(target) } },
     };
   });

@@ -1,5 +1,5 @@
 // Greedy and beam search over per-step log-probabilities, following the Hugging Face semantics
-// the golden fixtures were produced with (see DESIGN.md). Each search owns one source sentence;
+// the golden fixtures were produced with (see docs/engine.md). Each search owns one source sentence;
 // the batch driver feeds it its rows of logits and gathers the KV cache by the parents it picks.
 import { greedyToken, logProbsInto, tokenLogProb, type LogitRules } from './logits.js';
 
