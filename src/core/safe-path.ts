@@ -5,7 +5,7 @@
 import { realpathSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { ParlaError } from '../shared/errors.js';
-import { langCode } from '../shared/validate.js';
+import { langCode, sourceLang } from '../shared/validate.js';
 
 /** Longest name most file systems take, in bytes. */
 const NAME_BYTES = 255;
@@ -20,6 +20,12 @@ export function safeName(part: string, what = 'name'): string {
 /** Throws BAD_INPUT unless every code is a language code (they end up in file names). */
 export function checkLangCodes(codes: readonly string[], what = 'language'): void {
   for (const code of codes) langCode().parse(code, what);
+}
+
+/** Targets must be language codes; the source may also be `auto` (detected per text). */
+export function checkPairCodes(to: readonly string[], from: string | undefined, what = 'language'): void {
+  checkLangCodes(to, what);
+  if (from !== undefined) sourceLang().parse(from, what);
 }
 
 function isWithin(root: string, path: string): boolean {

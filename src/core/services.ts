@@ -59,6 +59,10 @@ export function openEngine(
       const model = await models.forRequest(request);
       return { id: model.id, revision: model.revision, from: model.from };
     },
+    async sources(to) {
+      const served = (await models.list()).filter((m) => !m.problem && m.from && m.to.includes(to)).map((m) => m.from);
+      return [...new Set(served)];
+    },
     close: () => client.close(),
   };
 }

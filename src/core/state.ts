@@ -2,8 +2,10 @@
 // whose translator puts the cache in front of the engine. The engine is opened lazily, so work
 // that the cache answers entirely never loads a model.
 import type { HistoryDoor } from '../shared/history.js';
-import type { TranslateRequest, Translation, Translator } from '../shared/translation.js';
+import { AUTO_SOURCE, type TranslateRequest, type Translation, type Translator } from '../shared/translation.js';
+import { ParlaError } from '../shared/errors.js';
 import { CachedTranslator, type ModelIdentity } from './cache/cached-translator.js';
+import { DetectingTranslator, type SourcesFor } from './detect/detecting-translator.js';
 import type { GlossaryBackend } from './glossary/backend.js';
 import { pairGlossary, type PairGlossary } from './glossary/pair-glossary.js';
 import { SqliteGlossary } from './glossary/sqlite.js';
@@ -19,13 +21,29 @@ import { SqliteQueue } from './queue/sqlite.js';
 export type EngineTranslator = Translator & {
   close?(): Promise<void> | void;
   resolveModel?(request: TranslateRequest): Promise<ModelIdentity>;
+  /** The source languages of the healthy installed models that translate into `to`. */
+  sources?(to: string): Promise<string[]>;
 };
+
+/** DetectingTranslator's SourcesFor over an engine (undefined for a stand-in engine without routing). */
+export function engineSources(getEngine: () => Promise<EngineTranslator>): SourcesFor {
+  return async (to) => (await getEngine()).sources?.(to);
+}
 
 /** LocalState.checkRoutes over an engine: each target routed as a translation would be. */
 export function routeChecker(getEngine: () => Promise<EngineTranslator>): LocalState['checkRoutes'] {
   return async ({ to, from, model }) => {
     const engine = await getEngine();
     if (!engine.resolveModel) return; // a stand-in engine without routing serves every pair
+    if (from === AUTO_SOURCE) {
+      // Detected sources: the job can start when some installed model translates into each target.
+      for (const lang of to) {
+        if (engine.sources && (await engine.sources(lang)).length === 0) {
+          throw new ParlaError('UNKNOWN_PAIR', `no installed model translates into ${lang}; run: parla models download Xenova/opus-mt-en-${lang}`);
+        }
+      }
+      return;
+    }
     for (const lang of to) await engine.resolveModel({ texts: [], to: lang, ...(from ? { from } : {}), ...(model ? { model } : {}) });
   };
 }
@@ -110,7 +128,9 @@ export function openLocalState(options: LocalStateOptions): LocalState {
   };
   const glossary = pairGlossary(glossaryStore, async (req) => (await resolveModel(req)).from);
   const keyed = { resolveModel, glossaryVersion: glossaryVersion(glossary) };
-  const translator = new CachedTranslator(engine, cache, keyed);
+  // `from: "auto"` is resolved in front of the cache, which then keys each text by its own model.
+  const sources = engineSources(() => engine.get());
+  const translator = new DetectingTranslator(new CachedTranslator(engine, cache, keyed), sources);
   const runner = new JobRunner({ queue, translator, history, sourceFor: sourceForJob, ...options.runner });
   return {
     db,
@@ -120,7 +140,7 @@ export function openLocalState(options: LocalStateOptions): LocalState {
     queue,
     runner,
     translator,
-    doorTranslator: (door) => new CachedTranslator(engine, cache, { ...keyed, history: { store: history, door } }),
+    doorTranslator: (door) => new DetectingTranslator(new CachedTranslator(engine, cache, { ...keyed, history: { store: history, door } }), sources),
     checkRoutes: routeChecker(() => engine.get()),
     async close() {
       if (engine.opened) await (await engine.get()).close?.();

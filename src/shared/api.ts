@@ -11,10 +11,12 @@ import type { FileJobRequest, FilePreview, FilePreviewRequest, JobAction, JobCre
 import type { JobRecord } from './jobs.js';
 import type { ApiKeyInfo, CreatedApiKey, NewApiKey } from './keys.js';
 import type { Health, Settings, SettingsPatch, TeamConnectionTest, TeamStatus } from './settings.js';
-import type { ModelInfo, TranslateRequest, Translation } from './translation.js';
+import type { LanguageGuess, ModelInfo, TranslateRequest, Translation } from './translation.js';
 
 export interface ParlaApi {
   translate(request: TranslateRequest): Promise<Translation[]>;
+  /** The language of each text, among those Parla's models cover, the installed sources as prior. */
+  detectLanguage(texts: string[]): Promise<LanguageGuess[]>;
 
   createTextJob(request: TextJobRequest): Promise<JobCreated>;
   createFileJob(request: FileJobRequest): Promise<JobCreated>;
@@ -27,6 +29,11 @@ export interface ParlaApi {
   deleteJob(id: string): Promise<JobDeleted>;
   /** The translated file, or JSON `{translations}` for a text job. CONFLICT until the job is done. */
   jobResult(id: string): Promise<FilePayload>;
+  /**
+   * Only what needs review: a spreadsheet job's result cut to its header and the rows with a flag
+   * in a review column; a text job's flagged items as JSON. CONFLICT until the job is done.
+   */
+  jobReview(id: string): Promise<FilePayload>;
 
   listModels(): Promise<ModelInfo[]>;
   /** Resolves when the download ends; progress arrives as `model-progress` events. */

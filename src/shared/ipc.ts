@@ -8,7 +8,7 @@ import { JOB_ACTIONS } from './job-requests.js';
 import { LIMITS } from './limits.js';
 import { THEMES } from './settings.js';
 import { translateRequest } from './translate-request.js';
-import { arr, bool, bytes, fileName, int, langCode, num, obj, oneOf, opt, str, tuple, union, type Validator } from './validate.js';
+import { arr, bool, bytes, fileName, int, langCode, num, obj, oneOf, opt, sourceLang, str, tuple, union, type Validator } from './validate.js';
 
 export const IPC_PREFIX = 'parla:';
 export const EVENT_CHANNEL = 'parla:event';
@@ -24,14 +24,14 @@ const text = str({ max: LIMITS.textChars });
 export const textJobRequest = obj({
   texts: arr(text, { min: 1, max: LIMITS.jobTexts }),
   to: lang,
-  from: opt(lang),
+  from: opt(sourceLang()),
 });
 
 export const fileJobRequest = obj({
   fileName: fileName(),
   bytes: bytes(),
   to: arr(lang, { min: 1, max: 32 }),
-  from: opt(lang),
+  from: opt(sourceLang()),
   columns: opt(arr(str({ min: 1, max: 255 }), { max: 256 })),
   sheet: opt(str({ min: 1, max: 255 })),
   review: opt(bool()),
@@ -69,7 +69,7 @@ const historyDeletion = union(
 );
 
 export const glossaryQuery = obj({
-  from: opt(lang),
+  from: opt(sourceLang()),
   to: opt(lang),
   q: opt(str({ max: LIMITS.termChars })),
   limit: opt(int({ min: 1, max: LIMITS.glossaryPage })),
@@ -114,6 +114,7 @@ export const settingsPatch = obj({
 
 export const API_ARGS: { [M in ApiMethod]: Validator<ApiArgs<M>> } = {
   translate: tuple(translateRequest),
+  detectLanguage: tuple(arr(str({ max: LIMITS.textChars }), { min: 1, max: LIMITS.translateTexts })),
   createTextJob: tuple(textJobRequest),
   createFileJob: tuple(fileJobRequest),
   previewFile: tuple(filePreviewRequest),
@@ -122,6 +123,7 @@ export const API_ARGS: { [M in ApiMethod]: Validator<ApiArgs<M>> } = {
   jobAction: tuple(id, oneOf(JOB_ACTIONS)),
   deleteJob: tuple(id),
   jobResult: tuple(id),
+  jobReview: tuple(id),
   listModels: tuple(),
   downloadModel: tuple(id),
   importModel: tuple(str({ min: 1, max: 4096 })),

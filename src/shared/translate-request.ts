@@ -5,7 +5,7 @@
 import type { DecodeOptions, TranslateRequest } from './translation.js';
 import { LIMITS } from './limits.js';
 import { PROTECT_MODES } from './translation.js';
-import { arr, bool, int, langCode, num, obj, oneOf, opt, str, type Validator } from './validate.js';
+import { arr, bool, int, langCode, num, obj, oneOf, opt, sourceLang, str, type Validator } from './validate.js';
 
 /** What the engine does when an option is left out (src/workers/marian/marian-model.ts). */
 export const DECODE_DEFAULTS = { beam: 1, nBest: 1, lengthPenalty: 1, quantized: false } as const satisfies DecodeOptions;
@@ -50,7 +50,7 @@ const model = str({ min: 1, max: 1024 });
 const ipcShape = obj({
   texts,
   to: langCode(),
-  from: opt(langCode()),
+  from: opt(sourceLang()),
   model: opt(model),
   options: opt(
     obj({
@@ -72,7 +72,7 @@ export const translateRequest: Validator<TranslateRequest> = {
 
 const httpShape = obj({
   texts,
-  from: opt(langCode()),
+  from: opt(sourceLang()),
   to: langCode(),
   beam: opt(beam),
   /** Alternatives per text (≤ beam): asked for, never implied by `beam`, so a beam request keys like the CLI's. */

@@ -21,14 +21,31 @@ export const PROTECT_MODES = ['auto', 'none'] as const satisfies readonly Protec
  * `low_confidence`: the model's own confidence is under the threshold; `untranslated`: the output
  * repeats the source; `repetition`: the output loops (`te te te te`); `length`: the output is far
  * shorter or longer than translations of such a source are; `truncated`: the output hit the
- * length cap.
+ * length cap; `wrong_language`: the output is surely not in the target language;
+ * `same_language`: the source is already in the target language (passed through, no model call);
+ * `no_model`: the source's detected language has no installed model to the target (left
+ * untranslated).
  */
-export const TRANSLATION_FLAGS = ['spans', 'low_confidence', 'untranslated', 'repetition', 'length', 'truncated'] as const;
+export const TRANSLATION_FLAGS = [
+  'spans',
+  'low_confidence',
+  'untranslated',
+  'repetition',
+  'length',
+  'truncated',
+  'wrong_language',
+  'same_language',
+  'no_model',
+] as const;
 export type TranslationFlag = (typeof TRANSLATION_FLAGS)[number];
+
+/** `from: "auto"`: detect each text's language and route it to its model (docs/detection.md). */
+export const AUTO_SOURCE = 'auto';
 
 export interface TranslateRequest {
   texts: string[];
   to: string;
+  /** The source language, or AUTO_SOURCE; left out: the routed model's (detected where several serve `to`). */
   from?: string;
   /** Model id (`parla/tiny-en-es`, `Xenova/opus-mt-en-fr`) or a model folder; routed by pair when absent. */
   model?: string;
@@ -37,6 +54,16 @@ export interface TranslateRequest {
   noCache?: boolean;
   /** Protected spans; `auto` when left out. Part of the cache key. */
   protect?: ProtectMode;
+}
+
+/** A text's language as detection sees it (docs/detection.md). */
+export interface LanguageGuess {
+  /** Present when the detector is sure (confidence ≥ 0.5). */
+  language?: string;
+  /** The best-scoring language, sure or not; absent when nothing in the text points anywhere. */
+  likeliest?: string;
+  /** How far the likeliest language leads the next, in [0, 1]. */
+  confidence: number;
 }
 
 export interface Alternative {
@@ -53,8 +80,13 @@ export interface Translation {
   alternatives?: Alternative[];
   /** Present when the translation needs review; see TranslationFlag. */
   flags?: TranslationFlag[];
-  /** The source language used: the one asked for, or the routed model's. */
+  /** The source language used: the one asked for, the detected one, or the routed model's. */
   from?: string;
+  /**
+   * Present when the source language was detected: the detector's answer, `language` absent when
+   * it could not tell (then `from` is the fallback source), `confidence` in [0, 1] (sure ≥ 0.5).
+   */
+  detected?: { language?: string; confidence: number };
   /**
    * How sure the model is of this output, in [0, 1]: the geometric mean of its token
    * probabilities (exp of the mean log-probability). Ranks outputs by quality; see docs/review.md.

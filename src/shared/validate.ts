@@ -124,6 +124,10 @@ export const langCode = (): Validator<string> =>
     return value;
   });
 
+/** A source language: a language code, or `auto` (detect each text's; see AUTO_SOURCE). */
+export const sourceLang = (): Validator<string> =>
+  make((value, path) => (value === 'auto' ? value : langCode().parse(value, path)));
+
 /** A file's own name (no folder): what a browser or the app sends for a picked file. */
 export const fileName = (): Validator<string> =>
   make((value, path) => {

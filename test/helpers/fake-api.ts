@@ -19,6 +19,8 @@ import { SqliteGlossary } from '../../src/core/glossary/sqlite.js';
 import { KeyStore } from '../../src/core/compat/keys.js';
 import { openDb } from '../../src/core/db.js';
 import { ProtectingTranslator } from '../../src/core/protect/protecting-translator.js';
+import { detector } from '../../src/core/detect/detector.js';
+import { flaggedRows } from '../../src/core/review/flagged-rows.js';
 
 const WORDS: Record<string, Record<string, string>> = {
   es: { hello: 'hola', world: 'mundo', the: 'el', cat: 'gato', house: 'casa', good: 'buenos', morning: 'días', is: 'es', red: 'rojo', book: 'libro', thank: 'gracias', you: 'tú' },
@@ -265,6 +267,18 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
       if (!isFinalStatus(job.record.status)) throw new ParlaError('CONFLICT', `job ${id} is ${job.record.status}; cancel it before deleting it`);
       jobs.delete(id);
       return { id, deleted: true as const };
+    },
+    async jobReview(id): Promise<FilePayload> {
+      const job = need(id);
+      if (job.kind === 'text') throw new ParlaError('BAD_INPUT', 'the fake keeps no review for text jobs');
+      return flaggedRows(await api.jobResult(id));
+    },
+    async detectLanguage(texts) {
+      const d = await detector();
+      return texts.map((t) => {
+        const { language, likeliest, confidence } = d.detect(t);
+        return { ...(language ? { language } : {}), ...(likeliest ? { likeliest } : {}), confidence };
+      });
     },
     async jobResult(id): Promise<FilePayload> {
       const job = need(id);

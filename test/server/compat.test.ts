@@ -61,6 +61,13 @@ describe.runIf(HAVE_MODEL)('compatible APIs', () => {
       const usage = await client().getUsage();
       expect(usage.character?.count).toBe(before + 'Open the file'.length * 2 + 'Save changes?'.length);
       expect(usage.anyLimitReached()).toBe(false);
+      // No source language: each text's is detected and reported, and a Spanish text into
+      // Spanish comes back as it was.
+      const mixed = await client().translateText(['Open the file', 'No se pudo abrir el archivo porque está bloqueado.'], null, 'es');
+      expect(mixed.map((r) => [r.text, r.detectedSourceLang])).toEqual([
+        ['Abrir el archivo', 'en'],
+        ['No se pudo abrir el archivo porque está bloqueado.', 'es'],
+      ]);
     }, 60_000);
 
     it('keeps HTML tags with tag_handling html', async () => {
@@ -139,12 +146,58 @@ describe.runIf(HAVE_MODEL)('compatible APIs', () => {
     }, 60_000);
   });
 
+  describe("Parla's own API with from: auto", () => {
+    const post = async (path: string, body: unknown) => {
+      const res = await fetch(`${url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+    };
+
+    it('POST /api/v1/translate answers each text with the detected from', async () => {
+      const spanish = 'No se pudo abrir el archivo porque está bloqueado.';
+      const { status, json } = await post('/api/v1/translate', { texts: ['Open the file', spanish], from: 'auto', to: 'es' });
+      expect(status).toBe(200);
+      expect(json.translations).toEqual([
+        expect.objectContaining({ text: 'Abrir el archivo', from: 'en', detected: { language: 'en', confidence: expect.any(Number) } }),
+        expect.objectContaining({ text: spanish, from: 'es', model: '', flags: ['same_language'] }),
+      ]);
+      expect((await post('/api/v1/translate', { texts: ['x'], from: 'automatic', to: 'es' })).status).toBe(400);
+    }, 150_000);
+
+    it('POST /api/v1/detect answers each text, unsure where it cannot tell', async () => {
+      const { status, json } = await post('/api/v1/detect', { texts: ["Impossible d'ouvrir le fichier car il est verrouillé.", '42'] });
+      expect(status).toBe(200);
+      expect(json.detections).toEqual([{ language: 'fr', likeliest: 'fr', confidence: expect.any(Number) }, { confidence: 0 }]);
+    });
+
+    it('refuses a job into a language no installed model serves, even with from auto', async () => {
+      const { status, json } = await post('/api/v1/jobs', { texts: ['Hello'], from: 'auto', to: 'de' });
+      expect(status).toBe(422);
+      expect(JSON.stringify(json)).toContain('parla models download');
+    });
+  });
+
   describe("LibreTranslate's documented requests", () => {
     it('POST /translate with a string, source auto: translatedText and detectedLanguage', async () => {
       const { status, json } = await libre('/translate', { q: 'Open the file', source: 'auto', target: 'es', format: 'text', api_key: TOKEN });
       expect(status).toBe(200);
-      expect(json).toEqual({ translatedText: 'Abrir el archivo', detectedLanguage: { confidence: 100, language: 'en' } });
+      expect(json).toEqual({ translatedText: 'Abrir el archivo', detectedLanguage: { confidence: expect.any(Number), language: 'en' } });
+      // The detector's own confidence, as LibreTranslate gives it: a percentage, sure at 50 or more.
+      expect((json as { detectedLanguage: { confidence: number } }).detectedLanguage.confidence).toBeGreaterThanOrEqual(50);
+      // A text already in the target language comes back as it was, detected as such.
+      const spanish = 'No se pudo abrir el archivo porque otro programa lo tiene bloqueado.';
+      const same = await libre('/translate', { q: [spanish], source: 'auto', target: 'es', api_key: TOKEN });
+      expect(same.json).toEqual({ translatedText: [spanish], detectedLanguage: [{ confidence: expect.any(Number), language: 'es' }] });
     }, 60_000);
+
+    it('POST /detect answers [{language, confidence}] from the real detector', async () => {
+      const fr = await libre('/detect', { q: "Impossible d'ouvrir le fichier car il est verrouillé par un autre programme.", api_key: TOKEN });
+      expect(fr.status).toBe(200);
+      expect(fr.json).toEqual([{ language: 'fr', confidence: expect.any(Number) }]);
+      expect((fr.json as { confidence: number }[])[0]!.confidence).toBeGreaterThanOrEqual(50);
+      expect((await libre('/detect', { q: '1234', api_key: TOKEN })).json).toEqual([]);
+      expect((await libre('/detect', { api_key: TOKEN })).status).toBe(400);
+      expect((await libre('/detect', { q: 'Hola', api_key: 'wrong' })).status).toBe(403);
+    });
 
     it('POST /translate with an array and a form body, source given', async () => {
       const res = await fetch(`${url}/translate`, {

@@ -1,5 +1,8 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { batchNoModelNote } from '../../core/detect/no-model.js';
 import { ParlaError } from '../../shared/errors.js';
+import { AUTO_SOURCE } from '../../shared/translation.js';
 import type { BatchRequest } from '../../core/jobs/batch.js';
 import type { CliCommand } from '../command.js';
 import { guarded, language, list, parse } from '../guard.js';
@@ -7,7 +10,7 @@ import { fileJobReport } from '../../core/formats/report.js';
 import { locateJob } from '../../core/jobs/job-desk.js';
 import { finish, openJobSession, runWithProgress } from '../job-session.js';
 
-const usage = 'parla batch FILE --to LANG[,LANG] [--from LANG] [--columns NAME|LETTER[,..]] [--sheet NAME] [--out FILE|DIR|PATTERN] [--overwrite] [--no-fuzzy] [--no-review] [--min-confidence X] [--json]';
+const usage = 'parla batch FILE --to LANG[,LANG] [--from LANG|auto] [--columns NAME|LETTER[,..]] [--sheet NAME] [--out FILE|DIR|PATTERN] [--overwrite] [--no-fuzzy] [--no-review] [--min-confidence X] [--json]';
 
 export const batchCommand: CliCommand = {
   name: 'batch',
@@ -41,7 +44,7 @@ export const batchCommand: CliCommand = {
       const request: BatchRequest = {
         file: positionals[0] as string,
         to,
-        ...(values.from ? { from: language(values.from, '--from') } : {}),
+        ...(values.from ? { from: values.from === AUTO_SOURCE ? AUTO_SOURCE : language(values.from, '--from') } : {}),
         ...(columns ? { columns } : {}),
         ...(values.sheet !== undefined ? { sheet: values.sheet } : {}),
         ...(values.out !== undefined ? { out: values.out } : {}),
@@ -69,7 +72,15 @@ export const batchCommand: CliCommand = {
         if (columns.length > 0) ctx.stderr.write(`translating ${columns.join(', ')}; other columns copied as they are${request.columns ? '' : ' (name others with --columns)'}\n`);
         const record = await runWithProgress(ctx, session.desk, job.id, (signal) => session.desk.runBatch(job, place, signal));
         const report = record.status === 'done' ? await fileJobReport((await locateJob(session.desk, job.id)).shelf.queue, job.id) : undefined;
-        return finish(ctx, record, values.json === true, report);
+        const code = finish(ctx, record, values.json === true, report);
+        if (record.status === 'done' && record.output && record.progress.flagged) {
+          // Rows whose language no installed model serves: name the models to download. A hint
+          // only: the job is done and written whether or not the file reads back.
+          const output = record.output;
+          const note = await batchNoModelNote({ fileName: output, mimeType: '', bytes: await readFile(output) }).catch(() => '');
+          if (note) ctx.stderr.write(`${note}\n`);
+        }
+        return code;
       } finally {
         await session.close();
       }

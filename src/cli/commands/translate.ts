@@ -1,17 +1,18 @@
-// parla translate [TEXT...] --to LANG [--from LANG] [--model ID|DIR] [--beam N] [--protect auto|none] [--json] [--no-cache]
+// parla translate [TEXT...] --to LANG [--from LANG|auto] [--model ID|DIR] [--beam N] [--protect auto|none] [--json] [--no-cache]
 import { ParlaError } from '../../shared/errors.js';
 import { openServices } from '../../core/services.js';
-import { checkLangCodes } from '../../core/safe-path.js';
+import { checkPairCodes } from '../../core/safe-path.js';
+import { noModelHint, noModelPairs } from '../../core/detect/no-model.js';
 import { language } from '../guard.js';
 import type { Command } from '../registry.js';
-import { PROTECT_MODES, type ProtectMode, type Translation } from '../../shared/translation.js';
+import { AUTO_SOURCE, PROTECT_MODES, type ProtectMode, type Translation } from '../../shared/translation.js';
 import { canonicalTranslateRequest } from '../../shared/translate-request.js';
 import type { CliOutput } from '../command.js';
 import { LINE_CHUNKS, readLineChunks } from './read-lines.js';
 
 export const translateCommand: Command = {
   name: 'translate',
-  usage: 'parla translate [TEXT...] --to LANG [--from LANG] [--model ID|DIR] [--beam N] [--protect auto|none] [--json] [--no-cache]',
+  usage: 'parla translate [TEXT...] --to LANG [--from LANG|auto] [--model ID|DIR] [--beam N] [--protect auto|none] [--json] [--no-cache]',
   summary: 'Translate TEXT (or each stdin line); one translation per line, in input order.',
   options: {
     to: { type: 'string' },
@@ -25,8 +26,8 @@ export const translateCommand: Command = {
   async run({ global, values, positionals, stdin, stdout, stderr }) {
     if (!values.to) throw new ParlaError('BAD_INPUT', 'missing --to LANG (e.g. --to es)');
     const to = language(values.to as string, '--to');
-    const from = values.from ? language(values.from as string, '--from') : undefined;
-    checkLangCodes(from ? [to, from] : [to], '--to/--from');
+    const from = values.from === AUTO_SOURCE ? AUTO_SOURCE : values.from ? language(values.from as string, '--from') : undefined;
+    checkPairCodes([to], from, '--to/--from');
     let beam: number | undefined;
     if (values.beam !== undefined) {
       beam = Number(values.beam);
@@ -45,7 +46,7 @@ export const translateCommand: Command = {
       noCache: values['no-cache'] === true,
       protect,
     });
-    const print = values.json ? jsonArrayWriter(stdout) : lineWriter(stdout, stderr);
+    const print = values.json ? jsonArrayWriter(stdout) : lineWriter(stdout, stderr, to);
     try {
       if (positionals.length) {
         print.write(await services.translator.translate({ ...request, texts: positionals }));
@@ -84,18 +85,21 @@ interface TranslationWriter {
  * One translation per line: line N of the output answers input line N. Flagged lines are
  * counted and the count said on stderr at the end (`--json` says which and why).
  */
-function lineWriter(out: CliOutput, err: NodeJS.WritableStream): TranslationWriter {
+function lineWriter(out: CliOutput, err: NodeJS.WritableStream, to: string): TranslationWriter {
   let lines = 0;
   let flagged = 0;
+  const missing: [string, string][] = [];
   return {
     write(results) {
       lines += results.length;
       flagged += results.filter((r) => r.flags?.length).length;
+      missing.push(...noModelPairs(results, to));
       // A translation never spans lines in this output.
       out.write(results.map((r) => `${r.text.replace(/\r?\n/g, ' ')}\n`).join(''));
     },
     end() {
       if (flagged) err.write(`${flagged} of ${lines} ${lines === 1 ? 'line' : 'lines'} flagged for review (--json says why)\n`);
+      if (missing.length) err.write(`${missing.length} left untranslated: ${noModelHint(missing)}\n`);
     },
   };
 }
@@ -105,9 +109,14 @@ function jsonArrayWriter(out: CliOutput): TranslationWriter {
   let first = true;
   return {
     write(results) {
-      for (const { source, text, model, cached, ms, from, confidence, flags } of results) {
-        const origin = cached ? 'cache' : 'model';
-        const item = JSON.stringify({ source, text, model, cached, ms, from: from ?? null, confidence: confidence ?? null, flags: flags ?? [], origin }, null, 2).replace(/\n/g, '\n  ');
+      for (const { source, text, model, cached, ms, from, detected, confidence, flags } of results) {
+        // `none`: no model ran (passed through as same_language, or no_model).
+        const origin = cached ? 'cache' : model ? 'model' : 'none';
+        const item = JSON.stringify(
+          { source, text, model, cached, ms, from: from ?? null, ...(detected ? { detected } : {}), confidence: confidence ?? null, flags: flags ?? [], origin },
+          null,
+          2,
+        ).replace(/\n/g, '\n  ');
         out.write(`${first ? '[\n' : ',\n'}  ${item}`);
         first = false;
       }

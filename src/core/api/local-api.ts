@@ -19,13 +19,15 @@ import { HostClient } from '../host/host-client.js';
 import { isHostStarting } from '../host/spawn-host.js';
 import { packageRoot } from '../paths.js';
 import { listDeskJobs, listShelfJobs, locateJob, tagged } from '../jobs/job-desk.js';
-import { textJobResults } from '../jobs/text-source.js';
+import { textJobResults, textJobReview } from '../jobs/text-source.js';
 import { FILE_JOB_KINDS } from '../jobs/sources.js';
 import { detectFormat } from '../formats/registry.js';
+import { detector as sharedDetector } from '../detect/detector.js';
+import { flaggedRows } from '../review/flagged-rows.js';
 import { deleteJob, sweepUploads as sweepUploadFolders, uploadsDir } from '../jobs/uploads.js';
 import { decodeGlossaryBytes, formatFor, formatGlossaryFile, parseGlossaryText } from '../glossary/file.js';
 import { openServices, type ServicesOptions } from '../services.js';
-import { checkLangCodes, inside, safeName } from '../safe-path.js';
+import { checkPairCodes, inside, safeName } from '../safe-path.js';
 import { ensurePrivateDir } from '../private-fs.js';
 import { SettingsStore, shownSettings } from './settings-store.js';
 import { compatStores, type CompatStores } from '../compat/stores.js';
@@ -102,6 +104,24 @@ export async function openParlaApi(options: ServicesOptions): Promise<LocalApi> 
 
   const getJob = async (id: string): Promise<JobRecord> => (await locateJob(desk, id)).stored.record;
 
+  /** A finished job's result, or (`review`) only its flagged rows or items. */
+  const jobResult = async (id: string, review: boolean): Promise<FilePayload> => {
+    const { shelf, stored } = await locateJob(desk, id);
+    const job = stored.record;
+    if (job.status !== 'done' && job.status !== 'failed') throw new ParlaError('CONFLICT', `job ${id} is ${job.status}; its result is ready when it is done`);
+    // A job that wrote one file per language answers with the first language's.
+    if (FILE_JOB_KINDS.includes(stored.spec['kind'])) {
+      if (!job.output) throw new ParlaError('NOT_FOUND', `job ${id} has no output file`);
+      const bytes = await readFile(job.output).catch(() => {
+        throw new ParlaError('NOT_FOUND', `the output of job ${id} is gone (${basename(job.output!)})`);
+      });
+      const file = { fileName: basename(job.output), mimeType: mimeTypeFor(job.output), bytes };
+      return review ? flaggedRows(file) : file;
+    }
+    const body = review ? JSON.stringify({ id, flagged: await textJobReview(shelf.queue, id) }) : JSON.stringify({ id, translations: await textJobResults(shelf.queue, id) });
+    return { fileName: `${id}${review ? '.review' : ''}.json`, mimeType: 'application/json', bytes: new TextEncoder().encode(body) };
+  };
+
   // Jobs left queued or running by a process that died go on here: every local one, and the
   // team's whose input file is on this machine (a team job is driven where it was submitted).
   for (const shelf of desk.shelves()) {
@@ -131,7 +151,7 @@ export async function openParlaApi(options: ServicesOptions): Promise<LocalApi> 
     translate: (request) => services.translator.translate(request),
 
     async createTextJob({ texts, to, from }) {
-      checkLangCodes(from ? [to, from] : [to]);
+      checkPairCodes([to], from);
       await state.checkRoutes({ to: [to], ...(from ? { from } : {}) });
       // The body was just parsed and checked in this turn; storing it waits for the next, after
       // timers and I/O (a setImmediate from here would run before either).
@@ -143,7 +163,7 @@ export async function openParlaApi(options: ServicesOptions): Promise<LocalApi> 
 
     async createFileJob({ fileName, bytes, to, from, columns, sheet, review, minConfidence, overwrite, fuzzy }) {
       // Everything that names a file is checked before anything is written.
-      checkLangCodes(from ? [...to, from] : to);
+      checkPairCodes(to, from);
       const name = uploadName(safeName(fileName, 'the file name'));
       const ext = extname(name);
       const dir = inside(uploads, randomUUID());
@@ -211,21 +231,16 @@ export async function openParlaApi(options: ServicesOptions): Promise<LocalApi> 
       return { id, deleted: true };
     },
 
-    async jobResult(id): Promise<FilePayload> {
-      const { shelf, stored } = await locateJob(desk, id);
-      const job = stored.record;
-      if (job.status !== 'done' && job.status !== 'failed') throw new ParlaError('CONFLICT', `job ${id} is ${job.status}; its result is ready when it is done`);
-      // A job that wrote one file per language answers with the first language's.
-      if (FILE_JOB_KINDS.includes(stored.spec['kind'])) {
-        if (!job.output) throw new ParlaError('NOT_FOUND', `job ${id} has no output file`);
-        const bytes = await readFile(job.output).catch(() => {
-          throw new ParlaError('NOT_FOUND', `the output of job ${id} is gone (${basename(job.output!)})`);
-        });
-        return { fileName: basename(job.output), mimeType: mimeTypeFor(job.output), bytes };
-      }
-      const translations = await textJobResults(shelf.queue, id);
-      const body = JSON.stringify({ id, translations });
-      return { fileName: `${id}.json`, mimeType: 'application/json', bytes: new TextEncoder().encode(body) };
+    jobResult: (id) => jobResult(id, false),
+    jobReview: (id) => jobResult(id, true),
+
+    async detectLanguage(texts) {
+      const sources = [...new Set((await models.list()).filter((m) => !m.problem && m.from).map((m) => m.from))];
+      const detector = await sharedDetector();
+      return texts.map((text) => {
+        const { language, likeliest, confidence } = detector.detect(text, { expected: sources });
+        return { ...(language ? { language } : {}), ...(likeliest ? { likeliest } : {}), confidence: Math.round(confidence * 1000) / 1000 };
+      });
     },
 
     listModels: () => models.list(),

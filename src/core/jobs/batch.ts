@@ -9,7 +9,7 @@ import type { DecodeOptions } from '../../shared/translation.js';
 import type { QueueBackend } from '../queue/backend.js';
 import type { JobControl } from './job-control.js';
 import { lockConflict, outputLockHolder } from '../output-file.js';
-import { checkLangCodes } from '../safe-path.js';
+import { checkPairCodes } from '../safe-path.js';
 import { planFileJob } from '../formats/registry.js';
 
 /** A job in these will still write its output; `failed` waits for a retry the person may never ask for. */
@@ -64,7 +64,7 @@ export function checkMinConfidence(value: number | undefined): void {
  * Redis for a team); throws BAD_INPUT/BAD_FILE before any job exists.
  */
 export async function prepareBatch(queue: QueueBackend, req: BatchRequest): Promise<BatchStart> {
-  checkLangCodes(req.from ? [...req.to, req.from] : req.to);
+  checkPairCodes(req.to, req.from);
   checkMinConfidence(req.minConfidence);
   const { format, plan } = await planFileJob({
     file: req.file,

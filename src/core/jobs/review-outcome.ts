@@ -13,7 +13,9 @@ export interface ItemOutcome {
 
 export function itemOutcome(t: Translation, minConfidence?: number): ItemOutcome {
   const flags = t.flags ?? [];
-  const base = { ok: true as const, cached: t.cached, ...(t.confidence !== undefined ? { confidence: t.confidence } : {}) };
+  // Counted with cache hits as answered without a model run: a text passed through as already in
+  // the target language (same_language) or left for lack of a model (no_model; model is empty).
+  const base = { ok: true as const, cached: t.cached || t.model === '', ...(t.confidence !== undefined ? { confidence: t.confidence } : {}) };
   if (minConfidence !== undefined && t.confidence !== undefined && t.confidence < minConfidence) {
     return { ...base, text: '', flags: flags.includes('low_confidence') ? flags : ['low_confidence', ...flags] };
   }

@@ -46,3 +46,20 @@ export async function textJobResults(queue: QueueBackend, jobId: string): Promis
   for (const lang of job.record.to) out[lang] = (await queue.lookup(jobId, lang, keys)).map((t) => t?.text);
   return out;
 }
+
+/** A text job's items that carry a review flag: which text, into which language, and why. */
+export async function textJobReview(
+  queue: QueueBackend,
+  jobId: string,
+): Promise<{ index: number; source: string; to: string; text: string; flags: string[] }[]> {
+  const job = await queue.get(jobId);
+  if (!job) throw new ParlaError('NOT_FOUND', `no job ${jobId}`);
+  const texts = specTexts(job);
+  const keys = texts.map(textKey);
+  const out = [];
+  for (const to of job.record.to) {
+    const found = await queue.lookup(jobId, to, keys);
+    for (const [index, t] of found.entries()) if (t?.flags.length) out.push({ index, source: texts[index]!, to, text: t.text, flags: [...t.flags] });
+  }
+  return out;
+}

@@ -11,6 +11,7 @@ import type { JobEvent } from '../../shared/jobs.js';
 import type { Translator } from '../../shared/translation.js';
 import type { CacheLimits } from '../cache/backend.js';
 import { CachedTranslator } from '../cache/cached-translator.js';
+import { DetectingTranslator } from '../detect/detecting-translator.js';
 import { SqliteCache } from '../cache/sqlite.js';
 import { openDb, stateDbPath } from '../db.js';
 import { HistoryStore } from '../history/store.js';
@@ -20,7 +21,7 @@ import { JobRunner } from '../jobs/runner.js';
 import { sourceForJob } from '../jobs/sources.js';
 import { SqliteQueue } from '../queue/sqlite.js';
 import { pairGlossary } from '../glossary/pair-glossary.js';
-import { glossaryVersion, routeChecker, type EngineContext, type EngineTranslator, type LocalState } from '../state.js';
+import { engineSources, glossaryVersion, routeChecker, type EngineContext, type EngineTranslator, type LocalState } from '../state.js';
 import { openChunkEvents, openChunkQueue, type ChunkData, type ChunkPolicy, type ChunkResult } from './chunks.js';
 import { checkDatabase, redisOptions, within, resolveTeamOptions, teamPrefix, trackDuplicates, type TeamOptions } from './connection.js';
 import { engineIdentity } from './engine-identity.js';
@@ -132,13 +133,14 @@ export async function openTeamState(options: TeamStateOptions): Promise<TeamStat
   const glossary = pairGlossary(glossaryStore, async (req) => (await resolveModel(req)).from, { reachable: () => link.status === 'online' });
   const keyed = { resolveModel, glossaryVersion: glossaryVersion(glossary) };
   const lazy: Translator = { translate: async (req, signal) => (await getEngine()).translate(req, signal) };
-  const translator = new CachedTranslator(lazy, cache, keyed);
+  const sources = engineSources(getEngine);
+  const translator = new DetectingTranslator(new CachedTranslator(lazy, cache, keyed), sources);
 
   const sqliteQueue = new SqliteQueue({ db });
   const localRunner = new JobRunner({ queue: sqliteQueue, translator, history, sourceFor: sourceForJob });
   const local: LocalState = {
     db, cache: l1, history, glossary: glossaryStore, queue: sqliteQueue, runner: localRunner, translator,
-    doorTranslator: (door) => new CachedTranslator(lazy, cache, { ...keyed, history: { store: history, door } }),
+    doorTranslator: (door) => new DetectingTranslator(new CachedTranslator(lazy, cache, { ...keyed, history: { store: history, door } }), sources),
     checkRoutes: routeChecker(getEngine),
     close: async () => undefined,
   };

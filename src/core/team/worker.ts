@@ -8,11 +8,12 @@ import { join } from 'node:path';
 import { ParlaError, toErrorInfo } from '../../shared/errors.js';
 import type { DecodeOptions, Translator } from '../../shared/translation.js';
 import { CachedTranslator } from '../cache/cached-translator.js';
+import { DetectingTranslator } from '../detect/detecting-translator.js';
 import { SqliteCache } from '../cache/sqlite.js';
 import type { PendingText, TextOutcome } from '../queue/backend.js';
 import { itemOutcome } from '../jobs/review-outcome.js';
 import { pairGlossary } from '../glossary/pair-glossary.js';
-import { glossaryVersion, type EngineContext, type EngineTranslator } from '../state.js';
+import { engineSources, glossaryVersion, type EngineContext, type EngineTranslator } from '../state.js';
 import { CHUNK_QUEUE, type ChunkData, type ChunkResult } from './chunks.js';
 import type { Redis } from 'ioredis';
 import { connectRedis, within, resolveTeamOptions, teamError, teamPrefix, trackDuplicates, type ResolvedTeamOptions, type TeamOptions } from './connection.js';
@@ -107,7 +108,8 @@ export class TeamWorker {
     const resolveModel = engineIdentity(getEngine);
     const glossary = pairGlossary(glossaryStore, async (req) => (await resolveModel(req)).from, { reachable: () => link.status === 'online' });
     const lazy: Translator = { translate: async (req, signal) => (await getEngine()).translate(req, signal) };
-    const translator = new CachedTranslator(lazy, cache, { resolveModel, glossaryVersion: glossaryVersion(glossary) });
+    // A job with `from: "auto"`: each text detected here, in front of the team cache (as locally).
+    const translator = new DetectingTranslator(new CachedTranslator(lazy, cache, { resolveModel, glossaryVersion: glossaryVersion(glossary) }), engineSources(getEngine));
     const queue = new RedisQueue({ client: queueClient, prefix, ownsClient: true });
     const closeEngine = async () => {
       if (engine) await (await engine).close?.();

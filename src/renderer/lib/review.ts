@@ -8,6 +8,9 @@ export const FLAG_LABELS: Record<TranslationFlag, string> = {
   repetition: 'the output repeats itself',
   length: 'much shorter or longer than expected',
   truncated: 'cut off at the length limit',
+  wrong_language: 'not in the target language',
+  same_language: 'already in the target language: passed through',
+  no_model: 'no installed model for its language: left untranslated',
 };
 
 /** The distinct flags of a set of translations, in contract order. */

@@ -11,6 +11,9 @@ import { ThroughputChart, type Sample } from '../components/ThroughputChart.js';
 import { useJobs, useModels, type PendingCommand } from '../hooks.js';
 import { previewRows } from '../lib/csv.js';
 import { saveFile } from '../lib/download.js';
+import { FLAG_LABELS } from '../lib/review.js';
+import type { FilePayload } from '../../shared/files.js';
+import { AUTO_SOURCE, type TranslationFlag } from '../../shared/translation.js';
 import { formatBytes, formatDuration, formatRate } from '../lib/format.js';
 import { languageName, languagesOf } from '../lib/languages.js';
 
@@ -54,6 +57,8 @@ export function BatchPage({ dropped, onDropTaken, command, onHandled }: { droppe
   const [from, setFrom] = useState('en');
   const [sheet, setSheet] = useState('');
   const [starting, setStarting] = useState(false);
+  const [needsReview, setNeedsReview] = useState(false);
+  const shown = needsReview ? jobs.filter((j) => (j.progress.flagged ?? 0) > 0) : jobs;
   const fileInput = useRef<HTMLInputElement>(null);
 
   const pick = async (file: File) => {
@@ -91,7 +96,8 @@ export function BatchPage({ dropped, onDropTaken, command, onHandled }: { droppe
     setStarting(true);
     try {
       const bytes = new Uint8Array(await picked.file.arrayBuffer());
-      await api.createFileJob({ fileName: picked.file.name, bytes, to, ...(from ? { from } : {}), ...(columns.length ? { columns } : {}), ...(sheet ? { sheet } : {}) });
+      // "Detect language": each row goes to the model of its own language (docs/detection.md).
+      await api.createFileJob({ fileName: picked.file.name, bytes, to, from: from || AUTO_SOURCE, ...(columns.length ? { columns } : {}), ...(sheet ? { sheet } : {}) });
       setPicked(null);
       notify(`Started translating ${picked.file.name}`);
     } catch (e) {
@@ -222,10 +228,15 @@ export function BatchPage({ dropped, onDropTaken, command, onHandled }: { droppe
         </div>
       )}
 
-      <h2 className="section-title">Jobs</h2>
-      {jobs.length === 0 && <p className="muted empty">No jobs yet.</p>}
+      <div className="section-head">
+        <h2 className="section-title">Jobs</h2>
+        <label className="chip" title="Only the jobs with rows whose translation carries a review flag">
+          <input type="checkbox" checked={needsReview} onChange={(e) => setNeedsReview(e.target.checked)} data-testid="jobs-needs-review" /> Needs review
+        </label>
+      </div>
+      {shown.length === 0 && <p className="muted empty">{jobs.length ? 'No job needs review.' : 'No jobs yet.'}</p>}
       <ul className="jobs" data-testid="jobs">
-        {jobs.map((job) => (
+        {shown.map((job) => (
           <JobCard key={job.id} job={job} samples={samples.get(job.id) ?? []} />
         ))}
       </ul>
@@ -240,12 +251,14 @@ function JobCard({ job, samples }: { job: JobRecord; samples: Sample[] }) {
   const pct = p.total ? finished / p.total : 0;
   const act = (action: JobAction) => api.jobAction(job.id, action).catch(fail);
   const download = () => api.jobResult(job.id).then(saveFile, fail);
+  const [review, setReview] = useState<FlaggedView | null>(null);
+  const toggleReview = () => (review ? setReview(null) : api.jobReview(job.id).then((file) => setReview(flaggedView(file)), fail));
   return (
     <li className="card job" data-testid={`job-${job.id}`} data-status={job.status}>
       <div className="card-title">
         <strong title={job.input?.file}>{job.input ? fileName(job.input.file) : `${p.total.toLocaleString()} texts`}</strong>
         <span className="muted">
-          {job.from ? `${job.from} → ` : ''}
+          {job.from === AUTO_SOURCE ? 'any language → ' : job.from ? `${job.from} → ` : ''}
           {job.to.join(', ')}
         </span>
         {job.place === 'team' && (
@@ -285,13 +298,74 @@ function JobCard({ job, samples }: { job: JobRecord; samples: Sample[] }) {
             {ACTION_LABEL[action]}
           </button>
         ))}
+        {job.status === 'done' && (p.flagged ?? 0) > 0 && (
+          <button className="button" onClick={toggleReview} aria-expanded={!!review} data-testid="job-review">
+            {review ? 'Hide rows to review' : 'Show rows to review'}
+          </button>
+        )}
         {job.status === 'done' && (
           <button className="button primary" onClick={download} data-testid="job-download">
             Download
           </button>
         )}
       </div>
+      {review && <FlaggedRows view={review} />}
     </li>
+  );
+}
+
+/** A job's rows to review: the flagged-only result and, for CSV, its rows to show. */
+interface FlaggedView {
+  file: FilePayload;
+  rows: string[][] | null;
+}
+
+const SHOWN_FLAGGED_ROWS = 200;
+
+function flaggedView(file: FilePayload): FlaggedView {
+  if (!/\.(csv|tsv|txt)$/i.test(file.fileName)) return { file, rows: null };
+  const b = file.bytes;
+  const encoding = b[0] === 0xff && b[1] === 0xfe ? 'utf-16le' : b[0] === 0xfe && b[1] === 0xff ? 'utf-16be' : 'utf-8';
+  return { file, rows: previewRows(new TextDecoder(encoding).decode(b), SHOWN_FLAGGED_ROWS + 1) };
+}
+
+/** The flagged rows as a table (review cells say why, in words, on hover) and their download. */
+function FlaggedRows({ view }: { view: FlaggedView }) {
+  const [header = [], ...rows] = view.rows ?? [];
+  const reviewAt = new Set(header.flatMap((h, i) => (h.endsWith(') review') ? [i] : [])));
+  const why = (cell: string) => cell.split(',').map((f) => FLAG_LABELS[f as TranslationFlag] ?? f).join('; ');
+  return (
+    <div className="flagged" data-testid="review-panel">
+      {view.rows ? (
+        <div className="table-wrap">
+          <table className="preview" data-testid="review-rows">
+            <thead>
+              <tr>
+                {header.map((h, i) => (
+                  <th key={i}>{h}</th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((row, i) => (
+                <tr key={i}>
+                  {row.map((cell, j) => (
+                    <td key={j} className={reviewAt.has(j) && cell ? 'review-cell' : undefined} title={reviewAt.has(j) && cell ? why(cell) : undefined}>
+                      {cell}
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : (
+        <p className="muted">The rows to review are in the download ({view.file.fileName}).</p>
+      )}
+      <button className="button" onClick={() => saveFile(view.file)} data-testid="job-review-download">
+        Download only these rows
+      </button>
+    </div>
   );
 }
 

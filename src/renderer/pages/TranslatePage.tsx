@@ -1,10 +1,10 @@
 // Translate as you type: debounced, stale answers dropped, one text per non-empty line.
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { Translation } from '../../shared/translation.js';
+import { AUTO_SOURCE, type Translation } from '../../shared/translation.js';
 import { errorText, useShell } from '../app-context.js';
 import { LanguageSelect } from '../components/LanguageSelect.js';
 import { useDebounced, useModels, type PendingCommand } from '../hooks.js';
-import { languagesOf } from '../lib/languages.js';
+import { languageName, languagesOf } from '../lib/languages.js';
 import { FLAG_LABELS, flagsOf, lowestConfidence } from '../lib/review.js';
 
 export interface TranslatePrefill {
@@ -43,7 +43,7 @@ export function TranslatePage({ prefill, command, onHandled }: { prefill?: Trans
     }
     setBusy(true);
     api
-      .translate({ texts, to, ...(from ? { from } : {}), ...(beam > 1 ? { options: { beam, nBest: Math.min(beam, 4) } } : {}) })
+      .translate({ texts, to, from: from || AUTO_SOURCE, ...(beam > 1 ? { options: { beam, nBest: Math.min(beam, 4) } } : {}) })
       .then(
         (r) => ticket === latest.current && (setResult(r), setError('')),
         (e: unknown) => ticket === latest.current && (setResult(null), setError(errorText(e))),
@@ -140,6 +140,12 @@ export function TranslatePage({ prefill, command, onHandled }: { prefill?: Trans
             <span className="meta">
               {first && (
                 <>
+                  {!from && first.detected?.language && (
+                    // One click makes the detected language the chosen one, to change from there.
+                    <button className="link-button" onClick={() => setFrom(first.detected!.language!)} data-testid="detected-lang" title="Use this source language">
+                      Detected: {languageName(first.detected.language)}
+                    </button>
+                  )}
                   <span data-testid="model-used" title="Model">{first.model}</span>
                   {allCached && <span className="badge" data-testid="cache-hit">cached</span>}
                   {terms > 0 && (

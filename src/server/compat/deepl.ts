@@ -3,6 +3,7 @@
 // Same services as every door: cache, glossary, protected spans, review flags, history.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ParlaError } from '../../shared/errors.js';
+import { AUTO_SOURCE } from '../../shared/translation.js';
 import type { RouteContext } from '../routes/context.js';
 import { compatErrorHandler } from './errors.js';
 import { baseCode, installedPairs, languageName } from './languages.js';
@@ -55,10 +56,11 @@ export function deeplRoutes(app: FastifyInstance, { api, limit }: RouteContext, 
     // `context` informs DeepL's models and is not billed; Parla's translate each text alone, so
     // it is accepted and left unused. tag_handling html/xml: tags are protected spans in any case.
     const billed = texts.reduce((n, t) => n + t.length, 0);
-    const translations = await keys.bill(request, billed, () => limit(() => api.translate({ texts, to, ...(from ? { from } : {}) })));
+    // No source_lang: each text's language is detected (DeepL's behaviour) and reported back.
+    const translations = await keys.bill(request, billed, () => limit(() => api.translate({ texts, to, from: from ?? AUTO_SOURCE })));
     return {
       translations: translations.map((t) => ({
-        // Without detection the source is the routed model's: what Parla translated from.
+        // The detected (or given) source: what Parla translated from.
         detected_source_language: (t.from ?? from ?? '').toUpperCase(),
         text: t.text,
         billed_characters: t.source.length,

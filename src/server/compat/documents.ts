@@ -5,6 +5,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ParlaError } from '../../shared/errors.js';
+import { AUTO_SOURCE } from '../../shared/translation.js';
 import type { JobRecord } from '../../shared/jobs.js';
 import type { RouteContext } from '../routes/context.js';
 import { unreadable } from '../routes/jobs.js';
@@ -56,7 +57,8 @@ export function documentRoutes(app: FastifyInstance, { api, limit }: RouteContex
     const to = baseCode(fields.target_lang);
     if (!to) throw new ParlaError('BAD_INPUT', "Value for 'target_lang' not supported.");
     const from = fields.source_lang ? baseCode(fields.source_lang) : undefined;
-    const created = await limit(() => api.createFileJob({ fileName, bytes, to: [to], ...(from ? { from } : {}) }));
+    // No source_lang: each row's language is detected (DeepL's behaviour).
+    const created = await limit(() => api.createFileJob({ fileName, bytes, to: [to], from: from ?? AUTO_SOURCE }));
     const key = randomBytes(32);
     keys.set(created.id, key);
     return { document_id: created.id, document_key: key.toString('hex') };

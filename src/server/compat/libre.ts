@@ -3,6 +3,7 @@
 // token as `api_key`. Same services as every door.
 import type { FastifyInstance } from 'fastify';
 import { ParlaError } from '../../shared/errors.js';
+import { AUTO_SOURCE } from '../../shared/translation.js';
 import { LIMITS } from '../../shared/limits.js';
 import type { RouteContext } from '../routes/context.js';
 import { compatErrorHandler } from './errors.js';
@@ -23,13 +24,15 @@ export function libreRoutes(app: FastifyInstance, { api, limit }: RouteContext, 
     const to = typeof body.target === 'string' ? baseCode(body.target) : undefined;
     if (!to) throw new ParlaError('BAD_INPUT', 'Invalid request: missing target parameter');
     const source = typeof body.source === 'string' ? body.source : 'auto';
-    const from = source === 'auto' ? undefined : baseCode(source);
+    const from = source === 'auto' ? AUTO_SOURCE : baseCode(source);
     if (source !== 'auto' && !from) throw new ParlaError('BAD_INPUT', `${source} is not supported`);
     const alternatives = Math.min(Math.max(Number(body.alternatives ?? 0) || 0, 0), 3);
     const translations = await keys.bill(request, texts.reduce((n, t) => n + t.length, 0), () =>
-      limit(() => api.translate({ texts, to, ...(from ? { from } : {}), ...(alternatives ? { options: { beam: alternatives + 1, nBest: alternatives + 1 } } : {}) })),
+      limit(() => api.translate({ texts, to, from, ...(alternatives ? { options: { beam: alternatives + 1, nBest: alternatives + 1 } } : {}) })),
     );
-    const detected = (t: (typeof translations)[number]) => (source === 'auto' ? { detectedLanguage: { confidence: 100, language: t.from ?? '' } } : {});
+    // LibreTranslate's confidence is a percentage.
+    const detected = (t: (typeof translations)[number]) =>
+      source === 'auto' ? { detectedLanguage: { confidence: Math.round(100 * (t.detected?.confidence ?? 0)), language: t.from ?? '' } } : {};
     const alts = (t: (typeof translations)[number]) => (alternatives ? { alternatives: (t.alternatives ?? []).map((a) => a.text).filter((a) => a !== t.text).slice(0, alternatives) } : {});
     if (typeof q === 'string') return { translatedText: translations[0]!.text, ...detected(translations[0]!), ...alts(translations[0]!) };
     return {
@@ -37,6 +40,16 @@ export function libreRoutes(app: FastifyInstance, { api, limit }: RouteContext, 
       ...(source === 'auto' ? { detectedLanguage: translations.map((t) => detected(t).detectedLanguage) } : {}),
       ...(alternatives ? { alternatives: translations.map((t) => alts(t).alternatives) } : {}),
     };
+  });
+
+  // [{language, confidence}] (LibreTranslate's shape, confidence in %): the likeliest language,
+  // or [] when the text points nowhere.
+  app.post('/detect', { config, errorHandler }, async (request) => {
+    const q = ((request.body ?? {}) as Record<string, unknown>).q;
+    if (typeof q !== 'string' || !q) throw new ParlaError('BAD_INPUT', 'Invalid request: missing q parameter');
+    if (q.length > LIMITS.textChars) throw new ParlaError('BAD_INPUT', `Invalid request: q is longer than ${LIMITS.textChars} characters`);
+    const [guess] = await limit(() => api.detectLanguage([q]));
+    return guess?.likeliest ? [{ language: guess.likeliest, confidence: Math.round(100 * guess.confidence) }] : [];
   });
 
   app.get('/languages', { config, errorHandler }, async () => {

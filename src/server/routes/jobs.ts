@@ -133,6 +133,15 @@ export function jobRoutes(app: FastifyInstance, { api, limit }: RouteContext): v
       .send(Buffer.from(file.bytes.buffer, file.bytes.byteOffset, file.bytes.byteLength));
   });
 
+  // Only the rows (or items) that need review: see ParlaApi.jobReview.
+  app.get<{ Params: { id: string } }>('/api/v1/jobs/:id/review', async (request, reply) => {
+    const file = await api.jobReview(await fullId(request));
+    return reply
+      .type(file.mimeType)
+      .header('content-disposition', `attachment; filename="${file.fileName.replace(/["\\\r\n]/g, '_')}"`)
+      .send(Buffer.from(file.bytes.buffer, file.bytes.byteOffset, file.bytes.byteLength));
+  });
+
   app.post<{ Params: { id: string; action: string } }>('/api/v1/jobs/:id/:action', async (request) =>
     api.jobAction(await fullId(request), action.parse(request.params.action, 'action')),
   );

@@ -1,0 +1,114 @@
+// "Only the rows that need review": a finished batch's result cut down to its header and the rows
+// with a flag in any review column (`<header> (<lang>) review`, docs/review.md), rows otherwise as
+// the job wrote them (same delimiter, quoting, encoding and cells). Serves GET
+// /api/v1/jobs/:id/review and the app's flagged-only download.
+import { extname } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
+import { ParlaError } from '../../shared/errors.js';
+import type { FilePayload } from '../../shared/files.js';
+import { detectDelimiter } from '../sheets/detect.js';
+
+const REVIEW_HEADER = /^.* \([^()]+\) review$/;
+
+/**
+ * The cells of a result's rows that carry `flag` in a review column, each with its source cell
+ * (the column the review column is named after): `[{ source, to }]`, one per flagged cell.
+ */
+export async function flaggedSources(result: FilePayload, flag: string): Promise<{ source: string; to: string }[]> {
+  const tables = extname(result.fileName).toLowerCase() === '.xlsx' ? await xlsxTables(result.bytes) : [csvTable(result.bytes, result.fileName).map((r) => r.record)];
+  const out: { source: string; to: string }[] = [];
+  for (const [header, ...rows] of tables) {
+    header?.forEach((name, i) => {
+      const m = /^(.*) \(([^()]+)\) review$/.exec(name);
+      const sourceAt = m ? header.indexOf(m[1]!) : -1;
+      if (!m || sourceAt < 0) return;
+      for (const row of rows) if ((row[i] ?? '').split(',').includes(flag)) out.push({ source: row[sourceAt] ?? '', to: m[2]! });
+    });
+  }
+  return out;
+}
+
+/** The result without its unflagged rows; its name gains `.review` before the extension. */
+export async function flaggedRows(result: FilePayload): Promise<FilePayload> {
+  const ext = extname(result.fileName).toLowerCase();
+  if (!['.csv', '.tsv', '.xlsx'].includes(ext)) {
+    // Localization files carry review marks in their own way (PO fuzzy, XLIFF states): open them in a translation tool.
+    throw new ParlaError('BAD_INPUT', `rows to review are filtered for spreadsheets; ${ext || 'this'} files mark them in place (PO: #, fuzzy; XLIFF: state)`);
+  }
+  const fileName = `${result.fileName.slice(0, result.fileName.length - ext.length)}.review${ext}`;
+  const bytes = ext === '.xlsx' ? await flaggedXlsx(result.bytes) : flaggedCsv(result.bytes, result.fileName);
+  return { fileName, mimeType: result.mimeType, bytes };
+}
+
+function reviewColumns(header: readonly unknown[]): number[] {
+  const at = header.flatMap((cell, i) => (typeof cell === 'string' && REVIEW_HEADER.test(cell) ? [i] : []));
+  if (!at.length) throw new ParlaError('BAD_INPUT', 'this job was run without review columns (--no-review); run it again with them to filter its rows');
+  return at;
+}
+
+/** The job writes UTF-16 with a BOM, anything else as UTF-8 (with the BOM the input had). */
+function decodeCsv(bytes: Uint8Array): { encoding: string; bom: string; body: string } {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const encoding = buffer[0] === 0xff && buffer[1] === 0xfe ? 'utf16le' : buffer[0] === 0xfe && buffer[1] === 0xff ? 'utf16be' : 'utf8';
+  const text = iconv.decode(buffer, encoding, { stripBOM: false });
+  const bom = text.startsWith('\uFEFF') ? '\uFEFF' : '';
+  return { encoding, bom, body: text.slice(bom.length) };
+}
+
+function csvTable(bytes: Uint8Array, fileName: string): { record: string[]; raw: string }[] {
+  const { body } = decodeCsv(bytes);
+  return parse(body, {
+    delimiter: detectDelimiter(body.slice(0, 64 * 1024), fileName),
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: false,
+    raw: true,
+  }) as unknown as { record: string[]; raw: string }[];
+}
+
+/** Each sheet's cells as text, header row first. */
+async function xlsxTables(bytes: Uint8Array): Promise<string[][][]> {
+  const book = await loadBook(bytes);
+  return book.worksheets.map((sheet) => {
+    const rows: string[][] = [];
+    sheet.eachRow((row) => rows.push((row.values as unknown[]).slice(1).map((_, i) => row.getCell(i + 1).text ?? '')));
+    return rows;
+  });
+}
+
+async function loadBook(bytes: Uint8Array): Promise<ExcelJS.Workbook> {
+  const book = new ExcelJS.Workbook();
+  await book.xlsx.load(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as unknown as ArrayBuffer);
+  return book;
+}
+
+function flaggedCsv(bytes: Uint8Array, fileName: string): Uint8Array {
+  const { encoding, bom, body } = decodeCsv(bytes);
+  const [header, ...rows] = csvTable(bytes, fileName);
+  if (!header) return bytes;
+  const columns = reviewColumns(header.record);
+  // A record's raw text holds some or none of its line ending: each kept row ends as the header does.
+  const eol = body[body.search(/\r?\n/)] === '\r' ? '\r\n' : '\n';
+  const kept = rows.filter((r) => columns.some((i) => (r.record[i] ?? '').trim() !== ''));
+  return iconv.encode(bom + [header, ...kept].map((r) => r.raw.replace(/\r?\n?$/, '') + eol).join(''), encoding);
+}
+
+async function flaggedXlsx(bytes: Uint8Array): Promise<Uint8Array> {
+  const book = await loadBook(bytes);
+  let any = false;
+  for (const sheet of book.worksheets) {
+    const header = (sheet.getRow(1).values as unknown[]).slice(1); // exceljs rows are 1-based
+    const columns = header.flatMap((cell, i) => (typeof cell === 'string' && REVIEW_HEADER.test(cell) ? [i + 1] : []));
+    if (!columns.length) continue;
+    any = true;
+    // Bottom up, so deleting a row leaves the numbers of those still to look at.
+    for (let r = sheet.rowCount; r >= 2; r--) {
+      const row = sheet.getRow(r);
+      if (!columns.some((c) => String(row.getCell(c).text ?? '').trim() !== '')) sheet.spliceRows(r, 1);
+    }
+  }
+  if (!any) reviewColumns([]);
+  return new Uint8Array(await book.xlsx.writeBuffer());
+}
