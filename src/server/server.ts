@@ -9,6 +9,7 @@ import { installErrorHandling, toErrorBody } from './errors.js';
 import { authorize, installGate, namesGatedPath } from './gate.js';
 import { Metrics } from './metrics.js';
 import { glossaryRoutes } from './routes/glossary.js';
+import { memoryRoutes } from './routes/memory.js';
 import { jobRoutes } from './routes/jobs.js';
 import { resourceRoutes } from './routes/resources.js';
 import { translateRoutes } from './routes/translate.js';
@@ -104,6 +105,7 @@ export function createServer(options: ServerOptions): ParlaServer {
     jobRoutes(scope, ctx);
     resourceRoutes(scope, ctx);
     glossaryRoutes(scope, ctx);
+    memoryRoutes(scope, ctx);
   });
   // DeepL- and LibreTranslate-compatible APIs, in their own scope (they also read form bodies).
   void app.register(async (scope) => compatRoutes(scope, { api: o.api, metrics, limit }));

@@ -41,6 +41,8 @@ export interface NewMemoryEntry {
   when?: number;
   origin?: MemoryOrigin;
   note?: string;
+  /** Earlier versions, as a TMX file exported by Parla carries them. */
+  history?: MemoryRevision[];
 }
 
 export interface MemoryQuery {

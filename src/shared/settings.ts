@@ -15,6 +15,11 @@ export interface Settings {
   theme: Theme;
   /** Days an uploaded spreadsheet and its result are kept after their job ends; 0 = keep them. */
   uploadRetentionDays: number;
+  /**
+   * Translation memory: `author` is the name entries are saved under ('' = the system user's);
+   * `threshold` the similarity (0.5-1) from which fuzzy suggestions are shown. docs/memory.md.
+   */
+  memory: { author: string; threshold: number };
 }
 
 export interface SettingsPatch {
@@ -24,6 +29,7 @@ export interface SettingsPatch {
   dataDir?: string;
   theme?: Theme;
   uploadRetentionDays?: number;
+  memory?: Partial<Settings['memory']>;
 }
 
 export const SETTINGS_DEFAULTS: Omit<Settings, 'dataDir'> = {
@@ -32,6 +38,7 @@ export const SETTINGS_DEFAULTS: Omit<Settings, 'dataDir'> = {
   threads: 0,
   theme: 'system',
   uploadRetentionDays: 7,
+  memory: { author: '', threshold: 0.75 },
 };
 
 export interface TeamConnectionTest {

@@ -15,6 +15,8 @@ import type { ModelInfo, TranslateRequest, Translation } from '../../src/shared/
 import { previewRows } from '../../src/renderer/lib/csv.js';
 import { decodeGlossaryBytes, formatFor, formatGlossaryFile, parseGlossaryText } from '../../src/core/glossary/file.js';
 import { SqliteGlossary } from '../../src/core/glossary/sqlite.js';
+import { SqliteMemory } from '../../src/core/memory/sqlite.js';
+import { formatTmx, parseTmx } from '../../src/core/memory/tmx.js';
 import { ProtectingTranslator } from '../../src/core/protect/protecting-translator.js';
 
 const WORDS: Record<string, Record<string, string>> = {
@@ -71,6 +73,8 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
   // The glossary is the real store (in memory) and the real protector enforces it around the
   // fake dictionary, so the UI's glossary shows in its translations as with the real services.
   const glossary = new SqliteGlossary({});
+  // The memory too is the real store (in memory): a correction saved in the UI answers its next translation.
+  const memory = new SqliteMemory({ author: () => 'tester' });
   const pairGlossary = (req: TranslateRequest) => glossary.forPair(req.from ?? 'en', req.to);
   const protector = new ProtectingTranslator(
     { translate: async (req) => req.texts.map((source) => ({ source, text: fakeTranslate(source, req.to), model: '', cached: false, ms: 0 })) },
@@ -169,6 +173,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     close: () => {
       clearInterval(timer);
       void glossary.close();
+      void memory.close();
     },
 
     async translate(req: TranslateRequest): Promise<Translation[]> {
@@ -177,6 +182,12 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
       const out: Translation[] = [];
       for (const source of req.texts) {
         const started = performance.now();
+        const [entry] = await memory.lookup(req.from ?? 'en', req.to, [source]);
+        if (entry) {
+          out.push({ source, text: entry.target, model: 'memory', cached: false, ms: 0, origin: 'memory', memory: { id: entry.id, who: entry.who, when: entry.when } });
+          continue;
+        }
+        const suggestions = req.suggest ? await memory.suggest(req.from ?? 'en', req.to, source, { threshold: settings.memory.threshold, limit: 3 }) : undefined;
         const { version } = await pairGlossary(req);
         const key = `${req.to}\u0000${version}\u0000${source}`;
         const cached = !req.noCache && cache.has(key);
@@ -194,6 +205,8 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
           source, text, model, cached, ms: Math.round((performance.now() - started) * 10) / 10,
           ...(alternatives ? { alternatives } : {}),
           ...(translated!.glossary ? { glossary: translated!.glossary } : {}),
+          origin: cached ? 'cache' : 'model',
+          ...(suggestions ? { suggestions } : {}),
         });
         history.unshift({ id: nextHistory++, source, text, from: req.from ?? 'en', to: req.to, model, door: 'api', createdAt: now() });
       }
@@ -342,6 +355,18 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
       return { fileName: `parla-glossary-${pair.from}-${pair.to}.${format}`, mimeType: mimeTypeFor(`x.${format}`), bytes: new TextEncoder().encode(text) };
     },
 
+    listMemory: (query) => memory.list({ limit: 100, ...query }),
+    addMemory: (entries) => memory.add(entries),
+    async removeMemory(id) {
+      if (!(await memory.remove(id))) throw new ParlaError('NOT_FOUND', `no memory entry ${id}`);
+    },
+    async importMemory({ fileName, bytes }) {
+      return { imported: await memory.import(parseTmx(new TextDecoder().decode(bytes), fileName)), ms: 1 };
+    },
+    async exportMemory(pair) {
+      const text = formatTmx((await memory.list(pair)).entries, { version: 'test' });
+      return { fileName: 'parla-memory.tmx', mimeType: 'application/x-tmx+xml', bytes: new TextEncoder().encode(text) };
+    },
     async cacheStats() {
       return { entries: cache.size, bytes: cache.size * 64, hits, misses, hitRate: hits + misses ? hits / (hits + misses) : 0 };
     },
@@ -359,6 +384,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
         ...patch,
         team: { ...settings.team, ...patch.team },
         cache: { ...settings.cache, ...patch.cache },
+        memory: { ...settings.memory, ...patch.memory },
       };
       return structuredClone(settings);
     },

@@ -7,6 +7,7 @@ import { cacheCommand } from './cache.js';
 import { glossaryCommand } from './glossary.js';
 import { historyCommand } from './history.js';
 import { jobsCommand } from './jobs.js';
+import { memoryCommand } from './memory.js';
 import { modelsCommand } from './models.js';
 import { createServeCommand } from './serve.js';
 import { workerCommand } from './worker.js';
@@ -19,6 +20,7 @@ export const COMMANDS: readonly Command[] = [
   modelsCommand,
   fromSelfParsing(cacheCommand, 'Show cache statistics or clear the cache.'),
   fromSelfParsing(glossaryCommand, 'Add, list, remove, import or export glossary terms (enforced in every translation).'),
+  memoryCommand,
   fromSelfParsing(historyCommand, 'List, search, export or delete the translation history.'),
   createServeCommand((global) => openParlaApi({ ...global, door: 'api' })),
   fromSelfParsing(workerCommand, 'Team worker: translate chunks of the team\'s batch jobs (needs --redis).'),

@@ -42,6 +42,8 @@ export const translateCommand: Command = {
       options: beam ? { beam } : undefined,
       noCache: values['no-cache'] === true,
       protect,
+      // --json lists close translation memory entries for texts the memory does not answer.
+      suggest: values.json === true,
     });
     const print = values.json ? jsonArrayWriter(stdout) : lineWriter(stdout, stderr);
     try {
@@ -103,9 +105,12 @@ function jsonArrayWriter(out: CliOutput): TranslationWriter {
   let first = true;
   return {
     write(results) {
-      for (const { source, text, model, cached, ms, from, confidence, flags } of results) {
-        const origin = cached ? 'cache' : 'model';
-        const item = JSON.stringify({ source, text, model, cached, ms, from: from ?? null, confidence: confidence ?? null, flags: flags ?? [], origin }, null, 2).replace(/\n/g, '\n  ');
+      for (const { source, text, model, cached, ms, from, confidence, flags, origin, suggestions } of results) {
+        const fields = {
+          source, text, model, cached, ms, from: from ?? null, confidence: confidence ?? null, flags: flags ?? [], origin: origin ?? (cached ? 'cache' : 'model'),
+          suggestions: (suggestions ?? []).map(({ source: s, target, score }) => ({ source: s, target, score })),
+        };
+        const item = JSON.stringify(fields, null, 2).replace(/\n/g, '\n  ');
         out.write(`${first ? '[\n' : ',\n'}  ${item}`);
         first = false;
       }

@@ -27,6 +27,7 @@ import { checkLangCodes, inside, safeName } from '../safe-path.js';
 import { ensurePrivateDir } from '../private-fs.js';
 import { SettingsStore, shownSettings } from './settings-store.js';
 import { restoreRedactedUrl } from '../team/redact.js';
+import { formatTmx, parseTmx } from '../memory/tmx.js';
 
 export type LocalApi = ParlaApi & {
   /** Removes uploads (and their results) kept past the retention; returns how many. `now` for tests. */
@@ -256,6 +257,23 @@ export async function openParlaApi(options: ServicesOptions): Promise<LocalApi> 
       const { entries } = await state.glossary.list(pair);
       const text = formatGlossaryFile(entries, format);
       return { fileName: `parla-glossary-${pair.from}-${pair.to}.${format}`, mimeType: mimeTypeFor(`x.${format}`), bytes: Buffer.from(text) };
+    },
+
+    listMemory: (query) => state.memory.list({ limit: 100, ...query }),
+    addMemory: (entries) => state.memory.add(entries),
+    async removeMemory(id) {
+      if (!(await state.memory.remove(id))) throw new ParlaError('NOT_FOUND', `no memory entry ${id}`);
+    },
+    async importMemory({ fileName, bytes }) {
+      const started = performance.now();
+      const entries = parseTmx(new TextDecoder().decode(bytes), safeName(fileName, 'the file name'));
+      const imported = await state.memory.import(entries);
+      return { imported, ms: Math.round(performance.now() - started) };
+    },
+    async exportMemory(pair) {
+      const { entries } = await state.memory.list(pair);
+      const name = pair.from && pair.to ? `parla-memory-${pair.from}-${pair.to}.tmx` : 'parla-memory.tmx';
+      return { fileName: name, mimeType: 'application/x-tmx+xml', bytes: Buffer.from(formatTmx(entries, { version })) };
     },
 
     cacheStats: () => state.cache.stats(),

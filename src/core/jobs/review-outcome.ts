@@ -7,13 +7,15 @@ export interface ItemOutcome {
   ok: true;
   text: string;
   cached: boolean;
+  /** Answered by the translation memory (counted in `progress.memory`, not as cached or a model call). */
+  memory?: boolean;
   flags: TranslationFlag[];
   confidence?: number;
 }
 
 export function itemOutcome(t: Translation, minConfidence?: number): ItemOutcome {
   const flags = t.flags ?? [];
-  const base = { ok: true as const, cached: t.cached, ...(t.confidence !== undefined ? { confidence: t.confidence } : {}) };
+  const base = { ok: true as const, cached: t.cached, ...(t.origin === 'memory' ? { memory: true } : {}), ...(t.confidence !== undefined ? { confidence: t.confidence } : {}) };
   if (minConfidence !== undefined && t.confidence !== undefined && t.confidence < minConfidence) {
     return { ...base, text: '', flags: flags.includes('low_confidence') ? flags : ['low_confidence', ...flags] };
   }

@@ -69,7 +69,7 @@ export function normalizeMemoryEntry(entry: NewMemoryEntry, defaults: { who: str
     when: entry.when ?? defaults.now,
     origin,
     ...(note ? { note } : {}),
-    history: [],
+    history: entry.history ?? [],
   };
 }
 
@@ -90,7 +90,7 @@ const revisionKey = (r: MemoryRevision) => `${r.when}\u0000${r.target}\u0000${r.
 
 /**
  * Two versions of one entry (same place) as one: the later edit (`when`; on a tie the incoming
- * one) is the entry, every other version is in its history, each once. Merging a version that is
+ * one) is the entry, every version with another text is in its history, each once. Merging a version that is
  * already there changes nothing, so a sync may push the same entry twice. The Redis backend's
  * Lua `merge` does the same; the contract suite holds both to it.
  */
@@ -100,8 +100,9 @@ export function mergeEntries(stored: MemoryEntry, incoming: MemoryEntry): Memory
   for (const r of [...stored.history, ...incoming.history, revisionOf(stored), revisionOf(incoming)]) {
     if (!versions.has(revisionKey(r))) versions.set(revisionKey(r), r);
   }
-  versions.delete(revisionKey(revisionOf(winner)));
-  const history = [...versions.values()].sort((a, b) => a.when - b.when || cmp(a.target, b.target) || cmp(a.who, b.who));
+  // The history holds other texts: the winner's own text, however often saved, is the entry.
+  const history = [...versions.values()]
+    .filter((r) => r.target !== winner.target).sort((a, b) => a.when - b.when || cmp(a.target, b.target) || cmp(a.who, b.who));
   const { note: _note, ...rest } = winner;
   const note = winner.note ?? stored.note;
   return { ...rest, id: stored.id, ...(note ? { note } : {}), history };

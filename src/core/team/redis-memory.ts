@@ -21,8 +21,8 @@ import { candidateWords, FUZZY_LIMITS, indexWords, memoryKey, rankCandidates, sc
 import { closeRedis } from './connection.js';
 import { defineScripts, type ScriptDef, type ScriptFn } from './scripts.js';
 
-// mergeEntries (src/core/memory/backend.ts) in Lua: the later edit wins, every other version
-// is kept in the history once, ordered by time.
+// mergeEntries (src/core/memory/backend.ts) in Lua: the later edit wins, every version with
+// another text is kept in the history once, ordered by time.
 const MERGE = `
 local function revkey(r) return string.format('%d', r.when) .. '\\0' .. r.target .. '\\0' .. r.who end
 local function rev(e) return { target = e.target, who = e.who, when = e.when, origin = e.origin } end
@@ -37,9 +37,8 @@ local function merge(stored, incoming)
   for _, r in ipairs(type(stored.history) == 'table' and stored.history or {}) do put(r) end
   for _, r in ipairs(type(incoming.history) == 'table' and incoming.history or {}) do put(r) end
   put(rev(stored)); put(rev(incoming))
-  local wk = revkey(rev(winner))
   local history = {}
-  for _, r in ipairs(list) do if revkey(r) ~= wk then history[#history + 1] = r end end
+  for _, r in ipairs(list) do if r.target ~= winner.target then history[#history + 1] = r end end
   table.sort(history, function(a, b)
     if a.when ~= b.when then return a.when < b.when end
     if a.target ~= b.target then return a.target < b.target end

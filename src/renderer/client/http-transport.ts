@@ -82,6 +82,15 @@ const routes: Routes = {
     return json('POST', '/api/v1/glossaries/import', form);
   },
   exportGlossary: (pair, format) => file(`/api/v1/glossaries/export?${queryString({ ...pair, format })}`),
+  listMemory: (query) => json('GET', `/api/v1/memory?${queryString(query)}`),
+  addMemory: async (entries) => (await json<{ entries: ApiResult<'addMemory'> }>('POST', '/api/v1/memory', { entries })).entries,
+  removeMemory: async (id) => void (await request('DELETE', `/api/v1/memory/${encodeURIComponent(id)}`)),
+  importMemory: (upload) => {
+    const form = new FormData();
+    form.set('file', new Blob([upload.bytes as Uint8Array<ArrayBuffer>]), upload.fileName);
+    return json('POST', '/api/v1/memory/import', form);
+  },
+  exportMemory: (pair) => file(`/api/v1/memory/export?${queryString(pair)}`),
   cacheStats: () => json('GET', '/api/v1/cache/stats'),
   clearCache: () => json('POST', '/api/v1/cache/clear'),
   getSettings: () => json('GET', '/api/v1/settings'),
