@@ -148,7 +148,6 @@ CREATE TABLE memory_words (
   entry INTEGER NOT NULL,
   PRIMARY KEY (pair, word, entry)
 ) WITHOUT ROWID;
-CREATE INDEX memory_words_entry ON memory_words (entry);
 -- how far the local copy has read the team's changes, per team
 CREATE TABLE memory_sync (team TEXT PRIMARY KEY, seq INTEGER NOT NULL);
 `);

@@ -2,7 +2,14 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MemoryBackend } from '../../src/core/memory/backend.js';
+import { readFileSync } from 'node:fs';
+import { DEFAULT_FUZZY_THRESHOLD } from '../../src/shared/memory.js';
 import { referenceSimilarity } from './reference.js';
+
+const FUZZY = JSON.parse(readFileSync(new URL('../fixtures/memory-fuzzy.json', import.meta.url), 'utf8')) as {
+  entries: string[];
+  cases: { query: string; expected: number }[];
+};
 
 export interface MakeOptions {
   author?: () => string;
@@ -124,6 +131,24 @@ export function runMemoryContract(name: string, makeBackend: (store: string, opt
       expect(await m.suggest('en', 'es', query, { threshold: 0.95, limit: 5 })).toEqual([]);
       expect(await m.suggest('en', 'fr', query, { threshold: 0.5, limit: 5 })).toEqual([]);
       expect(await m.suggest('en', 'es', '!!!', { threshold: 0.5, limit: 5 })).toEqual([]);
+    });
+
+    it('edited sentences (test/fixtures/memory-fuzzy.json): the right entry ranks first in ≥ 95 %, every entry over the threshold is found, scores as the reference', async () => {
+      const m = await make();
+      await m.import(FUZZY.entries.map((source, i) => ({ from: 'en', to: 'es', source, target: `t${i}` })));
+      let first = 0;
+      let missed = 0;
+      for (const { query, expected } of FUZZY.cases) {
+        const found = await m.suggest('en', 'es', query, { threshold: 0.5, limit: 3 });
+        if (found[0]?.target === `t${expected}`) first += 1;
+        for (const s of found) expect(s.score).toBeCloseTo(referenceSimilarity(query, s.source), 12);
+        // The index never hides an entry that reaches the default threshold.
+        const reference = referenceSimilarity(query, FUZZY.entries[expected]!);
+        const atDefault = await m.suggest('en', 'es', query, { threshold: DEFAULT_FUZZY_THRESHOLD, limit: 50 });
+        if (reference >= DEFAULT_FUZZY_THRESHOLD && !atDefault.some((s) => s.target === `t${expected}`)) missed += 1;
+      }
+      expect(first / FUZZY.cases.length).toBeGreaterThanOrEqual(0.95);
+      expect(missed).toBe(0);
     });
 
     it('imports many entries at once, with progress', async () => {

@@ -18,6 +18,8 @@ function shapeOf(placeholder: string): string {
 /** The memory key of a source: trimmed, placeholder names set aside. */
 export function memoryKey(source: string): string {
   const text = source.trim();
+  // Every placeholder holds one of these: most texts need no span scan at all.
+  if (!/[{$%]/.test(text)) return text;
   let out = '';
   let at = 0;
   for (const span of findSpans(text)) {

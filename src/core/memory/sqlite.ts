@@ -19,6 +19,7 @@ interface Row {
   note: string | null;
   history: string;
   synced: number;
+  key: string;
 }
 
 function fromRow(r: Row): MemoryEntry {
@@ -65,9 +66,9 @@ export class SqliteMemory implements MemoryBackend {
     const db = this.db;
     this.st = {
       atPlace: db.prepare<[string, string, string], Row>('SELECT * FROM memory WHERE src_lang = ? AND tgt_lang = ? AND key = ?'),
-      insert: db.prepare<Record<string, string | number | null>>(
+      insert: db.prepare<Record<string, string | number | null>, { n: number }>(
         `INSERT INTO memory (id, src_lang, tgt_lang, key, source, target, who, at, origin, note, history, synced)
-         VALUES (@id, @from, @to, @key, @source, @target, @who, @when, @origin, @note, @history, @synced)`,
+         VALUES (@id, @from, @to, @key, @source, @target, @who, @when, @origin, @note, @history, @synced) RETURNING n`,
       ),
       update: db.prepare<Record<string, string | number | null>>(
         `UPDATE memory SET source = @source, target = @target, who = @who, at = @when, origin = @origin, note = @note,
@@ -80,7 +81,8 @@ export class SqliteMemory implements MemoryBackend {
       posting: db.prepare<[string, string, number], { entry: number }>('SELECT entry FROM memory_words WHERE pair = ? AND word = ? LIMIT ?'),
       byN: db.prepare<[number], Row>('SELECT * FROM memory WHERE n = ?'),
       byId: db.prepare<[string], Row>('SELECT * FROM memory WHERE id = ?'),
-      removeWords: db.prepare<[number]>('DELETE FROM memory_words WHERE entry = ?'),
+      // By the entry's words (its key's), on the primary key: no second index to keep up on every insert.
+      removeWord: db.prepare<[string, string, number]>('DELETE FROM memory_words WHERE pair = ? AND word = ? AND entry = ?'),
       remove: db.prepare<[number]>('DELETE FROM memory WHERE n = ?'),
       unsynced: db.prepare<[number], Row>('SELECT * FROM memory WHERE synced = 0 LIMIT ?'),
       markSynced: db.prepare<[string, number]>('UPDATE memory SET synced = 1 WHERE id = ? AND at = ?'),
@@ -103,8 +105,7 @@ export class SqliteMemory implements MemoryBackend {
           st.update.run({ ...params(merged, key, synced && !stillUnsynced), old: row.id });
           stored.set(place, merged);
         } else {
-          st.insert.run(params(e, key, synced));
-          const n = st.byId.get(e.id)!.n;
+          const { n } = st.insert.get(params(e, key, synced))!;
           const pair = pairOf(e.from, e.to);
           for (const word of indexWords(key)) st.word.run(pair, word, n);
           stored.set(place, e);
@@ -192,7 +193,8 @@ export class SqliteMemory implements MemoryBackend {
     return writeTransaction(this.db, () => {
       const row = this.st.byId.get(id);
       if (!row) return false;
-      this.st.removeWords.run(row.n);
+      const pair = pairOf(row.src_lang, row.tgt_lang);
+      for (const word of indexWords(row.key)) this.st.removeWord.run(pair, word, row.n);
       this.st.remove.run(row.n);
       return true;
     })();

@@ -34,6 +34,8 @@ export class TmxReader {
   private tuv: { lang: string; seg: string | undefined } | undefined;
   /** Text being collected: a seg (with its inline codes' text), a note or a prop. */
   private text: { into: 'seg' | 'note' | 'prop'; value: string; type?: string } | undefined;
+  /** Inside one of Parla's character placeholders: its hex code so far. */
+  private charCode: string | undefined;
   private failure: ParlaError | undefined;
 
   constructor(private readonly name: string) {
@@ -44,7 +46,8 @@ export class TmxReader {
     p.on('opentag', (tag) => this.openTag(tag));
     p.on('closetag', (tag) => this.closeTag(tag.name));
     p.on('text', (t) => {
-      if (this.text) this.text.value += t;
+      if (this.charCode !== undefined) this.charCode += t;
+      else if (this.text) this.text.value += t;
     });
     p.on('cdata', (t) => {
       if (this.text) this.text.value += t;
@@ -80,7 +83,11 @@ export class TmxReader {
       this.sawRoot = true;
       return;
     }
-    if (this.text?.into === 'seg') return; // inline codes (<bpt>, <ph>, <hi>…): their text is the seg's
+    if (this.text?.into === 'seg') {
+      // Inline codes (<bpt>, <ph>, <hi>…): their text is the seg's; Parla's character placeholder its character.
+      if (name === 'ph' && a('type') === CHAR_PH) this.charCode = '';
+      return;
+    }
     switch (name) {
       case 'header':
         this.headerSrclang = a('srclang');
@@ -117,7 +124,15 @@ export class TmxReader {
     const name = raw.toLowerCase();
     this.open.pop();
     const text = this.text;
-    if (text?.into === 'seg' && name !== 'seg') return;
+    if (text?.into === 'seg' && name !== 'seg') {
+      if (name === 'ph' && this.charCode !== undefined) {
+        const code = Number.parseInt(this.charCode, 16);
+        if (!Number.isInteger(code)) throw this.fail(`a character placeholder with no hex code ("${this.charCode}")`);
+        text.value += String.fromCharCode(code);
+        this.charCode = undefined;
+      }
+      return;
+    }
     switch (name) {
       case 'seg':
         this.tuv!.seg = text!.value;
@@ -229,6 +244,15 @@ function esc(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
+// Characters XML 1.0 cannot hold at all (not even as &#…;): in a segment, a placeholder of
+// Parla's own that its reader turns back into the character.
+const NOT_XML = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/g;
+const CHAR_PH = 'x-parla-char';
+
+function segment(text: string): string {
+  return esc(text).replace(NOT_XML, (c) => `<ph type="${CHAR_PH}">${c.charCodeAt(0).toString(16)}</ph>`);
+}
+
 /** Entries as a TMX 1.4 document: one unit per entry, its source language first. */
 export function formatTmx(entries: readonly MemoryEntry[], tool: { version: string }): string {
   const sources = new Set(entries.map((e) => e.from));
@@ -243,9 +267,9 @@ export function formatTmx(entries: readonly MemoryEntry[], tool: { version: stri
     out.push(`    <tu tuid="${e.id}" srclang="${esc(e.from)}" creationid="${esc(e.who)}" changeid="${esc(e.who)}" changedate="${tmxDate(e.when)}">`);
     out.push(`      <prop type="x-parla-origin">${e.origin}</prop>`);
     if (e.history.length) out.push(`      <prop type="x-parla-history">${esc(JSON.stringify(e.history))}</prop>`);
-    if (e.note) out.push(`      <note>${esc(e.note)}</note>`);
-    out.push(`      <tuv xml:lang="${esc(e.from)}"><seg>${esc(e.source)}</seg></tuv>`);
-    out.push(`      <tuv xml:lang="${esc(e.to)}"><seg>${esc(e.target)}</seg></tuv>`);
+    if (e.note) out.push(`      <note>${esc(e.note.replace(NOT_XML, ' '))}</note>`);
+    out.push(`      <tuv xml:lang="${esc(e.from)}"><seg>${segment(e.source)}</seg></tuv>`);
+    out.push(`      <tuv xml:lang="${esc(e.to)}"><seg>${segment(e.target)}</seg></tuv>`);
     out.push('    </tu>');
   }
   out.push('  </body>', '</tmx>', '');
