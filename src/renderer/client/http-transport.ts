@@ -44,8 +44,11 @@ const job = (id: string) => `/api/v1/jobs/${encodeURIComponent(id)}`;
 
 const routes: Routes = {
   translate: async (req) => {
-    const { texts, from, to, model, options } = req;
-    const body = { texts, to, ...(from ? { from } : {}), ...(model ? { model } : {}), ...(options?.beam ? { beam: options.beam } : {}), ...(options?.nBest ? { nBest: options.nBest } : {}) };
+    const { texts, from, to, model, options, suggest } = req;
+    const body = {
+      texts, to, ...(from ? { from } : {}), ...(model ? { model } : {}), ...(options?.beam ? { beam: options.beam } : {}), ...(options?.nBest ? { nBest: options.nBest } : {}),
+      ...(suggest ? { suggest } : {}),
+    };
     return (await json<{ translations: ApiResult<'translate'> }>('POST', '/api/v1/translate', body)).translations;
   },
   createTextJob: (req) => json('POST', '/api/v1/jobs', req),
