@@ -7,6 +7,7 @@ import type { MemoryEntry } from '../../shared/memory.js';
 import { checkLang } from '../../core/glossary/backend.js';
 import { readTmxFile, formatTmx } from '../../core/memory/tmx.js';
 import { checkOutputFile, writeWholeSync } from '../../core/output-file.js';
+import { packageVersion } from '../../core/paths.js';
 import { openServices } from '../../core/services.js';
 import type { Command } from '../registry.js';
 
@@ -90,7 +91,7 @@ export const memoryCommand: Command = {
         case 'export': {
           const file = args[0]!;
           const { entries } = await memory.list({ ...(from ? { from } : {}), ...(to ? { to } : {}) });
-          const text = formatTmx(entries, { version: 'cli' });
+          const text = formatTmx(entries, { version: packageVersion() });
           if (file === '-') stdout.write(text);
           else {
             writeWholeSync(file, text);

@@ -3,7 +3,7 @@
 // that holds the API; unfinished jobs found at start (a crash, an app restart) are resumed.
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { setTimeout as nextTurn } from 'node:timers/promises';
@@ -17,7 +17,7 @@ import type { JobPlace, JobRecord } from '../../shared/jobs.js';
 import type { Health, TeamConnectionTest } from '../../shared/settings.js';
 import { HostClient } from '../host/host-client.js';
 import { isHostStarting } from '../host/spawn-host.js';
-import { packageRoot } from '../paths.js';
+import { packageVersion } from '../paths.js';
 import { listDeskJobs, listShelfJobs, locateJob, tagged } from '../jobs/job-desk.js';
 import { textJobResults } from '../jobs/text-source.js';
 import { deleteJob, sweepUploads as sweepUploadFolders, uploadsDir } from '../jobs/uploads.js';
@@ -41,11 +41,6 @@ const SWEEP_EVERY_MS = 3_600_000;
 /** How long health waits for the model host's stats before calling it unresponsive. */
 const HEALTH_TIMEOUT_MS = 2000;
 
-/** The installed release: the CLI's package.json, or the app's (its bundle sits two folders down too). */
-function packageVersion(): string {
-  const { version } = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version?: unknown };
-  return typeof version === 'string' ? version : 'unknown';
-}
 
 /** The data dir's model host as it is now, without starting one: ready (with its models), starting, or idle. */
 async function hostHealth(dataDir: string): Promise<Pick<Health, 'modelHost' | 'host'>> {

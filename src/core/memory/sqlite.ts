@@ -79,7 +79,8 @@ export class SqliteMemory implements MemoryBackend {
         'SELECT count(*) AS f FROM (SELECT 1 FROM memory_words WHERE pair = ? AND word = ? LIMIT ?)',
       ),
       posting: db.prepare<[string, string, number], { entry: number }>('SELECT entry FROM memory_words WHERE pair = ? AND word = ? LIMIT ?'),
-      byN: db.prepare<[number], Row>('SELECT * FROM memory WHERE n = ?'),
+      // What scoring a candidate needs, and no more (a suggestion scores up to 200 of them).
+      candidate: db.prepare<[number], { id: string; source: string; target: string; when: number }>('SELECT id, source, target, at AS "when" FROM memory WHERE n = ?'),
       byId: db.prepare<[string], Row>('SELECT * FROM memory WHERE id = ?'),
       // By the entry's words (its key's), on the primary key: no second index to keep up on every insert.
       removeWord: db.prepare<[string, string, number]>('DELETE FROM memory_words WHERE pair = ? AND word = ? AND entry = ?'),
@@ -155,7 +156,7 @@ export class SqliteMemory implements MemoryBackend {
     const pair = pairOf(from, to);
     const words = candidateWords(key, options.threshold, (w) => this.st.frequency.get(pair, w, FUZZY_LIMITS.posting)!.f);
     const postings = words.map((w) => this.st.posting.all(pair, w, FUZZY_LIMITS.posting).map((r) => String(r.entry)));
-    const candidates = rankCandidates(postings, FUZZY_LIMITS.candidates).map((n) => fromRow(this.st.byN.get(Number(n))!));
+    const candidates = rankCandidates(postings, FUZZY_LIMITS.candidates).map((n) => this.st.candidate.get(Number(n))!);
     return scoreCandidates(key, candidates, options.threshold, options.limit).map(({ entry, score }) => ({
       id: entry.id, source: entry.source, target: entry.target, score,
     }));
