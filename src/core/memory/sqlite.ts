@@ -66,6 +66,8 @@ export class SqliteMemory implements MemoryBackend {
     const db = this.db;
     this.st = {
       atPlace: db.prepare<[string, string, string], Row>('SELECT * FROM memory WHERE src_lang = ? AND tgt_lang = ? AND key = ?'),
+      // A batch's keys in one statement (a JSON array): one lookup per call, not one per text.
+      atPlaces: db.prepare<[string, string, string], Row>('SELECT * FROM memory WHERE src_lang = ? AND tgt_lang = ? AND key IN (SELECT value FROM json_each(?))'),
       insert: db.prepare<Record<string, string | number | null>, { n: number }>(
         `INSERT INTO memory (id, src_lang, tgt_lang, key, source, target, who, at, origin, note, history, synced)
          VALUES (@id, @from, @to, @key, @source, @target, @who, @when, @origin, @note, @history, @synced) RETURNING n`,
@@ -145,10 +147,10 @@ export class SqliteMemory implements MemoryBackend {
   }
 
   async lookup(from: string, to: string, sources: readonly string[]): Promise<(MemoryEntry | undefined)[]> {
-    return sources.map((s) => {
-      const row = this.st.atPlace.get(from, to, memoryKey(s));
-      return row ? fromRow(row) : undefined;
-    });
+    if (sources.length === 0) return [];
+    const keys = sources.map(memoryKey);
+    const byKey = new Map(this.st.atPlaces.all(from, to, JSON.stringify([...new Set(keys)])).map((row) => [row.key, fromRow(row)]));
+    return keys.map((key) => byKey.get(key));
   }
 
   async suggest(from: string, to: string, source: string, options: SuggestOptions): Promise<MemorySuggestion[]> {
