@@ -14,7 +14,7 @@ function eta(seconds: number | null): string {
 export function describeProgress(job: JobRecord): string {
   const p = job.progress;
   const pct = p.total > 0 ? Math.floor(((p.done + p.failed) / p.total) * 100) : 0;
-  return `${pct}% ${p.done}/${p.total}${p.failed ? ` (${p.failed} failed)` : ''}${p.flagged ? ` · ${p.flagged} flagged for review` : ''} · ${p.rate.toFixed(1)}/s · ETA ${eta(p.etaSeconds)} · cached ${p.cached} · model ${p.modelCalls}`;
+  return `${pct}% ${p.done}/${p.total}${p.failed ? ` (${p.failed} failed)` : ''}${p.flagged ? ` · ${p.flagged} flagged for review` : ''} · ${p.rate.toFixed(1)}/s · ETA ${eta(p.etaSeconds)}${p.memory ? ` · memory ${p.memory}` : ''} · cached ${p.cached} · model ${p.modelCalls}`;
 }
 
 export function progressReporter(out: CliOutput): { onEvent(e: JobEvent): void; end(): void } {

@@ -120,6 +120,41 @@ CREATE TABLE IF NOT EXISTS glossary_versions (
     },
   },
   {
+    summary: 'translation memory: entries keyed by pair and normalised source, a word index for fuzzy matches, jobs count memory hits',
+    up: (db) => {
+      db.exec(`
+CREATE TABLE memory (
+  n INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  src_lang TEXT NOT NULL,
+  tgt_lang TEXT NOT NULL,
+  -- the source as matching sees it (src/core/memory/match.ts memoryKey)
+  key TEXT NOT NULL,
+  source TEXT NOT NULL,
+  target TEXT NOT NULL,
+  who TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  origin TEXT NOT NULL,
+  note TEXT,
+  history TEXT NOT NULL DEFAULT '[]',
+  -- team mode's local copy: 0 while an edit made offline has not reached the team yet
+  synced INTEGER NOT NULL DEFAULT 1,
+  UNIQUE (src_lang, tgt_lang, key)
+);
+CREATE INDEX memory_unsynced ON memory (synced) WHERE synced = 0;
+CREATE TABLE memory_words (
+  pair TEXT NOT NULL,
+  word TEXT NOT NULL,
+  entry INTEGER NOT NULL,
+  PRIMARY KEY (pair, word, entry)
+) WITHOUT ROWID;
+-- how far the local copy has read the team's changes, per team
+CREATE TABLE memory_sync (team TEXT PRIMARY KEY, seq INTEGER NOT NULL);
+`);
+      if (!hasColumn(db, 'jobs', 'memory')) db.exec('ALTER TABLE jobs ADD COLUMN memory INTEGER NOT NULL DEFAULT 0');
+    },
+  },
+  {
     summary: "the compatible APIs' named keys (hashed) with their monthly usage, and DeepL glossaries as groups of glossary entries",
     up: (db) =>
       db.exec(`

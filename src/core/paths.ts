@@ -1,6 +1,7 @@
 // Where Parla keeps things: the data dir (flag > env > the platform's default), the models inside it, the
 // bundled model shipped with the package, and the model host's secret, lock and log (its socket
 // needs checks as well as a name: src/core/host/socket-dir.ts).
+import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, posix, resolve, win32 } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,4 +51,10 @@ export function hostLockPath(dataDir: string): string {
 
 export function hostLogPath(dataDir: string): string {
   return join(dataDir, 'host.log');
+}
+
+/** The installed release: the CLI's package.json, or the app's (its bundle sits two folders down too). */
+export function packageVersion(): string {
+  const { version } = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version?: unknown };
+  return typeof version === 'string' ? version : 'unknown';
 }

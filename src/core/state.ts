@@ -16,6 +16,10 @@ import { HistoryStore } from './history/store.js';
 import { JobRunner, type JobRunnerOptions } from './jobs/runner.js';
 import { sourceForJob } from './jobs/sources.js';
 import { SqliteQueue } from './queue/sqlite.js';
+import type { MemoryBackend } from './memory/backend.js';
+import type { TranslationMemory } from './memory/memory-answers.js';
+import { SqliteMemory } from './memory/sqlite.js';
+import { memoryAuthor, SettingsStore } from './api/settings-store.js';
 
 /** The engine as local state needs it; `resolveModel` keys the cache by model revision. */
 export type EngineTranslator = Translator & {
@@ -86,6 +90,8 @@ export interface LocalState {
   history: HistoryStore;
   /** The glossary every door edits and the engine enforces (the team's in team mode). */
   glossary: GlossaryBackend;
+  /** The translation memory every door edits and consults first (the team's in team mode). */
+  memory: MemoryBackend;
   queue: SqliteQueue;
   runner: JobRunner;
   /** Cache in front of the engine, without history (for batch jobs). */
@@ -111,12 +117,20 @@ export function glossaryVersion(glossary: PairGlossary): (request: TranslateRequ
   };
 }
 
+/** Where memory entries get their author and suggestions their threshold: the data dir's settings. */
+export function memorySettings(dataDir: string): { author: () => string; threshold: () => number } {
+  const settings = new SettingsStore(dataDir);
+  return { author: () => memoryAuthor(settings.get()), threshold: () => settings.get().memory.threshold };
+}
+
 export function openLocalState(options: LocalStateOptions): LocalState {
   const db = openDb(stateDbPath(options.dataDir));
   const cache = new SqliteCache({ db, ...options.cache });
   const history = new HistoryStore(db);
   const queue = new SqliteQueue({ db });
   const glossaryStore = new SqliteGlossary({ db });
+  const { author, threshold } = memorySettings(options.dataDir);
+  const memoryStore = new SqliteMemory({ db, author });
   // The glossary needs the routed model's source language, which needs the engine: the engine
   // only asks for the glossary while it translates, when it is open.
   const engine = new LazyEngine(() => options.openEngine({ glossary }));
@@ -127,8 +141,9 @@ export function openLocalState(options: LocalStateOptions): LocalState {
     return e.resolveModel ? e.resolveModel(req) : { id: req.model ?? `pair:${req.from ?? 'auto'}-${req.to}`, revision: 'unknown' };
   };
   const glossary = pairGlossary(glossaryStore, async (req) => (await resolveModel(req)).from);
-  const keyed = { resolveModel, glossaryVersion: glossaryVersion(glossary) };
-  // `from: "auto"` is resolved in front of the cache, which then keys each text by its own model.
+  const memory: TranslationMemory = { store: memoryStore, glossary, threshold };
+  const keyed = { resolveModel, glossaryVersion: glossaryVersion(glossary), memory };
+  // `from: "auto"` is resolved in front of the cache (and memory), which then key each text by its own model.
   const sources = engineSources(() => engine.get());
   const translator = new DetectingTranslator(new CachedTranslator(engine, cache, keyed), sources);
   const runner = new JobRunner({ queue, translator, history, sourceFor: sourceForJob, ...options.runner });
@@ -137,6 +152,7 @@ export function openLocalState(options: LocalStateOptions): LocalState {
     cache,
     history,
     glossary: glossaryStore,
+    memory: memoryStore,
     queue,
     runner,
     translator,

@@ -9,6 +9,7 @@ import { installErrorHandling, toErrorBody } from './errors.js';
 import { authorize, installGate, namesGatedPath } from './gate.js';
 import { Metrics } from './metrics.js';
 import { glossaryRoutes } from './routes/glossary.js';
+import { memoryRoutes } from './routes/memory.js';
 import { jobRoutes } from './routes/jobs.js';
 import { keyRoutes } from './routes/keys.js';
 import { resourceRoutes } from './routes/resources.js';
@@ -126,6 +127,7 @@ export function createServer(options: ServerOptions): ParlaServer {
     resourceRoutes(scope, ctx);
     glossaryRoutes(scope, ctx);
     keyRoutes(scope, compat.keys);
+    memoryRoutes(scope, ctx);
   });
   // DeepL- and LibreTranslate-compatible APIs, in their own scope (they also read form bodies).
   void app.register(async (scope) => compatRoutes(scope, { api: o.api, metrics, limit }, { keys, glossaries: compat.glossaries }));

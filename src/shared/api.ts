@@ -10,6 +10,7 @@ import type { HistoryExportFormat, HistoryQuery } from './history.js';
 import type { FileJobRequest, FilePreview, FilePreviewRequest, JobAction, JobCreated, JobDeleted, TextJobRequest } from './job-requests.js';
 import type { JobRecord } from './jobs.js';
 import type { ApiKeyInfo, CreatedApiKey, NewApiKey } from './keys.js';
+import type { MemoryEntry, MemoryImported, MemoryPage, MemoryQuery, NewMemoryEntry } from './memory.js';
 import type { Health, Settings, SettingsPatch, TeamConnectionTest, TeamStatus } from './settings.js';
 import type { LanguageGuess, ModelInfo, TranslateRequest, Translation } from './translation.js';
 
@@ -60,6 +61,16 @@ export interface ParlaApi {
   createKey(key: NewApiKey): Promise<CreatedApiKey>;
   /** NOT_FOUND when no key has that name. */
   revokeKey(name: string): Promise<void>;
+  /** Translation memory (docs/memory.md): exact matches answer before the cache and the model. */
+  listMemory(query: MemoryQuery): Promise<MemoryPage>;
+  /** Adds entries (one already there for its source is merged: the latest edit wins); returns them as stored. */
+  addMemory(entries: NewMemoryEntry[]): Promise<MemoryEntry[]>;
+  /** NOT_FOUND when no entry has that id. */
+  removeMemory(id: string): Promise<void>;
+  /** A TMX 1.4 file, all of it or (BAD_INPUT, with the line) none. */
+  importMemory(file: { fileName: string; bytes: Uint8Array }): Promise<MemoryImported>;
+  /** The memory (or one pair of it) as a TMX 1.4 file. */
+  exportMemory(pair: { from?: string; to?: string }): Promise<FilePayload>;
 
   cacheStats(): Promise<CacheStats>;
   clearCache(): Promise<{ cleared: number }>;

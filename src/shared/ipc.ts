@@ -6,6 +6,7 @@ import { GLOSSARY_FILE_FORMATS } from './glossary.js';
 import { HISTORY_EXPORT_FORMATS } from './history-api.js';
 import { JOB_ACTIONS } from './job-requests.js';
 import { LIMITS } from './limits.js';
+import { MEMORY_ORIGINS } from './memory.js';
 import { THEMES } from './settings.js';
 import { translateRequest } from './translate-request.js';
 import { arr, bool, bytes, fileName, int, langCode, num, obj, oneOf, opt, sourceLang, str, tuple, union, type Validator } from './validate.js';
@@ -99,6 +100,26 @@ export const glossaryImport = obj({
 
 const keyName = str({ min: 1, max: 64 });
 export const newApiKey = obj({ name: keyName, charLimit: opt(int({ min: 1 })), ratePerMinute: opt(int({ min: 1 })) });
+export const memoryQuery = obj({
+  from: opt(lang),
+  to: opt(lang),
+  q: opt(str({ max: LIMITS.textChars })),
+  limit: opt(int({ min: 1, max: LIMITS.memoryPage })),
+  offset: opt(int({ min: 0 })),
+});
+
+export const newMemoryEntry = obj({
+  from: lang,
+  to: lang,
+  source: str({ min: 1, max: LIMITS.textChars }),
+  target: str({ min: 1, max: LIMITS.textChars }),
+  origin: opt(oneOf(MEMORY_ORIGINS)),
+  note: opt(str({ max: 4000 })),
+});
+
+export const memoryEntries = arr(newMemoryEntry, { min: 1, max: LIMITS.memoryAdd });
+export const memoryPair = obj({ from: opt(lang), to: opt(lang) });
+export const memoryImport = obj({ fileName: str({ min: 1, max: 255 }), bytes: bytes() });
 
 const teamSettings = obj({ redisUrl: str({ max: 2048 }), name: str({ max: 128 }) });
 
@@ -110,6 +131,7 @@ export const settingsPatch = obj({
   theme: opt(oneOf(THEMES)),
   uploadRetentionDays: opt(int({ min: 0, max: 36_500 })),
   allowedOrigins: opt(arr(str({ min: 1, max: 512 }), { max: 100 })),
+  memory: opt(obj({ author: opt(str({ max: 100 })), threshold: opt(num({ min: 0.5, max: 1 })) })),
 });
 
 export const API_ARGS: { [M in ApiMethod]: Validator<ApiArgs<M>> } = {
@@ -139,6 +161,11 @@ export const API_ARGS: { [M in ApiMethod]: Validator<ApiArgs<M>> } = {
   listKeys: tuple(),
   createKey: tuple(newApiKey),
   revokeKey: tuple(keyName),
+  listMemory: tuple(memoryQuery),
+  addMemory: tuple(memoryEntries),
+  removeMemory: tuple(id),
+  importMemory: tuple(memoryImport),
+  exportMemory: tuple(memoryPair),
   cacheStats: tuple(),
   clearCache: tuple(),
   getSettings: tuple(),

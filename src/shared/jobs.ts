@@ -23,6 +23,8 @@ export interface JobProgress {
   flagged?: number;
   /** Unique texts answered by the cache. */
   cached: number;
+  /** Unique texts answered by the translation memory (docs/memory.md). Absent from records made before it. */
+  memory?: number;
   /** Unique texts that reached the model (not cache hits, not repeats). */
   modelCalls: number;
   /** Items per second over the current run. */

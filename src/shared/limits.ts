@@ -16,6 +16,9 @@ export const LIMITS = {
   /** Glossary entries in one list page, and in one add call (an import may hold more). */
   glossaryPage: 1_000,
   glossaryAdd: 100_000,
+  /** Translation memory entries in one list page, and in one add call (a TMX import may hold more). */
+  memoryPage: 1_000,
+  memoryAdd: 10_000,
   /** Characters in a glossary term. */
   termChars: 500,
 } as const;

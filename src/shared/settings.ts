@@ -20,6 +20,11 @@ export interface Settings {
    * DeepL- and LibreTranslate-compatible APIs cross-origin, with a key. Every other origin is refused.
    */
   allowedOrigins: string[];
+  /**
+   * Translation memory: `author` is the name entries are saved under ('' = the system user's);
+   * `threshold` the similarity (0.5-1) from which fuzzy suggestions are shown. docs/memory.md.
+   */
+  memory: { author: string; threshold: number };
 }
 
 export interface SettingsPatch {
@@ -30,6 +35,7 @@ export interface SettingsPatch {
   theme?: Theme;
   uploadRetentionDays?: number;
   allowedOrigins?: string[];
+  memory?: Partial<Settings['memory']>;
 }
 
 export const SETTINGS_DEFAULTS: Omit<Settings, 'dataDir'> = {
@@ -39,6 +45,7 @@ export const SETTINGS_DEFAULTS: Omit<Settings, 'dataDir'> = {
   theme: 'system',
   uploadRetentionDays: 7,
   allowedOrigins: [],
+  memory: { author: '', threshold: 0.75 },
 };
 
 export interface TeamConnectionTest {

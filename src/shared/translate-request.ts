@@ -31,7 +31,7 @@ export function canonicalDecodeOptions(options: DecodeOptions | undefined): Deco
 
 /** The request with defaults left out: no default options, `protect: 'auto'` or `noCache: false`, and no undefined fields. */
 export function canonicalTranslateRequest<R extends Omit<TranslateRequest, 'texts'>>(request: R): R {
-  const { from, model, options, noCache, protect, ...rest } = request;
+  const { from, model, options, noCache, protect, suggest, ...rest } = request;
   const canonical = canonicalDecodeOptions(options);
   return {
     ...rest,
@@ -40,6 +40,7 @@ export function canonicalTranslateRequest<R extends Omit<TranslateRequest, 'text
     ...(canonical ? { options: canonical } : {}),
     ...(noCache ? { noCache } : {}),
     ...(protect !== undefined && protect !== 'auto' ? { protect } : {}),
+    ...(suggest ? { suggest } : {}),
   } as R;
 }
 
@@ -63,6 +64,7 @@ const ipcShape = obj({
   ),
   noCache: opt(bool()),
   protect: opt(oneOf(PROTECT_MODES)),
+  suggest: opt(bool()),
 });
 
 /** IPC's `translate` argument (a TranslateRequest as the contract spells it), canonical. */
@@ -79,6 +81,8 @@ const httpShape = obj({
   nBest: opt(beam),
   model: opt(model),
   protect: opt(oneOf(PROTECT_MODES)),
+  /** Fuzzy memory suggestions for texts without an exact memory match. */
+  suggest: opt(bool()),
 });
 
 /** `POST /api/v1/translate`'s flat body `{texts, from?, to, beam?, nBest?, model?, protect?}`, as a canonical TranslateRequest. */

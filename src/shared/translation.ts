@@ -1,4 +1,5 @@
 // The translation contract every door uses: CLI, HTTP API, IPC, job queue and model host.
+import type { MemorySuggestion } from './memory.js';
 
 export interface DecodeOptions {
   /** 1 = greedy; > 1 = beam search with that many beams. Defaults to 1 (greedy) in Parla. */
@@ -54,6 +55,8 @@ export interface TranslateRequest {
   noCache?: boolean;
   /** Protected spans; `auto` when left out. Part of the cache key. */
   protect?: ProtectMode;
+  /** Add fuzzy memory suggestions to texts the memory does not answer exactly. */
+  suggest?: boolean;
 }
 
 /** A text's language as detection sees it (docs/detection.md). */
@@ -65,6 +68,8 @@ export interface LanguageGuess {
   /** How far the likeliest language leads the next, in [0, 1]. */
   confidence: number;
 }
+/** Where a translation came from: a translation memory entry, the cache, or the model. */
+export type TranslationOrigin = 'memory' | 'cache' | 'model';
 
 export interface Alternative {
   text: string;
@@ -94,6 +99,12 @@ export interface Translation {
   confidence?: number;
   /** Ids of the glossary entries applied to this translation. */
   glossary?: string[];
+  /** Set by the services (memory, cache, model); absent from the engine's own answers. */
+  origin?: TranslationOrigin;
+  /** The memory entry that answered (origin `memory`). */
+  memory?: { id: string; who: string; when: number };
+  /** Close memory entries, best first, when the request asked (`suggest`) and none matched exactly. */
+  suggestions?: MemorySuggestion[];
 }
 
 /** What the job queue and the services need from the engine: one call, many texts, cancellable. */

@@ -18,6 +18,8 @@ import { decodeGlossaryBytes, formatFor, formatGlossaryFile, parseGlossaryText }
 import { SqliteGlossary } from '../../src/core/glossary/sqlite.js';
 import { KeyStore } from '../../src/core/compat/keys.js';
 import { openDb } from '../../src/core/db.js';
+import { SqliteMemory } from '../../src/core/memory/sqlite.js';
+import { formatTmx, parseTmx } from '../../src/core/memory/tmx.js';
 import { ProtectingTranslator } from '../../src/core/protect/protecting-translator.js';
 import { detector } from '../../src/core/detect/detector.js';
 import { flaggedRows } from '../../src/core/review/flagged-rows.js';
@@ -77,6 +79,8 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
   // fake dictionary, so the UI's glossary shows in its translations as with the real services.
   const glossary = new SqliteGlossary({});
   const keys = new KeyStore(openDb(':memory:'));
+  // The memory too is the real store (in memory): a correction saved in the UI answers its next translation.
+  const memory = new SqliteMemory({ author: () => 'tester' });
   const pairGlossary = (req: TranslateRequest) => glossary.forPair(req.from ?? 'en', req.to);
   const protector = new ProtectingTranslator(
     { translate: async (req) => req.texts.map((source) => ({ source, text: fakeTranslate(source, req.to), model: '', cached: false, ms: 0 })) },
@@ -175,6 +179,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     close: () => {
       clearInterval(timer);
       void glossary.close();
+      void memory.close();
     },
 
     async translate(req: TranslateRequest): Promise<Translation[]> {
@@ -183,6 +188,12 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
       const out: Translation[] = [];
       for (const source of req.texts) {
         const started = performance.now();
+        const [entry] = await memory.lookup(req.from ?? 'en', req.to, [source]);
+        if (entry) {
+          out.push({ source, text: entry.target, model: 'memory', cached: false, ms: 0, origin: 'memory', memory: { id: entry.id, who: entry.who, when: entry.when } });
+          continue;
+        }
+        const suggestions = req.suggest ? await memory.suggest(req.from ?? 'en', req.to, source, { threshold: settings.memory.threshold, limit: 3 }) : undefined;
         const { version } = await pairGlossary(req);
         const key = `${req.to}\u0000${version}\u0000${source}`;
         const cached = !req.noCache && cache.has(key);
@@ -200,6 +211,8 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
           source, text, model, cached, ms: Math.round((performance.now() - started) * 10) / 10,
           ...(alternatives ? { alternatives } : {}),
           ...(translated!.glossary ? { glossary: translated!.glossary } : {}),
+          origin: cached ? 'cache' : 'model',
+          ...(suggestions ? { suggestions } : {}),
         });
         history.unshift({ id: nextHistory++, source, text, from: req.from ?? 'en', to: req.to, model, door: 'api', createdAt: now() });
       }
@@ -375,6 +388,18 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     async revokeKey(name) {
       if (!keys.revoke(name)) throw new ParlaError('NOT_FOUND', `no key named "${name}"`);
     },
+    listMemory: (query) => memory.list({ limit: 100, ...query }),
+    addMemory: (entries) => memory.add(entries),
+    async removeMemory(id) {
+      if (!(await memory.remove(id))) throw new ParlaError('NOT_FOUND', `no memory entry ${id}`);
+    },
+    async importMemory({ fileName, bytes }) {
+      return { imported: await memory.import(parseTmx(new TextDecoder().decode(bytes), fileName)), ms: 1 };
+    },
+    async exportMemory(pair) {
+      const text = formatTmx((await memory.list(pair)).entries, { version: 'test' });
+      return { fileName: 'parla-memory.tmx', mimeType: 'application/x-tmx+xml', bytes: new TextEncoder().encode(text) };
+    },
     async cacheStats() {
       return { entries: cache.size, bytes: cache.size * 64, hits, misses, hitRate: hits + misses ? hits / (hits + misses) : 0 };
     },
@@ -392,6 +417,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
         ...patch,
         team: { ...settings.team, ...patch.team },
         cache: { ...settings.cache, ...patch.cache },
+        memory: { ...settings.memory, ...patch.memory },
       };
       return structuredClone(settings);
     },

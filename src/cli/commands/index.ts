@@ -8,6 +8,7 @@ import { glossaryCommand } from './glossary.js';
 import { historyCommand } from './history.js';
 import { jobsCommand } from './jobs.js';
 import { keysCommand } from './keys.js';
+import { memoryCommand } from './memory.js';
 import { modelsCommand } from './models.js';
 import { createServeCommand } from './serve.js';
 import { workerCommand } from './worker.js';
@@ -20,6 +21,7 @@ export const COMMANDS: readonly Command[] = [
   modelsCommand,
   fromSelfParsing(cacheCommand, 'Show cache statistics or clear the cache.'),
   fromSelfParsing(glossaryCommand, 'Add, list, remove, import or export glossary terms (enforced in every translation).'),
+  memoryCommand,
   fromSelfParsing(historyCommand, 'List, search, export or delete the translation history.'),
   fromSelfParsing(keysCommand, 'Create, list or revoke API keys for the DeepL- and LibreTranslate-compatible APIs.'),
   createServeCommand((global) => openParlaApi({ ...global, door: 'api' })),

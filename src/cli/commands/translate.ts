@@ -45,6 +45,8 @@ export const translateCommand: Command = {
       options: beam ? { beam } : undefined,
       noCache: values['no-cache'] === true,
       protect,
+      // --json lists close translation memory entries for texts the memory does not answer.
+      suggest: values.json === true,
     });
     const print = values.json ? jsonArrayWriter(stdout) : lineWriter(stdout, stderr, to);
     try {
@@ -109,14 +111,14 @@ function jsonArrayWriter(out: CliOutput): TranslationWriter {
   let first = true;
   return {
     write(results) {
-      for (const { source, text, model, cached, ms, from, detected, confidence, flags } of results) {
+      for (const { source, text, model, cached, ms, from, detected, confidence, flags, origin, suggestions } of results) {
         // `none`: no model ran (passed through as same_language, or no_model).
-        const origin = cached ? 'cache' : model ? 'model' : 'none';
-        const item = JSON.stringify(
-          { source, text, model, cached, ms, from: from ?? null, ...(detected ? { detected } : {}), confidence: confidence ?? null, flags: flags ?? [], origin },
-          null,
-          2,
-        ).replace(/\n/g, '\n  ');
+        const fields = {
+          source, text, model, cached, ms, from: from ?? null, ...(detected ? { detected } : {}), confidence: confidence ?? null, flags: flags ?? [],
+          origin: origin ?? (cached ? 'cache' : model ? 'model' : 'none'),
+          suggestions: (suggestions ?? []).map(({ source: s, target, score }) => ({ source: s, target, score })),
+        };
+        const item = JSON.stringify(fields, null, 2).replace(/\n/g, '\n  ');
         out.write(`${first ? '[\n' : ',\n'}  ${item}`);
         first = false;
       }

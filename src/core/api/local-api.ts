@@ -3,7 +3,7 @@
 // that holds the API; unfinished jobs found at start (a crash, an app restart) are resumed.
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, extname, join, sep } from 'node:path';
 import { setTimeout as nextTurn } from 'node:timers/promises';
@@ -17,7 +17,7 @@ import type { JobPlace, JobRecord } from '../../shared/jobs.js';
 import type { Health, TeamConnectionTest } from '../../shared/settings.js';
 import { HostClient } from '../host/host-client.js';
 import { isHostStarting } from '../host/spawn-host.js';
-import { packageRoot } from '../paths.js';
+import { packageVersion } from '../paths.js';
 import { listDeskJobs, listShelfJobs, locateJob, tagged } from '../jobs/job-desk.js';
 import { textJobResults, textJobReview } from '../jobs/text-source.js';
 import { FILE_JOB_KINDS } from '../jobs/sources.js';
@@ -32,6 +32,7 @@ import { ensurePrivateDir } from '../private-fs.js';
 import { SettingsStore, shownSettings } from './settings-store.js';
 import { compatStores, type CompatStores } from '../compat/stores.js';
 import { restoreRedactedUrl } from '../team/redact.js';
+import { formatTmx, parseTmx } from '../memory/tmx.js';
 
 export type LocalApi = ParlaApi & {
   /** Removes uploads (and their results) kept past the retention; returns how many. `now` for tests. */
@@ -50,11 +51,6 @@ const SWEEP_EVERY_MS = 3_600_000;
 /** How long health waits for the model host's stats before calling it unresponsive. */
 const HEALTH_TIMEOUT_MS = 2000;
 
-/** The installed release: the CLI's package.json, or the app's (its bundle sits two folders down too). */
-function packageVersion(): string {
-  const { version } = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version?: unknown };
-  return typeof version === 'string' ? version : 'unknown';
-}
 
 /** The data dir's model host as it is now, without starting one: ready (with its models), starting, or idle. */
 async function hostHealth(dataDir: string): Promise<Pick<Health, 'modelHost' | 'host'>> {
@@ -303,6 +299,22 @@ export async function openParlaApi(options: ServicesOptions): Promise<LocalApi> 
     createKey: async (key) => compat.keys.create(key),
     async revokeKey(name) {
       if (!compat.keys.revoke(name)) throw new ParlaError('NOT_FOUND', `no key named "${name}" (see parla keys list)`);
+    },
+    listMemory: (query) => state.memory.list({ limit: 100, ...query }),
+    addMemory: (entries) => state.memory.add(entries),
+    async removeMemory(id) {
+      if (!(await state.memory.remove(id))) throw new ParlaError('NOT_FOUND', `no memory entry ${id}`);
+    },
+    async importMemory({ fileName, bytes }) {
+      const started = performance.now();
+      const entries = parseTmx(new TextDecoder().decode(bytes), safeName(fileName, 'the file name'));
+      const imported = await state.memory.import(entries);
+      return { imported, ms: Math.round(performance.now() - started) };
+    },
+    async exportMemory(pair) {
+      const { entries } = await state.memory.list(pair);
+      const name = pair.from && pair.to ? `parla-memory-${pair.from}-${pair.to}.tmx` : 'parla-memory.tmx';
+      return { fileName: name, mimeType: 'application/x-tmx+xml', bytes: Buffer.from(formatTmx(entries, { version })) };
     },
 
     cacheStats: () => state.cache.stats(),

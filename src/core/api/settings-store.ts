@@ -2,13 +2,25 @@
 // validated up front so a bad value is refused with one line instead of stored. The file may
 // hold a team's Redis password, so it is the user's alone (0600, in a 0700 folder).
 import { readFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
+import { DEFAULT_MEMORY_AUTHOR } from '../../shared/memory.js';
 import { ParlaError } from '../../shared/errors.js';
 import { SETTINGS_DEFAULTS, THEMES, type Settings, type SettingsPatch } from '../../shared/settings.js';
 import { ensurePrivateDir, ensurePrivateFile, writePrivateFile } from '../private-fs.js';
 import { redactUrl, restoreRedactedUrl } from '../team/redact.js';
 
 const FILE = 'settings.json';
+
+/** Who memory entries made here are by: the `memory.author` setting, else the system user. */
+export function memoryAuthor(settings: Settings): string {
+  if (settings.memory.author.trim()) return settings.memory.author.trim();
+  try {
+    return userInfo().username || DEFAULT_MEMORY_AUTHOR;
+  } catch {
+    return DEFAULT_MEMORY_AUTHOR; // no passwd entry (a container's arbitrary uid)
+  }
+}
 
 export class SettingsStore {
   constructor(private readonly dataDir: string) {
@@ -57,6 +69,7 @@ function merge(base: Settings, patch: SettingsPatch): Settings {
     theme: patch.theme ?? base.theme,
     uploadRetentionDays: patch.uploadRetentionDays ?? base.uploadRetentionDays,
     allowedOrigins: patch.allowedOrigins ?? base.allowedOrigins,
+    memory: { ...base.memory, ...patch.memory },
   };
 }
 
@@ -73,6 +86,10 @@ function validate(patch: SettingsPatch): void {
   // An origin as browsers send it: scheme://host[:port], nothing after; "*" or "null" would open the APIs to any page.
   const badOrigin = patch.allowedOrigins?.find((o) => !/^[a-z][a-z0-9+.-]*:\/\/[^/\s*?#]+$/i.test(o));
   if (badOrigin !== undefined) bad(`an allowed origin is scheme://host[:port] as a browser sends it (e.g. chrome-extension://abc…), not "${badOrigin}"`);
+  if (patch.memory?.threshold !== undefined && (!Number.isFinite(patch.memory.threshold) || patch.memory.threshold < 0.5 || patch.memory.threshold > 1)) {
+    bad('the memory suggestion threshold is a similarity from 0.5 to 1 (0.75 = 75 %)');
+  }
+  if (patch.memory?.author !== undefined && (typeof patch.memory.author !== 'string' || patch.memory.author.length > 100)) bad('the memory author is a name of at most 100 characters');
   if (patch.theme !== undefined && !THEMES.includes(patch.theme)) bad(`theme must be one of ${THEMES.join(', ')}`);
   if (patch.team?.redisUrl && !/^rediss?:\/\//.test(patch.team.redisUrl)) bad('the team Redis URL must start with redis:// or rediss://');
   if (patch.team?.name !== undefined && patch.team.name !== '' && !/^[A-Za-z0-9_.-]{1,64}$/.test(patch.team.name)) bad('a team name is 1-64 letters, digits, ".", "_" or "-"');

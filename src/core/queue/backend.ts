@@ -42,7 +42,7 @@ export interface PendingText {
 
 export type TextOutcome =
   /** A translation with review flags counts towards `progress.flagged`. */
-  | { id: number; ok: true; text: string; cached: boolean; flags?: TranslationFlag[]; confidence?: number }
+  | { id: number; ok: true; text: string; cached: boolean; memory?: boolean; flags?: TranslationFlag[]; confidence?: number }
   /** `final`: no attempts left, the item is failed; otherwise it waits `retryAt` (epoch ms). */
   | { id: number; ok: false; error: ErrorInfo; final: boolean; retryAt: number };
 

@@ -13,7 +13,7 @@ import type { ItemTranslation } from '../../shared/jobs.js';
  * runner reads the job's record between every two batches.
  */
 const RECORD_COLUMNS =
-  'id, key, status, created_at, updated_at, src_lang, tgt_langs, input, output, error, ingested, total, done, failed, flagged, cached, model_calls, owner, owner_pid';
+  'id, key, status, created_at, updated_at, src_lang, tgt_langs, input, output, error, ingested, total, done, failed, flagged, cached, memory, model_calls, owner, owner_pid';
 
 /**
  * Review columns, added to queues made before review flags existed (their items read as clean):
@@ -36,6 +36,7 @@ interface JobRow {
   failed: number;
   flagged: number;
   cached: number;
+  memory: number;
   model_calls: number;
   owner: string | null;
   owner_pid: number | null;
@@ -49,7 +50,7 @@ function toRecord(r: JobRow): JobRecord {
     updatedAt: r.updated_at,
     from: r.src_lang,
     to: JSON.parse(r.tgt_langs) as string[],
-    progress: { total: r.total, done: r.done, failed: r.failed, flagged: r.flagged, cached: r.cached, modelCalls: r.model_calls, rate: 0, etaSeconds: null },
+    progress: { total: r.total, done: r.done, failed: r.failed, flagged: r.flagged, cached: r.cached, memory: r.memory, modelCalls: r.model_calls, rate: 0, etaSeconds: null },
   };
   if (r.input) record.input = JSON.parse(r.input) as JobRecord['input'];
   if (r.output) record.output = r.output;
@@ -111,8 +112,8 @@ export class SqliteQueue implements QueueBackend {
     const markRetry = db.prepare<[string, number, number]>(
       `UPDATE job_texts SET error = ?, attempts = attempts + 1, next_at = ? WHERE id = ?`,
     );
-    const bump = db.prepare<[number, number, number, number, number, string, string]>(
-      `UPDATE jobs SET done = done + ?, failed = failed + ?, flagged = flagged + ?, cached = cached + ?, model_calls = model_calls + ?,
+    const bump = db.prepare<[number, number, number, number, number, number, string, string]>(
+      `UPDATE jobs SET done = done + ?, failed = failed + ?, flagged = flagged + ?, cached = cached + ?, memory = memory + ?, model_calls = model_calls + ?,
          updated_at = ? WHERE id = ?`,
     );
     this.applyOutcomes = writeTransaction(db, (jobId: string, outcomes: readonly TextOutcome[]) => {
@@ -120,6 +121,7 @@ export class SqliteQueue implements QueueBackend {
       let failed = 0;
       let flagged = 0;
       let cached = 0;
+      let memory = 0;
       let modelCalls = 0;
       for (const o of outcomes) {
         const row = getText.get(o.id, jobId);
@@ -129,7 +131,8 @@ export class SqliteQueue implements QueueBackend {
           markDone.run(o.text, storedReview(o), o.id);
           done += row.count;
           if (o.flags?.length) flagged += row.count;
-          if (o.cached) cached += 1;
+          if (o.memory) memory += 1;
+          else if (o.cached) cached += 1;
           else modelCalls += 1;
         } else if (o.final) {
           markFailed.run(JSON.stringify(o.error), o.id);
@@ -138,7 +141,7 @@ export class SqliteQueue implements QueueBackend {
           markRetry.run(JSON.stringify(o.error), o.retryAt, o.id);
         }
       }
-      bump.run(done, failed, flagged, cached, modelCalls, new Date().toISOString(), jobId);
+      bump.run(done, failed, flagged, cached, memory, modelCalls, new Date().toISOString(), jobId);
     });
   }
 
@@ -199,7 +202,7 @@ export class SqliteQueue implements QueueBackend {
     writeTransaction(this.db, () => {
       this.db.prepare('DELETE FROM job_texts WHERE job_id = ?').run(jobId);
       this.db
-        .prepare('UPDATE jobs SET ingested = 0, total = 0, done = 0, failed = 0, flagged = 0, cached = 0, model_calls = 0 WHERE id = ?')
+        .prepare('UPDATE jobs SET ingested = 0, total = 0, done = 0, failed = 0, flagged = 0, cached = 0, memory = 0, model_calls = 0 WHERE id = ?')
         .run(jobId);
     })();
   }

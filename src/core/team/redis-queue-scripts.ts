@@ -49,7 +49,7 @@ for _, lang in ipairs(redis.call('SMEMBERS', b .. 'langs')) do redis.call('DEL',
 for _, k in ipairs({'ids', 'lang', 'src', 'cnt', 'st', 'att', 'res', 'rev', 'err', 'fresh', 'retry', 'failed', 'seq', 'langs'}) do
   redis.call('DEL', b .. k)
 end
-redis.call('HSET', KEYS[1], 'ingested', 0, 'total', 0, 'done', 0, 'failed', 0, 'flagged', 0, 'cached', 0, 'modelCalls', 0)
+redis.call('HSET', KEYS[1], 'ingested', 0, 'total', 0, 'done', 0, 'failed', 0, 'flagged', 0, 'cached', 0, 'memory', 0, 'modelCalls', 0)
 return 1`,
   },
   /** ARGV: now (ISO). */
@@ -90,7 +90,7 @@ end
 return out`,
   },
   /**
-   * ARGV: now (ISO), then (id, kind, payload, cached, retryAt, review, flagged) per outcome; kind
+   * ARGV: now (ISO), then (id, kind, payload, cached ('2': memory), retryAt, review, flagged) per outcome; kind
    * 'o' ok (payload: text; review: flags and confidence JSON or ''; flagged '1' when it has
    * flags), 'f' final failure, 'r' retry later (payload: error JSON). Only pending items settle,
    * so a replayed or duplicated chunk never counts twice.
@@ -99,7 +99,7 @@ return out`,
     keys: 2,
     lua: `
 local b = KEYS[2]
-local done, failed, flagged, cached, model = 0, 0, 0, 0, 0
+local done, failed, flagged, cached, memory, model = 0, 0, 0, 0, 0, 0
 for i = 2, #ARGV, 7 do
   local id, kind, payload = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   if redis.call('HGET', b .. 'st', id) == 'p' then
@@ -115,7 +115,8 @@ for i = 2, #ARGV, 7 do
       redis.call('HDEL', b .. 'err', id)
       done = done + count
       if ARGV[i + 6] == '1' then flagged = flagged + count end
-      if ARGV[i + 3] == '1' then cached = cached + 1 else model = model + 1 end
+      -- '2': answered by the translation memory, '1': by the cache, '0': by the model
+      if ARGV[i + 3] == '2' then memory = memory + 1 elseif ARGV[i + 3] == '1' then cached = cached + 1 else model = model + 1 end
     else
       redis.call('HSET', b .. 'err', id, payload)
       redis.call('HINCRBY', b .. 'att', id, 1)
@@ -133,6 +134,7 @@ redis.call('HINCRBY', KEYS[1], 'done', done)
 redis.call('HINCRBY', KEYS[1], 'failed', failed)
 redis.call('HINCRBY', KEYS[1], 'flagged', flagged)
 redis.call('HINCRBY', KEYS[1], 'cached', cached)
+redis.call('HINCRBY', KEYS[1], 'memory', memory)
 redis.call('HINCRBY', KEYS[1], 'modelCalls', model)
 redis.call('HSET', KEYS[1], 'updatedAt', ARGV[1])
 return done`,

@@ -61,7 +61,7 @@ export class RedisQueue implements QueueBackend {
     const seq = await this.client.incr(`${this.base}seq`);
     const fields: Record<string, string | number> = {
       id, status: 'queued', createdAt: now, updatedAt: now, from: job.from, to: JSON.stringify(job.to),
-      spec: JSON.stringify(job.spec), ingested: 0, total: 0, done: 0, failed: 0, cached: 0, modelCalls: 0,
+      spec: JSON.stringify(job.spec), ingested: 0, total: 0, done: 0, failed: 0, cached: 0, memory: 0, modelCalls: 0,
     };
     if (job.key) fields['key'] = job.key;
     if (job.input) fields['input'] = JSON.stringify(job.input);
@@ -141,7 +141,7 @@ export class RedisQueue implements QueueBackend {
   async commit(jobId: string, outcomes: readonly TextOutcome[]): Promise<void> {
     const args: (string | number)[] = [new Date().toISOString()];
     for (const o of outcomes) {
-      if (o.ok) args.push(pad(o.id), 'o', o.text, o.cached ? '1' : '0', 0, storedReview(o) ?? '', o.flags?.length ? '1' : '0');
+      if (o.ok) args.push(pad(o.id), 'o', o.text, o.memory ? '2' : o.cached ? '1' : '0', 0, storedReview(o) ?? '', o.flags?.length ? '1' : '0');
       else args.push(pad(o.id), o.final ? 'f' : 'r', JSON.stringify(o.error), '0', o.retryAt, '', '0');
     }
     await this.scripts.commit(...this.keys(jobId), ...args);
@@ -232,7 +232,7 @@ function toRecord(h: Record<string, string>): JobRecord {
     updatedAt: h['updatedAt'] as string,
     from: h['from'] ?? '',
     to: JSON.parse(h['to'] ?? '[]') as string[],
-    progress: { total: n('total'), done: n('done'), failed: n('failed'), flagged: n('flagged'), cached: n('cached'), modelCalls: n('modelCalls'), rate: 0, etaSeconds: null },
+    progress: { total: n('total'), done: n('done'), failed: n('failed'), flagged: n('flagged'), cached: n('cached'), memory: n('memory'), modelCalls: n('modelCalls'), rate: 0, etaSeconds: null },
   };
   if (h['input']) record.input = JSON.parse(h['input']) as JobRecord['input'];
   if (h['output']) record.output = h['output'];

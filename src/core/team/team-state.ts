@@ -21,13 +21,16 @@ import { JobRunner } from '../jobs/runner.js';
 import { sourceForJob } from '../jobs/sources.js';
 import { SqliteQueue } from '../queue/sqlite.js';
 import { pairGlossary } from '../glossary/pair-glossary.js';
-import { engineSources, glossaryVersion, routeChecker, type EngineContext, type EngineTranslator, type LocalState } from '../state.js';
+import { SqliteMemory } from '../memory/sqlite.js';
+import { engineSources, glossaryVersion, memorySettings, routeChecker, type EngineContext, type EngineTranslator, type LocalState } from '../state.js';
 import { openChunkEvents, openChunkQueue, type ChunkData, type ChunkPolicy, type ChunkResult } from './chunks.js';
 import { checkDatabase, redisOptions, within, resolveTeamOptions, teamPrefix, trackDuplicates, type TeamOptions } from './connection.js';
 import { engineIdentity } from './engine-identity.js';
 import { TeamLink, type TeamStatus, type TeamStatusInfo } from './link.js';
 import { RedisCache } from './redis-cache.js';
 import { RedisGlossary } from './redis-glossary.js';
+import { RedisMemory } from './redis-memory.js';
+import { TieredMemory } from './tiered-memory.js';
 import { RedisQueue } from './redis-queue.js';
 import { TeamRunner } from './team-runner.js';
 import { TieredCache } from './tiered-cache.js';
@@ -131,7 +134,16 @@ export async function openTeamState(options: TeamStateOptions): Promise<TeamStat
   const getEngine = () => (engine ??= options.openEngine({ glossary }));
   const resolveModel = engineIdentity(getEngine);
   const glossary = pairGlossary(glossaryStore, async (req) => (await resolveModel(req)).from, { reachable: () => link.status === 'online' });
-  const keyed = { resolveModel, glossaryVersion: glossaryVersion(glossary) };
+  // The team's memory, with this member's copy in parla.db for when Redis is away.
+  const { author, threshold } = memorySettings(options.dataDir);
+  const memoryStore = new TieredMemory({
+    local: new SqliteMemory({ db, author }),
+    remote: new RedisMemory({ client: cacheClient, prefix, author }),
+    bulk: new RedisMemory({ client: queueClient, prefix, author }),
+    link,
+    team: o.team,
+  });
+  const keyed = { resolveModel, glossaryVersion: glossaryVersion(glossary), memory: { store: memoryStore, glossary, threshold } };
   const lazy: Translator = { translate: async (req, signal) => (await getEngine()).translate(req, signal) };
   const sources = engineSources(getEngine);
   const translator = new DetectingTranslator(new CachedTranslator(lazy, cache, keyed), sources);
@@ -139,7 +151,7 @@ export async function openTeamState(options: TeamStateOptions): Promise<TeamStat
   const sqliteQueue = new SqliteQueue({ db });
   const localRunner = new JobRunner({ queue: sqliteQueue, translator, history, sourceFor: sourceForJob });
   const local: LocalState = {
-    db, cache: l1, history, glossary: glossaryStore, queue: sqliteQueue, runner: localRunner, translator,
+    db, cache: l1, history, glossary: glossaryStore, memory: memoryStore, queue: sqliteQueue, runner: localRunner, translator,
     doorTranslator: (door) => new DetectingTranslator(new CachedTranslator(lazy, cache, { ...keyed, history: { store: history, door } }), sources),
     checkRoutes: routeChecker(getEngine),
     close: async () => undefined,
@@ -189,6 +201,7 @@ export async function openTeamState(options: TeamStateOptions): Promise<TeamStat
       queueClient.dropDuplicates();
       queueClient.disconnect();
       await cache.close();
+      await within(2000, memoryStore.close());
       if (engine) await (await engine).close?.();
       // Deferred writes (history entries, cache bookkeeping) go in before the file closes.
       history.flush();

@@ -13,7 +13,7 @@ import { SqliteCache } from '../cache/sqlite.js';
 import type { PendingText, TextOutcome } from '../queue/backend.js';
 import { itemOutcome } from '../jobs/review-outcome.js';
 import { pairGlossary } from '../glossary/pair-glossary.js';
-import { engineSources, glossaryVersion, type EngineContext, type EngineTranslator } from '../state.js';
+import { engineSources, glossaryVersion, memorySettings, type EngineContext, type EngineTranslator } from '../state.js';
 import { CHUNK_QUEUE, type ChunkData, type ChunkResult } from './chunks.js';
 import type { Redis } from 'ioredis';
 import { connectRedis, within, resolveTeamOptions, teamError, teamPrefix, trackDuplicates, type ResolvedTeamOptions, type TeamOptions } from './connection.js';
@@ -22,6 +22,7 @@ import { TeamLink } from './link.js';
 import { redactUrl } from './redact.js';
 import { RedisCache } from './redis-cache.js';
 import { RedisGlossary } from './redis-glossary.js';
+import { RedisMemory } from './redis-memory.js';
 import { RedisQueue } from './redis-queue.js';
 import { TieredCache } from './tiered-cache.js';
 
@@ -108,8 +109,11 @@ export class TeamWorker {
     const resolveModel = engineIdentity(getEngine);
     const glossary = pairGlossary(glossaryStore, async (req) => (await resolveModel(req)).from, { reachable: () => link.status === 'online' });
     const lazy: Translator = { translate: async (req, signal) => (await getEngine()).translate(req, signal) };
-    // A job with `from: "auto"`: each text detected here, in front of the team cache (as locally).
-    const translator = new DetectingTranslator(new CachedTranslator(lazy, cache, { resolveModel, glossaryVersion: glossaryVersion(glossary) }), engineSources(getEngine));
+    // The team's memory answers a chunk's texts before the caches, as on every member. A worker
+    // only works while Redis answers, so it reads the team's memory directly, without a copy.
+    // A job with `from: "auto"`: each text detected here, in front of the memory and team cache (as locally).
+    const memory = { store: new RedisMemory({ client: cacheClient, prefix }), glossary, threshold: memorySettings(o.dataDir).threshold };
+    const translator = new DetectingTranslator(new CachedTranslator(lazy, cache, { resolveModel, glossaryVersion: glossaryVersion(glossary), memory }), engineSources(getEngine));
     const queue = new RedisQueue({ client: queueClient, prefix, ownsClient: true });
     const closeEngine = async () => {
       if (engine) await (await engine).close?.();

@@ -44,8 +44,11 @@ const job = (id: string) => `/api/v1/jobs/${encodeURIComponent(id)}`;
 
 const routes: Routes = {
   translate: async (req) => {
-    const { texts, from, to, model, options } = req;
-    const body = { texts, to, ...(from ? { from } : {}), ...(model ? { model } : {}), ...(options?.beam ? { beam: options.beam } : {}), ...(options?.nBest ? { nBest: options.nBest } : {}) };
+    const { texts, from, to, model, options, suggest } = req;
+    const body = {
+      texts, to, ...(from ? { from } : {}), ...(model ? { model } : {}), ...(options?.beam ? { beam: options.beam } : {}), ...(options?.nBest ? { nBest: options.nBest } : {}),
+      ...(suggest ? { suggest } : {}),
+    };
     return (await json<{ translations: ApiResult<'translate'> }>('POST', '/api/v1/translate', body)).translations;
   },
   createTextJob: (req) => json('POST', '/api/v1/jobs', req),
@@ -94,6 +97,15 @@ const routes: Routes = {
   listKeys: async () => (await json<{ keys: ApiResult<'listKeys'> }>('GET', '/api/v1/keys')).keys,
   createKey: (key) => json('POST', '/api/v1/keys', key),
   revokeKey: async (name) => void (await request('DELETE', `/api/v1/keys/${encodeURIComponent(name)}`)),
+  listMemory: (query) => json('GET', `/api/v1/memory?${queryString(query)}`),
+  addMemory: async (entries) => (await json<{ entries: ApiResult<'addMemory'> }>('POST', '/api/v1/memory', { entries })).entries,
+  removeMemory: async (id) => void (await request('DELETE', `/api/v1/memory/${encodeURIComponent(id)}`)),
+  importMemory: (upload) => {
+    const form = new FormData();
+    form.set('file', new Blob([upload.bytes as Uint8Array<ArrayBuffer>]), upload.fileName);
+    return json('POST', '/api/v1/memory/import', form);
+  },
+  exportMemory: (pair) => file(`/api/v1/memory/export?${queryString(pair)}`),
   cacheStats: () => json('GET', '/api/v1/cache/stats'),
   clearCache: () => json('POST', '/api/v1/cache/clear'),
   getSettings: () => json('GET', '/api/v1/settings'),

@@ -137,8 +137,17 @@ export function HistoryPage({ command, onHandled }: PendingCommand) {
                 <button className="link-button" onClick={() => navigator.clipboard?.writeText(e.text).then(() => notify('Copied'), () => {})}>
                   Copy
                 </button>
-                <button className="link-button" onClick={() => go('translate', { text: e.source, from: e.from, to: e.to })} data-testid="history-retranslate">
-                  Re-translate
+                <button
+                  className="link-button"
+                  onClick={() => api.addMemory([{ from: e.from, to: e.to, source: e.source, target: e.text, origin: 'approved' }]).then(() => notify('Approved: saved to the translation memory'), fail)}
+                  disabled={!e.from}
+                  data-testid="history-approve"
+                  title="Save this translation to the memory as it is"
+                >
+                  Approve
+                </button>
+                <button className="link-button" onClick={() => go('translate', { text: e.source, from: e.from, to: e.to })} data-testid="history-retranslate" title="Open in Translate, where Edit saves a correction">
+                  Correct
                 </button>
                 <button className="link-button danger" onClick={() => remove([e.id])} data-testid="history-delete">
                   Delete

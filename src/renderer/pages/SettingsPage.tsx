@@ -101,6 +101,28 @@ export function SettingsPage({ onTheme }: { onTheme(theme: Theme): void }) {
       </div>
 
       <div className="card form">
+        <h2 className="section-title">Translation memory</h2>
+        <div className="form-row">
+          <label className="field grow">
+            Your name (saved with your corrections; empty = your user name)
+            <input className="input" value={settings.memory.author} onChange={(e) => edit({ memory: { ...settings.memory, author: e.target.value } })} data-testid="memory-author" />
+          </label>
+          <label className="field">
+            Suggest from (% similar)
+            <input
+              className="input"
+              type="number"
+              min={50}
+              max={100}
+              value={Math.round(settings.memory.threshold * 100)}
+              onChange={(e) => edit({ memory: { ...settings.memory, threshold: Number(e.target.value) / 100 } })}
+              data-testid="memory-threshold"
+            />
+          </label>
+        </div>
+      </div>
+
+      <div className="card form">
         <h2 className="section-title">Engine and storage</h2>
         <div className="form-row">
           <label className="field">

@@ -25,6 +25,11 @@ export function TranslatePage({ prefill, command, onHandled }: { prefill?: Trans
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
   const [copied, setCopied] = useState(false);
+  /** The output as the user is correcting it; null while not editing. */
+  const [edited, setEdited] = useState<string | null>(null);
+  const [saved, setSaved] = useState('');
+  /** Bumped after a save, so the translation is asked again (and comes from the memory). */
+  const [round, setRound] = useState(0);
   const latest = useRef(0);
   const input = useRef<HTMLTextAreaElement>(null);
   const debounced = useDebounced(source, 250);
@@ -43,13 +48,18 @@ export function TranslatePage({ prefill, command, onHandled }: { prefill?: Trans
     }
     setBusy(true);
     api
-      .translate({ texts, to, from: from || AUTO_SOURCE, ...(beam > 1 ? { options: { beam, nBest: Math.min(beam, 4) } } : {}) })
+      .translate({ texts, to, suggest: true, from: from || AUTO_SOURCE, ...(beam > 1 ? { options: { beam, nBest: Math.min(beam, 4) } } : {}) })
       .then(
         (r) => ticket === latest.current && (setResult(r), setError('')),
         (e: unknown) => ticket === latest.current && (setResult(null), setError(errorText(e))),
       )
       .finally(() => ticket === latest.current && setBusy(false));
-  }, [api, debounced, from, to, beam]);
+  }, [api, debounced, from, to, beam, round]);
+
+  useEffect(() => {
+    setEdited(null);
+    setSaved('');
+  }, [debounced, from, to]);
 
   const output = result?.map((t) => t.text).join('\n') ?? '';
   const terms = new Set(result?.flatMap((t) => t.glossary ?? [])).size;
@@ -60,6 +70,24 @@ export function TranslatePage({ prefill, command, onHandled }: { prefill?: Trans
     setFrom(to);
     setTo(from);
     if (output) setSource(output);
+  };
+  /** Saves each line's translation (as edited, or as it is) to the memory: it answers from now on. */
+  const save = async (origin: 'typed' | 'approved') => {
+    if (!result || !from) return;
+    const targets = (edited ?? output).split('\n');
+    if (targets.length !== result.length) {
+      setError(`keep one line per source line (${result.length}) to save the correction`);
+      return;
+    }
+    try {
+      const changed = result.map((t, i) => ({ t, target: targets[i]!.trim() })).filter(({ t, target }) => target && (origin === 'approved' || target !== t.text.trim() || t.origin !== 'memory'));
+      await api.addMemory(changed.map(({ t, target }) => ({ from, to, source: t.source, target, origin: target === t.text.trim() ? 'approved' : origin })));
+      setSaved(`${changed.length} saved to memory`);
+      setEdited(null);
+      setRound((n) => n + 1);
+    } catch (e) {
+      setError(errorText(e));
+    }
   };
   const copy = async () => {
     if (!output) return;
@@ -80,6 +108,8 @@ export function TranslatePage({ prefill, command, onHandled }: { prefill?: Trans
   const first = result?.[0];
   const ms = result?.reduce((sum, t) => sum + t.ms, 0) ?? 0;
   const allCached = !!result && result.every((t) => t.cached);
+  const fromMemory = !!result && result.every((t) => t.origin === 'memory');
+  const suggestions = result?.flatMap((t) => (t.suggestions ?? []).map((s) => ({ ...s, line: t.source }))) ?? [];
 
   return (
     <section className="page translate" aria-labelledby="translate-title">
@@ -122,9 +152,25 @@ export function TranslatePage({ prefill, command, onHandled }: { prefill?: Trans
           </div>
         </div>
         <div className="pane output-pane" aria-live="polite">
-          <div className={`output ${busy ? 'busy' : ''}`} data-testid="translation-output">
-            {error ? <span className="error-text" data-testid="translate-error">{error}</span> : output || <span className="placeholder">Translation</span>}
-          </div>
+          {edited !== null ? (
+            <textarea className="output editing" value={edited} onChange={(e) => setEdited(e.target.value)} data-testid="translation-edit" aria-label="Corrected translation" spellCheck />
+          ) : (
+            <div className={`output ${busy ? 'busy' : ''}`} data-testid="translation-output">
+              {error ? <span className="error-text" data-testid="translate-error">{error}</span> : output || <span className="placeholder">Translation</span>}
+            </div>
+          )}
+          {suggestions.length > 0 && (
+            <div className="suggestions" data-testid="memory-suggestions">
+              <span className="muted">From the translation memory</span>
+              <ol>
+                {suggestions.map((s) => (
+                  <li key={`${s.line}\u0000${s.id}`} title={`Memory source: ${s.source}`}>
+                    <span className="badge subtle">{Math.round(s.score * 100)}%</span> {s.target}
+                  </li>
+                ))}
+              </ol>
+            </div>
+          )}
           {first?.alternatives && first.alternatives.length > 1 && (
             <ol className="alternatives" data-testid="alternatives">
               {first.alternatives.slice(1).map((a) => (
@@ -148,6 +194,8 @@ export function TranslatePage({ prefill, command, onHandled }: { prefill?: Trans
                   )}
                   <span data-testid="model-used" title="Model">{first.model}</span>
                   {allCached && <span className="badge" data-testid="cache-hit">cached</span>}
+                  {fromMemory && <span className="badge" data-testid="memory-hit" title="A person's translation from the memory">memory</span>}
+                  {saved && <span className="muted" data-testid="memory-saved">{saved}</span>}
                   {terms > 0 && (
                     <span className="badge subtle" data-testid="glossary-applied" title="Glossary terms kept in this translation">
                       {terms} glossary {terms === 1 ? 'term' : 'terms'}
@@ -167,6 +215,25 @@ export function TranslatePage({ prefill, command, onHandled }: { prefill?: Trans
                 </>
               )}
             </span>
+            {edited === null ? (
+              <>
+                <button className="button" onClick={() => setEdited(output)} disabled={!output || !from} data-testid="edit-translation" title="Correct the translation and save it to the memory">
+                  Edit
+                </button>
+                <button className="button" onClick={() => void save('approved')} disabled={!output || !from} data-testid="approve-translation" title="Save as it is to the memory">
+                  Approve
+                </button>
+              </>
+            ) : (
+              <>
+                <button className="button primary" onClick={() => void save('typed')} data-testid="save-correction">
+                  Save as correction
+                </button>
+                <button className="link-button" onClick={() => setEdited(null)} data-testid="cancel-edit">
+                  Cancel
+                </button>
+              </>
+            )}
             <button className="button" onClick={copy} disabled={!output} data-testid="copy-translation" title="Copy (Ctrl+Shift+C)">
               {copied ? 'Copied' : 'Copy'}
             </button>
