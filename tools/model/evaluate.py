@@ -83,8 +83,8 @@ CARD = """# parla/tiny-en-es
 
 A small demo model; download an opus-mt model for real work (`parla models download Xenova/opus-mt-en-es`).
 
-English→Spanish Marian (Hugging Face `MarianMTModel` layout) trained from scratch on one 2-core CPU
-by Parla's model pipeline (`tools/README.md`). It lets Parla translate out of the box, offline, and
+English→Spanish Marian (Hugging Face `MarianMTModel` layout) trained on one 2-core CPU by
+Parla's model pipeline (`tools/README.md`). It lets Parla translate out of the box, offline, and
 gives the engine's tests a real model.
 
 | | |
@@ -118,8 +118,9 @@ Test and dev sentences are split off by a hash of the English side and never tra
 ## Limits
 
 Mostly user-interface strings (menus, messages, settings) went into it, so it translates short
-software texts best; prose, idioms and long sentences come out rough. It is a small demo model:
-for real work download an opus-mt model.
+software texts best. Everyday sentences improved (chrF above) but still come out rough, some
+greetings are wrong (see "First words"), and prose, idioms and long sentences are rough. It is a
+small demo model: for real work download an opus-mt model.
 
 ## Samples (test split, greedy)
 
