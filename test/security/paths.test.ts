@@ -167,7 +167,8 @@ describe('hostile language codes', () => {
     const { root, dataDir } = world();
     const input = join(root, 'a', 'in.csv');
     writeFileSync(input, 'text\nhello\n');
-    for (const to of HOSTILE_CODES.filter((c) => !c.includes('\u0000'))) {
+    // `--to ES` is a person's Spanish at the CLI (normalised to `es`, test/models/catalog.test.ts); the APIs keep it refused.
+    for (const to of HOSTILE_CODES.filter((c) => !c.includes('\u0000') && c !== 'ES')) {
       const before = snapshot(root);
       const run = await runCli(batchCommand, [input, '--to', to], dataDir);
       expect(run.code, JSON.stringify(to)).toBe(2);

@@ -139,7 +139,7 @@ export function BatchPage({ dropped, onDropTaken, command, onHandled }: { droppe
           {picked.units ? (
             <div className="table-wrap">
               <p className="muted" data-testid="units-summary">
-                {picked.units.format.toUpperCase()}: {picked.units.missing} of {picked.units.total} entries to translate; the others keep their translation.
+                {unitsSummary(picked.units.format, picked.units.missing, picked.units.total)}
               </p>
               <table className="preview" data-testid="units-preview">
                 <thead>
@@ -378,4 +378,12 @@ function describeChoice(header: readonly string[], verdicts: readonly ColumnVerd
 /** The file's own name: the full path (an upload folder on the server) is in the tooltip. */
 function fileName(path: string): string {
   return path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
+}
+
+/** What a localization file's job will do, in the format's own words: PO entries, XLIFF units, JSON strings, subtitle cues. */
+function unitsSummary(format: string, missing: number, total: number): string {
+  const noun = ({ po: 'entries', xliff: 'units', json: 'strings', srt: 'cues', vtt: 'cues' } as Record<string, string>)[format] ?? 'entries';
+  const name = format === 'vtt' ? 'WebVTT' : format.toUpperCase();
+  if (missing === total) return `${name}: ${total} ${noun} to translate.`;
+  return `${name}: ${missing} of ${total} ${noun} to translate; the others keep their translation.`;
 }
