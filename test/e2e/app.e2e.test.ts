@@ -228,7 +228,8 @@ describe('Parla in the browser', () => {
     await shot('batch-po-preview');
     if (FAKE) return; // the fake API runs spreadsheet jobs only
     await page.getByTestId('start-job').click();
-    const job = page.locator('li.job[data-status]').first();
+    // This job's row (the one before it is done already: .first() could be that one until this one's first event arrives).
+    const job = page.locator('li.job[data-status]', { hasText: 'ui.po' });
     await expect.poll(() => job.getAttribute('data-status'), { timeout: 60_000 }).toBe('done');
     const [download] = await Promise.all([page.waitForEvent('download'), job.getByTestId('job-download').click()]);
     expect(download.suggestedFilename()).toBe('ui.es.po');
@@ -348,7 +349,8 @@ describe('Parla in the browser', () => {
       await page.getByText('Connected in').waitFor();
     }
     await shot('settings');
-    await page.getByTestId('theme-dark').check({ force: true });
+    // The radio is drawn as a segmented control: click its label, as a person does (the card may be below the fold).
+    await page.locator('label', { has: page.getByTestId('theme-dark') }).click();
     expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
     await shot('settings-dark');
     await page.getByTestId('nav-batch').click();

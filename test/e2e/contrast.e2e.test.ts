@@ -74,7 +74,7 @@ describe.skipIf(!HAVE_MODEL)('contrast', () => {
       const { page } = ui;
       await page.setViewportSize({ width: 1280, height: 800 });
       await page.getByTestId('nav-settings').click();
-      await page.getByTestId(`theme-${theme}`).check({ force: true });
+      await page.locator('label', { has: page.getByTestId(`theme-${theme}`) }).click();
       expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(theme);
       const found: Record<string, LowContrast[]> = {};
       for (const width of [1280, 480]) {

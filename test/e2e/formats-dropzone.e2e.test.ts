@@ -47,7 +47,7 @@ describe.skipIf(!HAVE_MODEL)('localization files through the drop zone', () => {
       else expect(summary).toMatch(c.summary);
       await page.screenshot({ path: join(SHOTS, `batch-${c.file.replace(/\W+/gu, '-')}-preview.png`) });
       await page.getByTestId('start-job').click();
-      const job = page.locator('li.job[data-status]').first();
+      const job = page.locator('li.job[data-status]', { hasText: c.file });
       await expect.poll(() => job.getAttribute('data-status'), { timeout: 90_000 }).toBe('done');
       const [download] = await Promise.all([page.waitForEvent('download'), job.getByTestId('job-download').click()]);
       expect(download.suggestedFilename()).toBe(c.output);
