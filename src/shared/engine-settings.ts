@@ -23,6 +23,12 @@ export interface EngineSettings {
    * measured at the same speed on the tiny model.
    */
   cpuMemArena: number;
+  /**
+   * 1 = translate with a model's int8 graphs (`*_quantized.onnx`) where it has them, unless a
+   * request asks otherwise; 0 = fp32 where present. A model holding one precision only (a
+   * `--quantized` download) runs in that one either way.
+   */
+  quantized: number;
   /** How long the host collects requests before running them as one batch. */
   batchWindowMs: number;
   /** Upper bound on (rows × source tokens) in one encoder/decoder batch. */
@@ -45,6 +51,7 @@ export const ENGINE_DEFAULTS: Readonly<EngineSettings> = Object.freeze({
   interOpNumThreads: 1,
   intraOpSpinning: 0,
   cpuMemArena: 0,
+  quantized: 0,
   batchWindowMs: 5,
   maxBatchTokens: 8192,
   // Measured on the tiny model (bench/engine.mjs): 32 rows beat 64 and 128 per token (the

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { ParlaError } from '../../shared/errors.js';
-import { jsonFileLimit, selectOnnxFiles } from '../../shared/model-layout.js';
+import { chooseOnnxFiles, jsonFileLimit } from '../../shared/model-layout.js';
 import type { DecodeOptions } from '../../shared/translation.js';
 import { DecoderState, MarianDecoder } from './decoder.js';
 import { parseMarianConfig, type MarianConfig } from '../../shared/model-config.js';
@@ -15,6 +15,7 @@ import { joinPieces, splitAtWhitespace, splitSentences, type Piece } from './sen
 import { gatherRows, isIdentity } from './tensor-gather.js';
 
 export interface LoadOptions {
+  /** Prefer the int8 `*_quantized.onnx` graphs; either precision is used when it is the only one present. */
   quantized?: boolean;
   intraOpNumThreads?: number;
   interOpNumThreads?: number;
@@ -113,6 +114,8 @@ export class MarianModel implements GroupRunner {
     readonly config: MarianConfig,
     private readonly tokenizer: Tokenizer,
     private readonly sessions: Sessions | undefined,
+    /** Whether the int8 graphs are the ones loaded (or, without sessions, the ones chosen). */
+    readonly quantized: boolean,
   ) {
     const vocab = tokenizer.get_vocab(true);
     this.langTokens = new Set([...vocab.keys()].filter((t) => LANG_TOKEN.test(t)));
@@ -125,10 +128,9 @@ export class MarianModel implements GroupRunner {
     } catch {
       throw new ParlaError('MODEL_INVALID', `no model folder at ${dir}`);
     }
-    const onnx = selectOnnxFiles(files, options.quantized ?? false);
-    if (!onnx) {
-      throw new ParlaError('MODEL_INVALID', `model at ${dir} lacks onnx/encoder_model and a decoder${options.quantized ? ' (quantized)' : ''}`);
-    }
+    const chosen = chooseOnnxFiles(files, options.quantized ?? false);
+    if (!chosen) throw new ParlaError('MODEL_INVALID', `model at ${dir} lacks onnx/encoder_model and a decoder`);
+    const onnx = chosen.files;
     const config = await readJson(dir, 'config.json');
     const generation = files.includes('generation_config.json') ? await readJson(dir, 'generation_config.json') : undefined;
     const tokenizerJson = await readJson(dir, 'tokenizer.json');
@@ -142,7 +144,7 @@ export class MarianModel implements GroupRunner {
       throw new ParlaError('MODEL_INVALID', `${dir}: tokenizer.json cannot be read (${(e as Error).message})`);
     }
     const parsed = parseMarianConfig(config, generation, dir, Math.max(0, ...tokenizer.get_vocab(true).values()) + 1);
-    if (options.sessions === false) return new MarianModel(dir, parsed, tokenizer, undefined);
+    if (options.sessions === false) return new MarianModel(dir, parsed, tokenizer, undefined, chosen.quantized);
     // ORT rejects undefined thread counts; 0 means "leave it to ORT", so omit the key.
     const sessionOptions: ort.InferenceSession.SessionOptions = { graphOptimizationLevel: 'all' };
     if (options.intraOpNumThreads) sessionOptions.intraOpNumThreads = options.intraOpNumThreads;
@@ -176,7 +178,7 @@ export class MarianModel implements GroupRunner {
         checkDecoderGraph(cached, parsed, dir);
         decoder = new MarianDecoder({ first, cached, merged: false }, parsed);
       }
-      return new MarianModel(dir, parsed, tokenizer, { encoder, decoder, all });
+      return new MarianModel(dir, parsed, tokenizer, { encoder, decoder, all }, chosen.quantized);
     } catch (e) {
       await Promise.all(all.map((session) => session.release()));
       throw e;
