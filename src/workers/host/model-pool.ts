@@ -5,7 +5,7 @@ import { laneLayout, type EngineSettings } from '../../shared/engine-settings.js
 import type { LoadedModelStats } from '../../shared/host-protocol.js';
 import type { DecodeOptions } from '../../shared/translation.js';
 import { MarianLanes } from '../marian/lanes.js';
-import { MarianModel, type BatchLimits, type LoadOptions, type TranslatedText } from '../marian/marian-model.js';
+import { MarianModel, modelGraphBytes, type BatchLimits, type LoadOptions, type TranslatedText } from '../marian/marian-model.js';
 
 /** A model ready to translate: in this thread, or tokenized here and decoded on lanes. */
 export interface LoadedModel {
@@ -28,7 +28,7 @@ export async function loadModel(
   laneEntry?: string | URL,
   userThreads = 0,
 ): Promise<LoadedModel> {
-  const { lanes, threadsPerLane } = laneLayout(settings, availableParallelism(), userThreads);
+  const { lanes, threadsPerLane } = laneLayout(settings, availableParallelism(), userThreads, await modelGraphBytes(dir, quantized));
   const load: LoadOptions = {
     quantized,
     intraOpNumThreads: threadsPerLane,
