@@ -12,8 +12,8 @@
 // greedy batched decoding of `n` test sentences, and RSS after. Writes bench/results/OUT.{json,md}.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
-import { availableParallelism, cpus, loadavg } from 'node:os';
+import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -154,12 +154,27 @@ export async function main(argv) {
     }
     process.stderr.write(`${name}: ${JSON.stringify(rows.at(-1))}\n`);
   }
+  // Cold start as a user meets it: `parla translate --model DIR` with a fresh data dir (node
+  // start, host spawn, model load with the host's own lane layout, one translation).
+  const cli = [];
+  for (const quantized of [false, true]) {
+    const dataDir = await mkdtemp(join(tmpdir(), 'parla-bench-cold-'));
+    const t = performance.now();
+    const run = spawnSync(process.execPath, [join(root, 'bin/parla.js'), 'translate', 'Open the file and save it.', '--to', 'es', '--model', dir, '--data-dir', dataDir], {
+      encoding: 'utf8',
+      env: { ...process.env, PARLA_ENGINE_SETTINGS: JSON.stringify({ quantized: quantized ? 1 : 0 }) },
+    });
+    cli.push({ quantized, seconds: (performance.now() - t) / 1000, ok: run.status === 0, ...(run.status === 0 ? {} : { error: run.stderr.trim().slice(0, 300) }) });
+    await rm(dataDir, { recursive: true, force: true }); // the host leaves once its data dir is gone
+    process.stderr.write(`cli cold start: ${JSON.stringify(cli.at(-1))}\n`);
+  }
   const result = {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, availableParallelism: availableParallelism(), node: process.version, loadAverage: loadavg() },
     model: { dir: relative(root, dir), realsize: realsize ? JSON.parse(readFileSync(join(dir, 'realsize.json'), 'utf8')) : null },
     sentences: { source, count: n, maxLength, note: realsize ? 'every output is max-length − 1 tokens (end of sentence suppressed)' : 'outputs end where the model ends them, at most max-length − 1 tokens' },
     variants: rows,
+    cliColdStart: cli,
   };
   const out = values.out ?? (realsize ? 'engine-realsize' : 'engine-model');
   await mkdir(join(root, 'bench/results'), { recursive: true });
@@ -182,6 +197,8 @@ Each variant in a fresh process: load = the host thread's tokenizer + the lanes'
 | variant | lanes × threads | weights on disk (MB) | load (s) | first (s) | cold start (s) | tokens/s | RSS growth loaded (MB) | RSS growth after the run (MB, × weights) |
 |---|---|---:|---:|---:|---:|---:|---:|---:|
 ${table}
+
+Cold start through the CLI (\`parla translate --model DIR\`, fresh data dir: Node start, host spawn, load with the host's lane layout, one translation): ${cli.map((c) => `${c.quantized ? 'int8' : 'fp32'} ${c.ok ? `**${f(c.seconds)} s**` : `failed (${c.error})`}`).join(', ')}.
 `;
   await writeFile(join(root, `bench/results/${out}.md`), md);
   process.stdout.write(md);
