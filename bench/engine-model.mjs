@@ -26,6 +26,8 @@ const VARIANTS = {
   'fp32-2x1': { quantized: false, lanes: 2, threads: 1 },
   'fp32-1x2': { quantized: false, lanes: 1, threads: 2 },
   'fp32-1x2-noprepack': { quantized: false, lanes: 1, threads: 2, load: { sessionConfig: { 'session.disable_prepacking': '1' } } },
+  'fp32-2x1-noprepack': { quantized: false, lanes: 2, threads: 1, load: { sessionConfig: { 'session.disable_prepacking': '1' } } },
+  'int8-2x1-noprepack': { quantized: true, lanes: 2, threads: 1, load: { sessionConfig: { 'session.disable_prepacking': '1' } } },
   'fp32-1x2-devalloc': { quantized: false, lanes: 1, threads: 2, load: { sessionConfig: { 'session.use_device_allocator_for_initializers': '1' } } },
   'fp32-1x2-arena-mempattern-off': { quantized: false, lanes: 1, threads: 2, load: { cpuMemArena: true, enableMemPattern: false } },
   'fp32-1x2-basic': { quantized: false, lanes: 1, threads: 2, load: { graphOptimizationLevel: 'basic' } },
@@ -72,6 +74,13 @@ function sentences(n) {
   throw new Error('no test sentences: need tools/data/corpus/test.en or test/fixtures/bench-sentences.en');
 }
 
+/** Resident memory split: anonymous (private copies) and file-backed (mapped weights, shareable). */
+function memory() {
+  const status = readFileSync('/proc/self/status', 'utf8');
+  const kb = (key) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
+  return { rss: process.memoryUsage.rss(), anon: kb('RssAnon'), file: kb('RssFile') };
+}
+
 /** One variant, in this (fresh) process. */
 async function child(spec) {
   const { MarianModel } = await import(join(root, 'dist/workers/marian/marian-model.js'));
@@ -80,7 +89,8 @@ async function child(spec) {
   const { lines } = sentences(spec.n);
   const limits = { maxBatchTokens: ENGINE_DEFAULTS.maxBatchTokens, maxBatchSentences: ENGINE_DEFAULTS.maxBatchSentences };
   const load = { quantized: spec.quantized, intraOpNumThreads: spec.threads, interOpNumThreads: 1, intraOpSpinning: false, cpuMemArena: false, ...spec.load };
-  const rss0 = process.memoryUsage.rss();
+  const mem0 = memory();
+  const rss0 = mem0.rss;
   let t = performance.now();
   const [front, lanes] = await Promise.all([MarianModel.load(spec.dir, { ...load, sessions: false }), MarianLanes.start(join(root, 'dist/workers/host/main.js'), spec.dir, load, spec.lanes)]);
   const loadS = (performance.now() - t) / 1000;
@@ -93,10 +103,11 @@ async function child(spec) {
   t = performance.now();
   const hyps = await front.generateBatched(ids, options, limits, lanes);
   const runS = (performance.now() - t) / 1000;
-  const rssAfter = process.memoryUsage.rss();
+  const memAfter = memory();
+  const rssAfter = memAfter.rss;
   const tokens = hyps.reduce((s, h) => s + h[0].ids.length, 0);
   await lanes.close();
-  return { loadS, firstS, coldStartS: loadS + firstS, runS, tokens, tokensPerSec: tokens / runS, rssLoadedGrowth: rssLoaded - rss0, rssGrowth: rssAfter - rss0, quantizedLoaded: front.quantized };
+  return { loadS, firstS, coldStartS: loadS + firstS, runS, tokens, tokensPerSec: tokens / runS, rssLoadedGrowth: rssLoaded - rss0, rssGrowth: rssAfter - rss0, anonGrowth: memAfter.anon - mem0.anon, fileGrowth: memAfter.file - mem0.file, quantizedLoaded: front.quantized };
 }
 
 /** Bytes of the weights a precision loads: fp32 graphs + external data, or the int8 graphs. */
@@ -184,8 +195,8 @@ export async function main(argv) {
   const table = rows
     .map((r) =>
       r.error
-        ? `| ${r.name} | ${r.lanes} × ${r.threads} | failed: ${r.error.slice(0, 160)} |||||||`
-        : `| ${r.name} | ${r.lanes} × ${r.threads} | ${mb(r.weightBytes)} | ${f(r.loadS)} | ${f(r.firstS)} | **${f(r.coldStartS)}** | ${f(r.tokensPerSec, 0)} | ${mb(r.rssLoadedGrowth)} | **${mb(r.rssGrowth)}** (${f(r.rssGrowth / r.weightBytes, 2)}×) |`,
+        ? `| ${r.name} | ${r.lanes} × ${r.threads} | failed: ${r.error.slice(0, 160)} ||||||||`
+        : `| ${r.name} | ${r.lanes} × ${r.threads} | ${mb(r.weightBytes)} | ${f(r.loadS)} | ${f(r.firstS)} | **${f(r.coldStartS)}** | ${f(r.tokensPerSec, 0)} | ${mb(r.rssLoadedGrowth)} | **${mb(r.rssGrowth)}** (${f(r.rssGrowth / r.weightBytes, 2)}×) | ${mb(r.anonGrowth)} / ${mb(r.fileGrowth)} |`,
     )
     .join('\n');
   const md = `# Engine on ${result.model.dir}
@@ -194,8 +205,8 @@ ${result.date} · ${result.machine.cpus} CPUs (load average at the end ${result.
 ${n} sentences from \`${source}\`, greedy, batched as the host batches, max length ${maxLength}: ${result.sentences.note}.
 Each variant in a fresh process: load = the host thread's tokenizer + the lanes' sessions; first = one sentence right after; cold start = both; RSS growth over the process before loading (all lanes' threads live in it).
 
-| variant | lanes × threads | weights on disk (MB) | load (s) | first (s) | cold start (s) | tokens/s | RSS growth loaded (MB) | RSS growth after the run (MB, × weights) |
-|---|---|---:|---:|---:|---:|---:|---:|---:|
+| variant | lanes × threads | weights on disk (MB) | load (s) | first (s) | cold start (s) | tokens/s | RSS growth loaded (MB) | RSS growth after the run (MB, × weights) | of which anonymous / file-mapped (MB) |
+|---|---|---:|---:|---:|---:|---:|---:|---:|---|
 ${table}
 
 Cold start through the CLI (\`parla translate --model DIR\`, fresh data dir: Node start, host spawn, load with the host's lane layout, one translation): ${cli.map((c) => `${c.quantized ? 'int8' : 'fp32'} ${c.ok ? `**${f(c.seconds)} s**` : `failed (${c.error})`}`).join(', ')}.
