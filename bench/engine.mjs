@@ -1,4 +1,5 @@
-// Engine benchmark on the bundled model (npm run bench:engine). Greedy decoding of up to 500
+// Engine benchmark on the bundled model (npm run bench:engine; with --model DIR|realsize, any
+// model folder: see engine-model.mjs). Greedy decoding of up to 500
 // test sentences: (a) naive loop, one sentence per encoder+decoder run; (b) Parla's batched
 // generation; (c) transformers.js on the same model folder. Also: achieved FLOP/s against a
 // measured onnxruntime MatMul peak, cold start to first translation through the CLI, and the
@@ -14,6 +15,12 @@ import * as ort from 'onnxruntime-node';
 import { matmulModel } from './onnx-matmul.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+// Any model folder (or `realsize`, an OPUS-MT-size one built on demand): bench/engine-model.mjs.
+if (process.argv.includes('--model')) {
+  const { main } = await import('./engine-model.mjs');
+  await main(process.argv.slice(2));
+  process.exit(0);
+}
 const { MarianModel } = await import(join(root, 'dist/workers/marian/marian-model.js'));
 const { HostClient } = await import(join(root, 'dist/core/host/host-client.js'));
 const { MarianLanes } = await import(join(root, 'dist/workers/marian/lanes.js'));

@@ -3,7 +3,8 @@
 export interface EngineSettings {
   /**
    * Model lanes: worker threads that each hold a copy of a loaded model and decode batches side
-   * by side (0 = one per core, at most 4). Small-batch decoding keeps one core busy at most,
+   * by side (0 = one per core, at most 4, for a small model; one for a model of LARGE_MODEL_BYTES
+   * or more). Small-batch decoding keeps one core busy at most,
    * so lanes are how the host uses the rest; each costs one more copy of the model's weights.
    */
   engineLanes: number;
@@ -23,6 +24,12 @@ export interface EngineSettings {
    * measured at the same speed on the tiny model.
    */
   cpuMemArena: number;
+  /**
+   * 1 = translate with a model's int8 graphs (`*_quantized.onnx`) where it has them, unless a
+   * request asks otherwise; 0 = fp32 where present. A model holding one precision only (a
+   * `--quantized` download) runs in that one either way.
+   */
+  quantized: number;
   /** How long the host collects requests before running them as one batch. */
   batchWindowMs: number;
   /** Upper bound on (rows × source tokens) in one encoder/decoder batch. */
@@ -45,6 +52,7 @@ export const ENGINE_DEFAULTS: Readonly<EngineSettings> = Object.freeze({
   interOpNumThreads: 1,
   intraOpSpinning: 0,
   cpuMemArena: 0,
+  quantized: 0,
   batchWindowMs: 5,
   maxBatchTokens: 8192,
   // Measured on the tiny model (bench/engine.mjs): 32 rows beat 64 and 128 per token (the
@@ -71,16 +79,28 @@ export function resolveEngineSettings(overrides: Record<string, unknown> = {}): 
 }
 
 /**
+ * A model whose graphs weigh at least this much gets one lane with every thread by default. Each
+ * lane holds its own copy of the weights (onnxruntime-node sessions run on the thread that made
+ * them and cannot be shared by worker threads), and a large model's batch keeps several threads
+ * busy: measured on an OPUS-MT-size model (bench/results/engine-realsize.md), a second lane
+ * doubles the memory for a few percent of throughput. Small models (the bundled one is 15 MB)
+ * gain from more lanes.
+ */
+export const LARGE_MODEL_BYTES = 100e6;
+
+/**
  * Lanes and intra-op threads per lane once the automatic values (0) are worked out for `cores`,
- * or for `userThreads` when the user's Threads setting caps the cores the host may use.
+ * or for `userThreads` when the user's Threads setting caps the cores the host may use, and
+ * for a model of `modelBytes` (its graphs and weights on disk; 0 = unknown, treated as small).
  */
 export function laneLayout(
   settings: Pick<EngineSettings, 'engineLanes' | 'intraOpNumThreads'>,
   cores: number,
   userThreads = 0,
+  modelBytes = 0,
 ): { lanes: number; threadsPerLane: number } {
   const budget = userThreads > 0 ? userThreads : cores;
-  const lanes = settings.engineLanes || Math.max(1, Math.min(4, budget));
+  const lanes = settings.engineLanes || (modelBytes >= LARGE_MODEL_BYTES ? 1 : Math.max(1, Math.min(4, budget)));
   const threadsPerLane = settings.intraOpNumThreads || Math.max(1, Math.floor(budget / lanes));
   return { lanes, threadsPerLane };
 }

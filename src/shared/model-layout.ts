@@ -49,27 +49,48 @@ export function selectOnnxFiles(paths: Iterable<string>, quantized = false): Onn
   return undefined;
 }
 
+/**
+ * The graphs to load in the precision asked for (int8 `*_quantized.onnx` or fp32), or in the
+ * other one when the folder holds only that (a model downloaded with `--quantized` has no fp32
+ * graphs); undefined when neither is complete.
+ */
+export function chooseOnnxFiles(paths: Iterable<string>, preferQuantized: boolean): { files: OnnxFiles; quantized: boolean } | undefined {
+  const list = [...paths];
+  for (const quantized of [preferQuantized, !preferQuantized]) {
+    const files = selectOnnxFiles(list, quantized);
+    if (files) return { files, quantized };
+  }
+  return undefined;
+}
+
 /** Parla's exports store all graphs' weights once, in this file beside the graphs. */
 export const SHARED_WEIGHTS_FILE = 'onnx/model.onnx_data';
 
-/** What a complete install needs from a listing: JSON files plus full-precision and (when offered) quantized ONNX. */
-export function filesToFetch(paths: Iterable<string>): string[] | undefined {
+/**
+ * What a complete install needs from a listing: JSON files plus full-precision and (when
+ * offered) quantized ONNX; with `quantizedOnly`, the quantized graphs alone (undefined when the
+ * listing has none).
+ */
+export function filesToFetch(paths: Iterable<string>, quantizedOnly = false): string[] | undefined {
   const list = [...paths];
   const present = new Set(list);
   for (const f of REQUIRED_JSON_FILES) if (!present.has(f)) return undefined;
   const full = selectOnnxFiles(list, false);
-  if (!full) return undefined;
+  const quantized = selectOnnxFiles(list, true);
+  const graphs = quantizedOnly ? [quantized] : full ? [full, quantized] : [];
+  if (!graphs[0]) return undefined;
   const wanted = new Set<string>(MODEL_JSON_FILES.filter((f) => present.has(f)));
-  for (const onnx of [full, selectOnnxFiles(list, true)]) {
+  for (const onnx of graphs) {
     if (!onnx) continue;
     wanted.add(onnx.encoder);
     for (const f of Object.values(onnx.decoder)) if (f.endsWith('.onnx')) wanted.add(f);
   }
   // External weights: `X.onnx_data` (or `X.onnx_data_N` chunks) of a chosen graph, and the
-  // shared `model.onnx_data` that Parla's own exports keep every graph's weights in.
+  // shared `model.onnx_data` that Parla's own fp32 exports keep every graph's weights in (their
+  // quantized graphs, like Xenova's, hold their weights inline).
   for (const p of list) {
     const owner = /^(onnx\/[^/]+\.onnx)_data(?:_\d+)?$/.exec(p);
-    if (owner && (wanted.has(owner[1]!) || p === SHARED_WEIGHTS_FILE)) wanted.add(p);
+    if (owner && (wanted.has(owner[1]!) || (p === SHARED_WEIGHTS_FILE && !quantizedOnly))) wanted.add(p);
   }
   return [...wanted];
 }

@@ -32,8 +32,9 @@ function withDocString(graph: Buffer, text: string): Buffer {
 /**
  * The bundled model's files as a Hub repo (model downloads are verified by loading them and
  * translating, so the repo must hold a real model); `seed` makes each version's bytes differ.
+ * `quantized` adds the int8 graphs, as Xenova's repos hold them.
  */
-export function fakeModelRepo(seed = 'v1'): FakeRepo {
+export function fakeModelRepo(seed = 'v1', quantized = false): FakeRepo {
   const file = (rel: string) => readFileSync(join(MODEL_DIR, rel));
   const config = JSON.parse(file('config.json').toString('utf8')) as Record<string, unknown>;
   return {
@@ -46,6 +47,12 @@ export function fakeModelRepo(seed = 'v1'): FakeRepo {
     'onnx/decoder_model_merged.onnx': withDocString(file('onnx/decoder_model_merged.onnx'), `decoder ${seed}`),
     'onnx/decoder_model.onnx': Buffer.from('unused when merged exists'),
     'onnx/model.onnx_data': file('onnx/model.onnx_data'),
+    ...(quantized
+      ? {
+          'onnx/encoder_model_quantized.onnx': file('onnx/encoder_model_quantized.onnx'),
+          'onnx/decoder_model_merged_quantized.onnx': file('onnx/decoder_model_merged_quantized.onnx'),
+        }
+      : {}),
   };
 }
 

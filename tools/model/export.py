@@ -225,16 +225,17 @@ def fix_past_shapes(graph, H, hd, dims_batch="batch_size"):
 
 
 class WeightStore:
-    """Float16 copies of every weight, stored once in a shared external data file."""
+    """Every weight stored once in a shared external data file, each at an offset that is a
+    multiple of `align` (4096, a page, lets onnxruntime map a tensor instead of copying it)."""
 
-    def __init__(self):
-        self.blobs, self.offsets, self.size = [], {}, 0
+    def __init__(self, align=64):
+        self.blobs, self.offsets, self.size, self.align = [], {}, 0, align
 
     def add(self, array16):
         data = array16.tobytes()
         key = hashlib.sha256(data + str(array16.shape).encode()).hexdigest()
         if key not in self.offsets:
-            pad = (-self.size) % 64
+            pad = (-self.size) % self.align
             if pad:
                 self.blobs.append(b"\0" * pad)
                 self.size += pad
@@ -249,23 +250,26 @@ class WeightStore:
                 f.write(b)
 
 
-def externalize(graph, store, param_names):
-    """Replace each model weight by an fp16 external initializer + a Cast back to float32."""
+def externalize(graph, store, param_names, fp16=True):
+    """Move each model weight to the shared external data file: as float16 + a Cast back to
+    float32 (fp16=True), or as float32 read directly (fp16=False: onnxruntime can then use the
+    file's bytes as they are instead of folding a Cast into a new float32 copy)."""
     casts, new_inits = [], []
     for init in graph.initializer:
         if init.name in param_names and init.data_type == TensorProto.FLOAT:
-            arr = numpy_helper.to_array(init).astype(np.float16)
+            arr = numpy_helper.to_array(init).astype(np.float16 if fp16 else np.float32)
             offset, length = store.add(arr)
             t = TensorProto()
-            t.name = init.name + "__fp16"
-            t.data_type = TensorProto.FLOAT16
+            t.name = init.name + "__fp16" if fp16 else init.name
+            t.data_type = TensorProto.FLOAT16 if fp16 else TensorProto.FLOAT
             t.dims[:] = arr.shape
             t.data_location = TensorProto.EXTERNAL
             for k, v in (("location", DATA_FILE), ("offset", str(offset)), ("length", str(length))):
                 e = t.external_data.add()
                 e.key, e.value = k, v
             new_inits.append(t)
-            casts.append(helper.make_node("Cast", [t.name], [init.name], name="cast_" + init.name, to=TensorProto.FLOAT))
+            if fp16:
+                casts.append(helper.make_node("Cast", [t.name], [init.name], name="cast_" + init.name, to=TensorProto.FLOAT))
         else:
             new_inits.append(init)
     del graph.initializer[:]
@@ -273,6 +277,35 @@ def externalize(graph, store, param_names):
     nodes = casts + list(graph.node)
     del graph.node[:]
     graph.node.extend(nodes)
+
+
+def fold_transposes(graph, param_names):
+    """Stores each weight that the graph only transposes (torch's Linear: MatMul(x, W^T)) already
+    transposed, as `W__T`, and drops the Transpose. onnxruntime would otherwise fold every such
+    Transpose into a new copy of the weight at load time, once per If branch of the merged
+    decoder; stored once, both branches read the same initializer."""
+    inits = {i.name: i for i in graph.initializer}
+    added, keep, rename = {}, [], {}
+    for node in graph.node:
+        perm = [list(a.ints) for a in node.attribute if a.name == "perm"]
+        src = node.input[0] if node.op_type == "Transpose" else None
+        if src in inits and src in param_names and perm in ([[1, 0]], []) and len(inits[src].dims) == 2:
+            name = src + "__T"
+            if name not in added:
+                t = numpy_helper.from_array(np.ascontiguousarray(numpy_helper.to_array(inits[src]).T), name)
+                added[name] = t
+            rename[node.output[0]] = name
+        else:
+            keep.append(node)
+    del graph.node[:]
+    graph.node.extend(keep)
+    rename_values(graph, rename)
+    graph.initializer.extend(added.values())
+    used = {x for n in graph.node for x in n.input}
+    live = [i for i in graph.initializer if i.name in used]
+    del graph.initializer[:]
+    graph.initializer.extend(live)
+    return set(added)
 
 
 def save(graph, path, opset_imports):
@@ -291,8 +324,13 @@ def main():
     ap.add_argument("--tgt", default="es")
     args = ap.parse_args()
     model, size = load_model(args.ckpt)
+    write_model(model, size, args.out, args.tokenizer, args.src, args.tgt, args.max_length)
+
+
+def write_model(model, size, out, tokenizer_dir, src, tgt, max_length, fp16=True):
+    """The whole model folder: ONNX graphs + shared weights, config and tokenizer files."""
     param_names = set(model.state_dict().keys())
-    onnx_dir = os.path.join(args.out, "onnx")
+    onnx_dir = os.path.join(out, "onnx")
     os.makedirs(onnx_dir, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         H, hd = export_graphs(model, size, tmp)
@@ -304,31 +342,33 @@ def main():
                                                               ("decoder_with_past_model", past))}
     for g in graphs.values():
         fix_past_shapes(g, H, hd)
+        if not fp16:
+            param_names |= fold_transposes(g, param_names)
     merged = make_merged(graphs["decoder_model"], graphs["decoder_with_past_model"], size.decoder_layers, H, hd)
     fix_past_shapes(merged, H, hd)
     graphs["decoder_model_merged"] = merged
-    store = WeightStore()
+    store = WeightStore(64 if fp16 else 4096)
     for name, g in graphs.items():
-        externalize(g, store, param_names)
+        externalize(g, store, param_names, fp16)
     store.write(os.path.join(onnx_dir, DATA_FILE))
     for name, g in graphs.items():
         path = os.path.join(onnx_dir, f"{name}.onnx")
         save(g, path, opsets)
         onnx.checker.check_model(path)
-    cfg = hf_config(size, args.max_length)
-    with open(os.path.join(args.out, "config.json"), "w") as f:
+    cfg = hf_config(size, max_length)
+    with open(os.path.join(out, "config.json"), "w") as f:
         json.dump(cfg, f, indent=2)
     gen = {k: cfg[k] for k in ("bad_words_ids", "decoder_start_token_id", "eos_token_id", "forced_eos_token_id",
                                 "max_length", "num_beams", "pad_token_id")}
-    with open(os.path.join(args.out, "generation_config.json"), "w") as f:
+    with open(os.path.join(out, "generation_config.json"), "w") as f:
         json.dump(gen, f, indent=2)
-    tok_cfg = json.load(open(os.path.join(args.tokenizer, "tokenizer_config.json")))
-    tok_cfg.update({"source_lang": args.src, "target_lang": args.tgt})
-    with open(os.path.join(args.out, "tokenizer_config.json"), "w") as f:
+    tok_cfg = json.load(open(os.path.join(tokenizer_dir, "tokenizer_config.json")))
+    tok_cfg.update({"source_lang": src, "target_lang": tgt})
+    with open(os.path.join(out, "tokenizer_config.json"), "w") as f:
         json.dump(tok_cfg, f, indent=2)
-    shutil.copy(os.path.join(args.tokenizer, "tokenizer.json"), os.path.join(args.out, "tokenizer.json"))
+    shutil.copy(os.path.join(tokenizer_dir, "tokenizer.json"), os.path.join(out, "tokenizer.json"))
     total = sum(os.path.getsize(os.path.join(onnx_dir, f)) for f in os.listdir(onnx_dir))
-    print(f"exported to {args.out}: onnx files {total / 1e6:.1f} MB")
+    print(f"exported to {out}: onnx files {total / 1e6:.1f} MB")
 
 
 if __name__ == "__main__":

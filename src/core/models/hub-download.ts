@@ -33,6 +33,8 @@ export interface DownloadOptions {
   signal?: AbortSignal;
   /** Attempts per file when a transfer is cut (each resumes where the last stopped). */
   attempts?: number;
+  /** Fetch the int8 `*_quantized.onnx` graphs only (about a quarter of the fp32 bytes). */
+  quantized?: boolean;
 }
 
 function isHubEntry(v: unknown): v is HubEntry {
@@ -138,7 +140,11 @@ export async function downloadToStaging(id: string, staging: string, options: Do
   // Every door (CLI, app, HTTP) honours PARLA_HUB_ENDPOINT: a mirror or a company proxy.
   const endpoint = (options.endpoint ?? (process.env.PARLA_HUB_ENDPOINT || DEFAULT_HUB_ENDPOINT)).replace(/\/+$/, '');
   const entries = await listHubFiles(endpoint, id, options.signal);
-  const wanted = filesToFetch(entries.map((e) => e.path));
+  const paths = entries.map((e) => e.path);
+  const wanted = filesToFetch(paths, options.quantized);
+  if (!wanted && options.quantized && filesToFetch(paths)) {
+    throw new ParlaError('NOT_FOUND', `${id} offers no quantized (int8) graphs; download it without --quantized`);
+  }
   if (!wanted) {
     throw new ParlaError('MODEL_INVALID', `${id} is not an ONNX Marian model (needs config/tokenizer files and onnx/encoder_model.onnx + decoder)`);
   }

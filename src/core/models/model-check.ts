@@ -10,7 +10,7 @@ import { readFile, readdir, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, normalize } from 'node:path';
 import { ParlaError } from '../../shared/errors.js';
 import { parseMarianConfig } from '../../shared/model-config.js';
-import { REQUIRED_JSON_FILES, jsonFileLimit, selectOnnxFiles } from '../../shared/model-layout.js';
+import { REQUIRED_JSON_FILES, chooseOnnxFiles, jsonFileLimit, selectOnnxFiles } from '../../shared/model-layout.js';
 import { externalDataNeeds } from './onnx-external.js';
 
 export interface ModelFile {
@@ -56,8 +56,8 @@ export function checkLayout(files: readonly ModelFile[], where: string): void {
   const paths = files.map((f) => f.path);
   const missing = REQUIRED_JSON_FILES.filter((f) => !paths.includes(f));
   if (missing.length) throw new ParlaError('MODEL_INVALID', `${where} is not a model folder: missing ${missing.join(', ')}`);
-  if (!selectOnnxFiles(paths)) {
-    throw new ParlaError('MODEL_INVALID', `${where} is not a model folder: needs onnx/encoder_model.onnx and onnx/decoder_model_merged.onnx (or decoder_model + decoder_with_past_model)`);
+  if (!chooseOnnxFiles(paths, false)) {
+    throw new ParlaError('MODEL_INVALID', `${where} is not a model folder: needs onnx/encoder_model.onnx and onnx/decoder_model_merged.onnx (or decoder_model + decoder_with_past_model, or their *_quantized.onnx)`);
   }
 }
 

@@ -135,8 +135,9 @@ export class ModelStore {
 
   async download(id: string, options: DownloadOptions = {}): Promise<ModelInfo> {
     if (!isModelId(id)) throw new ParlaError('BAD_INPUT', `"${id.slice(0, 100)}" is not a model id like Xenova/opus-mt-en-de`);
-    // Stable staging name so an interrupted download resumes on the next call.
-    const staging = inside(this.root, '.incoming', id.replace('/', '--'));
+    // Stable staging name so an interrupted download resumes on the next call; an int8-only
+    // download stages apart, so it never installs fp32 files left by an earlier attempt.
+    const staging = inside(this.root, '.incoming', `${id.replace('/', '--')}${options.quantized ? '--int8' : ''}`);
     await downloadToStaging(id, staging, options);
     const pair = pairFor(id) ?? { from: '', to: [] };
     const langs = await languageTokens(staging, await modelFiles(staging));
@@ -159,7 +160,9 @@ export class ModelStore {
     checkLayout(files, dir);
     const modelId = id ?? `local/${basename(source)}`;
     if (!isModelId(modelId)) throw new ParlaError('BAD_INPUT', `cannot derive a model id from ${dir}; pass one`);
-    const wanted = filesToFetch(files.map((f) => f.path)) ?? [];
+    const paths = files.map((f) => f.path);
+    // A folder with int8 graphs only (a `--quantized` download) is imported as it is.
+    const wanted = filesToFetch(paths) ?? filesToFetch(paths, true) ?? [];
     const staging = join(this.root, '.incoming', `${modelId.replace('/', '--')}-${randomUUID()}`);
     try {
       await mkdir(join(staging, 'onnx'), { recursive: true });

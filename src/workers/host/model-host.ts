@@ -102,7 +102,7 @@ export class ModelHost {
     this.batches++;
     this.texts += texts.length;
     const { options } = key;
-    return this.pool.use(key.modelId, key.modelDir, options.quantized ?? false, (model) =>
+    return this.pool.use(key.modelId, key.modelDir, options.quantized ?? this.settings.quantized === 1, (model) =>
       model.translate(texts, key.to, options, this.settings, key.from),
     );
   }

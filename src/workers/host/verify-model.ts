@@ -4,22 +4,22 @@
 // hangs or eats memory takes down only this child, which the store kills after a deadline.
 // Usage: node dist/workers/host/verify-model.js DIR TO
 // Prints one JSON line: {"ok":true,"text":"..."} or {"ok":false,"error":{name,code,message}}.
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { ParlaError, toErrorInfo } from '../../shared/errors.js';
+import { selectOnnxFiles } from '../../shared/model-layout.js';
 import { MarianModel } from '../marian/marian-model.js';
 
 const SMOKE_SENTENCE = 'Hello, how are you today?';
 
 async function verify(dir: string, to: string): Promise<string> {
   let text = '';
-  for (const quantized of [false, true]) {
-    let model: MarianModel;
-    try {
-      model = await MarianModel.load(dir, { quantized, intraOpNumThreads: 1, interOpNumThreads: 1 });
-    } catch (e) {
-      // A model without quantized files is fine; any other failure is the model's.
-      if (quantized && e instanceof ParlaError && / lacks onnx\//.test(e.message)) break;
-      throw e;
-    }
+  // Each precision the folder holds (fp32, int8 or both); none is the loader's error to name.
+  const onnx = await readdir(join(dir, 'onnx')).catch(() => []);
+  const paths = onnx.map((name) => `onnx/${name}`);
+  const precisions = [false, true].filter((q) => selectOnnxFiles(paths, q));
+  for (const quantized of precisions.length ? precisions : [false]) {
+    const model = await MarianModel.load(dir, { quantized, intraOpNumThreads: 1, interOpNumThreads: 1 });
     try {
       const [out] = await model.translate([SMOKE_SENTENCE], to, { maxLength: 32 }, { maxBatchTokens: 4096, maxBatchSentences: 1 });
       if (!out?.text.trim()) throw new ParlaError('MODEL_INVALID', `${dir}: a test translation${quantized ? ' (quantized)' : ''} came back empty`);

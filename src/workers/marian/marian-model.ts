@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { ParlaError } from '../../shared/errors.js';
-import { jsonFileLimit, selectOnnxFiles } from '../../shared/model-layout.js';
+import { chooseOnnxFiles, jsonFileLimit } from '../../shared/model-layout.js';
 import type { DecodeOptions } from '../../shared/translation.js';
 import { DecoderState, MarianDecoder } from './decoder.js';
 import { parseMarianConfig, type MarianConfig } from '../../shared/model-config.js';
@@ -15,6 +15,7 @@ import { joinPieces, splitAtWhitespace, splitSentences, type Piece } from './sen
 import { gatherRows, isIdentity } from './tensor-gather.js';
 
 export interface LoadOptions {
+  /** Prefer the int8 `*_quantized.onnx` graphs; either precision is used when it is the only one present. */
   quantized?: boolean;
   intraOpNumThreads?: number;
   interOpNumThreads?: number;
@@ -22,6 +23,15 @@ export interface LoadOptions {
   intraOpSpinning?: boolean;
   /** onnxruntime's CPU memory arena (its default is on). */
   cpuMemArena?: boolean;
+  /** onnxruntime's graph optimizations (default 'all'). */
+  graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
+  /** onnxruntime's memory pattern planning (its default is on). */
+  enableMemPattern?: boolean;
+  /**
+   * Further onnxruntime session config entries, e.g. `session.disable_prepacking: '1'`
+   * (measured in bench/engine-model.mjs; the host sets none).
+   */
+  sessionConfig?: Record<string, string>;
   /**
    * false: tokenizer and config only, no onnxruntime sessions. Such a model splits, tokenizes
    * and detokenizes for a `GroupRunner` that owns the sessions elsewhere (model lanes).
@@ -60,11 +70,37 @@ export interface TranslatedText {
 
 const LANG_TOKEN = /^>>[A-Za-z_]+<<$/;
 
+/** `{'session.intra_op.allow_spinning': '0'}` → `{session: {intra_op: {allow_spinning: '0'}}}`. */
+function nestConfig(entries: Record<string, string>): Record<string, unknown> {
+  const root: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(entries)) {
+    const parts = key.split('.');
+    let node = root;
+    for (const part of parts.slice(0, -1)) node = (node[part] ??= {}) as Record<string, unknown>;
+    node[parts[parts.length - 1]!] = value;
+  }
+  return root;
+}
+
 /** A model's files: its top level and onnx/, where the layout puts them; never a walk of the tree. */
 async function listFiles(dir: string): Promise<string[]> {
   const top = await readdir(dir);
   const onnx = await readdir(join(dir, 'onnx')).catch(() => []);
   return [...top, ...onnx.map((name) => `onnx/${name}`)];
+}
+
+/**
+ * Bytes on disk of the graphs a load would open in the precision preferred (and, for fp32, the
+ * external weight files beside them): what lanes and threads are sized by.
+ */
+export async function modelGraphBytes(dir: string, quantized: boolean): Promise<number> {
+  const files = await listFiles(dir).catch(() => []);
+  const chosen = chooseOnnxFiles(files, quantized);
+  if (!chosen) return 0;
+  const graphs = [chosen.files.encoder, ...Object.values(chosen.files.decoder).filter((f): f is string => typeof f === 'string' && f.endsWith('.onnx'))];
+  const data = chosen.quantized ? [] : files.filter((f) => /^onnx\/[^/]+\.onnx_data(?:_\d+)?$/.test(f));
+  const sizes = await Promise.all([...graphs, ...data].map((f) => stat(join(dir, f)).then((s) => s.size, () => 0)));
+  return sizes.reduce((a, b) => a + b, 0);
 }
 
 /** A model's JSON file, refused when larger than any real one: parsing blocks the thread. */
@@ -113,6 +149,8 @@ export class MarianModel implements GroupRunner {
     readonly config: MarianConfig,
     private readonly tokenizer: Tokenizer,
     private readonly sessions: Sessions | undefined,
+    /** Whether the int8 graphs are the ones loaded (or, without sessions, the ones chosen). */
+    readonly quantized: boolean,
   ) {
     const vocab = tokenizer.get_vocab(true);
     this.langTokens = new Set([...vocab.keys()].filter((t) => LANG_TOKEN.test(t)));
@@ -125,10 +163,9 @@ export class MarianModel implements GroupRunner {
     } catch {
       throw new ParlaError('MODEL_INVALID', `no model folder at ${dir}`);
     }
-    const onnx = selectOnnxFiles(files, options.quantized ?? false);
-    if (!onnx) {
-      throw new ParlaError('MODEL_INVALID', `model at ${dir} lacks onnx/encoder_model and a decoder${options.quantized ? ' (quantized)' : ''}`);
-    }
+    const chosen = chooseOnnxFiles(files, options.quantized ?? false);
+    if (!chosen) throw new ParlaError('MODEL_INVALID', `model at ${dir} lacks onnx/encoder_model and a decoder`);
+    const onnx = chosen.files;
     const config = await readJson(dir, 'config.json');
     const generation = files.includes('generation_config.json') ? await readJson(dir, 'generation_config.json') : undefined;
     const tokenizerJson = await readJson(dir, 'tokenizer.json');
@@ -142,15 +179,17 @@ export class MarianModel implements GroupRunner {
       throw new ParlaError('MODEL_INVALID', `${dir}: tokenizer.json cannot be read (${(e as Error).message})`);
     }
     const parsed = parseMarianConfig(config, generation, dir, Math.max(0, ...tokenizer.get_vocab(true).values()) + 1);
-    if (options.sessions === false) return new MarianModel(dir, parsed, tokenizer, undefined);
+    if (options.sessions === false) return new MarianModel(dir, parsed, tokenizer, undefined, chosen.quantized);
     // ORT rejects undefined thread counts; 0 means "leave it to ORT", so omit the key.
-    const sessionOptions: ort.InferenceSession.SessionOptions = { graphOptimizationLevel: 'all' };
+    const sessionOptions: ort.InferenceSession.SessionOptions = { graphOptimizationLevel: options.graphOptimizationLevel ?? 'all' };
     if (options.intraOpNumThreads) sessionOptions.intraOpNumThreads = options.intraOpNumThreads;
     if (options.interOpNumThreads) sessionOptions.interOpNumThreads = options.interOpNumThreads;
     if (options.cpuMemArena !== undefined) sessionOptions.enableCpuMemArena = options.cpuMemArena;
-    if (options.intraOpSpinning !== undefined) {
-      sessionOptions.extra = { session: { intra_op: { allow_spinning: options.intraOpSpinning ? '1' : '0' } } };
-    }
+    if (options.enableMemPattern !== undefined) sessionOptions.enableMemPattern = options.enableMemPattern;
+    // Config entries are dotted keys; onnxruntime-node takes them as a nested object under `extra`.
+    const entries: Record<string, string> = { ...options.sessionConfig };
+    if (options.intraOpSpinning !== undefined) entries['session.intra_op.allow_spinning'] = options.intraOpSpinning ? '1' : '0';
+    if (Object.keys(entries).length) sessionOptions.extra = nestConfig(entries);
     const open = (rel: string) =>
       ort.InferenceSession.create(join(dir, rel), sessionOptions).catch((e: unknown) => {
         const why = (e instanceof Error ? e.message : String(e)).split('\n')[0]!.slice(0, 300);
@@ -176,7 +215,7 @@ export class MarianModel implements GroupRunner {
         checkDecoderGraph(cached, parsed, dir);
         decoder = new MarianDecoder({ first, cached, merged: false }, parsed);
       }
-      return new MarianModel(dir, parsed, tokenizer, { encoder, decoder, all });
+      return new MarianModel(dir, parsed, tokenizer, { encoder, decoder, all }, chosen.quantized);
     } catch (e) {
       await Promise.all(all.map((session) => session.release()));
       throw e;

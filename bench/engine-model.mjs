@@ -1,0 +1,218 @@
+// Engine benchmark for any model folder: npm run bench:engine -- --model DIR|realsize [--n 48]
+// [--max-length 33] [--variants a,b] [--out engine-realsize]
+//
+// `realsize` is an OPUS-MT-size model (tools/model/realsize.py: d_model 512, 6 + 6 layers,
+// vocabulary 65,001, seeded random weights, fp32 on disk) plus its int8 graphs
+// (tools/model/quantize.py), built into bench/scratch/ on first use. Its outputs never end on
+// their own, so every sentence decodes exactly max-length − 1 tokens and runs compare.
+//
+// Each variant (precision × lanes × threads × onnxruntime session options) runs in a fresh
+// Node process, as a fresh host would: RSS before loading, model load (the host thread's
+// tokenizer and the lanes' sessions, as the host loads them), the first translation, then
+// greedy batched decoding of `n` test sentences, and RSS after. Writes bench/results/OUT.{json,md}.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const REALSIZE = join(root, 'bench/scratch/opus-mt-size');
+
+/** Variants by name: precision, lanes × threads, and session options beyond the host's. */
+const VARIANTS = {
+  'fp32-2x1': { quantized: false, lanes: 2, threads: 1 },
+  'fp32-1x2': { quantized: false, lanes: 1, threads: 2 },
+  'fp32-1x2-noprepack': { quantized: false, lanes: 1, threads: 2, load: { sessionConfig: { 'session.disable_prepacking': '1' } } },
+  'fp32-2x1-noprepack': { quantized: false, lanes: 2, threads: 1, load: { sessionConfig: { 'session.disable_prepacking': '1' } } },
+  'int8-2x1-noprepack': { quantized: true, lanes: 2, threads: 1, load: { sessionConfig: { 'session.disable_prepacking': '1' } } },
+  'fp32-1x2-devalloc': { quantized: false, lanes: 1, threads: 2, load: { sessionConfig: { 'session.use_device_allocator_for_initializers': '1' } } },
+  'fp32-1x2-arena-mempattern-off': { quantized: false, lanes: 1, threads: 2, load: { cpuMemArena: true, enableMemPattern: false } },
+  'fp32-1x2-basic': { quantized: false, lanes: 1, threads: 2, load: { graphOptimizationLevel: 'basic' } },
+  // Graphs onnxruntime optimized once and saved (optimizedModelFilePath, weights external), then
+  // loaded with optimizations off.
+  'fp32-1x2-cached': { quantized: false, lanes: 1, threads: 2, cached: true, load: { graphOptimizationLevel: 'disabled' } },
+  'int8-2x1': { quantized: true, lanes: 2, threads: 1 },
+  'int8-1x2': { quantized: true, lanes: 1, threads: 2 },
+  'int8-1x2-noprepack': { quantized: true, lanes: 1, threads: 2, load: { sessionConfig: { 'session.disable_prepacking': '1' } } },
+  'int8-1x2-cached': { quantized: true, lanes: 1, threads: 2, cached: true, load: { graphOptimizationLevel: 'disabled' } },
+};
+
+/**
+ * `dir` with its graphs as onnxruntime optimizes them ('extended': no layout-specific kernels),
+ * saved by the session itself, weights in one external file per graph; built once.
+ */
+async function optimizedCopy(dir, quantized) {
+  const out = `${dir}-optimized-${quantized ? 'int8' : 'fp32'}`;
+  if (existsSync(join(out, 'onnx'))) return out;
+  const ort = await import('onnxruntime-node');
+  const { copyFile } = await import('node:fs/promises');
+  await mkdir(join(out, 'onnx'), { recursive: true });
+  for (const f of ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json']) await copyFile(join(dir, f), join(out, f));
+  for (const base of ['encoder_model', 'decoder_model_merged']) {
+    const name = `${base}${quantized ? '_quantized' : ''}.onnx`;
+    const session = await ort.InferenceSession.create(join(dir, 'onnx', name), {
+      graphOptimizationLevel: 'extended',
+      optimizedModelFilePath: join(out, 'onnx', name),
+      extra: { session: { optimized_model_external_initializers_file_name: `${name}_data`, optimized_model_external_initializers_min_size_in_bytes: '1024' } },
+    });
+    await session.release();
+  }
+  return out;
+}
+
+function sentences(n) {
+  for (const p of ['tools/data/corpus/test.en', 'test/fixtures/bench-sentences.en']) {
+    const full = join(root, p);
+    if (existsSync(full)) {
+      const lines = readFileSync(full, 'utf8').split('\n').map((l) => l.trim()).filter(Boolean);
+      return { source: p, lines: lines.slice(0, n) };
+    }
+  }
+  throw new Error('no test sentences: need tools/data/corpus/test.en or test/fixtures/bench-sentences.en');
+}
+
+/** Resident memory split: anonymous (private copies) and file-backed (mapped weights, shareable). */
+function memory() {
+  const status = readFileSync('/proc/self/status', 'utf8');
+  const kb = (key) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
+  return { rss: process.memoryUsage.rss(), anon: kb('RssAnon'), file: kb('RssFile') };
+}
+
+/** One variant, in this (fresh) process. */
+async function child(spec) {
+  const { MarianModel } = await import(join(root, 'dist/workers/marian/marian-model.js'));
+  const { MarianLanes } = await import(join(root, 'dist/workers/marian/lanes.js'));
+  const { ENGINE_DEFAULTS } = await import(join(root, 'dist/shared/engine-settings.js'));
+  const { lines } = sentences(spec.n);
+  const limits = { maxBatchTokens: ENGINE_DEFAULTS.maxBatchTokens, maxBatchSentences: ENGINE_DEFAULTS.maxBatchSentences };
+  const load = { quantized: spec.quantized, intraOpNumThreads: spec.threads, interOpNumThreads: 1, intraOpSpinning: false, cpuMemArena: false, ...spec.load };
+  const mem0 = memory();
+  const rss0 = mem0.rss;
+  let t = performance.now();
+  const [front, lanes] = await Promise.all([MarianModel.load(spec.dir, { ...load, sessions: false }), MarianLanes.start(join(root, 'dist/workers/host/main.js'), spec.dir, load, spec.lanes)]);
+  const loadS = (performance.now() - t) / 1000;
+  const rssLoaded = process.memoryUsage.rss();
+  const options = { beam: 1, maxLength: spec.maxLength };
+  t = performance.now();
+  await front.translate([lines[0]], 'es', options, limits, undefined, lanes);
+  const firstS = (performance.now() - t) / 1000;
+  const ids = lines.map((l) => front.encode(l));
+  t = performance.now();
+  const hyps = await front.generateBatched(ids, options, limits, lanes);
+  const runS = (performance.now() - t) / 1000;
+  const memAfter = memory();
+  const rssAfter = memAfter.rss;
+  const tokens = hyps.reduce((s, h) => s + h[0].ids.length, 0);
+  await lanes.close();
+  return { loadS, firstS, coldStartS: loadS + firstS, runS, tokens, tokensPerSec: tokens / runS, rssLoadedGrowth: rssLoaded - rss0, rssGrowth: rssAfter - rss0, anonGrowth: memAfter.anon - mem0.anon, fileGrowth: memAfter.file - mem0.file, quantizedLoaded: front.quantized };
+}
+
+/** Bytes of the weights a precision loads: fp32 graphs + external data, or the int8 graphs. */
+async function weightBytes(dir, quantized) {
+  const names = await readdir(join(dir, 'onnx'));
+  const graphs = ['encoder_model', 'decoder_model_merged'].map((b) => `${b}${quantized ? '_quantized' : ''}.onnx`);
+  const wanted = names.filter((n) => graphs.includes(n) || (quantized ? graphs.some((g) => n === `${g}_data`) : /\.onnx_data$/.test(n) && !n.includes('_quantized')));
+  let total = 0;
+  for (const n of wanted) total += (await stat(join(dir, 'onnx', n))).size;
+  return total;
+}
+
+function ensureRealsize() {
+  if (existsSync(join(REALSIZE, 'onnx/decoder_model_merged_quantized.onnx'))) return;
+  const py = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+  process.stderr.write(`building ${relative(root, REALSIZE)} (tools/model/realsize.py, quantize.py)...\n`);
+  execFileSync(py, ['tools/model/realsize.py', '--out', REALSIZE], { cwd: root, stdio: 'inherit' });
+  execFileSync(py, ['tools/model/quantize.py', REALSIZE], { cwd: root, stdio: 'inherit' });
+}
+
+export async function main(argv) {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      model: { type: 'string' },
+      n: { type: 'string', default: '48' },
+      'max-length': { type: 'string', default: '33' },
+      variants: { type: 'string' },
+      out: { type: 'string' },
+      child: { type: 'string' },
+    },
+  });
+  if (values.child) {
+    process.stdout.write(JSON.stringify(await child(JSON.parse(values.child))));
+    return;
+  }
+  const realsize = values.model === 'realsize';
+  if (realsize) ensureRealsize();
+  const dir = realsize ? REALSIZE : resolve(values.model);
+  const names = values.variants ? values.variants.split(',') : Object.keys(VARIANTS);
+  const n = Number(values.n);
+  const maxLength = Number(values['max-length']);
+  const { source } = sentences(n);
+  const rows = [];
+  for (const name of names) {
+    const variant = VARIANTS[name];
+    if (!variant) throw new Error(`unknown variant ${name}; one of ${Object.keys(VARIANTS).join(', ')}`);
+    const spec = { ...variant, dir: variant.cached ? await optimizedCopy(dir, variant.quantized) : dir, n, maxLength };
+    const run = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', JSON.stringify(spec)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+    if (run.status !== 0) {
+      const why = run.stderr.split('\n').find((l) => /Error: /.test(l)) ?? `exit ${run.status}`;
+      rows.push({ name, ...variant, error: why.replace(/\u001b\[[0-9;]*m/g, '').trim().slice(0, 400) });
+    } else {
+      rows.push({ name, ...variant, weightBytes: await weightBytes(spec.dir, variant.quantized), ...JSON.parse(run.stdout) });
+    }
+    process.stderr.write(`${name}: ${JSON.stringify(rows.at(-1))}\n`);
+  }
+  // Cold start as a user meets it: `parla translate --model DIR` with a fresh data dir (node
+  // start, host spawn, model load with the host's own lane layout, one translation).
+  const cli = [];
+  for (const quantized of [false, true]) {
+    const dataDir = await mkdtemp(join(tmpdir(), 'parla-bench-cold-'));
+    const t = performance.now();
+    const run = spawnSync(process.execPath, [join(root, 'bin/parla.js'), 'translate', 'Open the file and save it.', '--to', 'es', '--model', dir, '--data-dir', dataDir], {
+      encoding: 'utf8',
+      env: { ...process.env, PARLA_ENGINE_SETTINGS: JSON.stringify({ quantized: quantized ? 1 : 0 }) },
+    });
+    cli.push({ quantized, seconds: (performance.now() - t) / 1000, ok: run.status === 0, ...(run.status === 0 ? {} : { error: run.stderr.trim().slice(0, 300) }) });
+    await rm(dataDir, { recursive: true, force: true }); // the host leaves once its data dir is gone
+    process.stderr.write(`cli cold start: ${JSON.stringify(cli.at(-1))}\n`);
+  }
+  const result = {
+    date: new Date().toISOString(),
+    machine: { cpus: cpus().length, availableParallelism: availableParallelism(), node: process.version, loadAverage: loadavg() },
+    model: { dir: relative(root, dir), realsize: realsize ? JSON.parse(readFileSync(join(dir, 'realsize.json'), 'utf8')) : null },
+    sentences: { source, count: n, maxLength, note: realsize ? 'every output is max-length − 1 tokens (end of sentence suppressed)' : 'outputs end where the model ends them, at most max-length − 1 tokens' },
+    variants: rows,
+    cliColdStart: cli,
+  };
+  const out = values.out ?? (realsize ? 'engine-realsize' : 'engine-model');
+  await mkdir(join(root, 'bench/results'), { recursive: true });
+  await writeFile(join(root, `bench/results/${out}.json`), JSON.stringify(result, null, 2) + '\n');
+  const mb = (b) => (b / 1e6).toFixed(0);
+  const f = (x, d = 2) => (typeof x === 'number' ? x.toFixed(d) : '–');
+  const table = rows
+    .map((r) =>
+      r.error
+        ? `| ${r.name} | ${r.lanes} × ${r.threads} | failed: ${r.error.slice(0, 160)} ||||||||`
+        : `| ${r.name} | ${r.lanes} × ${r.threads} | ${mb(r.weightBytes)} | ${f(r.loadS)} | ${f(r.firstS)} | **${f(r.coldStartS)}** | ${f(r.tokensPerSec, 0)} | ${mb(r.rssLoadedGrowth)} | **${mb(r.rssGrowth)}** (${f(r.rssGrowth / r.weightBytes, 2)}×) | ${mb(r.anonGrowth)} / ${mb(r.fileGrowth)} |`,
+    )
+    .join('\n');
+  const md = `# Engine on ${result.model.dir}
+
+${result.date} · ${result.machine.cpus} CPUs (load average at the end ${result.machine.loadAverage.map((x) => x.toFixed(1)).join(' ')}) · Node ${result.machine.node}
+${n} sentences from \`${source}\`, greedy, batched as the host batches, max length ${maxLength}: ${result.sentences.note}.
+Each variant in a fresh process: load = the host thread's tokenizer + the lanes' sessions; first = one sentence right after; cold start = both; RSS growth over the process before loading (all lanes' threads live in it).
+
+| variant | lanes × threads | weights on disk (MB) | load (s) | first (s) | cold start (s) | tokens/s | RSS growth loaded (MB) | RSS growth after the run (MB, × weights) | of which anonymous / file-mapped (MB) |
+|---|---|---:|---:|---:|---:|---:|---:|---:|---|
+${table}
+
+Cold start through the CLI (\`parla translate --model DIR\`, fresh data dir: Node start, host spawn, load with the host's lane layout, one translation): ${cli.map((c) => `${c.quantized ? 'int8' : 'fp32'} ${c.ok ? `**${f(c.seconds)} s**` : `failed (${c.error})`}`).join(', ')}.
+`;
+  await writeFile(join(root, `bench/results/${out}.md`), md);
+  process.stdout.write(md);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await main(process.argv.slice(2));
