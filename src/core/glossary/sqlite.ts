@@ -2,6 +2,7 @@
 // pair has a counter bumped in the same transaction as every change of its entries, so a reader
 // sees entries and version in step, and a translation cached before a change never matches after.
 // Its tables are made and changed by the ordered migrations in src/core/migrations.ts.
+import { pairTextFilter } from '../pair-filter.js';
 import type { GlossaryEntry, GlossaryPage, GlossaryQuery, NewGlossaryEntry } from '../../shared/glossary.js';
 import { openDb, writeTransaction, type Db } from '../db.js';
 import { lastPerTerm, normalizeEntry, type GlossaryBackend } from './backend.js';
@@ -115,21 +116,7 @@ export class SqliteGlossary implements GlossaryBackend {
   }
 
   async list(query: GlossaryQuery): Promise<GlossaryPage> {
-    const where: string[] = [];
-    const args: (string | number)[] = [];
-    if (query.from) {
-      where.push('src_lang = ?');
-      args.push(query.from);
-    }
-    if (query.to) {
-      where.push('tgt_lang = ?');
-      args.push(query.to);
-    }
-    if (query.q) {
-      where.push('(instr(lower(source), ?) > 0 OR instr(lower(target), ?) > 0)');
-      args.push(query.q.toLowerCase(), query.q.toLowerCase());
-    }
-    const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const { clause: filter, args } = pairTextFilter(query);
     const total = (this.db.prepare(`SELECT count(*) AS n FROM glossary ${filter}`).get(...args) as { n: number }).n;
     const rows = this.db
       .prepare(`SELECT * FROM glossary ${filter} ORDER BY src_lang, tgt_lang, source, id LIMIT ? OFFSET ?`)

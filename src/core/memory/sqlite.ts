@@ -1,5 +1,6 @@
 // The memory in the data dir's parla.db: entries keyed by pair and memoryKey, and a word index
 // (memory_words) that fuzzy suggestions read instead of scanning. Tables: src/core/migrations.ts.
+import { pairTextFilter } from '../pair-filter.js';
 import type { MemoryEntry, MemoryPage, MemoryQuery, MemorySuggestion, NewMemoryEntry } from '../../shared/memory.js';
 import { DEFAULT_MEMORY_AUTHOR } from '../../shared/memory.js';
 import { openDb, writeTransaction, type Db } from '../db.js';
@@ -165,21 +166,7 @@ export class SqliteMemory implements MemoryBackend {
   }
 
   async list(query: MemoryQuery): Promise<MemoryPage> {
-    const where: string[] = [];
-    const args: (string | number)[] = [];
-    if (query.from) {
-      where.push('src_lang = ?');
-      args.push(query.from);
-    }
-    if (query.to) {
-      where.push('tgt_lang = ?');
-      args.push(query.to);
-    }
-    if (query.q) {
-      where.push('(instr(lower(source), ?) OR instr(lower(target), ?))');
-      args.push(query.q.toLowerCase(), query.q.toLowerCase());
-    }
-    const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const { clause, args } = pairTextFilter(query);
     const total = this.db.prepare<(string | number)[], { c: number }>(`SELECT count(*) AS c FROM memory ${clause}`).get(...args)!.c;
     const rows = this.db
       .prepare<(string | number)[], Row>(`SELECT * FROM memory ${clause} ORDER BY src_lang, tgt_lang, source, id LIMIT ? OFFSET ?`)
