@@ -24,6 +24,16 @@ afterAll(async () => {
 });
 
 describe.skipIf(!HAVE_MODEL)('model catalog on the Models page', () => {
+  it('the Translate page calls the bundled model a demo and leads to the catalog', async () => {
+    const { page } = ui;
+    await page.getByTestId('nav-translate').click();
+    await page.getByTestId('demo-notice').waitFor();
+    expect(await page.getByTestId('demo-notice').textContent()).toContain('demo model');
+    await page.screenshot({ path: join(SHOTS, 'translate-demo-notice.png') });
+    await page.getByTestId('demo-get-model').click();
+    await page.getByTestId('catalog-search').waitFor();
+  });
+
   it('finds a model by language name, downloads it with one click, and lists it as installed', async () => {
     const { page } = ui;
     await page.getByTestId('nav-models').click();

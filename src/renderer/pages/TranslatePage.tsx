@@ -1,6 +1,6 @@
 // Translate as you type: debounced, stale answers dropped, one text per non-empty line.
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { AUTO_SOURCE, type Translation } from '../../shared/translation.js';
+import { AUTO_SOURCE, type ModelInfo, type Translation } from '../../shared/translation.js';
 import { errorText, useShell } from '../app-context.js';
 import { LanguageSelect } from '../components/LanguageSelect.js';
 import { useDebounced, useModels, type PendingCommand } from '../hooks.js';
@@ -14,7 +14,7 @@ export interface TranslatePrefill {
 }
 
 export function TranslatePage({ prefill, command, onHandled }: { prefill?: TranslatePrefill } & PendingCommand) {
-  const { api } = useShell();
+  const { api, go } = useShell();
   const [models] = useModels();
   const { sources, targets } = useMemo(() => languagesOf(models), [models]);
   const [from, setFrom] = useState(prefill?.from ?? 'en');
@@ -130,6 +130,15 @@ export function TranslatePage({ prefill, command, onHandled }: { prefill?: Trans
           </label>
         </div>
       </header>
+      {servedByDemoOnly(models, from, to) && (
+        // The bundled model is a demo: say so where its output is read, with the way to a real one.
+        <p className="demo-notice muted" data-testid="demo-notice">
+          {from ? '' : 'English → Spanish: '}Parla's small built-in demo model is translating; full-size models translate far better.{' '}
+          <button className="link-button" onClick={() => go('models')} data-testid="demo-get-model">
+            Get a model
+          </button>
+        </p>
+      )}
       <div className="panes">
         <div className="pane">
           <textarea
@@ -242,4 +251,10 @@ export function TranslatePage({ prefill, command, onHandled }: { prefill?: Trans
       </div>
     </section>
   );
+}
+
+/** True when the only installed model for the pair is the bundled demo (no source: English, the demo's). */
+function servedByDemoOnly(models: readonly ModelInfo[], from: string, to: string): boolean {
+  const serving = models.filter((m) => !m.problem && m.from === (from || 'en') && m.to.includes(to));
+  return serving.length > 0 && serving.every((m) => m.bundled);
 }
