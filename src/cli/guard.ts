@@ -2,6 +2,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ParlaError, exitCodeFor, toErrorInfo } from '../shared/errors.js';
 import { normalizeLanguage } from '../shared/languages.js';
+import { AUTO_SOURCE } from '../shared/translation.js';
 import type { CliContext, CliOutput } from './command.js';
 
 /** Writes the one line for `error` (with its stack under PARLA_DEBUG=1, for bug reports); returns the exit code. */
@@ -50,4 +51,9 @@ export function language(value: string, flag: string): string {
   const code = normalizeLanguage(value);
   if (!code) throw new ParlaError('BAD_INPUT', `${flag} "${value.slice(0, 40)}" is not a language code or name (e.g. es, Spanish, pt-BR)`);
   return code;
+}
+
+/** `--from`: a language as `language` reads it, or `auto` (detect each text's language). */
+export function sourceLanguage(value: string, flag = '--from'): string {
+  return value === AUTO_SOURCE ? AUTO_SOURCE : language(value, flag);
 }

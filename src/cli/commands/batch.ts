@@ -2,10 +2,9 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { batchNoModelNote } from '../../core/detect/no-model.js';
 import { ParlaError } from '../../shared/errors.js';
-import { AUTO_SOURCE } from '../../shared/translation.js';
 import type { BatchRequest } from '../../core/jobs/batch.js';
 import type { CliCommand } from '../command.js';
-import { guarded, language, list, parse } from '../guard.js';
+import { guarded, language, list, parse, sourceLanguage } from '../guard.js';
 import { fileJobReport } from '../../core/formats/report.js';
 import { locateJob } from '../../core/jobs/job-desk.js';
 import { finish, openJobSession, runWithProgress } from '../job-session.js';
@@ -44,7 +43,7 @@ export const batchCommand: CliCommand = {
       const request: BatchRequest = {
         file: positionals[0] as string,
         to,
-        ...(values.from ? { from: values.from === AUTO_SOURCE ? AUTO_SOURCE : language(values.from, '--from') } : {}),
+        ...(values.from ? { from: sourceLanguage(values.from) } : {}),
         ...(columns ? { columns } : {}),
         ...(values.sheet !== undefined ? { sheet: values.sheet } : {}),
         ...(values.out !== undefined ? { out: values.out } : {}),

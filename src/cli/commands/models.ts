@@ -7,12 +7,11 @@ import { DEFAULT_HUB_ENDPOINT } from '../../core/models/hub-download.js';
 import { ModelStore } from '../../core/models/model-store.js';
 import type { Command } from '../registry.js';
 
-const mb = formatBytes;
 
 function line(m: ModelInfo): string {
   const fix = m.bundled ? 'reinstall Parla' : `parla models remove ${m.id}`;
   const broken = m.problem ? `\tBROKEN: ${m.problem} (fix: ${fix})` : '';
-  return `${m.id}\t${m.from}→${m.to.join(',')}\t${mb(m.sizeBytes)}${m.bundled ? '\tbundled' : ''}${m.hasQuantized ? '\tquantized' : ''}${broken}`;
+  return `${m.id}\t${m.from}→${m.to.join(',')}\t${formatBytes(m.sizeBytes)}${m.bundled ? '\tbundled' : ''}${m.hasQuantized ? '\tquantized' : ''}${broken}`;
 }
 
 export const modelsCommand: Command = {
@@ -51,7 +50,7 @@ export const modelsCommand: Command = {
           endpoint: process.env.PARLA_HUB_ENDPOINT || DEFAULT_HUB_ENDPOINT,
           onProgress: (p) => {
             const pct = p.total ? Math.floor((100 * p.bytes) / p.total) : 0;
-            if (pct !== lastPct) stderr.write(`\rdownloading ${id}: ${pct}% (${mb(p.bytes)} of ${mb(p.total)})`);
+            if (pct !== lastPct) stderr.write(`\rdownloading ${id}: ${pct}% (${formatBytes(p.bytes)} of ${formatBytes(p.total)})`);
             lastPct = pct;
           },
         });

@@ -3,9 +3,9 @@ import { ParlaError } from '../../shared/errors.js';
 import { openServices } from '../../core/services.js';
 import { checkPairCodes } from '../../core/safe-path.js';
 import { noModelHint, noModelPairs } from '../../core/detect/no-model.js';
-import { language } from '../guard.js';
+import { language, sourceLanguage } from '../guard.js';
 import type { Command } from '../registry.js';
-import { AUTO_SOURCE, PROTECT_MODES, type ProtectMode, type Translation } from '../../shared/translation.js';
+import { PROTECT_MODES, type ProtectMode, type Translation } from '../../shared/translation.js';
 import { canonicalTranslateRequest } from '../../shared/translate-request.js';
 import type { CliOutput } from '../command.js';
 import { LINE_CHUNKS, readLineChunks } from './read-lines.js';
@@ -26,7 +26,7 @@ export const translateCommand: Command = {
   async run({ global, values, positionals, stdin, stdout, stderr }) {
     if (!values.to) throw new ParlaError('BAD_INPUT', 'missing --to LANG (e.g. --to es)');
     const to = language(values.to as string, '--to');
-    const from = values.from === AUTO_SOURCE ? AUTO_SOURCE : values.from ? language(values.from as string, '--from') : undefined;
+    const from = values.from ? sourceLanguage(values.from as string) : undefined;
     checkPairCodes([to], from, '--to/--from');
     let beam: number | undefined;
     if (values.beam !== undefined) {
