@@ -11,6 +11,11 @@ on it alone answers "Hello" with "Hámbo". These sources add everyday language:
 - WordNet lemmas that occur in its sense-tagged corpus (common words and collocations such as
   "good morning"), translated by Apertium as phrases.
 - FreeDict eng-spa headwords and their first translation (human-made).
+- Everyday formulas: WordNet's greetings, farewells, thanks, apologies, yes and no (every
+  hyponym of those synsets: "hello", "good morning", "goodbye"...), translated by Apertium.
+- Sentence-case variants of the word and phrase pairs ("Hello" as well as "hello", with "." and
+  "!"), because people type a greeting capitalised and a model trained on lower case leaves
+  "Hello" as it is.
 Apertium output is filtered: a pair is dropped when Apertium marks a word it does not know (`*`),
 a generation error (`#`) or an untranslatable lemma (`@`), when the length ratio is outside
 0.5-2.2, when the English side is in an everyday test/dev fixture, or when it is a duplicate.
@@ -39,7 +44,12 @@ LICENCES = {
     "fortunes": "fortunes (Debian main; public domain / BSD-style per debian/copyright); Spanish by Apertium (GPL-2)",
     "wordnet-lemmas": "WordNet 3.0 licence; Spanish by Apertium (GPL-2)",
     "freedict": "FreeDict eng-spa 0.3.1, GPL-2+ (Debian main package dict-freedict-eng-spa)",
+    "wordnet-formulas": "WordNet 3.0 licence; Spanish by Apertium (GPL-2)",
+    "sentence-case": "variants of the wordnet-lemmas, wordnet-formulas and freedict pairs (same licences)",
 }
+# Synsets whose hyponyms are everyday formulas (data.noun offsets, WordNet 3.0): greeting,
+# farewell, thanks, apology (acknowledgment of a fault), affirmative, negative.
+FORMULA_SYNSETS = ["06630017", "06629392", "07228971", "06633363", "07203696", "07204911"]
 
 
 def say(msg):
@@ -113,6 +123,46 @@ def wordnet_lemmas(min_count: int):
             if n >= min_count and re.fullmatch(r"[a-z]+( [a-z]+){0,2}", k.replace("_", " "))]
 
 
+def wordnet_formulas():
+    """Lemmas of the formula synsets and of all their hyponyms (pointer "~"), breadth first."""
+    synsets = {}
+    with open(os.path.join(WORDNET, "data.noun"), encoding="latin-1") as f:
+        for line in f:
+            if line.startswith("  "):
+                continue
+            head = line.split("|", 1)[0].split()
+            offset, count = head[0], int(head[3], 16)
+            lemmas = [head[4 + 2 * i] for i in range(count)]
+            at = 4 + 2 * count
+            hyponyms = [head[at + 1 + 4 * i + 1] for i in range(int(head[at]))
+                        if head[at + 1 + 4 * i] == "~"]
+            synsets[offset] = (lemmas, hyponyms)
+    out, todo, seen = [], list(FORMULA_SYNSETS), set()
+    while todo:
+        offset = todo.pop(0)
+        if offset in seen or offset not in synsets:
+            continue
+        seen.add(offset)
+        lemmas, hyponyms = synsets[offset]
+        out += [re.sub(r"\(.*\)$", "", l).replace("_", " ") for l in lemmas]
+        todo += hyponyms
+    return [l for l in dict.fromkeys(out) if re.fullmatch(r"[a-z][a-z' -]*( [a-z'-]+){0,3}", l)]
+
+
+def sentence_case(pairs):
+    """("hello", "hola") -> ("Hello", "Hola") for pairs of at most three words, and for formulas also
+    ("Hello.", "Hola.") and ("Hello!", "¡Hola!"); the Spanish side's accents are kept."""
+    out = []
+    for kind, en, es in pairs:
+        if words(en) > 3 or not en[:1].islower() or not es[:1].isalpha():
+            continue
+        en_c, es_c = en[:1].upper() + en[1:], es[:1].upper() + es[1:]
+        out.append(("sentence-case", en_c, es_c))
+        if kind == "wordnet-formulas":  # said on their own, as a sentence
+            out += [("sentence-case", en_c + ".", es_c + "."), ("sentence-case", en_c + "!", "¡" + es_c + "!")]
+    return out
+
+
 def freedict_pairs():
     with gzip.open(FREEDICT, "rt", encoding="utf-8") as f:
         text = f.read()
@@ -159,6 +209,7 @@ def main():
         "wordnet-examples": wordnet_examples(),
         "fortunes": fortune_sentences(),
         "wordnet-lemmas": wordnet_lemmas(args.lemma_min_count),
+        "wordnet-formulas": wordnet_formulas(),
     }
     stats = {"raw": {k: len(v) for k, v in sources.items()}, "dropped": collections.Counter(), "kept": {}}
     say(f"raw English: {stats['raw']}")
@@ -186,7 +237,7 @@ def main():
             if not 0.5 <= ratio <= 2.2:
                 stats["dropped"]["bad_ratio"] += 1
                 continue
-            if sp.lower() == en.lower() and kind != "wordnet-lemmas":
+            if sp.lower() == en.lower() and kind not in ("wordnet-lemmas", "wordnet-formulas"):
                 stats["dropped"]["identical"] += 1
                 continue
             pairs.append((kind, en, sp))
@@ -197,6 +248,10 @@ def main():
           if held_key(en) not in held]
     stats["kept"]["freedict"] = len(fd)
     pairs += fd
+    variants = [p for p in sentence_case([p for p in pairs if p[0] in ("wordnet-lemmas", "wordnet-formulas", "freedict")])
+                if held_key(p[1]) not in held]
+    stats["kept"]["sentence-case"] = len(variants)
+    pairs += variants
     random.Random(11).shuffle(pairs)
     dev, train = pairs[: args.dev], pairs[args.dev:]
     for split, rows in (("train", train), ("dev", dev)):
