@@ -153,12 +153,16 @@ describe.skipIf(!HAVE_MODEL)('the Translate page', () => {
     });
     await page.getByTestId('source-text').fill(lines.join('\n'));
     await expect.poll(() => page.getByTestId('translate-progress').textContent(), { timeout: 60_000 }).toBe('100 of 1,200 lines translated');
+    // The first part shows while the rest comes; it cannot be copied or saved until whole.
+    expect(((await output()) ?? '').split('\n')).toEqual(lines.slice(0, 100).map((_, i) => expected[i % sentences.length]));
+    expect(await page.getByTestId('copy-translation').isDisabled()).toBe(true);
     await page.screenshot({ path: join(SHOTS, 'translate-page-parts.png') });
     release();
     await expect.poll(async () => ((await output()) ?? '').split('\n').length, { timeout: 90_000 }).toBe(1200);
     expect(((await output()) ?? '').split('\n')).toEqual(lines.map((_, i) => expected[i % sentences.length]));
     expect(await page.getByTestId('translate-error').count()).toBe(0);
     expect(await page.getByTestId('translate-progress').count()).toBe(0);
+    expect(await page.getByTestId('copy-translation').isEnabled()).toBe(true);
     expect(calls).toBeGreaterThanOrEqual(12);
     await page.unroute('**/api/v1/translate');
   });

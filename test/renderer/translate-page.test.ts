@@ -19,6 +19,13 @@ describe('lines as typed', () => {
     expect(splitLines('').texts).toEqual([]);
   });
 
+  it('shows a text still coming in parts up to its last translated line', () => {
+    const lines = splitLines('A.\n\nB.\n\n\nC.');
+    expect(joinLines(lines, ['a.'])).toBe('a.\n');
+    expect(joinLines(lines, ['a.', 'b.'])).toBe('a.\n\nb.\n\n');
+    expect(joinLines(lines, [])).toBe('');
+  });
+
   it('reads an edited output back line by line, and refuses one whose lines moved', () => {
     const lines = splitLines('A.\n\nB.');
     expect(editedTexts(lines, ' x. \n\ny.')).toEqual(['x.', 'y.']);
@@ -51,6 +58,7 @@ describe('long texts in parts', () => {
     const progress: number[] = [];
     const out = await translateInParts(api, { texts, to: 'es' }, (p) => progress.push(p.done), () => false);
     expect(out!.map((t) => t.text)).toEqual(texts.map((t) => t.toUpperCase()));
+    expect(out!.map((t) => t.source)).toEqual(texts);
     expect(calls.every((n) => n <= PART_TEXTS)).toBe(true);
     expect(calls.reduce((a, b) => a + b, 0)).toBe(1200);
     expect(progress.at(-1)).toBe(1200);

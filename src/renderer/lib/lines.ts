@@ -22,9 +22,16 @@ export function splitLines(text: string): Lines {
   return { texts, slots };
 }
 
-/** The input's layout with each text replaced by its translation. */
+/**
+ * The input's layout with each text replaced by its translation. With fewer translations than
+ * texts (a long text still coming in parts), it stops after the last line translated so far.
+ */
 export function joinLines(lines: Lines, translations: readonly string[]): string {
-  return lines.slots.map((s) => ('blank' in s ? s.blank : s.before + (translations[s.index] ?? '') + s.after)).join('\n');
+  const last = translations.length < lines.texts.length ? lines.slots.findIndex((s) => 'index' in s && s.index === translations.length) : lines.slots.length;
+  return lines.slots
+    .slice(0, last)
+    .map((s) => ('blank' in s ? s.blank : s.before + translations[s.index]! + s.after))
+    .join('\n');
 }
 
 /**

@@ -12,6 +12,8 @@ export const PART_CHARS = 200_000;
 export interface PartsProgress {
   done: number;
   total: number;
+  /** The translations so far, in order: the first `done` texts'. */
+  translations: readonly Translation[];
 }
 
 /**
@@ -25,7 +27,7 @@ export async function translateInParts(api: Pick<ParlaApi, 'translate'>, request
     const answer = await api.translate({ ...request, texts });
     if (stale()) return undefined;
     results.push(...answer);
-    onProgress({ done: results.length, total });
+    onProgress({ done: results.length, total, translations: results });
   }
   return results;
 }

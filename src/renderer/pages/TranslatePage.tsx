@@ -24,6 +24,8 @@ export interface TranslatePrefill {
 interface Answer {
   lines: Lines;
   translations: Translation[];
+  /** A long text's first parts, while the rest is on its way: shown, not yet edited or copied. */
+  partial?: boolean;
 }
 
 /** What went wrong, and whether a model from the Models page is the fix. */
@@ -45,8 +47,8 @@ export function TranslatePage({ prefill, onPrefillTaken, command, onHandled }: {
   const [error, setPageError] = useState<PageError | null>(null);
   const setError = (text: string) => setPageError(text ? { text } : null);
   const [busy, setBusy] = useState(false);
-  /** Parts translated of a long text; null when it went out in one request. */
-  const [progress, setProgress] = useState<PartsProgress | null>(null);
+  /** Lines translated of a long text going out in parts; null when it went out in one request. */
+  const [progress, setProgress] = useState<Omit<PartsProgress, 'translations'> | null>(null);
   const [copied, setCopied] = useState(false);
   /** The output as the user is correcting it; null while not editing. */
   const [edited, setEdited] = useState<string | null>(null);
@@ -78,9 +80,16 @@ export function TranslatePage({ prefill, onPrefillTaken, command, onHandled }: {
       return;
     }
     setBusy(true);
-    setProgress(lines.texts.length > PART_TEXTS ? { done: 0, total: lines.texts.length } : null);
+    const inParts = lines.texts.length > PART_TEXTS;
+    setProgress(inParts ? { done: 0, total: lines.texts.length } : null);
+    if (inParts) setAnswer(null); // not the previous text's answer under this one's progress
     const request = { texts: lines.texts, to, suggest: true, from: from || AUTO_SOURCE, ...(beam > 1 ? { options: { beam, nBest: Math.min(beam, 4) } } : {}) };
-    translateInParts(api, request, (p) => !stale() && lines.texts.length > PART_TEXTS && setProgress(p), stale)
+    const onPart = ({ done, total, translations }: PartsProgress) => {
+      if (stale() || !inParts || done === total) return;
+      setProgress({ done, total });
+      setAnswer({ lines, translations: translations.slice(), partial: true });
+    };
+    translateInParts(api, request, onPart, stale)
       .then(
         (translations) => translations && !stale() && (setAnswer({ lines, translations }), setPageError(null), setProgress(null)),
         (e: unknown) => !stale() && (setAnswer(null), setPageError(pageError(e, from, to)), setProgress(null)),
@@ -95,6 +104,8 @@ export function TranslatePage({ prefill, onPrefillTaken, command, onHandled }: {
 
   const result = answer?.translations ?? null;
   const output = answer ? joinLines(answer.lines, answer.translations.map((t) => t.text)) : '';
+  /** The output is whole and current: it may be edited, approved and copied. */
+  const ready = !!output && !answer?.partial;
   const terms = new Set(result?.flatMap((t) => t.glossary ?? [])).size;
   const flags = flagsOf(result ?? []);
   const confidence = lowestConfidence(result ?? []);
@@ -104,11 +115,11 @@ export function TranslatePage({ prefill, onPrefillTaken, command, onHandled }: {
     if (swapBlocked) return notify(swapBlocked, 'error');
     setFrom(to);
     setTo(from);
-    if (output && !busy && !error) setSource(output);
+    if (ready && !busy && !error) setSource(output);
   };
   /** Saves each line's translation (as edited, or as it is) to the memory: it answers from now on. */
   const save = async (origin: 'typed' | 'approved') => {
-    if (!answer || !result || !from) return;
+    if (!answer || answer.partial || !result || !from) return;
     const targets = editedTexts(answer.lines, edited ?? output);
     if (!targets) {
       setError(`keep the ${answer.lines.slots.length} lines as they are (blank ones too) to save the correction`);
@@ -125,7 +136,7 @@ export function TranslatePage({ prefill, onPrefillTaken, command, onHandled }: {
     }
   };
   const copy = async () => {
-    if (!output) return;
+    if (!ready) return;
     await navigator.clipboard?.writeText(output).catch(() => {});
     setCopied(true);
     setTimeout(() => setCopied(false), 1200);
@@ -291,10 +302,10 @@ export function TranslatePage({ prefill, onPrefillTaken, command, onHandled }: {
             </span>
             {edited === null ? (
               <>
-                <button className="button" onClick={() => setEdited(output)} disabled={!output || !from} data-testid="edit-translation" title="Correct the translation and save it to the memory">
+                <button className="button" onClick={() => setEdited(output)} disabled={!ready || !from} data-testid="edit-translation" title="Correct the translation and save it to the memory">
                   Edit
                 </button>
-                <button className="button" onClick={() => void save('approved')} disabled={!output || !from} data-testid="approve-translation" title="Save as it is to the memory">
+                <button className="button" onClick={() => void save('approved')} disabled={!ready || !from} data-testid="approve-translation" title="Save as it is to the memory">
                   Approve
                 </button>
               </>
@@ -308,7 +319,7 @@ export function TranslatePage({ prefill, onPrefillTaken, command, onHandled }: {
                 </button>
               </>
             )}
-            <button className="button" onClick={copy} disabled={!output} data-testid="copy-translation" title={withShortcut('Copy', 'translate.copy')}>
+            <button className="button" onClick={copy} disabled={!ready} data-testid="copy-translation" title={withShortcut('Copy', 'translate.copy')}>
               {copied ? 'Copied' : 'Copy'}
             </button>
           </div>
