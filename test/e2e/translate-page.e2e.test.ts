@@ -33,6 +33,8 @@ beforeAll(async () => {
   if (!HAVE_MODEL) return;
   hub = await startHub({ 'Xenova/opus-mt-es-en': fakeModelRepo('way-back') });
   ui = await serveUi({ PARLA_HUB_ENDPOINT: hub.url });
+  // The model host starts on the first translation: here, not inside the first test's wait.
+  expect((await api('/api/v1/translate', { texts: ['Hello.'], to: 'es', from: 'en' })).status).toBe(200);
 });
 
 afterAll(async () => {
