@@ -67,7 +67,19 @@ export function TranslatePage({ prefill, onPrefillTaken, command, onHandled }: {
     onPrefillTaken();
   }, [prefill, onPrefillTaken]);
 
-  useEffect(() => saveDraft({ text: source, from, to, beam }), [source, from, to, beam]);
+  // Saved when typing pauses, not per key (a long draft is costly to write), and whatever is
+  // newer when the page is left or the window reloaded or closed.
+  const current = useRef({ text: source, from, to, beam });
+  current.current = { text: source, from, to, beam };
+  useEffect(() => saveDraft({ text: debounced, from, to, beam }), [debounced, from, to, beam]);
+  useEffect(() => {
+    const save = () => saveDraft(current.current);
+    window.addEventListener('pagehide', save);
+    return () => {
+      window.removeEventListener('pagehide', save);
+      save();
+    };
+  }, []);
 
   useEffect(() => {
     const lines = splitLines(debounced);
