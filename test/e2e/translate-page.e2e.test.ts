@@ -112,6 +112,12 @@ describe.skipIf(!HAVE_MODEL)('the Translate page', () => {
         if ((await theme()) !== want) await page.keyboard.press('Control+Shift+L');
         await expect.poll(theme).toBe(want);
         await page.screenshot({ path: join(SHOTS, `translate-page-${width}-${want}.png`) });
+        if (width < 760) {
+          // Stacked panes: the output's footer is further down the page's own scroll.
+          await page.evaluate(() => document.querySelector('.content')?.scrollTo(0, 10_000));
+          await page.screenshot({ path: join(SHOTS, `translate-page-${width}-${want}-end.png`) });
+          await page.evaluate(() => document.querySelector('.content')?.scrollTo(0, 0));
+        }
       }
     }
     await page.keyboard.press('Control+Shift+L');
