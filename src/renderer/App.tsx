@@ -3,12 +3,13 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { ParlaApi } from '../shared/api.js';
 import type { ParlaBridge } from '../shared/bridge.js';
-import { COMMANDS, commandForKey, type CommandId, type Page } from '../shared/commands.js';
+import { browserCommandForKey, type CommandId, type Page } from '../shared/commands.js';
 import { toErrorInfo } from '../shared/errors.js';
 import { BATCH_FILE_EXTENSIONS, isBatchFile } from '../shared/files.js';
 import type { Health, Theme } from '../shared/settings.js';
 import { ShellContext, type Shell } from './app-context.js';
 import { Icon } from './components/Icon.js';
+import { isMac, withShortcut } from './lib/shortcuts.js';
 import { BatchPage } from './pages/BatchPage.js';
 import { GlossaryPage } from './pages/GlossaryPage.js';
 import { HistoryPage } from './pages/HistoryPage.js';
@@ -25,8 +26,6 @@ const NAV: { page: Page; label: string }[] = [
   { page: 'settings', label: 'Settings' },
 ];
 
-const shortcutOf = (page: Page) => COMMANDS.find((c) => c.id === `go.${page}`)?.accelerator.replace('CmdOrCtrl', 'Ctrl');
-const isMac = /Mac/.test(navigator.platform);
 
 function resolveTheme(theme: Theme): 'light' | 'dark' {
   if (theme !== 'system') return theme;
@@ -45,6 +44,8 @@ export function App({ api, bridge }: { api: ParlaApi; bridge: ParlaBridge | unde
   const [pending, setPending] = useState<{ id: CommandId; n: number } | null>(null);
   const handled = useCallback(() => setPending(null), []);
   const takeDrop = useCallback(() => setDropped(null), []);
+  // A prefill is used once: coming back to Translate later shows the draft, not the old prefill.
+  const takePrefill = useCallback(() => setPrefill(undefined), []);
   const [dragging, setDragging] = useState(false);
 
   const go = useCallback((next: Page, fill?: TranslatePrefill) => {
@@ -93,8 +94,9 @@ export function App({ api, bridge }: { api: ParlaApi; bridge: ParlaBridge | unde
 
   useEffect(() => {
     if (bridge) return bridge.onCommand(run);
+    // In a browser tab, the browser's own keys (Ctrl+F find, Ctrl+1 tabs…) stay the browser's.
     const onKey = (e: KeyboardEvent) => {
-      const id = commandForKey(e, isMac);
+      const id = browserCommandForKey(e, isMac);
       if (!id) return;
       e.preventDefault();
       run(id);
@@ -144,7 +146,7 @@ export function App({ api, bridge }: { api: ParlaApi; bridge: ParlaBridge | unde
         <nav className="sidebar" aria-label="Pages">
           <div className="brand">Parla</div>
           {NAV.map((n) => (
-            <button key={n.page} className={`nav-item ${page === n.page ? 'active' : ''}`} onClick={() => go(n.page)} data-testid={`nav-${n.page}`} title={`${n.label} (${shortcutOf(n.page)})`} aria-current={page === n.page ? 'page' : undefined}>
+            <button key={n.page} className={`nav-item ${page === n.page ? 'active' : ''}`} onClick={() => go(n.page)} data-testid={`nav-${n.page}`} title={withShortcut(n.label, `go.${n.page}`)} aria-current={page === n.page ? 'page' : undefined}>
               <span className="nav-icon">
                 <Icon name={n.page} />
               </span>
@@ -159,7 +161,7 @@ export function App({ api, bridge }: { api: ParlaApi; bridge: ParlaBridge | unde
           </div>
         </nav>
         <main className="content">
-          {page === 'translate' && <TranslatePage prefill={prefill} command={pending} onHandled={handled} />}
+          {page === 'translate' && <TranslatePage prefill={prefill} onPrefillTaken={takePrefill} command={pending} onHandled={handled} />}
           {page === 'batch' && <BatchPage dropped={dropped} onDropTaken={takeDrop} command={pending} onHandled={handled} />}
           {page === 'history' && <HistoryPage command={pending} onHandled={handled} />}
           {page === 'glossary' && <GlossaryPage />}

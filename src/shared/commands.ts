@@ -65,3 +65,35 @@ export function matchesAccelerator(accelerator: string, event: KeyLike, isMac: b
 export function commandForKey(event: KeyLike, isMac: boolean): CommandId | undefined {
   return COMMANDS.find((c) => matchesAccelerator(c.accelerator, event, isMac))?.id;
 }
+
+/**
+ * Keys the major browsers (Chrome, Edge, Firefox, Safari) keep for themselves: find in page, open
+ * a file, switch tabs, their own settings (⌘, on macOS), the developer tools' element picker,
+ * Firefox's screenshot. In a browser tab Parla leaves these alone; the desktop app, which has no
+ * browser around it, keeps them all.
+ */
+export const BROWSER_KEYS: readonly string[] = [
+  'CmdOrCtrl+F',
+  'CmdOrCtrl+O',
+  ...['1', '2', '3', '4', '5', '6', '7', '8', '9'].map((n) => `CmdOrCtrl+${n}`),
+  'CmdOrCtrl+,',
+  'CmdOrCtrl+Shift+C',
+  'CmdOrCtrl+Shift+S',
+];
+
+/** The command's shortcut in a browser tab, or undefined where it would take over a browser's key. */
+export function browserAccelerator(id: CommandId): string | undefined {
+  const accelerator = COMMANDS.find((c) => c.id === id)?.accelerator;
+  return accelerator && !BROWSER_KEYS.includes(accelerator) ? accelerator : undefined;
+}
+
+/** The command a key triggers in a browser tab: as `commandForKey`, less the browser's own keys. */
+export function browserCommandForKey(event: KeyLike, isMac: boolean): CommandId | undefined {
+  const id = commandForKey(event, isMac);
+  return id && browserAccelerator(id) ? id : undefined;
+}
+
+/** "Ctrl+Shift+L" (or "⌘+Shift+L" on macOS) for a tooltip. */
+export function acceleratorLabel(accelerator: string, isMac: boolean): string {
+  return accelerator.replace('CmdOrCtrl', isMac ? '⌘' : 'Ctrl');
+}

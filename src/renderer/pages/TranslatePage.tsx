@@ -1,11 +1,18 @@
-// Translate as you type: debounced, stale answers dropped, one text per non-empty line.
+// Translate as you type: debounced, stale answers dropped, one text per non-blank line (blank
+// lines and indentation kept as typed), a long paste sent in parts. The draft outlives the page.
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { toErrorInfo } from '../../shared/errors.js';
 import { AUTO_SOURCE, type ModelInfo, type Translation } from '../../shared/translation.js';
 import { errorText, useShell } from '../app-context.js';
 import { LanguageSelect } from '../components/LanguageSelect.js';
+import { ProgressBar } from '../components/ProgressBar.js';
 import { useDebounced, useModels, type PendingCommand } from '../hooks.js';
+import { loadDraft, saveDraft } from '../lib/draft.js';
 import { languageName, languagesOf } from '../lib/languages.js';
+import { editedTexts, joinLines, splitLines, type Lines } from '../lib/lines.js';
 import { FLAG_LABELS, flagsOf, lowestConfidence } from '../lib/review.js';
+import { withShortcut } from '../lib/shortcuts.js';
+import { PART_TEXTS, translateInParts, type PartsProgress } from '../lib/translate-parts.js';
 
 export interface TranslatePrefill {
   text: string;
@@ -13,17 +20,35 @@ export interface TranslatePrefill {
   to?: string;
 }
 
-export function TranslatePage({ prefill, command, onHandled }: { prefill?: TranslatePrefill } & PendingCommand) {
-  const { api, go } = useShell();
+/** A translation of the lines it answers (the layout its texts go back into). */
+interface Answer {
+  lines: Lines;
+  translations: Translation[];
+  /** A long text's first parts, while the rest is on its way: shown, not yet edited or copied. */
+  partial?: boolean;
+}
+
+/** What went wrong, and whether a model from the Models page is the fix. */
+interface PageError {
+  text: string;
+  needsModel?: boolean;
+}
+
+export function TranslatePage({ prefill, onPrefillTaken, command, onHandled }: { prefill?: TranslatePrefill; onPrefillTaken(): void } & PendingCommand) {
+  const { api, go, notify } = useShell();
   const [models] = useModels();
   const { sources, targets } = useMemo(() => languagesOf(models), [models]);
-  const [from, setFrom] = useState(prefill?.from ?? 'en');
-  const [to, setTo] = useState(prefill?.to ?? 'es');
-  const [beam, setBeam] = useState(1);
-  const [source, setSource] = useState(prefill?.text ?? '');
-  const [result, setResult] = useState<Translation[] | null>(null);
-  const [error, setError] = useState('');
+  const [draft] = useState(loadDraft);
+  const [from, setFrom] = useState(draft.from ?? 'en');
+  const [to, setTo] = useState(draft.to ?? 'es');
+  const [beam, setBeam] = useState(draft.beam ?? 1);
+  const [source, setSource] = useState(draft.text ?? '');
+  const [answer, setAnswer] = useState<Answer | null>(null);
+  const [error, setPageError] = useState<PageError | null>(null);
+  const setError = (text: string) => setPageError(text ? { text } : null);
   const [busy, setBusy] = useState(false);
+  /** Lines translated of a long text going out in parts; null when it went out in one request. */
+  const [progress, setProgress] = useState<Omit<PartsProgress, 'translations'> | null>(null);
   const [copied, setCopied] = useState(false);
   /** The output as the user is correcting it; null while not editing. */
   const [edited, setEdited] = useState<string | null>(null);
@@ -35,25 +60,53 @@ export function TranslatePage({ prefill, command, onHandled }: { prefill?: Trans
   const debounced = useDebounced(source, 250);
 
   useEffect(() => {
-    if (prefill) setSource(prefill.text);
-  }, [prefill]);
+    if (!prefill) return;
+    setSource(prefill.text);
+    if (prefill.from !== undefined) setFrom(prefill.from);
+    if (prefill.to) setTo(prefill.to);
+    onPrefillTaken();
+  }, [prefill, onPrefillTaken]);
+
+  // Saved when typing pauses, not per key (a long draft is costly to write), and whatever is
+  // newer when the page is left or the window reloaded or closed.
+  const current = useRef({ text: source, from, to, beam });
+  current.current = { text: source, from, to, beam };
+  useEffect(() => saveDraft({ text: debounced, from, to, beam }), [debounced, from, to, beam]);
+  useEffect(() => {
+    const save = () => saveDraft(current.current);
+    window.addEventListener('pagehide', save);
+    return () => {
+      window.removeEventListener('pagehide', save);
+      save();
+    };
+  }, []);
 
   useEffect(() => {
-    const texts = debounced.split('\n').map((l) => l.trim()).filter(Boolean);
+    const lines = splitLines(debounced);
     const ticket = ++latest.current;
-    if (texts.length === 0) {
-      setResult(null);
-      setError('');
+    const stale = () => ticket !== latest.current;
+    if (lines.texts.length === 0) {
+      setAnswer(null);
+      setPageError(null);
+      setProgress(null);
       return;
     }
     setBusy(true);
-    api
-      .translate({ texts, to, suggest: true, from: from || AUTO_SOURCE, ...(beam > 1 ? { options: { beam, nBest: Math.min(beam, 4) } } : {}) })
+    const inParts = lines.texts.length > PART_TEXTS;
+    setProgress(inParts ? { done: 0, total: lines.texts.length } : null);
+    if (inParts) setAnswer(null); // not the previous text's answer under this one's progress
+    const request = { texts: lines.texts, to, suggest: true, from: from || AUTO_SOURCE, ...(beam > 1 ? { options: { beam, nBest: Math.min(beam, 4) } } : {}) };
+    const onPart = ({ done, total, translations }: PartsProgress) => {
+      if (stale() || !inParts || done === total) return;
+      setProgress({ done, total });
+      setAnswer({ lines, translations: translations.slice(), partial: true });
+    };
+    translateInParts(api, request, onPart, stale)
       .then(
-        (r) => ticket === latest.current && (setResult(r), setError('')),
-        (e: unknown) => ticket === latest.current && (setResult(null), setError(errorText(e))),
+        (translations) => translations && !stale() && (setAnswer({ lines, translations }), setPageError(null), setProgress(null)),
+        (e: unknown) => !stale() && (setAnswer(null), setPageError(pageError(e, from, to)), setProgress(null)),
       )
-      .finally(() => ticket === latest.current && setBusy(false));
+      .finally(() => !stale() && setBusy(false));
   }, [api, debounced, from, to, beam, round]);
 
   useEffect(() => {
@@ -61,22 +114,27 @@ export function TranslatePage({ prefill, command, onHandled }: { prefill?: Trans
     setSaved('');
   }, [debounced, from, to]);
 
-  const output = result?.map((t) => t.text).join('\n') ?? '';
+  const result = answer?.translations ?? null;
+  const output = answer ? joinLines(answer.lines, answer.translations.map((t) => t.text)) : '';
+  /** The output is whole and current: it may be edited, approved and copied. */
+  const ready = !!output && !answer?.partial;
   const terms = new Set(result?.flatMap((t) => t.glossary ?? [])).size;
   const flags = flagsOf(result ?? []);
   const confidence = lowestConfidence(result ?? []);
+  const swapBlocked = swapBlockedBy(models, from, to);
+  // The texts change places only with a model for the way back; the user's text is never lost.
   const swap = () => {
-    if (!from) return;
+    if (swapBlocked) return notify(swapBlocked, 'error');
     setFrom(to);
     setTo(from);
-    if (output) setSource(output);
+    if (ready && !busy && !error) setSource(output);
   };
   /** Saves each line's translation (as edited, or as it is) to the memory: it answers from now on. */
   const save = async (origin: 'typed' | 'approved') => {
-    if (!result || !from) return;
-    const targets = (edited ?? output).split('\n');
-    if (targets.length !== result.length) {
-      setError(`keep one line per source line (${result.length}) to save the correction`);
+    if (!answer || answer.partial || !result || !from) return;
+    const targets = editedTexts(answer.lines, edited ?? output);
+    if (!targets) {
+      setError(`keep the ${answer.lines.slots.length} lines as they are (blank ones too) to save the correction`);
       return;
     }
     try {
@@ -90,7 +148,7 @@ export function TranslatePage({ prefill, command, onHandled }: { prefill?: Trans
     }
   };
   const copy = async () => {
-    if (!output) return;
+    if (!ready) return;
     await navigator.clipboard?.writeText(output).catch(() => {});
     setCopied(true);
     setTimeout(() => setCopied(false), 1200);
@@ -117,9 +175,17 @@ export function TranslatePage({ prefill, command, onHandled }: { prefill?: Trans
         <h1 id="translate-title">Translate</h1>
         <div className="pair">
           <LanguageSelect label="From" value={from} options={sources.includes(from) || !from ? sources : [from, ...sources]} onChange={setFrom} emptyLabel="Detect language" testId="from-lang" />
-          <button className="icon-button" onClick={swap} title="Swap languages (Ctrl+Shift+S)" aria-label="Swap languages" data-testid="swap-langs" disabled={!from}>
-            ⇄
-          </button>
+          {/* The reason sits on a wrapper too: a disabled button gets no hover in some browsers. */}
+          <span title={swapBlocked || withShortcut('Swap languages and texts', 'translate.swap')} data-testid="swap-wrap">
+            <button className="icon-button" onClick={swap} aria-label="Swap languages" aria-describedby={swapBlocked ? 'swap-reason' : undefined} data-testid="swap-langs" disabled={!!swapBlocked}>
+              ⇄
+            </button>
+            {swapBlocked && (
+              <span id="swap-reason" className="sr-only" data-testid="swap-reason">
+                {swapBlocked}
+              </span>
+            )}
+          </span>
           <LanguageSelect label="To" value={to} options={targets.includes(to) ? targets : [to, ...targets]} onChange={setTo} testId="to-lang" />
           <label className="inline-field">
             Alternatives
@@ -165,7 +231,29 @@ export function TranslatePage({ prefill, command, onHandled }: { prefill?: Trans
             <textarea className="output editing" value={edited} onChange={(e) => setEdited(e.target.value)} data-testid="translation-edit" aria-label="Corrected translation" spellCheck />
           ) : (
             <div className={`output ${busy ? 'busy' : ''}`} data-testid="translation-output">
-              {error ? <span className="error-text" data-testid="translate-error">{error}</span> : output || <span className="placeholder">Translation</span>}
+              {error ? (
+                <span className="error-text" data-testid="translate-error">
+                  {error.text}
+                  {error.needsModel && (
+                    <>
+                      {' '}
+                      <button className="link-button" onClick={() => go('models')} data-testid="error-get-model">
+                        Get a model
+                      </button>
+                    </>
+                  )}
+                </span>
+              ) : (
+                output || <span className="placeholder">Translation</span>
+              )}
+            </div>
+          )}
+          {progress && (
+            <div className="parts-progress" data-testid="translate-progress">
+              <ProgressBar value={progress.done / progress.total} label="Lines translated" />
+              <span className="muted">
+                {progress.done.toLocaleString()} of {progress.total.toLocaleString()} lines translated
+              </span>
             </div>
           )}
           {suggestions.length > 0 && (
@@ -184,7 +272,7 @@ export function TranslatePage({ prefill, command, onHandled }: { prefill?: Trans
             <ol className="alternatives" data-testid="alternatives">
               {first.alternatives.slice(1).map((a) => (
                 <li key={a.text}>
-                  <button className="link-button" onClick={() => setResult([{ ...first, text: a.text }, ...result!.slice(1)])}>
+                  <button className="link-button" onClick={() => setAnswer({ lines: answer!.lines, translations: [{ ...first, text: a.text }, ...result!.slice(1)] })}>
                     {a.text}
                   </button>
                 </li>
@@ -226,10 +314,10 @@ export function TranslatePage({ prefill, command, onHandled }: { prefill?: Trans
             </span>
             {edited === null ? (
               <>
-                <button className="button" onClick={() => setEdited(output)} disabled={!output || !from} data-testid="edit-translation" title="Correct the translation and save it to the memory">
+                <button className="button" onClick={() => setEdited(output)} disabled={!ready || !from} data-testid="edit-translation" title="Correct the translation and save it to the memory">
                   Edit
                 </button>
-                <button className="button" onClick={() => void save('approved')} disabled={!output || !from} data-testid="approve-translation" title="Save as it is to the memory">
+                <button className="button" onClick={() => void save('approved')} disabled={!ready || !from} data-testid="approve-translation" title="Save as it is to the memory">
                   Approve
                 </button>
               </>
@@ -243,7 +331,7 @@ export function TranslatePage({ prefill, command, onHandled }: { prefill?: Trans
                 </button>
               </>
             )}
-            <button className="button" onClick={copy} disabled={!output} data-testid="copy-translation" title="Copy (Ctrl+Shift+C)">
+            <button className="button" onClick={copy} disabled={!ready} data-testid="copy-translation" title={withShortcut('Copy', 'translate.copy')}>
               {copied ? 'Copied' : 'Copy'}
             </button>
           </div>
@@ -251,6 +339,24 @@ export function TranslatePage({ prefill, command, onHandled }: { prefill?: Trans
       </div>
     </section>
   );
+}
+
+/** Why Swap cannot be used now (no source language, or no model for the way back), or ''. */
+function swapBlockedBy(models: readonly ModelInfo[], from: string, to: string): string {
+  if (!from) return 'Choose the source language to swap (Detect language has no way back)';
+  if (!installed(models, to, from)) return `Swap needs a ${languageName(to)} → ${languageName(from)} model; get one on the Models page`;
+  return '';
+}
+
+function installed(models: readonly ModelInfo[], from: string, to: string): boolean {
+  return models.some((m) => !m.problem && m.from === from && m.to.includes(to));
+}
+
+/** A failed translation in the page's words: a missing model leads to the Models page, never to a command line. */
+function pageError(error: unknown, from: string, to: string): PageError {
+  if (toErrorInfo(error).code !== 'UNKNOWN_PAIR') return { text: errorText(error) };
+  const pair = from ? `${languageName(from)} → ${languageName(to)}` : `into ${languageName(to)}`;
+  return { text: `No model installed translates ${pair}.`, needsModel: true };
 }
 
 /** True when the only installed model for the pair is the bundled demo (no source: English, the demo's). */
