@@ -2,6 +2,7 @@
 // the tools built on them translate through Parla with a server URL and Parla's token as key.
 // Same services as every door: cache, glossary, protected spans, review flags, history.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ParlaApi } from '../../shared/api.js';
 import { ParlaError } from '../../shared/errors.js';
 import { AUTO_SOURCE } from '../../shared/translation.js';
 import type { RouteContext } from '../routes/context.js';
@@ -52,6 +53,23 @@ export function checkGlossary(glossaries: DeepLGlossaryStore, body: Record<strin
   if (glossary.from !== from || glossary.to !== to) throw new ParlaError('BAD_INPUT', "The glossary's language pair does not match the request's 'source_lang' and 'target_lang'.");
 }
 
+/**
+ * Runs `work`; a pair no installed model serves becomes DeepL's 400 naming the parameter
+ * (`source_lang` when no model reads that language, else `target_lang`), keeping Parla's hint.
+ */
+export async function withDeepLPair<T>(api: ParlaApi, from: string | undefined, to: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    // Errors may come through a process boundary as `{code, message}` rather than a ParlaError.
+    if ((error as { code?: unknown } | null)?.code !== 'UNKNOWN_PAIR') throw error;
+    const { sources, targets } = installedPairs(await api.listModels());
+    const which = from !== undefined && !sources.includes(from) ? 'source_lang' : ![...targets.values()].flat().includes(to) ? 'target_lang' : undefined;
+    if (!which) throw error;
+    throw new ParlaError('BAD_INPUT', `Value for '${which}' not supported: ${(error as Error).message}`);
+  }
+}
+
 /** DeepL's `split_sentences` values; Parla's models translate each text whole whichever is given. */
 const SPLIT_SENTENCES = new Set(['0', '1', 'nonewlines']);
 
@@ -74,7 +92,7 @@ export function deeplRoutes(app: FastifyInstance, { api, limit }: RouteContext, 
     // it is accepted and left unused. tag_handling html/xml: tags are protected spans in any case.
     const billed = characterCount(texts);
     // No source_lang: each text's language is detected (DeepL's behaviour) and reported back.
-    const translations = await keys.bill(request, billed, () => limit(() => api.translate({ texts, to, from: from ?? AUTO_SOURCE })));
+    const translations = await withDeepLPair(api, from, to, () => keys.bill(request, billed, () => limit(() => api.translate({ texts, to, from: from ?? AUTO_SOURCE }))));
     return {
       translations: translations.map((t) => ({
         // The detected (or given) source: what Parla translated from.

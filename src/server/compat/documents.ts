@@ -17,7 +17,7 @@ import type { JobRecord } from '../../shared/jobs.js';
 import type { RouteContext } from '../routes/context.js';
 import { unreadable } from '../routes/jobs.js';
 import type { ClientKeys } from './client-keys.js';
-import { checkFormality, checkGlossary } from './deepl.js';
+import { checkFormality, checkGlossary, withDeepLPair } from './deepl.js';
 import { compatErrorHandler } from './errors.js';
 import { baseCode } from './languages.js';
 import { characterCount, readTextLines, TEXT_FILE_TYPES, writeTextLines, type TextLines } from './text-lines.js';
@@ -102,16 +102,17 @@ export function documentRoutes(app: FastifyInstance, { api, limit }: RouteContex
     const source = from ?? AUTO_SOURCE;
     let doc: Document;
     let created: { id: string };
+    // A pair no model serves is refused before a job exists (and so before any billing).
     if (textType) {
       const lines = readTextLines(bytes, `Invalid file data: a ${ext} document is UTF-8 text.`);
       if (lines.texts.length === 0) throw new ParlaError('BAD_INPUT', 'Invalid file data: the document holds no text.');
       const billed = characterCount(lines.texts);
-      created = await keys.bill(request, billed, () => limit(() => api.createTextJob(textJobRequest.parse({ texts: lines.texts, to, from: source }))));
+      created = await withDeepLPair(api, from, to, () => keys.bill(request, billed, () => limit(() => api.createTextJob(textJobRequest.parse({ texts: lines.texts, to, from: source })))));
       doc = { key: randomBytes(32), billed, text: { lines, to, fileName: fileName.replace(/(\.[^.]+)$/, `.${to}$1`), mimeType: textType } };
     } else {
       // The job's own plan counts what it will translate, before it exists.
       const { characters = 0 } = await limit(() => api.previewFile({ fileName, bytes, to }));
-      created = await keys.bill(request, characters, () => limit(() => api.createFileJob({ fileName, bytes, to: [to], from: source })));
+      created = await withDeepLPair(api, from, to, () => keys.bill(request, characters, () => limit(() => api.createFileJob({ fileName, bytes, to: [to], from: source }))));
       doc = { key: randomBytes(32), billed: characters };
     }
     documents.set(created.id, doc);
