@@ -33,29 +33,42 @@ function column(file: string, header: string): string[] {
   return rows.slice(1).map((row) => row[at]!);
 }
 
-async function runUntil(command: string[], killAfterMs?: number): Promise<{ code: number | null; killed: boolean; stdout: string; ms: number }> {
-  const started = performance.now();
+/** What `parla batch` prints once its job exists (stderr). */
+const JOB_STARTED = /^(started|resuming) job /mu;
+
+/**
+ * Runs a command to its end, or kills it with SIGKILL `killAfterMs` after its job exists: the
+ * clock starts at JOB_STARTED, not at spawn, as starting the process and the model host can
+ * take longer than a whole small job on a loaded machine. `jobMs`: from JOB_STARTED to the end.
+ */
+async function runUntil(command: string[], killAfterMs?: number): Promise<{ code: number | null; killed: boolean; stdout: string; jobMs: number }> {
   const p = spawn(process.execPath, command, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
-  p.stdout.on('data', (d) => (stdout += d));
+  let stderr = '';
+  let jobAt: number | undefined;
   let killed = false;
-  const timer = killAfterMs === undefined ? undefined : setTimeout(() => {
-    killed = p.kill('SIGKILL');
-  }, killAfterMs);
+  let timer: NodeJS.Timeout | undefined;
+  p.stdout.on('data', (d) => (stdout += d));
+  p.stderr.on('data', (d) => {
+    stderr += d;
+    if (jobAt !== undefined || !JOB_STARTED.test(stderr)) return;
+    jobAt = performance.now();
+    if (killAfterMs !== undefined) timer = setTimeout(() => (killed = p.kill('SIGKILL')), killAfterMs);
+  });
   const [code] = (await once(p, 'exit')) as [number | null];
   clearTimeout(timer);
-  return { code, killed: killed && code === null, stdout, ms: performance.now() - started };
+  return { code, killed: killed && code === null, stdout, jobMs: performance.now() - (jobAt ?? performance.now()) };
 }
 
 /**
- * Kill points are drawn as fractions (`window`) of the uninterrupted run's duration; each resumed
- * run only has what is left to do, so short windows keep all six kills inside the job.
+ * Kill points are drawn as fractions (`window`) of the uninterrupted run's job duration; each
+ * resumed run only has what is left to do, so short windows keep all six kills inside the job.
  */
 async function killAndResume(args: (out: string) => string[], dir: string, label: string, window: [number, number] = [0.04, 0.14]) {
   const reference = join(dir, `reference.${label}.csv`);
   const ref = await runUntil(args(reference));
   expect(ref.code).toBe(0);
-  const killWindowMs = window.map((f) => Math.max(150, f * ref.ms)) as [number, number];
+  const killWindowMs = window.map((f) => Math.max(150, f * ref.jobMs)) as [number, number];
   const out = join(dir, `crashed.${label}.csv`);
   let kills = 0;
   for (let attempt = 0; attempt < 40 && kills < KILLS; attempt++) {
@@ -116,7 +129,7 @@ describe.skipIf(!hasRealCli)('kill -9 of `parla batch` with the real engine and 
     expect(refJob.progress.flagged).toBeGreaterThan(0);
 
     const out = join(dir, 'crashed.csv');
-    const killWindowMs = [0.04, 0.14].map((f) => Math.max(150, f * ref.ms)) as [number, number];
+    const killWindowMs = [0.04, 0.14].map((f) => Math.max(150, f * ref.jobMs)) as [number, number];
     let kills = 0;
     for (let attempt = 0; attempt < 40 && kills < KILLS; attempt++) {
       const r = await runUntil(batch(out, data), killWindowMs[0] + Math.floor(Math.random() * (killWindowMs[1] - killWindowMs[0])));
