@@ -44,6 +44,7 @@ export const fileJobRequest = obj({
 export const filePreviewRequest = obj({
   fileName: fileName(),
   bytes: bytes(),
+  to: opt(lang),
 });
 
 const historyFilter = {

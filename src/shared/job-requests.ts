@@ -33,6 +33,8 @@ export interface FileJobRequest {
 export interface FilePreviewRequest {
   fileName: string;
   bytes: Uint8Array;
+  /** With a target language, the preview also counts `characters` (a full read of the file). */
+  to?: string;
 }
 
 /** One text of a localization file (a PO entry, a plural form, a JSON key, a cue). */
@@ -54,6 +56,11 @@ export interface FilePreview {
   missing: number;
   /** The first units, in file order. */
   units: PreviewUnit[];
+  /**
+   * Only when asked with `to`: characters of the texts a job of this file into that language
+   * translates with its default options, each occurrence counted (what DeepL's document API bills).
+   */
+  characters?: number;
 }
 
 export interface JobDeleted {

@@ -120,6 +120,12 @@ describe('PO catalogs over HTTP', () => {
     expect(preview).toMatchObject({ format: 'po', total: 10, missing: 8 });
     expect(preview.units[0]).toEqual({ id: '1', source: 'Welcome back' });
     expect(preview.units.find((u) => u.context === 'state')).toMatchObject({ source: 'Open', existing: 'Abierto' });
+    expect(preview.characters).toBeUndefined();
+    // With a target language: the characters a job into it translates (the units without a
+    // translation, each occurrence), counted by the job's own plan and ingest.
+    const counted = (await (await fetch(`${url}/api/v1/jobs/preview`, { method: 'POST', headers: auth, body: form({ to: 'es' }, 'strings.txt') })).json()) as FilePreview;
+    expect(counted.characters).toBe(preview.units.filter((u) => u.existing === undefined).reduce((n, u) => n + u.source.length, 0));
+    expect((await fetch(`${url}/api/v1/jobs/preview`, { method: 'POST', headers: auth, body: form({ to: 'x y' }) })).status).toBe(400);
     const bad = await fetch(`${url}/api/v1/jobs/preview`, { method: 'POST', headers: auth, body: (() => {
       const body = new FormData();
       body.append('file', new Blob(['msgid "a"\nmsgstr\n']), 'x.po');

@@ -229,9 +229,15 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
       const text = new TextDecoder().decode(req.bytes);
       const name = req.fileName.toLowerCase();
       const format = TEXT_FORMATS.find((f) => f.sniff(text)) ?? TEXT_FORMATS.find((f) => f.extensions.some((e) => name.endsWith(e)));
-      if (!format) return { format: /\.xlsx$/i.test(req.fileName) ? 'xlsx' : 'csv', total: 0, missing: 0, units: [] };
+      const sum = (texts: string[]) => (req.to === undefined ? {} : { characters: texts.reduce((n, t) => n + t.length, 0) });
+      if (!format) {
+        // What the fake's file job translates: the first column's cells below the header.
+        const cells = previewRows(text, Number.POSITIVE_INFINITY).slice(1).map((row) => row[0] ?? '');
+        return { format: /\.xlsx$/i.test(req.fileName) ? 'xlsx' : 'csv', total: 0, missing: 0, units: [], ...sum(cells) };
+      }
       const units = format.units(format.parse(text, req.fileName));
-      return { format: format.id, total: units.length, missing: units.filter((u) => u.existing === undefined).length, units: units.slice(0, 200) };
+      const missing = units.filter((u) => u.existing === undefined);
+      return { format: format.id, total: units.length, missing: missing.length, units: units.slice(0, 200), ...sum(missing.map((u) => u.source)) };
     },
 
     async createFileJob(req: FileJobRequest) {

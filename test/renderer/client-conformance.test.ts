@@ -122,6 +122,8 @@ describe.each(doors)('ParlaApi client over $name', (door) => {
         { id: '1', source: 'Close', existing: 'Cerrar' },
       ],
     });
+    // With a target language, the characters a job into it translates: the untranslated "Open".
+    expect((await client.previewFile({ fileName: 'ui.po', bytes, to: 'es' })).characters).toBe('Open'.length);
     await expect(client.previewFile({ fileName: 'bad.po', bytes: new TextEncoder().encode('msgid "a"\nmsgstr oops\n') })).rejects.toMatchObject({ code: 'BAD_FILE', message: expect.stringMatching(/bad\.po:2: /u) });
   });
 

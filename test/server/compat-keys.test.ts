@@ -130,6 +130,34 @@ describe('named API keys', () => {
     expect(serverUsage.json).toEqual({ character_count: 0, character_limit: Number.MAX_SAFE_INTEGER });
   });
 
+  it("counts documents like text: DeepL's /v2/document and LibreTranslate's /translate_file bill their texts' characters, 456/429 over the limit", async () => {
+    const { key } = await createKey({ name: 'docs', charLimit: 40 });
+    const usage = async () => ((await call('GET', '/v2/usage', { headers: { authorization: `DeepL-Auth-Key ${key}` } })).json as { character_count: number }).character_count;
+    const upload = (name: string, text: string) =>
+      call('POST', '/v2/document', (({ payload, headers }) => ({ payload, headers: { ...headers, authorization: `DeepL-Auth-Key ${key}` } }))(multipart({ target_lang: 'ES' }, { name, text })));
+    // A spreadsheet: the cells its job translates (the header is not translated).
+    const sheet = await upload('pets.csv', 'name,notes\nthe cat,x\nthe house,y\n');
+    expect(sheet.status).toBe(200);
+    expect(await usage()).toBe('the cat'.length + 'the house'.length);
+    // A text document: its non-empty lines.
+    expect((await upload('notes.txt', 'hello world\n\nthe red book\n')).status).toBe(200);
+    expect(await usage()).toBe(16 + 'hello world'.length + 'the red book'.length);
+    // 39 of 40 used: a document of more is refused whole, in DeepL's shape, and not counted.
+    const over = await upload('more.txt', 'hello\n');
+    expect(over.status).toBe(456);
+    expect(over.json).toEqual({ message: expect.stringMatching(/quota/i) });
+    expect((await upload('more.csv', 'name\nthe cat\n')).status).toBe(456);
+    expect(await usage()).toBe(39);
+    // LibreTranslate's files: the same count, and its 429 over the limit.
+    const file = (text: string) => call('POST', '/translate_file', multipart({ source: 'en', target: 'es', api_key: key }, { name: 'a.txt', text }));
+    expect((await file('a\n')).status).toBe(200);
+    expect(await usage()).toBe(40);
+    const libreOver = await file('b\n');
+    expect(libreOver.status).toBe(429);
+    expect(libreOver.json).toEqual({ error: expect.stringMatching(/quota/i) });
+    expect(await usage()).toBe(40);
+  });
+
   it('over its rate: 429 in both APIs', async () => {
     const { key } = await createKey({ name: 'burst', ratePerMinute: 2 });
     expect((await deepl(key, { text: 'hello', target_lang: 'ES' })).status).toBe(200);

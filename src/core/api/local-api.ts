@@ -21,7 +21,7 @@ import { packageVersion } from '../paths.js';
 import { listDeskJobs, listShelfJobs, locateJob, tagged } from '../jobs/job-desk.js';
 import { textJobResults, textJobReview } from '../jobs/text-source.js';
 import { FILE_JOB_KINDS } from '../jobs/sources.js';
-import { detectFormat } from '../formats/registry.js';
+import { detectFormat, fileCharacters } from '../formats/registry.js';
 import { detector as sharedDetector } from '../detect/detector.js';
 import { flaggedRows } from '../review/flagged-rows.js';
 import { deleteJob, sweepUploads as sweepUploadFolders, uploadsDir } from '../jobs/uploads.js';
@@ -184,14 +184,17 @@ export async function openParlaApi(options: ServicesOptions): Promise<LocalApi> 
       }
     },
 
-    async previewFile({ fileName, bytes }) {
+    async previewFile({ fileName, bytes, to }) {
+      if (to !== undefined) checkPairCodes([to], undefined);
       // The formats read files: the bytes go to a private folder of their own for the look.
       const dir = inside(uploads, `preview-${randomUUID()}`);
       await mkdir(dir, { recursive: true });
       try {
         const file = inside(dir, uploadName(safeName(fileName, 'the file name')));
         await writeFile(file, bytes);
-        return await detectFormat(file).preview(file, PREVIEW_UNITS);
+        const preview = await detectFormat(file).preview(file, PREVIEW_UNITS);
+        // The output a job would write is planned in this folder too, and never written.
+        return to === undefined ? preview : { ...preview, characters: await fileCharacters({ file, to: [to] }) };
       } finally {
         await rm(dir, { recursive: true, force: true });
       }

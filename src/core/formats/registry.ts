@@ -55,6 +55,23 @@ export async function planFileJob(request: FormatPlanRequest): Promise<{ format:
 }
 
 /**
+ * Characters of the texts a job of `request` would queue, each occurrence counted: the job's own
+ * plan and ingest, so it is what the job translates (DeepL's documents are billed by it).
+ */
+export async function fileCharacters(request: FormatPlanRequest, signal: AbortSignal = new AbortController().signal): Promise<number> {
+  const { format, plan } = await planFileJob(request);
+  let characters = 0;
+  await format.ingest(
+    plan,
+    async (texts) => {
+      for (const text of texts) characters += text.source.length * (text.count ?? 1);
+    },
+    signal,
+  );
+  return characters;
+}
+
+/**
  * A stored file job's plan and format. Jobs stored before the registry (`kind: 'sheet'`) hold a
  * spreadsheet plan, whose `format` is 'csv' or 'xlsx': the same shape.
  */

@@ -65,6 +65,7 @@ const routes: Routes = {
   },
   previewFile: (req) => {
     const form = new FormData();
+    if (req.to) form.set('to', req.to);
     form.set('file', new Blob([req.bytes as Uint8Array<ArrayBuffer>]), req.fileName);
     return json('POST', '/api/v1/jobs/preview', form);
   },

@@ -2,12 +2,14 @@
 // the tools built on them translate through Parla with a server URL and Parla's token as key.
 // Same services as every door: cache, glossary, protected spans, review flags, history.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ParlaApi } from '../../shared/api.js';
 import { ParlaError } from '../../shared/errors.js';
 import { AUTO_SOURCE } from '../../shared/translation.js';
 import type { RouteContext } from '../routes/context.js';
 import { compatErrorHandler } from './errors.js';
 import { baseCode, installedPairs, languageName } from './languages.js';
 import type { ClientKeys } from './client-keys.js';
+import { characterCount } from './text-lines.js';
 import type { DeepLGlossaryStore } from '../../core/compat/deepl-glossaries.js';
 
 const config = { auth: 'deepl' as const };
@@ -30,6 +32,47 @@ function one(body: Record<string, unknown>, name: string): string | undefined {
 /** DeepL's formality values; Parla's models have no formality, so `more`/`less` are refused as for DeepL's languages without it. */
 const FORMALITY = new Set(['default', 'more', 'less', 'prefer_more', 'prefer_less']);
 
+/** `formality` of a text or document request, checked as DeepL checks it for a language without formality. */
+export function checkFormality(body: Record<string, unknown>): void {
+  const formality = one(body, 'formality')?.toLowerCase();
+  if (formality !== undefined && !FORMALITY.has(formality)) throw new ParlaError('BAD_INPUT', "Value for 'formality' not supported.");
+  // `prefer_*` ask for formality where the language has it and are ignored elsewhere, as DeepL does.
+  if (formality === 'more' || formality === 'less') throw new ParlaError('BAD_INPUT', "'formality' is not supported for given 'target_lang'.");
+}
+
+/**
+ * `glossary_id` of a text or document request, checked as DeepL does: Parla applies a pair's
+ * glossary to every request of the pair, so the id changes nothing more.
+ */
+export function checkGlossary(glossaries: DeepLGlossaryStore, body: Record<string, unknown>, from: string | undefined, to: string): void {
+  const glossaryId = one(body, 'glossary_id');
+  if (glossaryId === undefined) return;
+  if (!from) throw new ParlaError('BAD_INPUT', "Use of a glossary requires the 'source_lang' parameter to be specified.");
+  const glossary = glossaries.get(glossaryId);
+  if (!glossary) throw new ParlaError('NOT_FOUND', 'Glossary not found.');
+  if (glossary.from !== from || glossary.to !== to) throw new ParlaError('BAD_INPUT', "The glossary's language pair does not match the request's 'source_lang' and 'target_lang'.");
+}
+
+/**
+ * Runs `work`; a pair no installed model serves becomes DeepL's 400 naming the parameter
+ * (`source_lang` when no model reads that language, else `target_lang`), keeping Parla's hint.
+ */
+export async function withDeepLPair<T>(api: ParlaApi, from: string | undefined, to: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    // Errors may come through a process boundary as `{code, message}` rather than a ParlaError.
+    if ((error as { code?: unknown } | null)?.code !== 'UNKNOWN_PAIR') throw error;
+    const { sources, targets } = installedPairs(await api.listModels());
+    const which = from !== undefined && !sources.includes(from) ? 'source_lang' : ![...targets.values()].flat().includes(to) ? 'target_lang' : undefined;
+    if (!which) throw error;
+    throw new ParlaError('BAD_INPUT', `Value for '${which}' not supported: ${(error as Error).message}`);
+  }
+}
+
+/** DeepL's `split_sentences` values; Parla's models translate each text whole whichever is given. */
+const SPLIT_SENTENCES = new Set(['0', '1', 'nonewlines']);
+
 export function deeplRoutes(app: FastifyInstance, { api, limit }: RouteContext, keys: ClientKeys, glossaries: DeepLGlossaryStore): void {
   const translate = async (request: FastifyRequest, body: Record<string, unknown>) => {
     const texts = strings(body.text);
@@ -41,23 +84,15 @@ export function deeplRoutes(app: FastifyInstance, { api, limit }: RouteContext, 
     const sourceLang = one(body, 'source_lang');
     const from = sourceLang === undefined ? undefined : baseCode(sourceLang);
     if (sourceLang !== undefined && !from) throw new ParlaError('BAD_INPUT', "Value for 'source_lang' not supported.");
-    const formality = one(body, 'formality')?.toLowerCase();
-    if (formality !== undefined && !FORMALITY.has(formality)) throw new ParlaError('BAD_INPUT', "Value for 'formality' not supported.");
-    // `prefer_*` ask for formality where the language has it and are ignored elsewhere, as DeepL does.
-    if (formality === 'more' || formality === 'less') throw new ParlaError('BAD_INPUT', "'formality' is not supported for given 'target_lang'.");
-    const glossaryId = one(body, 'glossary_id');
-    if (glossaryId !== undefined) {
-      // Parla applies a pair's glossary to every request of the pair; the id is checked as DeepL does.
-      if (!from) throw new ParlaError('BAD_INPUT', "Use of a glossary requires the 'source_lang' parameter to be specified.");
-      const glossary = glossaries.get(glossaryId);
-      if (!glossary) throw new ParlaError('NOT_FOUND', 'Glossary not found.');
-      if (glossary.from !== from || glossary.to !== to) throw new ParlaError('BAD_INPUT', "The glossary's language pair does not match the request's 'source_lang' and 'target_lang'.");
-    }
+    checkFormality(body);
+    checkGlossary(glossaries, body, from, to);
+    const split = one(body, 'split_sentences');
+    if (split !== undefined && !SPLIT_SENTENCES.has(split)) throw new ParlaError('BAD_INPUT', "Value for 'split_sentences' not supported.");
     // `context` informs DeepL's models and is not billed; Parla's translate each text alone, so
     // it is accepted and left unused. tag_handling html/xml: tags are protected spans in any case.
-    const billed = texts.reduce((n, t) => n + t.length, 0);
+    const billed = characterCount(texts);
     // No source_lang: each text's language is detected (DeepL's behaviour) and reported back.
-    const translations = await keys.bill(request, billed, () => limit(() => api.translate({ texts, to, from: from ?? AUTO_SOURCE })));
+    const translations = await withDeepLPair(api, from, to, () => keys.bill(request, billed, () => limit(() => api.translate({ texts, to, from: from ?? AUTO_SOURCE }))));
     return {
       translations: translations.map((t) => ({
         // The detected (or given) source: what Parla translated from.

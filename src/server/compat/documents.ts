@@ -1,27 +1,51 @@
 // DeepL's document flow over Parla's job queue: `POST /v2/document` uploads a file and starts a
 // job, `POST /v2/document/{id}` reports its status, `POST /v2/document/{id}/result` returns the
-// translated file. Files are what Parla's batch jobs take (spreadsheets; the localization
-// formats when they land); the result is Parla's output, translations in added columns.
+// translated file. A .txt or .html document is a text job of its lines (text-lines.ts) and comes
+// back as the same file translated, as DeepL's does; the files Parla's batch jobs take
+// (spreadsheets, the localization formats) are file jobs, and come back as Parla's output
+// (translations in added columns or entries). Each document is billed to the key that sent it,
+// up front, by the characters of the texts its job translates.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { extname } from 'node:path';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { JOB_FORMATS } from '../../core/formats/registry.js';
+import type { DeepLGlossaryStore } from '../../core/compat/deepl-glossaries.js';
 import { ParlaError } from '../../shared/errors.js';
+import { textJobRequest } from '../../shared/ipc.js';
 import { AUTO_SOURCE } from '../../shared/translation.js';
 import type { JobRecord } from '../../shared/jobs.js';
 import type { RouteContext } from '../routes/context.js';
 import { unreadable } from '../routes/jobs.js';
+import type { ClientKeys } from './client-keys.js';
+import { checkFormality, checkGlossary, withDeepLPair } from './deepl.js';
 import { compatErrorHandler } from './errors.js';
 import { baseCode } from './languages.js';
+import { characterCount, readTextLines, TEXT_FILE_TYPES, writeTextLines, type TextLines } from './text-lines.js';
 
 const config = { auth: 'deepl' as const };
 const errorHandler = compatErrorHandler('deepl');
 
+/** Extensions of the files a batch job takes; `.txt` is a text document here, as in DeepL. */
+const JOB_EXTENSIONS = JOB_FORMATS.flatMap((f) => f.extensions).filter((e) => !(e in TEXT_FILE_TYPES));
+const ALL_EXTENSIONS = [...Object.keys(TEXT_FILE_TYPES), ...JOB_EXTENSIONS];
+
+interface Document {
+  /** DeepL's clients send it back with every status and result request. */
+  key: Buffer;
+  /** Characters billed at upload: DeepL's `billed_characters` once the document is done. */
+  billed: number;
+  /** A text document: its lines, the target language and its name, to put the file back together. */
+  text?: { lines: TextLines; to: string; fileName: string; mimeType: string };
+}
+
 /** DeepL's document status words for a Parla job status. */
-function documentStatus(job: JobRecord): Record<string, unknown> {
+function documentStatus(job: JobRecord, doc: Document): Record<string, unknown> {
   const status = job.status === 'done' ? 'done' : job.status === 'failed' || job.status === 'canceled' ? 'error' : job.status === 'queued' ? 'queued' : 'translating';
   return {
     document_id: job.id,
     status,
     ...(status === 'translating' && job.progress.etaSeconds !== null ? { seconds_remaining: Math.ceil(job.progress.etaSeconds) } : {}),
+    ...(status === 'done' ? { billed_characters: doc.billed } : {}),
     ...(status === 'error' ? { error_message: job.error?.message ?? `the job was ${job.status}` } : {}),
   };
 }
@@ -41,14 +65,23 @@ async function readUpload(request: FastifyRequest): Promise<{ fileName: string; 
   return { ...file, fields };
 }
 
-export function documentRoutes(app: FastifyInstance, { api, limit }: RouteContext): void {
-  /** Each document's key: DeepL's clients send it back with every status and result request. */
-  const keys = new Map<string, Buffer>();
-  const keyOf = (request: FastifyRequest, id: string): void => {
+/** A text job's result (`{translations: {lang: [...]}}`) as the texts of one language. */
+function translationsOf(bytes: Uint8Array, to: string): string[] {
+  const body = JSON.parse(new TextDecoder().decode(bytes)) as { translations: Record<string, (string | null)[]> };
+  const list = body.translations[to] ?? [];
+  // A done job has every text; a gap would write a partial file, so it is an error instead.
+  if (list.some((t) => typeof t !== 'string')) throw new ParlaError('INTERNAL', 'the document job is done but misses translations');
+  return list as string[];
+}
+
+export function documentRoutes(app: FastifyInstance, { api, limit }: RouteContext, keys: ClientKeys, glossaries: DeepLGlossaryStore): void {
+  const documents = new Map<string, Document>();
+  const documentOf = (request: FastifyRequest, id: string): Document => {
     const given = ((request.body ?? {}) as Record<string, unknown>).document_key;
-    const expected = keys.get(id);
-    const ok = typeof given === 'string' && expected !== undefined && given.length === expected.length * 2 && timingSafeEqual(Buffer.from(given, 'hex'), expected);
+    const doc = documents.get(id);
+    const ok = typeof given === 'string' && doc !== undefined && given.length === doc.key.length * 2 && timingSafeEqual(Buffer.from(given, 'hex'), doc.key);
     if (!ok) throw new ParlaError('NOT_FOUND', 'Document not found.');
+    return doc;
   };
 
   app.post('/v2/document', { config, errorHandler }, async (request) => {
@@ -57,26 +90,51 @@ export function documentRoutes(app: FastifyInstance, { api, limit }: RouteContex
     const to = baseCode(fields.target_lang);
     if (!to) throw new ParlaError('BAD_INPUT', "Value for 'target_lang' not supported.");
     const from = fields.source_lang ? baseCode(fields.source_lang) : undefined;
-    // No source_lang: each row's language is detected (DeepL's behaviour).
-    const created = await limit(() => api.createFileJob({ fileName, bytes, to: [to], from: from ?? AUTO_SOURCE }));
-    const key = randomBytes(32);
-    keys.set(created.id, key);
-    return { document_id: created.id, document_key: key.toString('hex') };
+    if (fields.source_lang && !from) throw new ParlaError('BAD_INPUT', "Value for 'source_lang' not supported.");
+    checkFormality(fields);
+    checkGlossary(glossaries, fields, from, to);
+    const ext = extname(fileName).toLowerCase();
+    const textType = TEXT_FILE_TYPES[ext];
+    if (!textType && !JOB_EXTENSIONS.includes(ext)) {
+      throw new ParlaError('BAD_INPUT', `Invalid file extension "${ext || fileName}": Parla translates ${ALL_EXTENSIONS.join(' ')} documents.`);
+    }
+    // No source_lang: each text's (or row's) language is detected (DeepL's behaviour).
+    const source = from ?? AUTO_SOURCE;
+    let doc: Document;
+    let created: { id: string };
+    // A pair no model serves is refused before a job exists (and so before any billing).
+    if (textType) {
+      const lines = readTextLines(bytes, `Invalid file data: a ${ext} document is UTF-8 text.`);
+      if (lines.texts.length === 0) throw new ParlaError('BAD_INPUT', 'Invalid file data: the document holds no text.');
+      const billed = characterCount(lines.texts);
+      created = await withDeepLPair(api, from, to, () => keys.bill(request, billed, () => limit(() => api.createTextJob(textJobRequest.parse({ texts: lines.texts, to, from: source })))));
+      doc = { key: randomBytes(32), billed, text: { lines, to, fileName: fileName.replace(/(\.[^.]+)$/, `.${to}$1`), mimeType: textType } };
+    } else {
+      // The job's own plan counts what it will translate, before it exists.
+      const { characters = 0 } = await limit(() => api.previewFile({ fileName, bytes, to }));
+      created = await withDeepLPair(api, from, to, () => keys.bill(request, characters, () => limit(() => api.createFileJob({ fileName, bytes, to: [to], from: source }))));
+      doc = { key: randomBytes(32), billed: characters };
+    }
+    documents.set(created.id, doc);
+    return { document_id: created.id, document_key: doc.key.toString('hex') };
   });
 
   app.post<{ Params: { id: string } }>('/v2/document/:id', { config, errorHandler }, async (request) => {
-    keyOf(request, request.params.id);
-    return documentStatus(await api.getJob(request.params.id));
+    const doc = documentOf(request, request.params.id);
+    return documentStatus(await api.getJob(request.params.id), doc);
   });
 
   app.post<{ Params: { id: string } }>('/v2/document/:id/result', { config, errorHandler }, async (request, reply) => {
-    keyOf(request, request.params.id);
+    const doc = documentOf(request, request.params.id);
     const job = await api.getJob(request.params.id);
     if (job.status !== 'done') throw new ParlaError('CONFLICT', 'Document translation is not done yet.');
-    const file = await api.jobResult(job.id);
+    const result = await api.jobResult(job.id);
+    const file = doc.text
+      ? { fileName: doc.text.fileName, mimeType: doc.text.mimeType, bytes: Buffer.from(writeTextLines(doc.text.lines, translationsOf(result.bytes, doc.text.to))) }
+      : { ...result, bytes: Buffer.from(result.bytes.buffer, result.bytes.byteOffset, result.bytes.byteLength) };
     return reply
       .type(file.mimeType)
       .header('content-disposition', `attachment; filename="${file.fileName.replace(/["\\\r\n]/g, '_')}"`)
-      .send(Buffer.from(file.bytes.buffer, file.bytes.byteOffset, file.bytes.byteLength));
+      .send(file.bytes);
   });
 }

@@ -24,7 +24,7 @@ export function compatRoutes(app: FastifyInstance, ctx: RouteContext, { keys, gl
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => done(null, parseForm(body as string)));
   deeplRoutes(app, ctx, keys, glossaries);
   deeplGlossaryRoutes(app, ctx, glossaries);
-  documentRoutes(app, ctx);
+  documentRoutes(app, ctx, keys, glossaries);
   libreRoutes(app, ctx, keys);
   libreFileRoutes(app, ctx, keys);
 }

@@ -1,8 +1,7 @@
 // LibreTranslate's `POST /translate_file`: a .txt or .html file in, `{translatedFileUrl}` out;
-// a GET of that URL (with the same key) downloads the translation. Each line is a text (an
-// empty line stays empty, line endings are kept); in HTML the tags are protected spans, so they
-// come back as written. Results are held in memory, for the upload retention setting's days (a
-// day at most) or until the server stops, and only for the key that uploaded them.
+// a GET of that URL (with the same key) downloads the translation, made line by line
+// (text-lines.ts). Results are held in memory, for the upload retention setting's days (a day at
+// most) or until the server stops, and only for the key that uploaded them.
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ParlaError } from '../../shared/errors.js';
@@ -12,12 +11,12 @@ import type { ClientKeys } from './client-keys.js';
 import { compatErrorHandler } from './errors.js';
 import { baseCode } from './languages.js';
 import { uploadOf } from './multipart-body.js';
+import { characterCount, readTextLines, TEXT_FILE_TYPES, writeTextLines } from './text-lines.js';
 
 const config = { auth: 'libre' as const };
 const errorHandler = compatErrorHandler('libre');
 
-export const LIBRE_FILE_FORMATS = ['.txt', '.html'] as const;
-const MIME: Record<(typeof LIBRE_FILE_FORMATS)[number], string> = { '.txt': 'text/plain; charset=utf-8', '.html': 'text/html; charset=utf-8' };
+export const LIBRE_FILE_FORMATS = Object.keys(TEXT_FILE_TYPES);
 const DAY_MS = 86_400_000;
 /** Results held at once: the oldest goes first beyond this. */
 const MAX_HELD = 100;
@@ -50,32 +49,22 @@ export function libreFileRoutes(app: FastifyInstance, { api, limit }: RouteConte
     const source = upload.fields.source ?? 'auto';
     const from = source === 'auto' ? undefined : baseCode(source);
     if (source !== 'auto' && !from) throw new ParlaError('BAD_INPUT', `${source} is not supported`);
-    let text: string;
-    try {
-      text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
-    } catch {
-      throw new ParlaError('BAD_INPUT', 'Invalid request: the file is not UTF-8 text');
-    }
-    // Lines and their endings, so the output has the input's shape byte for byte around the texts.
-    const parts = text.split(/(\r\n|\n|\r)/);
-    const at = parts.flatMap((part, i) => (i % 2 === 0 && part.trim() !== '' ? [i] : []));
-    const texts = at.map((i) => parts[i]!);
-    const translated = await keys.bill(request, texts.reduce((n, t) => n + t.length, 0), async () => {
+    const lines = readTextLines(bytes, 'Invalid request: the file is not UTF-8 text');
+    const translated = await keys.bill(request, characterCount(lines.texts), async () => {
       const out: string[] = [];
-      for (let i = 0; i < texts.length; i += LIMITS.translateTexts) {
-        const batch = texts.slice(i, i + LIMITS.translateTexts);
+      for (let i = 0; i < lines.texts.length; i += LIMITS.translateTexts) {
+        const batch = lines.texts.slice(i, i + LIMITS.translateTexts);
         out.push(...(await limit(() => api.translate({ texts: batch, to, ...(from ? { from } : {}) }))).map((t) => t.text));
       }
       return out;
     });
-    at.forEach((index, n) => (parts[index] = translated[n]!));
     const now = Date.now();
     const days = (await api.getSettings()).uploadRetentionDays;
     const id = randomUUID();
     held.set(id, {
       fileName: fileName.replace(/(\.[^.]+)$/, `.${to}$1`),
-      mimeType: MIME[ext],
-      bytes: Buffer.from(parts.join('')),
+      mimeType: TEXT_FILE_TYPES[ext]!,
+      bytes: Buffer.from(writeTextLines(lines, translated)),
       owner: ownerOf(request),
       expires: now + (days > 0 ? Math.min(days, 1) : 1) * DAY_MS,
     });

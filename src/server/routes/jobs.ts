@@ -93,13 +93,15 @@ export function jobRoutes(app: FastifyInstance, { api, limit }: RouteContext): v
     return reply.status(202).header('location', `/api/v1/jobs/${created.id}`).send(created);
   });
 
-  // Multipart, one file part: the format found and the units a job would translate (the drop zone's preview).
+  // Multipart, one file part: the format found and the units a job would translate (the drop zone's
+  // preview); with a field `to`, also the characters a job into that language translates.
   app.post('/api/v1/jobs/preview', async (request) => {
     if (!request.isMultipart()) throw new ParlaError('BAD_INPUT', 'send the file as multipart/form-data');
     const { file, fields } = await readParts(request);
-    const unknown = Object.keys(fields)[0];
+    const unknown = Object.keys(fields).find((k) => k !== 'to');
     if (unknown) throw new ParlaError('BAD_INPUT', `${unknown} is not a known field`);
-    return limit(() => api.previewFile(filePreviewRequest.parse(file)));
+    const to = fields.to?.at(-1);
+    return limit(() => api.previewFile(filePreviewRequest.parse({ ...file, ...(to !== undefined ? { to } : {}) })));
   });
 
   app.get('/api/v1/jobs', async () => ({ jobs: await api.listJobs() }));
