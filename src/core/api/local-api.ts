@@ -241,9 +241,10 @@ export async function openParlaApi(options: ServicesOptions): Promise<LocalApi> 
 
     listModels: () => models.list(),
 
-    async downloadModel(id) {
+    async downloadModel(id, download = {}) {
       try {
         const info = await models.download(id, {
+          ...(download.quantized ? { quantized: true } : {}),
           onProgress: (p) => emit({ type: 'model-progress', id, receivedBytes: p.bytes, totalBytes: p.total ?? null }),
         });
         emit({ type: 'model-done', id });
@@ -254,6 +255,7 @@ export async function openParlaApi(options: ServicesOptions): Promise<LocalApi> 
         throw error;
       }
     },
+    modelDownloadSizes: (id) => models.downloadSizes(id),
     importModel: (dir) => models.import(dir),
     removeModel: (id) => models.remove(id),
 
