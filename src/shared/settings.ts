@@ -70,6 +70,13 @@ export interface TeamStatus {
   error?: { code: string; message: string };
 }
 
+export interface HostModelState {
+  id: string;
+  state: 'loading' | 'ready';
+  quantized: boolean;
+  memoryBytes?: number;
+}
+
 export interface Health {
   ok: boolean;
   /** The installed release (package.json). */
@@ -79,8 +86,12 @@ export interface Health {
    * `crashed` when the app's host gave up restarting, `stopped` when the app stopped it.
    */
   modelHost: 'starting' | 'ready' | 'idle' | 'crashed' | 'stopped';
-  /** The host answering now: its pid and the models it holds. */
-  host?: { pid: number; models: string[] };
+  /**
+   * The host answering now: its pid, the models it holds (ids), and each one's state: `loading`
+   * while its weights load (a translation for it waits), then `ready`; with the precision it
+   * runs in and its measured memory once known.
+   */
+  host?: { pid: number; models: string[]; modelStates: HostModelState[] };
   mode: 'solo' | 'team';
   /** Team mode: whether the team's Redis answers. */
   team?: TeamStatus;

@@ -57,7 +57,8 @@ async function hostHealth(dataDir: string): Promise<Pick<Health, 'modelHost' | '
   const client = new HostClient(dataDir, HEALTH_TIMEOUT_MS, false);
   try {
     const stats = await client.call('stats', {});
-    return { modelHost: 'ready', host: { pid: stats.pid, models: stats.modelsLoaded.map((m) => m.modelId) } };
+    const modelStates = stats.modelsLoaded.map((m) => ({ id: m.modelId, state: m.state, quantized: m.quantized, ...(m.memoryBytes ? { memoryBytes: m.memoryBytes } : {}) }));
+    return { modelHost: 'ready', host: { pid: stats.pid, models: stats.modelsLoaded.map((m) => m.modelId), modelStates } };
   } catch {
     return { modelHost: isHostStarting(dataDir) ? 'starting' : 'idle' };
   } finally {

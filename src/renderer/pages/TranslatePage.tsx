@@ -3,7 +3,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { AUTO_SOURCE, type ModelInfo, type Translation } from '../../shared/translation.js';
 import { errorText, useShell } from '../app-context.js';
 import { LanguageSelect } from '../components/LanguageSelect.js';
-import { useDebounced, useModels, type PendingCommand } from '../hooks.js';
+import { useDebounced, useModelLoading, useModels, type PendingCommand } from '../hooks.js';
 import { languageName, languagesOf } from '../lib/languages.js';
 import { FLAG_LABELS, flagsOf, lowestConfidence } from '../lib/review.js';
 
@@ -24,6 +24,8 @@ export function TranslatePage({ prefill, command, onHandled }: { prefill?: Trans
   const [result, setResult] = useState<Translation[] | null>(null);
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
+  /** A first translation waits for its model to load: say so while it does. */
+  const loading = useModelLoading(busy);
   const [copied, setCopied] = useState(false);
   /** The output as the user is correcting it; null while not editing. */
   const [edited, setEdited] = useState<string | null>(null);
@@ -161,6 +163,12 @@ export function TranslatePage({ prefill, command, onHandled }: { prefill?: Trans
           </div>
         </div>
         <div className="pane output-pane" aria-live="polite">
+          {loading && (
+            <div className="model-loading" role="status" data-testid="model-loading">
+              <span className="spinner" aria-hidden="true" />
+              {loading} The first translation waits for it.
+            </div>
+          )}
           {edited !== null ? (
             <textarea className="output editing" value={edited} onChange={(e) => setEdited(e.target.value)} data-testid="translation-edit" aria-label="Corrected translation" spellCheck />
           ) : (
