@@ -1,5 +1,5 @@
 // Engine benchmark for any model folder: npm run bench:engine -- --model DIR|realsize [--n 48]
-// [--max-length 33] [--variants a,b] [--out engine-realsize]
+// [--max-length 33] [--variants a,b] [--repeat N] [--out engine-realsize]
 //
 // `realsize` is an OPUS-MT-size model (tools/model/realsize.py: d_model 512, 6 + 6 layers,
 // vocabulary 65,001, seeded random weights, fp32 on disk) plus its int8 graphs
@@ -9,7 +9,10 @@
 // Each variant (precision × lanes × threads × onnxruntime session options) runs in a fresh
 // Node process, as a fresh host would: RSS before loading, model load (the host thread's
 // tokenizer and the lanes' sessions, as the host loads them), the first translation, then
-// greedy batched decoding of `n` test sentences, and RSS after. Writes bench/results/OUT.{json,md}.
+// greedy batched decoding of `n` test sentences, and RSS after. With --repeat N the variants run
+// N rounds (every other one in reverse order), and each is also given as its median ratio to the host's own setting for
+// its precision (`today`) in the same round: on a shared, noisy machine ratios hold where seconds
+// do not. Writes bench/results/OUT.{json,md}.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
@@ -25,7 +28,11 @@ const REALSIZE = join(root, 'bench/scratch/opus-mt-size');
 const VARIANTS = {
   'fp32-2x1': { quantized: false, lanes: 2, threads: 1 },
   'fp32-1x2': { quantized: false, lanes: 1, threads: 2 },
-  'fp32-1x2-noprepack': { quantized: false, lanes: 1, threads: 2, load: { sessionConfig: { 'session.disable_prepacking': '1' } } },
+  // What the host does today for a large fp32 model (model-pool.ts): one lane, every thread, no prepacking.
+  'fp32-1x2-noprepack': { quantized: false, lanes: 1, threads: 2, today: true, load: { sessionConfig: { 'session.disable_prepacking': '1' } } },
+  'fp32-1x2-noprepack-nomempattern': { quantized: false, lanes: 1, threads: 2, load: { enableMemPattern: false, sessionConfig: { 'session.disable_prepacking': '1' } } },
+  'fp32-1x2-noprepack-basic': { quantized: false, lanes: 1, threads: 2, load: { graphOptimizationLevel: 'basic', sessionConfig: { 'session.disable_prepacking': '1' } } },
+  'fp32-1x2-noprepack-envalloc': { quantized: false, lanes: 1, threads: 2, load: { sessionConfig: { 'session.disable_prepacking': '1', 'session.use_env_allocators': '1' } } },
   'fp32-2x1-noprepack': { quantized: false, lanes: 2, threads: 1, load: { sessionConfig: { 'session.disable_prepacking': '1' } } },
   'int8-2x1-noprepack': { quantized: true, lanes: 2, threads: 1, load: { sessionConfig: { 'session.disable_prepacking': '1' } } },
   'fp32-1x2-devalloc': { quantized: false, lanes: 1, threads: 2, load: { sessionConfig: { 'session.use_device_allocator_for_initializers': '1' } } },
@@ -35,7 +42,11 @@ const VARIANTS = {
   // loaded with optimizations off.
   'fp32-1x2-cached': { quantized: false, lanes: 1, threads: 2, cached: true, load: { graphOptimizationLevel: 'disabled' } },
   'int8-2x1': { quantized: true, lanes: 2, threads: 1 },
-  'int8-1x2': { quantized: true, lanes: 1, threads: 2 },
+  // What the host does today for an int8 model of this size: one lane, every thread, prepacking on.
+  'int8-1x2': { quantized: true, lanes: 1, threads: 2, today: true },
+  'int8-1x2-nomempattern': { quantized: true, lanes: 1, threads: 2, load: { enableMemPattern: false } },
+  'int8-1x2-basic': { quantized: true, lanes: 1, threads: 2, load: { graphOptimizationLevel: 'basic' } },
+  'int8-1x2-envalloc': { quantized: true, lanes: 1, threads: 2, load: { sessionConfig: { 'session.use_env_allocators': '1' } } },
   'int8-1x2-noprepack': { quantized: true, lanes: 1, threads: 2, load: { sessionConfig: { 'session.disable_prepacking': '1' } } },
   'int8-1x2-cached': { quantized: true, lanes: 1, threads: 2, cached: true, load: { graphOptimizationLevel: 'disabled' } },
 };
@@ -136,6 +147,7 @@ export async function main(argv) {
       n: { type: 'string', default: '48' },
       'max-length': { type: 'string', default: '33' },
       variants: { type: 'string' },
+      repeat: { type: 'string', default: '1' },
       out: { type: 'string' },
       child: { type: 'string' },
     },
@@ -152,19 +164,25 @@ export async function main(argv) {
   const maxLength = Number(values['max-length']);
   const { source } = sentences(n);
   const rows = [];
-  for (const name of names) {
-    const variant = VARIANTS[name];
-    if (!variant) throw new Error(`unknown variant ${name}; one of ${Object.keys(VARIANTS).join(', ')}`);
-    const spec = { ...variant, dir: variant.cached ? await optimizedCopy(dir, variant.quantized) : dir, n, maxLength };
-    const run = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', JSON.stringify(spec)], { encoding: 'utf8', maxBuffer: 1 << 24 });
-    if (run.status !== 0) {
-      const why = run.stderr.split('\n').find((l) => /Error: /.test(l)) ?? `exit ${run.status}`;
-      rows.push({ name, ...variant, error: why.replace(/\u001b\[[0-9;]*m/g, '').trim().slice(0, 400) });
-    } else {
-      rows.push({ name, ...variant, weightBytes: await weightBytes(spec.dir, variant.quantized), ...JSON.parse(run.stdout) });
+  const repeat = Number(values.repeat);
+  for (const name of names) if (!VARIANTS[name]) throw new Error(`unknown variant ${name}; one of ${Object.keys(VARIANTS).join(', ')}`);
+  for (let round = 1; round <= repeat; round++) {
+    // Every other round runs in reverse order, so a machine getting busier or quieter during the
+    // run (another job starting or ending) weighs on every variant alike over two rounds.
+    for (const name of round % 2 ? names : [...names].reverse()) {
+      const variant = VARIANTS[name];
+      const spec = { ...variant, dir: variant.cached ? await optimizedCopy(dir, variant.quantized) : dir, n, maxLength };
+      const run = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', JSON.stringify(spec)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+      if (run.status !== 0) {
+        const why = run.stderr.split('\n').find((l) => /Error: /.test(l)) ?? `exit ${run.status}`;
+        rows.push({ name, round, ...variant, error: why.replace(/\u001b\[[0-9;]*m/g, '').trim().slice(0, 400) });
+      } else {
+        rows.push({ name, round, ...variant, weightBytes: await weightBytes(spec.dir, variant.quantized), ...JSON.parse(run.stdout) });
+      }
+      process.stderr.write(`${name} (round ${round}): ${JSON.stringify(rows.at(-1))}\n`);
     }
-    process.stderr.write(`${name}: ${JSON.stringify(rows.at(-1))}\n`);
   }
+  const ratios = ratiosToToday(rows);
   // Cold start as a user meets it: `parla translate --model DIR` with a fresh data dir (node
   // start, host spawn, model load with the host's own lane layout, one translation).
   const cli = [];
@@ -185,6 +203,7 @@ export async function main(argv) {
     model: { dir: relative(root, dir), realsize: realsize ? JSON.parse(readFileSync(join(dir, 'realsize.json'), 'utf8')) : null },
     sentences: { source, count: n, maxLength, note: realsize ? 'every output is max-length − 1 tokens (end of sentence suppressed)' : 'outputs end where the model ends them, at most max-length − 1 tokens' },
     variants: rows,
+    ratiosToToday: ratios,
     cliColdStart: cli,
   };
   const out = values.out ?? (realsize ? 'engine-realsize' : 'engine-model');
@@ -196,7 +215,7 @@ export async function main(argv) {
     .map((r) =>
       r.error
         ? `| ${r.name} | ${r.lanes} × ${r.threads} | failed: ${r.error.slice(0, 160)} ||||||||`
-        : `| ${r.name} | ${r.lanes} × ${r.threads} | ${mb(r.weightBytes)} | ${f(r.loadS)} | ${f(r.firstS)} | **${f(r.coldStartS)}** | ${f(r.tokensPerSec, 0)} | ${mb(r.rssLoadedGrowth)} | **${mb(r.rssGrowth)}** (${f(r.rssGrowth / r.weightBytes, 2)}×) | ${mb(r.anonGrowth)} / ${mb(r.fileGrowth)} |`,
+        : `| ${r.name}${repeat > 1 ? ` (${r.round})` : ''}${r.today ? ' · today' : ''} | ${r.lanes} × ${r.threads} | ${mb(r.weightBytes)} | ${f(r.loadS)} | ${f(r.firstS)} | **${f(r.coldStartS)}** | ${f(r.tokensPerSec, 0)} | ${mb(r.rssLoadedGrowth)} | **${mb(r.rssGrowth)}** (${f(r.rssGrowth / r.weightBytes, 2)}×) | ${mb(r.anonGrowth)} / ${mb(r.fileGrowth)} |`,
     )
     .join('\n');
   const md = `# Engine on ${result.model.dir}
@@ -209,10 +228,33 @@ Each variant in a fresh process: load = the host thread's tokenizer + the lanes'
 |---|---|---:|---:|---:|---:|---:|---:|---:|---|
 ${table}
 
-Cold start through the CLI (\`parla translate --model DIR\`, fresh data dir: Node start, host spawn, load with the host's lane layout, one translation): ${cli.map((c) => `${c.quantized ? 'int8' : 'fp32'} ${c.ok ? `**${f(c.seconds)} s**` : `failed (${c.error})`}`).join(', ')}.
+${ratios.length ? `Against the host's own setting for the precision (\`today\`), median over the ${repeat} rounds of each round's ratio (below 1 = less):
+
+| variant | cold start × today | RSS growth after the run × today | tokens/s × today |
+|---|---:|---:|---:|
+${ratios.map((r) => `| ${r.name} | ${f(r.coldStart)} | ${f(r.rssGrowth)} | ${f(r.tokensPerSec)} |`).join('\n')}
+
+` : ''}Cold start through the CLI (\`parla translate --model DIR\`, fresh data dir: Node start, host spawn, load with the host's lane layout, one translation): ${cli.map((c) => `${c.quantized ? 'int8' : 'fp32'} ${c.ok ? `**${f(c.seconds)} s**` : `failed (${c.error})`}`).join(', ')}.
 `;
   await writeFile(join(root, `bench/results/${out}.md`), md);
   process.stdout.write(md);
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? (s[(s.length - 1) >> 1] + s[s.length >> 1]) / 2 : NaN;
+};
+
+/** Each variant against the `today` variant of its precision in the same round: median ratios. */
+function ratiosToToday(rows) {
+  const ok = rows.filter((r) => !r.error);
+  const today = (r) => ok.find((t) => t.today && t.quantized === r.quantized && t.round === r.round);
+  const names = [...new Set(ok.filter((r) => today(r)).map((r) => r.name))];
+  return names.map((name) => {
+    const runs = ok.filter((r) => r.name === name && today(r));
+    const ratio = (key) => median(runs.map((r) => r[key] / today(r)[key]));
+    return { name, rounds: runs.length, coldStart: ratio('coldStartS'), rssGrowth: ratio('rssGrowth'), tokensPerSec: ratio('tokensPerSec') };
+  });
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) await main(process.argv.slice(2));

@@ -67,3 +67,40 @@ export interface PendingCommand {
   command: { id: CommandId; n: number } | null;
   onHandled(): void;
 }
+
+/** How often the model host is asked about its models while a translation waits. */
+const LOADING_POLL_MS = 400;
+
+/**
+ * While `waiting` (a translation is under way), what the model host is doing that the
+ * translation waits for: starting, or loading a model (its id and precision); null otherwise.
+ */
+export function useModelLoading(waiting: boolean): string | null {
+  const { api } = useShell();
+  const [message, setMessage] = useState<string | null>(null);
+  useEffect(() => {
+    if (!waiting) {
+      setMessage(null);
+      return;
+    }
+    let live = true;
+    const poll = () =>
+      api.health().then(
+        (h) => {
+          if (!live) return;
+          const loading = h.host?.modelStates.filter((m) => m.state === 'loading') ?? [];
+          if (h.modelHost === 'starting') setMessage('Starting the model host…');
+          else if (loading.length) setMessage(`Loading model ${loading.map((m) => `${m.id} (${m.quantized ? 'int8' : 'fp32'})`).join(', ')}…`);
+          else setMessage(null);
+        },
+        () => undefined,
+      );
+    void poll();
+    const timer = setInterval(() => void poll(), LOADING_POLL_MS);
+    return () => {
+      live = false;
+      clearInterval(timer);
+    };
+  }, [api, waiting]);
+  return message;
+}

@@ -12,7 +12,7 @@ import type { JobRecord } from './jobs.js';
 import type { ApiKeyInfo, CreatedApiKey, NewApiKey } from './keys.js';
 import type { MemoryEntry, MemoryImported, MemoryPage, MemoryQuery, NewMemoryEntry } from './memory.js';
 import type { Health, Settings, SettingsPatch, TeamConnectionTest, TeamStatus } from './settings.js';
-import type { LanguageGuess, ModelInfo, TranslateRequest, Translation } from './translation.js';
+import type { LanguageGuess, ModelDownloadOptions, ModelDownloadSizes, ModelInfo, TranslateRequest, Translation } from './translation.js';
 
 export interface ParlaApi {
   translate(request: TranslateRequest): Promise<Translation[]>;
@@ -38,7 +38,9 @@ export interface ParlaApi {
 
   listModels(): Promise<ModelInfo[]>;
   /** Resolves when the download ends; progress arrives as `model-progress` events. */
-  downloadModel(id: string): Promise<ModelInfo>;
+  downloadModel(id: string, options?: ModelDownloadOptions): Promise<ModelInfo>;
+  /** The bytes a full or an int8-only download of a Hub model would fetch (its listing, nothing downloaded). */
+  modelDownloadSizes(id: string): Promise<ModelDownloadSizes>;
   importModel(dir: string): Promise<ModelInfo>;
   removeModel(id: string): Promise<void>;
 

@@ -26,9 +26,13 @@ export interface LoadedModelStats {
   modelId: string;
   modelDir: string;
   quantized: boolean;
+  /** `loading` until its sessions are ready (a request for it waits meanwhile). */
+  state: 'loading' | 'ready';
   lastUsedMs: number;
   /** Decoding lanes (worker threads with their own sessions); absent while loading. */
   lanes?: number;
+  /** Its memory as the host measured it (see ModelInfo.memory); absent until known. */
+  memoryBytes?: number;
 }
 
 export interface HostStats {

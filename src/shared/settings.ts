@@ -11,6 +11,12 @@ export interface Settings {
    * 0 = all of them. Applies to models the host loads after the change.
    */
   threads: number;
+  /**
+   * Memory the model host may keep its models in, in MB (0 = no budget): before loading a model
+   * it unloads idle ones, least recently used first, until the loaded models' measured memory
+   * (ModelInfo.memory) plus the new one's fits. Replaces the engine setting `memoryBudgetBytes`.
+   */
+  memoryBudgetMB: number;
   dataDir: string;
   theme: Theme;
   /** Days an uploaded spreadsheet and its result are kept after their job ends; 0 = keep them. */
@@ -31,6 +37,7 @@ export interface SettingsPatch {
   team?: Partial<Settings['team']>;
   cache?: Partial<Settings['cache']>;
   threads?: number;
+  memoryBudgetMB?: number;
   dataDir?: string;
   theme?: Theme;
   uploadRetentionDays?: number;
@@ -42,6 +49,7 @@ export const SETTINGS_DEFAULTS: Omit<Settings, 'dataDir'> = {
   team: { redisUrl: '', name: '' },
   cache: { maxEntries: 1_000_000, ttlDays: 90 },
   threads: 0,
+  memoryBudgetMB: 0,
   theme: 'system',
   uploadRetentionDays: 7,
   allowedOrigins: [],
@@ -62,6 +70,13 @@ export interface TeamStatus {
   error?: { code: string; message: string };
 }
 
+export interface HostModelState {
+  id: string;
+  state: 'loading' | 'ready';
+  quantized: boolean;
+  memoryBytes?: number;
+}
+
 export interface Health {
   ok: boolean;
   /** The installed release (package.json). */
@@ -71,8 +86,12 @@ export interface Health {
    * `crashed` when the app's host gave up restarting, `stopped` when the app stopped it.
    */
   modelHost: 'starting' | 'ready' | 'idle' | 'crashed' | 'stopped';
-  /** The host answering now: its pid and the models it holds. */
-  host?: { pid: number; models: string[] };
+  /**
+   * The host answering now: its pid, the models it holds (ids), and each one's state: `loading`
+   * while its weights load (a translation for it waits), then `ready`; with the precision it
+   * runs in and its measured memory once known.
+   */
+  host?: { pid: number; models: string[]; modelStates: HostModelState[] };
   mode: 'solo' | 'team';
   /** Team mode: whether the team's Redis answers. */
   team?: TeamStatus;

@@ -118,6 +118,28 @@ export interface Translator {
   warm?(request: Omit<TranslateRequest, 'texts'>): Promise<void>;
 }
 
+/** Bytes per precision; see ModelInfo.memory. */
+export interface ModelMemory {
+  fp32?: number;
+  int8?: number;
+}
+
+/** `quantized`: fetch only the int8 graphs (`*_quantized.onnx`), not the fp32 ones. */
+export interface ModelDownloadOptions {
+  quantized?: boolean;
+}
+
+/**
+ * What downloading a Hub model would fetch, from its listing: `fullBytes` for a full download
+ * (fp32 graphs, plus the int8 ones where offered), `int8Bytes` for `quantized` (absent when the
+ * model offers no int8 graphs).
+ */
+export interface ModelDownloadSizes {
+  id: string;
+  fullBytes: number;
+  int8Bytes?: number;
+}
+
 export interface ModelInfo {
   id: string;
   /** Source and target languages, e.g. "en" and ["es"]; multilingual targets list several. */
@@ -128,6 +150,13 @@ export interface ModelInfo {
   sizeBytes: number;
   revision: string;
   hasQuantized: boolean;
+  /**
+   * The memory this model takes in the model host, per precision, as the host measured it: how
+   * much its resident memory (RSS) grew from just before loading the model to after its batches
+   * (the largest growth seen while it was the only model loaded: weights, onnxruntime's buffers
+   * and a batch's activations). Absent until the host has loaded and run it in that precision.
+   */
+  memory?: ModelMemory;
   /**
    * Present when the installed files fail Parla's checks (a file missing or cut short, a config
    * value out of range): what is wrong, in one line. Such a model is never routed to.

@@ -41,7 +41,13 @@ describe('health (slow)', () => {
     await a.translate({ texts: ['Open the file'], to: 'es' });
     const health = await a.health();
     cleanups.push(async () => health.host && alive(health.host.pid) && process.kill(health.host.pid, 'SIGKILL'));
-    expect(health).toEqual({ ok: true, version: VERSION, modelHost: 'ready', host: { pid: expect.any(Number), models: ['parla/tiny-en-es'] }, mode: 'solo' });
+    expect(health).toEqual({
+      ok: true,
+      version: VERSION,
+      modelHost: 'ready',
+      host: { pid: expect.any(Number), models: ['parla/tiny-en-es'], modelStates: [{ id: 'parla/tiny-en-es', state: 'ready', quantized: false, memoryBytes: expect.any(Number) }] },
+      mode: 'solo',
+    });
   });
 
   it("reports the team's Redis in team mode, and is not ok while it does not answer", async () => {

@@ -344,6 +344,10 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
       emit({ type: 'model-done', id });
       return model;
     },
+    async modelDownloadSizes(id) {
+      if (!/^[\w.-]+\/[\w.-]+$/.test(id)) throw new ParlaError('BAD_INPUT', `"${id}" is not a model id like Xenova/opus-mt-en-de`);
+      return { id, fullBytes: 445_000_000, int8Bytes: 120_000_000 };
+    },
     async importModel(dir) {
       const model: ModelInfo = { id: dir, from: 'en', to: ['it'], dir, bundled: false, sizeBytes: 1_000_000, revision: 'local', hasQuantized: false };
       models.push(model);

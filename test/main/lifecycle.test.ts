@@ -119,7 +119,7 @@ describe('quit and health in the app', () => {
     expect(appHealth(core, 'starting')).toEqual({ ...core, modelHost: 'starting' });
     expect(appHealth(core, 'crashed')).toEqual({ ...core, ok: false, modelHost: 'crashed' });
     expect(appHealth(core, 'served-elsewhere')).toEqual(core);
-    const ready: Health = { ...core, modelHost: 'ready', host: { pid: 7, models: ['parla/tiny-en-es'] } };
+    const ready: Health = { ...core, modelHost: 'ready', host: { pid: 7, models: ['parla/tiny-en-es'], modelStates: [{ id: 'parla/tiny-en-es', state: 'ready', quantized: false }] } };
     expect(appHealth(ready, 'served-elsewhere')).toEqual(ready);
   });
 });

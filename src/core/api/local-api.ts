@@ -57,7 +57,8 @@ async function hostHealth(dataDir: string): Promise<Pick<Health, 'modelHost' | '
   const client = new HostClient(dataDir, HEALTH_TIMEOUT_MS, false);
   try {
     const stats = await client.call('stats', {});
-    return { modelHost: 'ready', host: { pid: stats.pid, models: stats.modelsLoaded.map((m) => m.modelId) } };
+    const modelStates = stats.modelsLoaded.map((m) => ({ id: m.modelId, state: m.state, quantized: m.quantized, ...(m.memoryBytes ? { memoryBytes: m.memoryBytes } : {}) }));
+    return { modelHost: 'ready', host: { pid: stats.pid, models: stats.modelsLoaded.map((m) => m.modelId), modelStates } };
   } catch {
     return { modelHost: isHostStarting(dataDir) ? 'starting' : 'idle' };
   } finally {
@@ -244,9 +245,10 @@ export async function openParlaApi(options: ServicesOptions): Promise<LocalApi> 
 
     listModels: () => models.list(),
 
-    async downloadModel(id) {
+    async downloadModel(id, download = {}) {
       try {
         const info = await models.download(id, {
+          ...(download.quantized ? { quantized: true } : {}),
           onProgress: (p) => emit({ type: 'model-progress', id, receivedBytes: p.bytes, totalBytes: p.total ?? null }),
         });
         emit({ type: 'model-done', id });
@@ -257,6 +259,7 @@ export async function openParlaApi(options: ServicesOptions): Promise<LocalApi> 
         throw error;
       }
     },
+    modelDownloadSizes: (id) => models.downloadSizes(id),
     importModel: (dir) => models.import(dir),
     removeModel: (id) => models.remove(id),
 

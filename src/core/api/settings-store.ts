@@ -65,6 +65,7 @@ function merge(base: Settings, patch: SettingsPatch): Settings {
     team: { ...base.team, ...patch.team },
     cache: { ...base.cache, ...patch.cache },
     threads: patch.threads ?? base.threads,
+    memoryBudgetMB: patch.memoryBudgetMB ?? base.memoryBudgetMB,
     dataDir: base.dataDir,
     theme: patch.theme ?? base.theme,
     uploadRetentionDays: patch.uploadRetentionDays ?? base.uploadRetentionDays,
@@ -78,6 +79,9 @@ function validate(patch: SettingsPatch): void {
     throw new ParlaError('BAD_INPUT', what);
   };
   if (patch.threads !== undefined && (!Number.isInteger(patch.threads) || patch.threads < 0 || patch.threads > 64)) bad('threads must be a whole number from 0 to 64');
+  if (patch.memoryBudgetMB !== undefined && (!Number.isInteger(patch.memoryBudgetMB) || patch.memoryBudgetMB < 0 || patch.memoryBudgetMB > 1_048_576)) {
+    bad('the memory budget is a whole number of MB from 0 to 1048576 (0 = no budget)');
+  }
   if (patch.cache?.maxEntries !== undefined && (!Number.isInteger(patch.cache.maxEntries) || patch.cache.maxEntries < 1)) bad('cache size must be a whole number of entries ≥ 1');
   if (patch.cache?.ttlDays !== undefined && (!Number.isFinite(patch.cache.ttlDays) || patch.cache.ttlDays < 0)) bad('cache TTL must be ≥ 0 days (0 = never expire)');
   if (patch.uploadRetentionDays !== undefined && (!Number.isInteger(patch.uploadRetentionDays) || patch.uploadRetentionDays < 0 || patch.uploadRetentionDays > 36_500)) {

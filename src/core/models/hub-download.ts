@@ -7,6 +7,7 @@ import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ParlaError } from '../../shared/errors.js';
 import { filesToFetch } from '../../shared/model-layout.js';
+import type { ModelDownloadSizes } from '../../shared/translation.js';
 
 export const DEFAULT_HUB_ENDPOINT = 'https://huggingface.co';
 
@@ -36,6 +37,9 @@ export interface DownloadOptions {
   /** Fetch the int8 `*_quantized.onnx` graphs only (about a quarter of the fp32 bytes). */
   quantized?: boolean;
 }
+
+/** A file's size: an LFS file's own, not its pointer's. */
+const entryBytes = (e: HubEntry) => e.lfs?.size ?? e.size;
 
 function isHubEntry(v: unknown): v is HubEntry {
   const e = v as HubEntry;
@@ -72,7 +76,7 @@ async function sizeOf(path: string): Promise<number | undefined> {
 }
 
 async function verify(path: string, entry: HubEntry): Promise<boolean> {
-  const expected = entry.lfs?.size ?? entry.size;
+  const expected = entryBytes(entry);
   if ((await sizeOf(path)) !== expected) return false;
   return entry.lfs ? (await sha256File(path)) === entry.lfs.oid : true;
 }
@@ -85,10 +89,10 @@ async function downloadFile(
   options: DownloadOptions,
   report: (fileBytes: number) => void,
 ): Promise<void> {
-  if (await verify(dest, entry)) return report(entry.lfs?.size ?? entry.size);
+  if (await verify(dest, entry)) return report(entryBytes(entry));
   await mkdir(dirname(dest), { recursive: true });
   const partial = `${dest}.partial`;
-  const total = entry.lfs?.size ?? entry.size;
+  const total = entryBytes(entry);
   const attempts = options.attempts ?? 5;
   let lastError: unknown;
   for (let attempt = 0; attempt < attempts; attempt++) {
@@ -132,13 +136,31 @@ async function downloadFile(
   throw new ParlaError('DOWNLOAD_FAILED', `${entry.path}: transfer kept failing (${(lastError as Error)?.message ?? 'unknown error'})`);
 }
 
+function hubEndpoint(endpoint?: string): string {
+  // Every door (CLI, app, HTTP) honours PARLA_HUB_ENDPOINT: a mirror or a company proxy.
+  return (endpoint ?? (process.env.PARLA_HUB_ENDPOINT || DEFAULT_HUB_ENDPOINT)).replace(/\/+$/, '');
+}
+
+/**
+ * What a full and an int8-only download of `id` would fetch, from its listing (the same choice
+ * of files downloadToStaging makes). MODEL_INVALID when the repo is not a model Parla can run.
+ */
+export async function hubDownloadSizes(id: string, options: Pick<DownloadOptions, 'endpoint' | 'signal'> = {}): Promise<ModelDownloadSizes> {
+  const entries = await listHubFiles(hubEndpoint(options.endpoint), id, options.signal);
+  const paths = entries.map((e) => e.path);
+  const bytesOf = (wanted: string[]) => entries.filter((e) => wanted.includes(e.path)).reduce((s, e) => s + entryBytes(e), 0);
+  const full = filesToFetch(paths);
+  if (!full) throw new ParlaError('MODEL_INVALID', `${id} is not an ONNX Marian model (needs config/tokenizer files and onnx/encoder_model.onnx + decoder)`);
+  const int8 = filesToFetch(paths, true);
+  return { id, fullBytes: bytesOf(full), ...(int8 ? { int8Bytes: bytesOf(int8) } : {}) };
+}
+
 /**
  * Downloads model `id` into `staging` (kept across runs so a later call resumes) and returns
  * the Hub entries fetched. Installing (the rename into place) is the caller's job.
  */
 export async function downloadToStaging(id: string, staging: string, options: DownloadOptions = {}): Promise<HubEntry[]> {
-  // Every door (CLI, app, HTTP) honours PARLA_HUB_ENDPOINT: a mirror or a company proxy.
-  const endpoint = (options.endpoint ?? (process.env.PARLA_HUB_ENDPOINT || DEFAULT_HUB_ENDPOINT)).replace(/\/+$/, '');
+  const endpoint = hubEndpoint(options.endpoint);
   const entries = await listHubFiles(endpoint, id, options.signal);
   const paths = entries.map((e) => e.path);
   const wanted = filesToFetch(paths, options.quantized);
@@ -149,10 +171,10 @@ export async function downloadToStaging(id: string, staging: string, options: Do
     throw new ParlaError('MODEL_INVALID', `${id} is not an ONNX Marian model (needs config/tokenizer files and onnx/encoder_model.onnx + decoder)`);
   }
   const chosen = entries.filter((e) => wanted.includes(e.path));
-  const total = chosen.reduce((s, e) => s + (e.lfs?.size ?? e.size), 0);
+  const total = chosen.reduce((s, e) => s + entryBytes(e), 0);
   let before = 0;
   for (const entry of chosen) {
-    const fileTotal = entry.lfs?.size ?? entry.size;
+    const fileTotal = entryBytes(entry);
     const url = `${endpoint}/${id}/resolve/main/${entry.path.split('/').map(encodeURIComponent).join('/')}`;
     await downloadFile(url, join(staging, entry.path), entry, options, (fileBytes) =>
       options.onProgress?.({ file: entry.path, fileBytes, fileTotal, bytes: before + fileBytes, total }),

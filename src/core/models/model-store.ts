@@ -9,13 +9,16 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { ParlaError } from '../../shared/errors.js';
 import { catalogModelFor } from '../../shared/model-catalog.js';
 import { filesToFetch, isModelId } from '../../shared/model-layout.js';
-import type { ModelInfo } from '../../shared/translation.js';
+import type { ModelDownloadSizes, ModelInfo } from '../../shared/translation.js';
 import { bundledModelsDir, modelsDir } from '../paths.js';
 import { inside } from '../safe-path.js';
-import { downloadToStaging, type DownloadOptions } from './hub-download.js';
+import { downloadToStaging, hubDownloadSizes, type DownloadOptions } from './hub-download.js';
 import { checkLayout, checkModelFiles, modelFiles } from './model-check.js';
+import { readModelMemory } from './model-memory.js';
 import { RECORD_FILE, describeModel, languageTokens, pairFor, type InstallRecord } from './model-info.js';
 import { verifyModel, type VerifyOptions } from './verify-model.js';
+
+const notAModelId = (id: string) => new ParlaError('BAD_INPUT', `"${id.slice(0, 100)}" is not a model id like Xenova/opus-mt-en-de`);
 
 /** The bundled default: folder name under resources/models/ → model id. */
 const BUNDLED: Record<string, string> = { 'parla-tiny-en-es': 'parla/tiny-en-es' };
@@ -67,9 +70,11 @@ export class ModelStore {
 
   private async scan(): Promise<ModelInfo[]> {
     const out: ModelInfo[] = [];
+    const memory = readModelMemory(this.dataDir);
+    const push = (info: ModelInfo) => out.push(memory[info.dir] ? { ...info, memory: memory[info.dir] } : info);
     for (const [folder, id] of Object.entries(BUNDLED)) {
       const info = await describeModel(id, join(this.bundledDir, folder), true);
-      if (info) out.push(info);
+      if (info) push(info);
     }
     for (const org of await safeReaddir(this.root)) {
       if (org.startsWith('.')) continue;
@@ -77,7 +82,7 @@ export class ModelStore {
         // Only folders an id can name: anything else could be neither routed to nor removed.
         if (name.startsWith('.') || !isModelId(`${org}/${name}`)) continue;
         const info = await describeModel(`${org}/${name}`, join(this.root, org, name), false);
-        if (info) out.push(info);
+        if (info) push(info);
       }
     }
     return out;
@@ -133,8 +138,14 @@ export class ModelStore {
     throw new ParlaError('UNKNOWN_PAIR', `no model for ${source}→${to}; ${downloadHint(base(source), base(to))}`);
   }
 
+  /** What a full and an int8-only download of `id` would fetch (from the Hub's listing). */
+  downloadSizes(id: string): Promise<ModelDownloadSizes> {
+    if (!isModelId(id)) return Promise.reject(notAModelId(id));
+    return hubDownloadSizes(id);
+  }
+
   async download(id: string, options: DownloadOptions = {}): Promise<ModelInfo> {
-    if (!isModelId(id)) throw new ParlaError('BAD_INPUT', `"${id.slice(0, 100)}" is not a model id like Xenova/opus-mt-en-de`);
+    if (!isModelId(id)) throw notAModelId(id);
     // Stable staging name so an interrupted download resumes on the next call; an int8-only
     // download stages apart, so it never installs fp32 files left by an earlier attempt.
     const staging = inside(this.root, '.incoming', `${id.replace('/', '--')}${options.quantized ? '--int8' : ''}`);

@@ -1,12 +1,14 @@
-// Installed models with their size; the catalog of downloadable OPUS-MT pairs (search by
-// language, one click to download, live progress); download any id; import a folder; remove.
+// Installed models with their size on disk and the memory the model host measured for them; the
+// catalog of downloadable OPUS-MT pairs (search by language, then fp32 or int8, each with the
+// bytes it fetches, live progress); download any id; import a folder; remove.
 import { useEffect, useState } from 'react';
 import { errorText, useShell } from '../app-context.js';
 import { ProgressBar } from '../components/ProgressBar.js';
 import { useModels } from '../hooks.js';
 import { formatBytes } from '../lib/format.js';
 import { languageName } from '../lib/languages.js';
-import { searchCatalog } from '../../shared/model-catalog.js';
+import { searchCatalog, type CatalogModel } from '../../shared/model-catalog.js';
+import type { ModelDownloadSizes, ModelInfo } from '../../shared/translation.js';
 
 interface Download {
   received: number;
@@ -31,11 +33,16 @@ export function ModelsPage() {
     [api],
   );
 
-  const download = async (target: string) => {
+  const [typedInt8, setTypedInt8] = useState(false);
+  /** The catalog model whose precision is being chosen. */
+  const [choosing, setChoosing] = useState<string>();
+
+  const download = async (target: string, quantized = false) => {
     if (!target) return;
+    setChoosing(undefined);
     setDownloads((d) => ({ ...d, [target]: { received: 0, total: null } }));
     try {
-      await api.downloadModel(target);
+      await api.downloadModel(target, quantized ? { quantized } : {});
       notify(`Downloaded ${target}`);
       reload();
     } catch (e) {
@@ -47,7 +54,7 @@ export function ModelsPage() {
   const startTyped = () => {
     const target = id.trim();
     setId('');
-    return download(target);
+    return download(target, typedInt8);
   };
   const installed = new Set(models.map((m) => m.id));
   const catalog = searchCatalog(query);
@@ -84,6 +91,7 @@ export function ModelsPage() {
               {languageName(m.from)} → {m.to.map(languageName).join(', ')}
             </span>
             <span className="muted size">{formatBytes(m.sizeBytes)}</span>
+            <ModelMemoryNote model={m} />
             {m.problem && (
               // Never used for translation until fixed: say what is wrong and what to do.
               <span className="error-text" data-testid="model-problem">
@@ -127,10 +135,11 @@ export function ModelsPage() {
                 {installed.has(m.id) ? (
                   <span className="badge subtle">installed</span>
                 ) : (
-                  <button className="button small" onClick={() => void download(m.id)} disabled={m.id in downloads} data-testid="catalog-download" title={m.id}>
-                    Download
+                  <button className="button small" onClick={() => setChoosing(choosing === m.id ? undefined : m.id)} disabled={m.id in downloads} aria-expanded={choosing === m.id} data-testid="catalog-download" title={m.id}>
+                    Download…
                   </button>
                 )}
+                {choosing === m.id && <PrecisionChoice model={m} onDownload={(quantized) => void download(m.id, quantized)} onCancel={() => setChoosing(undefined)} />}
               </li>
             ))}
           </ul>
@@ -142,6 +151,10 @@ export function ModelsPage() {
           <label className="field grow">
             Hugging Face id
             <input className="input" value={id} onChange={(e) => setId(e.target.value)} placeholder="Xenova/opus-mt-en-de" data-testid="model-id" onKeyDown={(e) => e.key === 'Enter' && void startTyped()} />
+          </label>
+          <label className="check">
+            <input type="checkbox" checked={typedInt8} onChange={(e) => setTypedInt8(e.target.checked)} data-testid="model-id-int8" />
+            int8 only
           </label>
           <button className="button primary" onClick={startTyped} disabled={!id.trim()} data-testid="model-download-start">
             Download
@@ -158,5 +171,70 @@ export function ModelsPage() {
         </div>
       </div>
     </section>
+  );
+}
+
+/**
+ * What a loaded model costs: the model host's memory growth it measured for each precision it
+ * has run (weights, onnxruntime's buffers, a batch's activations), or that none was measured yet.
+ */
+function ModelMemoryNote({ model }: { model: ModelInfo }) {
+  const measured = (['fp32', 'int8'] as const).flatMap((p) => (model.memory?.[p] ? [`${formatBytes(model.memory[p])} (${p})`] : []));
+  return (
+    <span className="muted memory" data-testid="model-memory" title="The model host's memory growth when it loaded this model and translated with it">
+      {measured.length ? `in memory: ${measured.join(', ')}` : 'in memory: measured on first use'}
+    </span>
+  );
+}
+
+/**
+ * fp32 or int8 for a catalog model, with the bytes each download fetches as the Hub lists them
+ * (the catalog's estimate until the listing answers, or when it cannot be reached).
+ */
+function PrecisionChoice({ model, onDownload, onCancel }: { model: CatalogModel; onDownload: (quantized: boolean) => void; onCancel: () => void }) {
+  const { api } = useShell();
+  const [sizes, setSizes] = useState<ModelDownloadSizes | 'unknown'>();
+  const [quantized, setQuantized] = useState(false);
+  useEffect(() => {
+    let live = true;
+    api.modelDownloadSizes(model.id).then(
+      (s) => live && setSizes(s),
+      () => live && setSizes('unknown'),
+    );
+    return () => {
+      live = false;
+    };
+  }, [api, model.id]);
+  const listed = sizes && sizes !== 'unknown' ? sizes : undefined;
+  const estimate = model.approxMB ? `~${model.approxMB} MB` : 'size unknown';
+  const fullSize = listed ? formatBytes(listed.fullBytes) : sizes ? estimate : '…';
+  const int8Size = listed ? (listed.int8Bytes ? formatBytes(listed.int8Bytes) : 'not offered') : sizes ? 'size unknown' : '…';
+  const noInt8 = !!listed && listed.int8Bytes === undefined;
+  return (
+    <fieldset className="precision-choice" data-testid="precision-choice">
+      <legend className="muted">Precision</legend>
+      <label className="check">
+        <input type="radio" name={`precision-${model.id}`} checked={!quantized} onChange={() => setQuantized(false)} data-testid="precision-fp32" />
+        <span>
+          <strong>fp32</strong> · <span data-testid="size-fp32">{fullSize}</span>
+          <span className="muted"> — full precision (int8 graphs included where offered)</span>
+        </span>
+      </label>
+      <label className="check">
+        <input type="radio" name={`precision-${model.id}`} checked={quantized} disabled={noInt8} onChange={() => setQuantized(true)} data-testid="precision-int8" />
+        <span>
+          <strong>int8 (quantized)</strong> · <span data-testid="size-int8">{int8Size}</span>
+          <span className="muted"> — smaller and faster, translations may differ slightly</span>
+        </span>
+      </label>
+      <div className="form-row">
+        <button className="button small primary" onClick={() => onDownload(quantized)} data-testid="precision-download">
+          Download {quantized ? 'int8' : 'fp32'}
+        </button>
+        <button className="link-button" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </fieldset>
   );
 }

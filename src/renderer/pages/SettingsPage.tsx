@@ -2,8 +2,10 @@
 import { useEffect, useState } from 'react';
 import type { CacheStats } from '../../shared/cache.js';
 import type { Settings, TeamConnectionTest, TeamStatus, Theme } from '../../shared/settings.js';
+import type { ModelInfo } from '../../shared/translation.js';
 import { THEMES } from '../../shared/settings.js';
 import { useShell } from '../app-context.js';
+import { useModels } from '../hooks.js';
 import { formatBytes } from '../lib/format.js';
 import { ApiKeysCard } from './ApiKeysCard.js';
 
@@ -13,6 +15,7 @@ export function SettingsPage({ onTheme }: { onTheme(theme: Theme): void }) {
   const [status, setStatus] = useState<TeamStatus | null>(null);
   const [stats, setStats] = useState<CacheStats | null>(null);
   const [test, setTest] = useState<TeamConnectionTest | 'testing' | null>(null);
+  const [models] = useModels();
 
   useEffect(() => {
     api.getSettings().then(setSettings, fail);
@@ -129,11 +132,26 @@ export function SettingsPage({ onTheme }: { onTheme(theme: Theme): void }) {
             Threads (0 = all cores; for models loaded next)
             <input className="input" type="number" min={0} max={256} value={settings.threads} onChange={(e) => edit({ threads: Number(e.target.value) })} data-testid="threads" />
           </label>
+          <label className="field">
+            Memory budget for models (MB, 0 = none)
+            <input
+              className="input"
+              type="number"
+              min={0}
+              value={settings.memoryBudgetMB}
+              onChange={(e) => edit({ memoryBudgetMB: Number(e.target.value) })}
+              aria-describedby="model-memory-measured"
+              data-testid="memory-budget"
+            />
+          </label>
           <label className="field grow">
             Data folder
             <input className="input" value={settings.dataDir} onChange={(e) => edit({ dataDir: e.target.value })} data-testid="data-dir" />
           </label>
         </div>
+        <p className="muted" id="model-memory-measured" data-testid="model-memory-measured">
+          {measuredMemory(models) || 'Each model’s memory is measured the first time the model host loads it.'} Idle models are unloaded, least recently used first, when the next one would not fit.
+        </p>
       </div>
 
       <ApiKeysCard />
@@ -161,4 +179,10 @@ export function SettingsPage({ onTheme }: { onTheme(theme: Theme): void }) {
       </div>
     </section>
   );
+}
+
+/** `Models in memory, as measured: Xenova/opus-mt-en-de 310 MB (int8), …` or '' when none was. */
+function measuredMemory(models: ModelInfo[]): string {
+  const parts = models.flatMap((m) => (['fp32', 'int8'] as const).flatMap((p) => (m.memory?.[p] ? [`${m.id} ${formatBytes(m.memory[p])} (${p})`] : [])));
+  return parts.length ? `Models in memory, as measured: ${parts.join(', ')}.` : '';
 }

@@ -6,7 +6,7 @@ import { AUTO_SOURCE, type ModelInfo, type Translation } from '../../shared/tran
 import { errorText, useShell } from '../app-context.js';
 import { LanguageSelect } from '../components/LanguageSelect.js';
 import { ProgressBar } from '../components/ProgressBar.js';
-import { useDebounced, useModels, type PendingCommand } from '../hooks.js';
+import { useDebounced, useModelLoading, useModels, type PendingCommand } from '../hooks.js';
 import { loadDraft, saveDraft } from '../lib/draft.js';
 import { languageName, languagesOf } from '../lib/languages.js';
 import { editedTexts, joinLines, splitLines, type Lines } from '../lib/lines.js';
@@ -49,6 +49,8 @@ export function TranslatePage({ prefill, onPrefillTaken, command, onHandled }: {
   const [busy, setBusy] = useState(false);
   /** Lines translated of a long text going out in parts; null when it went out in one request. */
   const [progress, setProgress] = useState<Omit<PartsProgress, 'translations'> | null>(null);
+  /** A first translation waits for its model to load: say so while it does. */
+  const loading = useModelLoading(busy);
   const [copied, setCopied] = useState(false);
   /** The output as the user is correcting it; null while not editing. */
   const [edited, setEdited] = useState<string | null>(null);
@@ -227,6 +229,12 @@ export function TranslatePage({ prefill, onPrefillTaken, command, onHandled }: {
           </div>
         </div>
         <div className="pane output-pane" aria-live="polite">
+          {loading && (
+            <div className="model-loading" role="status" data-testid="model-loading">
+              <span className="spinner" aria-hidden="true" />
+              {loading} The first translation waits for it.
+            </div>
+          )}
           {edited !== null ? (
             <textarea className="output editing" value={edited} onChange={(e) => setEdited(e.target.value)} data-testid="translation-edit" aria-label="Corrected translation" spellCheck />
           ) : (

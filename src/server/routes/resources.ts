@@ -3,11 +3,12 @@
 import type { FastifyInstance } from 'fastify';
 import { API_ARGS, historyFilterOnly, historyQuery, settingsPatch } from '../../shared/ipc.js';
 import { HISTORY_EXPORT_FORMATS } from '../../shared/history-api.js';
-import { obj, oneOf, str } from '../../shared/validate.js';
+import { bool, obj, oneOf, opt, str } from '../../shared/validate.js';
 import { openSse, SSE_ROUTE } from '../sse.js';
 import type { RouteContext } from './context.js';
 
 const modelId = obj({ id: str({ min: 1, max: 512 }) });
+const modelDownload = obj({ id: str({ min: 1, max: 512 }), quantized: opt(bool()) });
 const modelDir = obj({ dir: str({ min: 1, max: 4096 }) });
 
 /** A query string as fields, numbers where expected (the gate refuses a token in a query). */
@@ -19,7 +20,11 @@ function queryFields(query: unknown, numeric: string[]): Record<string, unknown>
 
 export function resourceRoutes(app: FastifyInstance, { api }: RouteContext): void {
   app.get('/api/v1/models', async () => ({ models: await api.listModels() }));
-  app.post('/api/v1/models/download', async (request) => api.downloadModel(modelId.parse(request.body).id));
+  app.post('/api/v1/models/download', async (request) => {
+    const { id, quantized } = modelDownload.parse(request.body);
+    return api.downloadModel(id, quantized ? { quantized } : {});
+  });
+  app.get('/api/v1/models/sizes', async (request) => api.modelDownloadSizes(modelId.parse(request.query).id));
   app.post('/api/v1/models/import', async (request) => api.importModel(modelDir.parse(request.body).dir));
   app.post('/api/v1/models/remove', async (request, reply) => {
     await api.removeModel(modelId.parse(request.body).id);

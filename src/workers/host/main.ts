@@ -15,6 +15,7 @@ import { engineSettingsFromEnv } from '../../core/engine-settings-env.js';
 import { SettingsStore } from '../../core/api/settings-store.js';
 import { HandshakeReader, handshakeProof, isValidProof, loadOrCreateHostSecret, newNonce, parseLine } from '../../core/host/host-auth.js';
 import { assertPrivateSocketDir } from '../../core/host/socket-dir.js';
+import { modelMemoryOf, readModelMemory, recordModelMemory } from '../../core/models/model-memory.js';
 import { ensurePrivateDir } from '../../core/private-fs.js';
 import { isClientAuth, isClientHello, type HostExitReason, type HostHello } from '../../shared/host-protocol.js';
 import { encodeLine } from '../../shared/ndjson.js';
@@ -80,13 +81,25 @@ async function runHost(): Promise<void> {
     }
   }
 
-  // The user's Threads setting (Settings page) caps the cores a newly loaded model may use.
+  // The user's Threads setting (Settings page) caps the cores a newly loaded model may use; their
+  // memory budget, in MB, replaces the engine setting's when set. A hand-edited file may hold anything.
   const store = new SettingsStore(dataDir);
-  const userThreads = (): number => {
-    const { threads } = store.get();
-    return Number.isInteger(threads) && threads > 0 ? threads : 0; // a hand-edited file may hold anything
-  };
-  const host = new ModelHost(settings, import.meta.url, userThreads);
+  const positive = (n: number): number => (Number.isInteger(n) && n > 0 ? n : 0);
+  const host = new ModelHost(settings, {
+    laneEntry: import.meta.url,
+    userThreads: () => positive(store.get().threads),
+    memoryBudget: () => positive(store.get().memoryBudgetMB) * 1e6,
+    memory: {
+      known: (dir, quantized) => modelMemoryOf(readModelMemory(dataDir), dir, quantized),
+      record: (dir, quantized, bytes) => {
+        try {
+          recordModelMemory(dataDir, dir, quantized, bytes);
+        } catch (error) {
+          process.stderr.write(`parla host: cannot record model memory: ${(error as Error).message}\n`);
+        }
+      },
+    },
+  });
   /**
    * A connection becomes a client only once it proves it knows the data dir's secret (the
    * handshake in host-protocol.ts); this host proves the same in its greeting, so the client

@@ -7,7 +7,7 @@ import { isClientMessage, type HostApi, type HostRequest, type HostStats, type H
 import type { DecodeOptions } from '../../shared/translation.js';
 import { Batcher, canceledError, type BatchJob } from './batcher.js';
 import type { HostPort } from './host-port.js';
-import { ModelPool } from './model-pool.js';
+import { ModelPool, type PoolOptions } from './model-pool.js';
 
 interface BatchKey {
   modelId: string;
@@ -30,15 +30,14 @@ export class ModelHost {
   onShutdown: () => void = () => undefined;
 
   /**
-   * `laneEntry`: the module lanes run (see ModelPool); without it models decode on this thread.
-   * `userThreads`: the user's Threads setting, read whenever a model loads.
+   * `pool.laneEntry`: the module lanes run (see ModelPool); without it models decode on this
+   * thread. The user's settings and the measured model memory come in through `pool` too.
    */
   constructor(
     private readonly settings: EngineSettings,
-    laneEntry?: string | URL,
-    userThreads?: () => number,
+    pool: PoolOptions = {},
   ) {
-    this.pool = new ModelPool(settings, laneEntry, userThreads);
+    this.pool = new ModelPool(settings, pool);
     this.batcher = new Batcher(settings.batchWindowMs, (key, texts) => this.runBatch(JSON.parse(key) as BatchKey, texts));
   }
 

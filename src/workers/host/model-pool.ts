@@ -14,6 +14,8 @@ export interface LoadedModel {
   readonly broken: boolean;
   /** Batches it can decode at once. */
   readonly lanes: number;
+  /** The precision it runs in: int8 when asked and present, or the only one the folder holds. */
+  readonly quantized: boolean;
   dispose(): Promise<void>;
 }
 
@@ -44,7 +46,7 @@ export async function loadModel(
   };
   if (!laneEntry) {
     const model = await MarianModel.load(dir, load);
-    return { translate: (...args) => model.translate(...args), broken: false, lanes: 1, dispose: () => model.dispose() };
+    return { translate: (...args) => model.translate(...args), broken: false, lanes: 1, quantized: model.quantized, dispose: () => model.dispose() };
   }
   // The front (tokenizer, config) and the lanes (sessions) load side by side; the front's error
   // names what is wrong with a folder best, so it wins when both fail.
@@ -62,8 +64,29 @@ export async function loadModel(
       return runner.broken;
     },
     lanes: runner.lanes,
+    quantized: front.quantized,
     dispose: () => runner.close(),
   };
+}
+
+/** What the pool needs to know of the models' memory (src/core/models/model-memory.ts). */
+export interface PoolMemory {
+  /** A model's memory as measured before (this host or an earlier one). */
+  known(dir: string, quantized: boolean): number | undefined;
+  /** A new measurement: the host's RSS growth with this model the only one loaded. */
+  record(dir: string, quantized: boolean, bytes: number): void;
+}
+
+export interface PoolOptions {
+  /** The host's own module, which serves lanes when started as a worker (see loadModel). */
+  laneEntry?: string | URL;
+  /** The user's Threads setting, read at each load (0 = all cores). */
+  userThreads?: () => number;
+  /** The memory budget in bytes, read at each load and sweep (0 = none); default the engine setting. */
+  memoryBudget?: () => number;
+  memory?: PoolMemory;
+  /** How a model loads (a seam for tests); loadModel by default. */
+  load?: typeof loadModel;
 }
 
 interface Entry {
@@ -71,25 +94,42 @@ interface Entry {
   dir: string;
   quantized: boolean;
   model: Promise<LoadedModel>;
-  /** Set once the model has loaded. */
+  /** Set once the model has loaded: its lanes and the precision it runs in. */
   lanes?: number;
+  runsQuantized?: boolean;
   lastUsedMs: number;
   inUse: number;
+  /**
+   * The host's RSS just before this model started loading, kept while it is the only model
+   * loaded: its memory is the growth since (the largest seen after a batch).
+   */
+  rssBefore?: number;
+  memoryBytes?: number;
 }
+
+/** A measurement is written again only when it grew by more than this share. */
+const MEMORY_RECORD_STEP = 0.02;
 
 export class ModelPool {
   private readonly entries = new Map<string, Entry>();
   loadCount = 0;
   private readonly sweeper: NodeJS.Timeout;
 
-  /** `userThreads`: the user's Threads setting, read at each load (0 = all cores). */
   constructor(
     private readonly settings: EngineSettings,
-    private readonly laneEntry?: string | URL,
-    private readonly userThreads: () => number = () => 0,
+    private readonly options: PoolOptions = {},
   ) {
     this.sweeper = setInterval(() => void this.sweep(), Math.min(settings.modelIdleMs, 30_000) || 30_000);
     this.sweeper.unref();
+  }
+
+  private budget(): number {
+    return this.options.memoryBudget?.() || this.settings.memoryBudgetBytes;
+  }
+
+  /** A loaded (or loading) model's memory: measured here, else as measured before, else unknown (0). */
+  private memoryOf(e: Pick<Entry, 'dir' | 'quantized' | 'runsQuantized' | 'memoryBytes'>): number {
+    return e.memoryBytes ?? this.options.memory?.known(e.dir, e.runsQuantized ?? e.quantized) ?? 0;
   }
 
   /** Runs `fn` with the model loaded and marked in use (so a sweep cannot unload it). */
@@ -98,12 +138,20 @@ export class ModelPool {
     let entry = this.entries.get(key);
     if (!entry) {
       this.loadCount++;
-      const model = loadModel(dir, quantized, this.settings, this.laneEntry, this.userThreads());
-      entry = { modelId, dir, quantized, model, lastUsedMs: Date.now(), inUse: 0 };
+      // Measured only alone: with another model loaded or loading, RSS says nothing of this one.
+      const alone = this.entries.size === 0;
+      for (const other of this.entries.values()) delete other.rssBefore;
+      const load = this.options.load ?? loadModel;
+      const model = this.makeRoom(key, dir, quantized).then(() => load(dir, quantized, this.settings, this.options.laneEntry, this.options.userThreads?.() ?? 0));
+      entry = { modelId, dir, quantized, model, lastUsedMs: Date.now(), inUse: 0, ...(alone ? { rssBefore: process.memoryUsage.rss() } : {}) };
       this.entries.set(key, entry);
       const loaded = entry;
       model.then(
-        (m) => (loaded.lanes = m.lanes),
+        (m) => {
+          loaded.lanes = m.lanes;
+          loaded.runsQuantized = m.quantized;
+          this.measure(loaded);
+        },
         () => this.entries.delete(key),
       );
     }
@@ -114,6 +162,7 @@ export class ModelPool {
     } finally {
       current.inUse--;
       current.lastUsedMs = Date.now();
+      this.measure(current);
       const model = await current.model.catch(() => undefined);
       if (model?.broken && this.entries.get(key) === current) {
         this.entries.delete(key);
@@ -122,24 +171,65 @@ export class ModelPool {
     }
   }
 
+  /** Updates a lone model's memory from the host's RSS growth since it began loading. */
+  private measure(e: Entry): void {
+    if (e.rssBefore === undefined || e.runsQuantized === undefined || this.entries.size !== 1) return;
+    const growth = process.memoryUsage.rss() - e.rssBefore;
+    if (growth <= (e.memoryBytes ?? 0)) return;
+    const recorded = e.memoryBytes;
+    e.memoryBytes = growth;
+    if (recorded === undefined || growth > recorded * (1 + MEMORY_RECORD_STEP)) this.options.memory?.record(e.dir, e.runsQuantized, growth);
+  }
+
+  /**
+   * Before a load under a memory budget: unloads idle models, least recently used first, until
+   * the loaded models' memory plus the new one's (each as measured; unknown counts 0) fits.
+   */
+  private async makeRoom(key: string, dir: string, quantized: boolean): Promise<void> {
+    const budget = this.budget();
+    if (budget <= 0) return;
+    const need = this.options.memory?.known(dir, quantized) ?? 0;
+    const others = () => [...this.entries].filter(([k]) => k !== key);
+    const idle = others()
+      .filter(([, e]) => e.inUse === 0)
+      .sort((a, b) => a[1].lastUsedMs - b[1].lastUsedMs);
+    for (const [otherKey, e] of idle) {
+      const used = others().reduce((sum, [, o]) => sum + this.memoryOf(o), 0);
+      if (used + need <= budget) return;
+      await this.unload(otherKey, e);
+    }
+  }
+
+  private async unload(key: string, e: Entry): Promise<void> {
+    if (this.entries.get(key) !== e) return;
+    this.entries.delete(key);
+    await (await e.model.catch(() => undefined))?.dispose().catch(() => undefined);
+  }
+
   stats(): LoadedModelStats[] {
     return [...this.entries.values()].map((e) => ({
       modelId: e.modelId,
       modelDir: e.dir,
-      quantized: e.quantized,
+      quantized: e.runsQuantized ?? e.quantized,
+      state: e.lanes ? 'ready' : 'loading',
       lastUsedMs: e.lastUsedMs,
       ...(e.lanes ? { lanes: e.lanes } : {}),
+      ...(this.memoryOf(e) ? { memoryBytes: this.memoryOf(e) } : {}),
     }));
   }
 
-  /** Unloads idle models; over budget, also the least recently used ones not in use. */
+  /**
+   * Unloads idle models; over budget (the loaded models' measured memory, or the host's RSS,
+   * above it), also the least recently used ones not in use.
+   */
   async sweep(now = Date.now()): Promise<void> {
     const idle = [...this.entries].filter(([, e]) => e.inUse === 0).sort((a, b) => a[1].lastUsedMs - b[1].lastUsedMs);
     for (const [key, e] of idle) {
-      const overBudget = this.settings.memoryBudgetBytes > 0 && process.memoryUsage.rss() > this.settings.memoryBudgetBytes;
+      const budget = this.budget();
+      const used = [...this.entries.values()].reduce((sum, o) => sum + this.memoryOf(o), 0);
+      const overBudget = budget > 0 && (used > budget || process.memoryUsage.rss() > budget);
       if (now - e.lastUsedMs < this.settings.modelIdleMs && !overBudget) continue;
-      this.entries.delete(key);
-      await (await e.model).dispose().catch(() => undefined);
+      await this.unload(key, e);
     }
   }
 
