@@ -9,7 +9,7 @@ import { ModelHostProcess, type HostExit } from '../../src/main/model-host.js';
 import { isHostLifecycleMessage, type HostLifecycleMessage } from '../../src/shared/host-protocol.js';
 import { alive, ensureBuilt, tempDataDir } from '../engine/host-helpers.js';
 import { HAVE_GOLDEN, MODEL_DIR } from '../engine/model-fixture.js';
-import { forkUtility } from './utility-process.js';
+import { forkUtility } from './utility-process.mjs';
 
 const pids: number[] = [];
 const dirs: string[] = [];
