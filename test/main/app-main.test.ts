@@ -9,6 +9,10 @@ import { packageVersion } from '../../src/core/paths.js';
 import type { Health } from '../../src/shared/settings.js';
 import { alive, ensureBuilt, runParla, tempDataDir } from '../engine/host-helpers.js';
 import { HAVE_MODEL } from '../engine/model-fixture.js';
+import { SettingsStore } from '../../src/core/api/settings-store.js';
+import { openLocalState } from '../../src/core/state.js';
+import { FakeTranslator } from '../state/helpers/fake-translator.js';
+import { RedisServer } from '../team/helpers/redis-server.js';
 import { ensureAppBuilt, startApp, type AppProcess } from './app-process.js';
 
 const apps: AppProcess[] = [];
@@ -70,10 +74,16 @@ describe.skipIf(!HAVE_MODEL)("the app's real main under the stand-in (slow)", ()
     expect(stats.modelsLoaded.map((m) => m.modelId)).toEqual(['parla/tiny-en-es']);
     expect((await app.call('health')).host).toEqual({ pid: hostPid, models: ['parla/tiny-en-es'] });
 
-    // Quit: the API closes, the host finishes and exits (not killed), the app exits 0.
+    // Quit: the API closes (the job it runs is paused, to go on later), the host finishes and
+    // exits (not killed), the app exits 0.
+    const job = await app.call('createTextJob', { texts: Array.from({ length: 200 }, (_, i) => `Row ${i} of the list`), to: 'es' });
+    await expect.poll(async () => (await app.call('getJob', job.id)).progress.done, { timeout: 60_000, interval: 100 }).toBeGreaterThan(0);
     expect(await app.quit()).toBe(0);
     expect(alive(hostPid)).toBe(false);
-  });
+    const state = openLocalState({ dataDir, openEngine: async () => new FakeTranslator() });
+    expect((await state.queue.get(job.id))?.record.status).toBe('paused');
+    await state.close();
+  }, 180_000);
 
   it('uses the CLI host already serving its data dir, and leaves it running on quit', async () => {
     const dataDir = await tempDataDir();
@@ -88,5 +98,25 @@ describe.skipIf(!HAVE_MODEL)("the app's real main under the stand-in (slow)", ()
     expect(await app.quit()).toBe(0);
     expect(alive(cliPid)).toBe(true);
     await cli.close();
+  });
+
+  it('opens the team saved in Settings, follows a change from the Settings page, and closes its API on quit', async () => {
+    const redis = await RedisServer.start();
+    try {
+      const dataDir = await tempDataDir();
+      dirs.push(dataDir);
+      new SettingsStore(dataDir).set({ team: { redisUrl: redis.url, name: 'translators' } });
+      const app = startApp(['--data-dir', dataDir], process.env);
+      apps.push(app);
+      await expect.poll(async () => (await app.call('health').catch(() => undefined))?.mode, { timeout: 60_000, interval: 250 }).toBe('team');
+      expect(await app.call('teamStatus')).toMatchObject({ mode: 'team', connected: true, team: 'translators' });
+      expect((await app.call('setSettings', { team: { redisUrl: '' } })).team.redisUrl).toBe('');
+      expect(await app.call('teamStatus')).toEqual({ mode: 'solo', connected: false });
+      expect(await app.call('setSettings', { team: { redisUrl: redis.url } })).toMatchObject({ team: { name: 'translators' } });
+      expect(await app.call('health')).toMatchObject({ mode: 'team', team: { connected: true } });
+      expect(await app.quit()).toBe(0);
+    } finally {
+      await redis.destroy();
+    }
   });
 });
