@@ -230,7 +230,7 @@ describe('--redis and its password', () => {
 
 describe('a Redis database the server lacks', () => {
   it('ends a worker with one line naming the SELECT refusal, exit 1, never "ready"', async () => {
-    const r = await runCli(workerCommand, ['--redis', `${redis().url}/99`], tmp());
+    const r = await runCli(workerCommand, [], tmp(), undefined, { redisUrl: `${redis().url}/99` });
     expect(r.code).toBe(1);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/refused SELECT 99 \(ERR DB index is out of range\)/);
@@ -245,7 +245,7 @@ describe('a Redis database the server lacks', () => {
   });
 
   it('refuses a database that is not a number before connecting', async () => {
-    const r = await runCli(workerCommand, ['--redis', `${redis().url}/abc`], tmp());
+    const r = await runCli(workerCommand, [], tmp(), undefined, { redisUrl: `${redis().url}/abc` });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/database in --redis is a number/);
   });

@@ -20,7 +20,7 @@ describe('parla worker', () => {
   });
 
   it('a wrong password ends it with exit 2 and one line without the password', async () => {
-    const r = await runCli(workerCommand, ['--redis', `redis://:not-it-777@127.0.0.1:${server().port}`], tmp());
+    const r = await runCli(workerCommand, [], tmp(), undefined, { redisUrl: `redis://:not-it-777@127.0.0.1:${server().port}` });
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/refused the credentials/);

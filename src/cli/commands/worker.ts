@@ -17,21 +17,20 @@ export const workerCommand: CliCommand = {
         argv,
         {
           concurrency: { type: 'string', default: '1' },
-          redis: { type: 'string' },
-          team: { type: 'string' },
           grace: { type: 'string', default: '30' },
           'tls-ca': { type: 'string' },
         },
         usage,
       );
       if (positionals.length > 0) throw new ParlaError('BAD_INPUT', `usage: ${usage}`);
-      const url = values.redis ?? ctx.redisUrl;
+      // --redis and --team are global options: the dispatcher has read them into ctx.
+      const url = ctx.redisUrl;
       if (!url) throw new ParlaError('BAD_INPUT', 'parla worker needs a team Redis: --redis URL (or PARLA_REDIS_URL)');
       const concurrency = Number(values.concurrency);
       const grace = Number(values.grace);
       if (!Number.isFinite(grace) || grace < 0) throw new ParlaError('BAD_INPUT', '--grace must be a number of seconds');
       const log = (line: string) => ctx.stderr.write(`${new Date().toISOString()} ${line}\n`);
-      const team = values.team ?? ctx.team;
+      const team = ctx.team;
       const { TeamWorker, stopOnSignals } = await import('../../core/team/worker.js');
       const worker = await TeamWorker.start({
         url,

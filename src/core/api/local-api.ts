@@ -7,14 +7,14 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, extname, join, sep } from 'node:path';
 import { setTimeout as nextTurn } from 'node:timers/promises';
-import type { ParlaApi } from '../../shared/api.js';
-import { ParlaError } from '../../shared/errors.js';
+import type { ApiMethod, ParlaApi } from '../../shared/api.js';
+import { ParlaError, toErrorInfo, type ErrorInfo } from '../../shared/errors.js';
 import { matchesFilter, type ParlaEvent } from '../../shared/events.js';
 import { mimeTypeFor, type FilePayload } from '../../shared/files.js';
 import type { HistoryFilter } from '../../shared/history-api.js';
 import { allowedActions, type JobAction } from '../../shared/job-requests.js';
 import type { JobPlace, JobRecord } from '../../shared/jobs.js';
-import type { Health, TeamConnectionTest } from '../../shared/settings.js';
+import type { Health, TeamConnectionTest, TeamStatus } from '../../shared/settings.js';
 import { HostClient } from '../host/host-client.js';
 import { isHostStarting } from '../host/spawn-host.js';
 import { packageVersion } from '../paths.js';
@@ -31,6 +31,8 @@ import { checkPairCodes, inside, safeName } from '../safe-path.js';
 import { ensurePrivateDir } from '../private-fs.js';
 import { SettingsStore, shownSettings } from './settings-store.js';
 import { compatStores, type CompatStores } from '../compat/stores.js';
+import { openDb, stateDbPath } from '../db.js';
+import { API_METHODS } from '../../shared/ipc.js';
 import { restoreRedactedUrl } from '../team/redact.js';
 import { formatTmx, parseTmx } from '../memory/tmx.js';
 
@@ -66,11 +68,143 @@ async function hostHealth(dataDir: string): Promise<Pick<Health, 'modelHost' | '
   }
 }
 
+/** The team an API is on: none (solo), or a Redis URL and the team's name there. */
+interface TeamChoice {
+  redisUrl?: string;
+  team?: string;
+}
+
+const sameChoice = (a: TeamChoice, b: TeamChoice) => a.redisUrl === b.redisUrl && a.team === b.team;
+
+/** The API on one mode, the calls in flight on it, and (a saved team that could not be opened) why. */
+interface Mode {
+  api: ModeApi;
+  choice: TeamChoice;
+  failure?: ErrorInfo;
+  calls: Set<Promise<unknown>>;
+  unsubscribe: () => void;
+}
+
+/**
+ * Parla's services for a data dir as one ParlaApi. Team mode follows the team given
+ * (`--redis`/PARLA_REDIS_URL, then fixed) or, without one, the team saved in Settings: a change of
+ * the saved team switches this API over, local → team → local, without a restart. A switch waits
+ * for the calls in flight, hands the running jobs over to the new mode (they go on) and keeps
+ * every subscriber. A saved team that cannot be opened (a refused password) leaves the API local,
+ * with the reason in `health` and `teamStatus`; a team given on the command line fails the open.
+ */
 export async function openParlaApi(options: ServicesOptions): Promise<LocalApi> {
+  const settings = new SettingsStore(options.dataDir);
+  // Keys and DeepL glossary records do not depend on the mode: one connection for the API's life.
+  const compatDb = openDb(stateDbPath(options.dataDir));
+  const compat = compatStores(compatDb, () => settings.get().allowedOrigins);
+  const events = new EventEmitter();
+  events.setMaxListeners(0);
+
+  const wanted = (): TeamChoice => {
+    if (options.redisUrl) return { redisUrl: options.redisUrl, ...(options.team ? { team: options.team } : {}) };
+    const { redisUrl, name } = settings.get().team;
+    const team = options.team ?? (name || undefined);
+    return redisUrl ? { redisUrl, ...(team ? { team } : {}) } : {};
+  };
+
+  const openMode = async (choice: TeamChoice): Promise<Mode> => {
+    const { redisUrl: _url, team: _team, ...base } = options;
+    const opened = (api: ModeApi, failure?: ErrorInfo): Mode => ({
+      api, choice, ...(failure ? { failure } : {}), calls: new Set(), unsubscribe: api.subscribe((e) => events.emit('event', e)),
+    });
+    try {
+      return opened(await openModeApi({ ...base, ...choice }, settings, compat));
+    } catch (error) {
+      if (!choice.redisUrl || options.redisUrl) throw error;
+      return opened(await openModeApi(base, settings, compat), toErrorInfo(error));
+    }
+  };
+
+  let current: Promise<Mode> = openMode(wanted()).catch((error: unknown) => {
+    compatDb.close();
+    throw error;
+  });
+  await current;
+
+  /** Onto the team Settings now name, once the calls in flight on the current mode are answered. */
+  const follow = (): Promise<Mode> =>
+    (current = current.then(async (mode) => {
+      const choice = wanted();
+      if (sameChoice(mode.choice, choice)) return mode;
+      await Promise.allSettled([...mode.calls]);
+      mode.unsubscribe();
+      await mode.api.close('hand-over');
+      return openMode(choice);
+    }));
+
+  const call = async <M extends keyof ModeApi>(method: M, args: unknown[]): Promise<unknown> => {
+    const mode = await current;
+    const pending = (mode.api[method] as (...a: unknown[]) => Promise<unknown>)(...args);
+    mode.calls.add(pending);
+    const done = () => mode.calls.delete(pending);
+    pending.then(done, done);
+    return pending;
+  };
+  // Every call but the settings' (which this level holds) goes to the mode's API.
+  const modeMethods = API_METHODS.filter((m): m is Exclude<ApiMethod, 'getSettings' | 'setSettings'> => m !== 'getSettings' && m !== 'setSettings');
+  const forwarded = Object.fromEntries(modeMethods.map((method) => [method, (...args: unknown[]) => call(method, args)])) as unknown as Omit<ParlaApi, 'getSettings' | 'setSettings' | 'subscribe'>;
+
+  /** A saved team that could not be opened, as teamStatus shows it. */
+  const failedTeam = (mode: Mode & { failure: ErrorInfo }): TeamStatus => ({
+    mode: 'team', connected: false, ...(mode.choice.team ? { team: mode.choice.team } : {}), error: { code: mode.failure.code, message: mode.failure.message },
+  });
+
+  return {
+    ...forwarded,
+    // The Redis password never leaves the process: every door shows it as `***`, and a URL sent
+    // back that way (the Settings page's Save and Test) means the stored one.
+    getSettings: async () => shownSettings(settings.get()),
+    async setSettings(patch) {
+      const next = settings.set(patch);
+      await follow();
+      return shownSettings(next);
+    },
+    async teamStatus() {
+      const mode = await current;
+      return mode.failure ? failedTeam({ ...mode, failure: mode.failure }) : (call('teamStatus', []) as Promise<TeamStatus>);
+    },
+    async health() {
+      const mode = await current;
+      const health = (await call('health', [])) as Health;
+      return mode.failure ? { ...health, ok: false, team: failedTeam({ ...mode, failure: mode.failure }) } : health;
+    },
+    subscribe(listener, filter) {
+      const handler = (event: ParlaEvent) => {
+        if (matchesFilter(event, filter)) listener(event);
+      };
+      events.on('event', handler);
+      return () => events.off('event', handler);
+    },
+    sweepUploads: (now) => call('sweepUploads', [now]) as Promise<number>,
+    compat,
+    async close() {
+      const mode = await current;
+      mode.unsubscribe();
+      await mode.api.close('pause');
+      compatDb.close();
+    },
+  };
+}
+
+/**
+ * How the API on one mode closes: `pause` (the process quits: the jobs it runs are paused, to be
+ * resumed later) or `hand-over` (a switch of mode: its runs stop where they are, still running, and
+ * the next mode's API takes them on at its start, as it does after a crash).
+ */
+type CloseHow = 'pause' | 'hand-over';
+
+/** The API on one mode (solo, or the team given in its options); openParlaApi switches between them. */
+type ModeApi = Omit<LocalApi, 'close' | 'compat' | 'getSettings' | 'setSettings'> & { close(how: CloseHow): Promise<void> };
+
+async function openModeApi(options: ServicesOptions, settings: SettingsStore, compat: CompatStores): Promise<ModeApi> {
   const services = await openServices({ ...options, door: options.door ?? 'api', teamWork: options.teamWork ?? 1 });
   const { state, models, desk } = services;
-  const settings = new SettingsStore(options.dataDir);
-  const compat = compatStores(state.db, () => settings.get().allowedOrigins);
   const events = new EventEmitter();
   events.setMaxListeners(0);
   const emit = (event: ParlaEvent) => events.emit('event', event);
@@ -144,7 +278,7 @@ export async function openParlaApi(options: ServicesOptions): Promise<LocalApi> 
   const sweeper = setInterval(sweep, SWEEP_EVERY_MS);
   sweeper.unref();
 
-  const api: LocalApi = {
+  const api: ModeApi = {
     translate: (request) => services.translator.translate(request),
 
     async createTextJob({ texts, to, from }) {
@@ -330,11 +464,6 @@ export async function openParlaApi(options: ServicesOptions): Promise<LocalApi> 
       return { cleared: entries };
     },
 
-    // The Redis password never leaves the process: every door shows it as `***`, and a URL sent
-    // back that way (the Settings page's Save and Test) means the stored one.
-    getSettings: async () => shownSettings(settings.get()),
-    setSettings: async (patch) => shownSettings(settings.set(patch)),
-
     async testTeamConnection({ redisUrl }) {
       let url: string;
       try {
@@ -346,11 +475,9 @@ export async function openParlaApi(options: ServicesOptions): Promise<LocalApi> 
     },
 
     async teamStatus() {
-      const url = options.redisUrl ?? settings.get().team.redisUrl;
-      if (!url) return { mode: 'solo', connected: false };
-      const ping = await pingRedis(url);
-      const team = options.team ?? (settings.get().team.name || undefined);
-      return { mode: 'team', connected: ping.ok, ...(team ? { team } : {}), ...(ping.error ? { error: ping.error } : {}) };
+      if (!options.redisUrl) return { mode: 'solo', connected: false };
+      const ping = await pingRedis(options.redisUrl);
+      return { mode: 'team', connected: ping.ok, ...(options.team ? { team: options.team } : {}), ...(ping.error ? { error: ping.error } : {}) };
     },
 
     // The host is started on demand, so an idle one is healthy; a team that does not answer is not.
@@ -368,15 +495,16 @@ export async function openParlaApi(options: ServicesOptions): Promise<LocalApi> 
     },
 
     sweepUploads,
-    compat,
 
-    async close() {
+    async close(how) {
       clearInterval(sweeper);
       await sweeping;
       // Only what this process runs: a `parla batch` in another terminal shares the queue and goes on.
-      for (const [id, place] of started) {
-        const runner = desk.shelves().find((shelf) => shelf.place === place)?.runner;
-        if (runner?.drives(id)) await runner.pause(id).catch(() => undefined);
+      if (how === 'pause') {
+        for (const [id, place] of started) {
+          const runner = desk.shelves().find((shelf) => shelf.place === place)?.runner;
+          if (runner?.drives(id)) await runner.pause(id).catch(() => undefined);
+        }
       }
       stop.abort();
       await Promise.allSettled([...running]);

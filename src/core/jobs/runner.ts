@@ -6,7 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { ParlaError, toErrorInfo } from '../../shared/errors.js';
 import { isFinalStatus, type JobRecord } from '../../shared/jobs.js';
-import type { DecodeOptions, Translator } from '../../shared/translation.js';
+import type { Translator } from '../../shared/translation.js';
+import { minConfidenceOf, requestForJob } from './job-request.js';
 import { itemOutcome } from './review-outcome.js';
 import type { HistoryStore } from '../history/store.js';
 import type { JobOwner, PendingText, QueueBackend, TextOutcome } from '../queue/backend.js';
@@ -153,14 +154,7 @@ export class JobRunner extends JobControl {
     const { from, to } = job.record;
     if (to[0]) {
       const { spec } = job;
-      void this.o.translator
-        .warm?.({
-          to: to[0],
-          ...(from ? { from } : {}),
-          ...(typeof spec['model'] === 'string' ? { model: spec['model'] } : {}),
-          ...(spec['options'] ? { options: spec['options'] as DecodeOptions } : {}),
-        })
-        .catch(() => undefined);
+      void this.o.translator.warm?.(requestForJob(from, spec, to[0])).catch(() => undefined);
     }
     if (!job.ingested) {
       await queue.resetItems(jobId);
@@ -239,20 +233,11 @@ export class JobRunner extends JobControl {
   ): Promise<TextOutcome[]> {
     const lang = (batch[0] as PendingText).lang;
     try {
-      const results = await this.o.translator.translate(
-        {
-          texts: batch.map((t) => t.source),
-          to: lang,
-          ...(from ? { from } : {}),
-          ...(typeof spec['model'] === 'string' ? { model: spec['model'] } : {}),
-          ...(spec['options'] ? { options: spec['options'] as DecodeOptions } : {}),
-        },
-        signal,
-      );
+      const results = await this.o.translator.translate({ ...requestForJob(from, spec, lang), texts: batch.map((t) => t.source) }, signal);
       if (results.length !== batch.length) {
         throw new ParlaError('INTERNAL', `translator returned ${results.length} results for ${batch.length} texts`);
       }
-      const minConfidence = typeof spec['minConfidence'] === 'number' ? spec['minConfidence'] : undefined;
+      const minConfidence = minConfidenceOf(spec);
       return batch.map((t, i) => ({ id: t.id, ...itemOutcome(results[i]!, minConfidence) }));
     } catch (error) {
       const info = toErrorInfo(error);

@@ -6,7 +6,8 @@
 import { Worker, type Job } from 'bullmq';
 import { join } from 'node:path';
 import { ParlaError, toErrorInfo } from '../../shared/errors.js';
-import type { DecodeOptions, Translator } from '../../shared/translation.js';
+import type { Translator } from '../../shared/translation.js';
+import { minConfidenceOf, requestForJob } from '../jobs/job-request.js';
 import { CachedTranslator } from '../cache/cached-translator.js';
 import { DetectingTranslator } from '../detect/detecting-translator.js';
 import { SqliteCache } from '../cache/sqlite.js';
@@ -192,14 +193,8 @@ export class TeamWorker {
     lastAttempt: boolean,
     signal?: AbortSignal,
   ): Promise<TextOutcome[]> {
-    const request = (texts: string[]) => ({
-      texts,
-      to: lang,
-      ...(from ? { from } : {}),
-      ...(typeof spec['model'] === 'string' ? { model: spec['model'] } : {}),
-      ...(spec['options'] ? { options: spec['options'] as DecodeOptions } : {}),
-    });
-    const minConfidence = typeof spec['minConfidence'] === 'number' ? spec['minConfidence'] : undefined;
+    const request = (texts: string[]) => ({ ...requestForJob(from, spec, lang), texts });
+    const minConfidence = minConfidenceOf(spec);
     try {
       const results = await this.translator.translate(request(items.map((t) => t.source)), signal);
       if (results.length !== items.length) throw new ParlaError('INTERNAL', `translator returned ${results.length} results for ${items.length} texts`);

@@ -13,7 +13,7 @@ export async function runCli(
   argv: string[],
   dataDir: string,
   model = new FakeTranslator(),
-  team?: { redisUrl: string; team: string },
+  team?: { redisUrl: string; team?: string },
 ): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
@@ -22,7 +22,7 @@ export async function runCli(
     stdout: { write: (s: string) => (stdout += s) },
     stderr: { write: (s: string) => (stderr += s), isTTY: false },
     openTranslator: async () => model,
-    ...(team ? { redisUrl: team.redisUrl, team: team.team } : {}),
+    ...(team ? { redisUrl: team.redisUrl, ...(team.team ? { team: team.team } : {}) } : {}),
   };
   const code = await command.run(argv, ctx);
   return { code, stdout, stderr };
