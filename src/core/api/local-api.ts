@@ -261,6 +261,13 @@ export async function openParlaApi(options: ServicesOptions): Promise<LocalApi> 
       return { entries: state.history.list(query), total: state.history.count(query) };
     },
 
+    async addHistory(entries) {
+      // Recorded under the door this API serves (the app's, or `api` for the browser UI).
+      const door = options.door ?? 'api';
+      state.history.record(entries.map((e) => ({ source: e.source, text: e.text, from: e.from, to: e.to, model: e.model, door, ...(e.flags?.length ? { flags: e.flags } : {}) })));
+      return { recorded: entries.length };
+    },
+
     async deleteHistory(deletion) {
       const ids = 'ids' in deletion ? deletion.ids : state.history.list({ ...deletion.query, limit: -1 }).map((e) => e.id);
       let deleted = 0;
