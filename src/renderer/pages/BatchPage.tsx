@@ -11,6 +11,7 @@ import { ThroughputChart, type Sample } from '../components/ThroughputChart.js';
 import { useJobs, useModels, type PendingCommand } from '../hooks.js';
 import { previewRows } from '../lib/csv.js';
 import { saveFile } from '../lib/download.js';
+import { takeJobToShow } from '../lib/job-focus.js';
 import { FLAG_LABELS } from '../lib/review.js';
 import type { FilePayload } from '../../shared/files.js';
 import { AUTO_SOURCE, type TranslationFlag } from '../../shared/translation.js';
@@ -60,6 +61,15 @@ export function BatchPage({ dropped, onDropTaken, command, onHandled }: { droppe
   const [needsReview, setNeedsReview] = useState(false);
   const shown = needsReview ? jobs.filter((j) => (j.progress.flagged ?? 0) > 0) : jobs;
   const fileInput = useRef<HTMLInputElement>(null);
+  /** The job History's "Open job" asked for: scrolled to and marked. */
+  const [shownJob, setShownJob] = useState<string | undefined>();
+  useEffect(() => {
+    const id = takeJobToShow(jobs.map((j) => j.id));
+    if (!id) return;
+    setNeedsReview(false);
+    setShownJob(id);
+    requestAnimationFrame(() => document.querySelector(`[data-testid="job-${CSS.escape(id)}"]`)?.scrollIntoView({ block: 'center' }));
+  }, [jobs]);
 
   const pick = async (file: File) => {
     if (!SPREADSHEET.test(file.name)) {
@@ -237,14 +247,14 @@ export function BatchPage({ dropped, onDropTaken, command, onHandled }: { droppe
       {shown.length === 0 && <p className="muted empty">{jobs.length ? 'No job needs review.' : 'No jobs yet.'}</p>}
       <ul className="jobs" data-testid="jobs">
         {shown.map((job) => (
-          <JobCard key={job.id} job={job} samples={samples.get(job.id) ?? []} />
+          <JobCard key={job.id} job={job} samples={samples.get(job.id) ?? []} shown={job.id === shownJob} />
         ))}
       </ul>
     </section>
   );
 }
 
-function JobCard({ job, samples }: { job: JobRecord; samples: Sample[] }) {
+function JobCard({ job, samples, shown }: { job: JobRecord; samples: Sample[]; shown: boolean }) {
   const { api, fail } = useShell();
   const p = job.progress;
   const finished = p.done + p.failed;
@@ -254,7 +264,7 @@ function JobCard({ job, samples }: { job: JobRecord; samples: Sample[] }) {
   const [review, setReview] = useState<FlaggedView | null>(null);
   const toggleReview = () => (review ? setReview(null) : api.jobReview(job.id).then((file) => setReview(flaggedView(file)), fail));
   return (
-    <li className="card job" data-testid={`job-${job.id}`} data-status={job.status}>
+    <li className={`card job ${shown ? 'shown' : ''}`} data-testid={`job-${job.id}`} data-status={job.status} data-shown={shown || undefined}>
       <div className="card-title">
         <strong title={job.input?.file}>{job.input ? fileName(job.input.file) : `${p.total.toLocaleString()} texts`}</strong>
         <span className="muted">

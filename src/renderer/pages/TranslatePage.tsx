@@ -5,6 +5,7 @@ import { errorText, useShell } from '../app-context.js';
 import { LanguageSelect } from '../components/LanguageSelect.js';
 import { useDebounced, useModels, type PendingCommand } from '../hooks.js';
 import { languageName, languagesOf } from '../lib/languages.js';
+import { useDraftRecorder } from '../lib/draft-history.js';
 import { FLAG_LABELS, flagsOf, lowestConfidence } from '../lib/review.js';
 
 export interface TranslatePrefill {
@@ -48,7 +49,8 @@ export function TranslatePage({ prefill, command, onHandled }: { prefill?: Trans
     }
     setBusy(true);
     api
-      .translate({ texts, to, suggest: true, from: from || AUTO_SOURCE, ...(beam > 1 ? { options: { beam, nBest: Math.min(beam, 4) } } : {}) })
+      // Drafts: what the user settles on is recorded in History (useDraftRecorder), not each keystroke's text.
+      .translate({ texts, to, suggest: true, history: false, from: from || AUTO_SOURCE, ...(beam > 1 ? { options: { beam, nBest: Math.min(beam, 4) } } : {}) })
       .then(
         (r) => ticket === latest.current && (setResult(r), setError('')),
         (e: unknown) => ticket === latest.current && (setResult(null), setError(errorText(e))),
@@ -61,6 +63,7 @@ export function TranslatePage({ prefill, command, onHandled }: { prefill?: Trans
     setSaved('');
   }, [debounced, from, to]);
 
+  const recordDraft = useDraftRecorder(api, source, result, from, to, busy);
   const output = result?.map((t) => t.text).join('\n') ?? '';
   const terms = new Set(result?.flatMap((t) => t.glossary ?? [])).size;
   const flags = flagsOf(result ?? []);
@@ -91,6 +94,7 @@ export function TranslatePage({ prefill, command, onHandled }: { prefill?: Trans
   };
   const copy = async () => {
     if (!output) return;
+    recordDraft();
     await navigator.clipboard?.writeText(output).catch(() => {});
     setCopied(true);
     setTimeout(() => setCopied(false), 1200);
@@ -147,6 +151,7 @@ export function TranslatePage({ prefill, command, onHandled }: { prefill?: Trans
             placeholder="Type or paste text to translate"
             value={source}
             onChange={(e) => setSource(e.target.value)}
+            onBlur={recordDraft}
             data-testid="source-text"
             aria-label="Text to translate"
             spellCheck
