@@ -133,7 +133,16 @@ export function App({ api, bridge }: { api: ParlaApi; bridge: ParlaBridge | unde
     return (
       <main className="auth-error" data-testid="auth-error">
         <h1>Parla needs its token</h1>
-        <p>Open the link that <code>parla serve</code> printed (it ends in <code>?token=…</code>). The token is kept in the data folder in <code>serve-token</code>.</p>
+        <p>This browser is not signed in to this Parla server: it was opened without the link&apos;s token, or the server now uses another one.</p>
+        <ol>
+          <li>
+            Find the terminal where <code>parla serve</code> runs: the first line it printed is the link to open, <code>http://127.0.0.1:PORT/?token=…</code>.
+          </li>
+          <li>
+            Not running? Start it with <code>npx parla serve</code> and open the link it prints.
+          </li>
+        </ol>
+        <p className="muted">The token is kept in the data folder, in the file <code>serve-token</code>.</p>
       </main>
     );
   }
