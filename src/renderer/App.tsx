@@ -5,7 +5,6 @@ import type { ParlaApi } from '../shared/api.js';
 import type { ParlaBridge } from '../shared/bridge.js';
 import { COMMANDS, commandForKey, type CommandId, type Page } from '../shared/commands.js';
 import { toErrorInfo } from '../shared/errors.js';
-import { BATCH_FILE_EXTENSIONS, isBatchFile } from '../shared/files.js';
 import type { Health, Theme } from '../shared/settings.js';
 import { ShellContext, type Shell } from './app-context.js';
 import { Icon } from './components/Icon.js';
@@ -115,7 +114,7 @@ export function App({ api, bridge }: { api: ParlaApi; bridge: ParlaBridge | unde
       setDragging(false);
       const file = e.dataTransfer?.files[0];
       if (!file) return;
-      if (!isBatchFile(file.name)) return notify(`${file.name} is not a file Parla translates (${BATCH_FILE_EXTENSIONS.join(' ')})`, 'error');
+      // Any file goes to the Batch page, which looks at its content and says in place what is wrong with it.
       setDropped(file);
       go('batch');
     };
@@ -127,7 +126,7 @@ export function App({ api, bridge }: { api: ParlaApi; bridge: ParlaBridge | unde
       window.removeEventListener('dragleave', leave);
       window.removeEventListener('drop', drop);
     };
-  }, [go, notify]);
+  }, [go]);
 
   if (unauthorized) {
     return (

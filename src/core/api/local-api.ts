@@ -72,7 +72,8 @@ export async function openParlaApi(options: ServicesOptions): Promise<LocalApi> 
   const compat = compatStores(state.db, () => settings.get().allowedOrigins);
   const events = new EventEmitter();
   events.setMaxListeners(0);
-  const emit = (event: ParlaEvent) => events.emit('event', event);
+  const uploads = uploadsDir(options.dataDir);
+  const emit = (event: ParlaEvent) => events.emit('event', event.type === 'job' ? { ...event, job: shownJob(event.job, uploads) } : event);
   desk.onEvent((e) => emit({ type: 'job', job: e.job }));
   const running = new Set<Promise<unknown>>();
   const version = packageVersion();
@@ -98,7 +99,7 @@ export async function openParlaApi(options: ServicesOptions): Promise<LocalApi> 
     return job;
   };
 
-  const getJob = async (id: string): Promise<JobRecord> => (await locateJob(desk, id)).stored.record;
+  const getJob = async (id: string): Promise<JobRecord> => shownJob((await locateJob(desk, id)).stored.record, uploads);
 
   /** A finished job's result, or (`review`) only its flagged rows or items. */
   const jobResult = async (id: string, review: boolean): Promise<FilePayload> => {
@@ -128,7 +129,6 @@ export async function openParlaApi(options: ServicesOptions): Promise<LocalApi> 
     }
   }
 
-  const uploads = uploadsDir(options.dataDir);
   // People's files: the folder is the user's alone, however an older Parla left it.
   ensurePrivateDir(uploads);
 
@@ -180,7 +180,7 @@ export async function openParlaApi(options: ServicesOptions): Promise<LocalApi> 
         return { id: job.id, status: 'queued' };
       } catch (error) {
         await rm(dir, { recursive: true, force: true });
-        throw error;
+        throw withoutUploadPaths(error, uploads);
       }
     },
 
@@ -192,12 +192,14 @@ export async function openParlaApi(options: ServicesOptions): Promise<LocalApi> 
         const file = inside(dir, uploadName(safeName(fileName, 'the file name')));
         await writeFile(file, bytes);
         return await detectFormat(file).preview(file, PREVIEW_UNITS);
+      } catch (error) {
+        throw withoutUploadPaths(error, uploads);
       } finally {
         await rm(dir, { recursive: true, force: true });
       }
     },
 
-    listJobs: () => listDeskJobs(desk),
+    listJobs: async () => (await listDeskJobs(desk)).map((job) => shownJob(job, uploads)),
     getJob,
 
     async jobAction(id, action: JobAction) {
@@ -391,6 +393,30 @@ export async function openParlaApi(options: ServicesOptions): Promise<LocalApi> 
  * An upload's name on disk: odd characters become `_`, no leading dot (no hidden file), short
  * enough to leave room for the language codes of its output's name.
  */
+/**
+ * A message with the server's upload folders cut out: `<uploads>/<folder>/catalog.csv` reads
+ * `catalog.csv`. The person sent a file by its name; where the server keeps it is no help to
+ * them (and, for a browser, a path on another machine).
+ */
+export function hideUploadPaths(message: string, uploads: string): string {
+  const parts = message.split(uploads + sep);
+  return parts.map((part, i) => (i === 0 ? part : part.replace(/^[\w-]+[\\/]?/u, ''))).join('');
+}
+
+/** An error about an uploaded file, told without the upload folder. */
+function withoutUploadPaths(error: unknown, uploads: string): unknown {
+  if (!(error instanceof ParlaError)) return error;
+  const message = hideUploadPaths(error.message, uploads);
+  return message === error.message ? error : new ParlaError(error.code, message);
+}
+
+/** A job record as the doors show it: its error without upload folders (its input and output keep their paths). */
+function shownJob(job: JobRecord, uploads: string): JobRecord {
+  if (!job.error) return job;
+  const message = hideUploadPaths(job.error.message, uploads);
+  return message === job.error.message ? job : { ...job, error: { ...job.error, message } };
+}
+
 function uploadName(fileName: string): string {
   const name = fileName.replace(/[^\p{L}\p{N}._ -]/gu, '_').replace(/^\.+/, '');
   const ext = extname(name).slice(0, 16);
