@@ -8,6 +8,7 @@ import { toErrorInfo } from '../shared/errors.js';
 import type { Health, Theme } from '../shared/settings.js';
 import { ShellContext, type Shell } from './app-context.js';
 import { Icon } from './components/Icon.js';
+import { mayLeave } from './lib/leave-guard.js';
 import { BatchPage } from './pages/BatchPage.js';
 import { GlossaryPage } from './pages/GlossaryPage.js';
 import { HistoryPage } from './pages/HistoryPage.js';
@@ -47,6 +48,8 @@ export function App({ api, bridge }: { api: ParlaApi; bridge: ParlaBridge | unde
   const [dragging, setDragging] = useState(false);
 
   const go = useCallback((next: Page, fill?: TranslatePrefill) => {
+    // A page with unsaved edits asks first (and goes itself once the person chose).
+    if (!mayLeave(next)) return;
     if (fill) setPrefill(fill);
     setPage(next);
     history.replaceState(null, '', `#${next}`);
