@@ -135,9 +135,11 @@ export function HistoryPage({ command, onHandled }: PendingCommand) {
           Delete all
         </button>
       </header>
-      <p className="muted" data-testid="history-total">
-        {total.toLocaleString()} {total === 1 ? 'translation' : 'translations'}
-      </p>
+      {total > 0 && (
+        <p className="muted" data-testid="history-total">
+          {total.toLocaleString()} {total === 1 ? 'translation' : 'translations'}
+        </p>
+      )}
       {loaded && total === 0 ? (
         filtered ? (
           <div className="card empty-state" data-testid="history-no-match">
