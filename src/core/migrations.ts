@@ -185,6 +185,12 @@ CREATE TABLE IF NOT EXISTS deepl_glossaries (
 );
 `),
   },
+  {
+    summary: 'a batch job\'s history summary keeps the job it stands for (id, file name, counts), so History shows it as a job',
+    up: (db) => {
+      if (!hasColumn(db, 'history', 'job')) db.exec('ALTER TABLE history ADD COLUMN job TEXT');
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

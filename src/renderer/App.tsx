@@ -5,11 +5,11 @@ import type { ParlaApi } from '../shared/api.js';
 import type { ParlaBridge } from '../shared/bridge.js';
 import { browserCommandForKey, type CommandId, type Page } from '../shared/commands.js';
 import { toErrorInfo } from '../shared/errors.js';
-import { BATCH_FILE_EXTENSIONS, isBatchFile } from '../shared/files.js';
 import type { Health, Theme } from '../shared/settings.js';
 import { ShellContext, type Shell } from './app-context.js';
 import { Icon } from './components/Icon.js';
 import { isMac, withShortcut } from './lib/shortcuts.js';
+import { mayLeave } from './lib/leave-guard.js';
 import { BatchPage } from './pages/BatchPage.js';
 import { GlossaryPage } from './pages/GlossaryPage.js';
 import { HistoryPage } from './pages/HistoryPage.js';
@@ -49,6 +49,8 @@ export function App({ api, bridge }: { api: ParlaApi; bridge: ParlaBridge | unde
   const [dragging, setDragging] = useState(false);
 
   const go = useCallback((next: Page, fill?: TranslatePrefill) => {
+    // A page with unsaved edits asks first (and goes itself once the person chose).
+    if (!mayLeave(next)) return;
     if (fill) setPrefill(fill);
     setPage(next);
     history.replaceState(null, '', `#${next}`);
@@ -117,7 +119,7 @@ export function App({ api, bridge }: { api: ParlaApi; bridge: ParlaBridge | unde
       setDragging(false);
       const file = e.dataTransfer?.files[0];
       if (!file) return;
-      if (!isBatchFile(file.name)) return notify(`${file.name} is not a file Parla translates (${BATCH_FILE_EXTENSIONS.join(' ')})`, 'error');
+      // Any file goes to the Batch page, which looks at its content and says in place what is wrong with it.
       setDropped(file);
       go('batch');
     };
@@ -129,13 +131,22 @@ export function App({ api, bridge }: { api: ParlaApi; bridge: ParlaBridge | unde
       window.removeEventListener('dragleave', leave);
       window.removeEventListener('drop', drop);
     };
-  }, [go, notify]);
+  }, [go]);
 
   if (unauthorized) {
     return (
       <main className="auth-error" data-testid="auth-error">
         <h1>Parla needs its token</h1>
-        <p>Open the link that <code>parla serve</code> printed (it ends in <code>?token=…</code>). The token is kept in the data folder in <code>serve-token</code>.</p>
+        <p>This browser is not signed in to this Parla server: it was opened without the link&apos;s token, or the server now uses another one.</p>
+        <ol>
+          <li>
+            Find the terminal where <code>parla serve</code> runs: the first line it printed is the link to open, <code>http://127.0.0.1:PORT/?token=…</code>.
+          </li>
+          <li>
+            Not running? Start it with <code>npx parla serve</code> and open the link it prints.
+          </li>
+        </ol>
+        <p className="muted">The token is kept in the data folder, in the file <code>serve-token</code>.</p>
       </main>
     );
   }

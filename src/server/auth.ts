@@ -14,7 +14,8 @@ export function isLoopback(host: string): boolean {
   return LOOPBACK_NAMES.has(host);
 }
 
-function sameToken(given: string, expected: string): boolean {
+/** Compared in constant time. */
+export function sameToken(given: string, expected: string): boolean {
   const a = Buffer.from(given);
   const b = Buffer.from(expected);
   return a.length === b.length && timingSafeEqual(a, b);

@@ -4,7 +4,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { ParlaApi } from '../shared/api.js';
 import { ParlaError } from '../shared/errors.js';
 import { LIMITS } from '../shared/limits.js';
-import { checkToken, isLoopback, queryToken, setTokenCookie } from './auth.js';
+import { checkToken, isLoopback, queryToken, sameToken, setTokenCookie } from './auth.js';
+import { sendTokenPage, wantsPage } from './token-page.js';
 import { installErrorHandling, toErrorBody } from './errors.js';
 import { authorize, installGate, namesGatedPath } from './gate.js';
 import { Metrics } from './metrics.js';
@@ -151,6 +152,8 @@ export function createServer(options: ServerOptions): ParlaServer {
     }
     const token = queryToken(request);
     if (token !== undefined) {
+      // A person who opened a wrong link gets a page that says how to find the right one.
+      if (wantsPage(request.headers.accept) && !sameToken(token, o.token)) return sendTokenPage(reply);
       checkToken(token, o.token);
       setTokenCookie(reply, o.token);
       // One leading slash: `//host/?token=…` must not redirect off this server.

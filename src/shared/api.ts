@@ -6,7 +6,7 @@ import type { EventFilter, ParlaEvent, Unsubscribe } from './events.js';
 import type { CacheStats } from './cache.js';
 import type { GlossaryEntry, GlossaryFileFormat, GlossaryImport, GlossaryImported, GlossaryPage, GlossaryQuery, NewGlossaryEntry } from './glossary.js';
 import type { HistoryDeletion, HistoryFilter, HistoryPage } from './history-api.js';
-import type { HistoryExportFormat, HistoryQuery } from './history.js';
+import type { HistoryDraft, HistoryExportFormat, HistoryQuery } from './history.js';
 import type { FileJobRequest, FilePreview, FilePreviewRequest, JobAction, JobCreated, JobDeleted, TextJobRequest } from './job-requests.js';
 import type { JobRecord } from './jobs.js';
 import type { ApiKeyInfo, CreatedApiKey, NewApiKey } from './keys.js';
@@ -45,6 +45,8 @@ export interface ParlaApi {
   removeModel(id: string): Promise<void>;
 
   searchHistory(query: HistoryQuery): Promise<HistoryPage>;
+  /** Records translations the caller asked for as drafts (`history: false`), once the user settled on them. */
+  addHistory(entries: HistoryDraft[]): Promise<{ recorded: number }>;
   deleteHistory(deletion: HistoryDeletion): Promise<{ deleted: number }>;
   exportHistory(filter: HistoryFilter, format: HistoryExportFormat): Promise<FilePayload>;
 

@@ -15,13 +15,38 @@ export interface NewHistoryEntry {
   createdAt?: string;
   /** The translation's review flags (docs/review.md); absent when clean. */
   flags?: TranslationFlag[];
+  /** A batch job's summary (door `batch`): the job it stands for. */
+  job?: HistoryJob;
 }
 
-export interface HistoryEntry extends Required<Omit<NewHistoryEntry, 'flags'>> {
+/**
+ * The job a batch summary entry stands for: enough to show it as a job (its file, size and
+ * outcome) and to open it, without the paths of the machine that ran it.
+ */
+export interface HistoryJob {
+  id: string;
+  /** The input file's name (no folder); absent for a job of texts. */
+  file?: string;
+  /** Items (cell or text × target language), as in the job's progress. */
+  items: number;
+  done: number;
+  failed: number;
+  flagged?: number;
+}
+
+export interface HistoryEntry extends Required<Omit<NewHistoryEntry, 'flags' | 'job'>> {
   id: number;
   /** Present when the translation was flagged for review. */
   flags?: TranslationFlag[];
+  /** Present on a batch job's summary recorded since jobs were kept with it. */
+  job?: HistoryJob;
 }
+
+/**
+ * A translation a door recorded itself (`addHistory`): the app records a draft once the user
+ * settles on it (a pause, a copy, leaving the field), not each as-you-type request.
+ */
+export type HistoryDraft = Pick<NewHistoryEntry, 'source' | 'text' | 'from' | 'to' | 'model' | 'flags'>;
 
 export interface HistoryQuery {
   /** Full-text query (any language, diacritics-insensitive). */

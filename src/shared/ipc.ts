@@ -9,6 +9,7 @@ import { LIMITS } from './limits.js';
 import { MEMORY_ORIGINS } from './memory.js';
 import { THEMES } from './settings.js';
 import { translateRequest } from './translate-request.js';
+import { TRANSLATION_FLAGS } from './translation.js';
 import { arr, bool, bytes, fileName, int, langCode, num, obj, oneOf, opt, sourceLang, str, tuple, union, type Validator } from './validate.js';
 
 export const IPC_PREFIX = 'parla:';
@@ -63,6 +64,18 @@ export const historyQuery = obj({
 });
 
 export const historyFilterOnly = obj(historyFilter);
+
+export const historyDrafts = arr(
+  obj({
+    source: str({ min: 1, max: LIMITS.textChars }),
+    text: str({ max: LIMITS.textChars * 4 }),
+    from: str({ max: 35 }),
+    to: lang,
+    model: str({ max: 1024 }),
+    flags: opt(arr(oneOf(TRANSLATION_FLAGS), { max: TRANSLATION_FLAGS.length })),
+  }),
+  { min: 1, max: LIMITS.translateTexts },
+);
 
 const historyDeletion = union(
   obj({ ids: arr(int({ min: 0 }), { min: 1, max: 10_000 }) }),
@@ -154,6 +167,7 @@ export const API_ARGS: { [M in ApiMethod]: Validator<ApiArgs<M>> } = {
   importModel: tuple(str({ min: 1, max: 4096 })),
   removeModel: tuple(id),
   searchHistory: tuple(historyQuery),
+  addHistory: tuple(historyDrafts),
   deleteHistory: tuple(historyDeletion),
   exportHistory: tuple(historyFilterOnly, oneOf(HISTORY_EXPORT_FORMATS)),
   listGlossary: tuple(glossaryQuery),

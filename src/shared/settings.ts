@@ -45,6 +45,37 @@ export interface SettingsPatch {
   memory?: Partial<Settings['memory']>;
 }
 
+/**
+ * Each setting as the Settings page labels it: messages about a setting name it this way, never
+ * by its key (`cache.maxEntries`), in the app and in the API's answers alike.
+ */
+export const SETTINGS_LABELS = {
+  'team.redisUrl': 'Redis URL',
+  'team.name': 'Team',
+  'cache.maxEntries': 'Max entries',
+  'cache.ttlDays': 'Keep for (days)',
+  threads: 'Threads',
+  memoryBudgetMB: 'Memory budget for models (MB, 0 = none)',
+  dataDir: 'Data folder',
+  theme: 'Theme',
+  uploadRetentionDays: 'Keep uploads (days)',
+  allowedOrigins: 'Allowed origins',
+  'memory.author': 'Your name',
+  'memory.threshold': 'Suggest from (% similar)',
+} as const;
+
+export type SettingsField = keyof typeof SETTINGS_LABELS;
+
+/**
+ * A message about settings with each key it names (`cache.maxEntries`, `setSettings[0].threads`)
+ * replaced by the field's label, for messages made by the generic validators.
+ */
+export function labelSettingsMessage(message: string): string {
+  return message.replace(/(?:setSettings\[0\]\.)?\b([a-zA-Z]+(?:\.[a-zA-Z]+)?)\b(?= must| is| holds)/gu, (match, key: string) =>
+    key in SETTINGS_LABELS ? SETTINGS_LABELS[key as SettingsField] : match,
+  );
+}
+
 export const SETTINGS_DEFAULTS: Omit<Settings, 'dataDir'> = {
   team: { redisUrl: '', name: '' },
   cache: { maxEntries: 1_000_000, ttlDays: 90 },

@@ -31,7 +31,7 @@ export function canonicalDecodeOptions(options: DecodeOptions | undefined): Deco
 
 /** The request with defaults left out: no default options, `protect: 'auto'` or `noCache: false`, and no undefined fields. */
 export function canonicalTranslateRequest<R extends Omit<TranslateRequest, 'texts'>>(request: R): R {
-  const { from, model, options, noCache, protect, suggest, ...rest } = request;
+  const { from, model, options, noCache, protect, suggest, history, ...rest } = request;
   const canonical = canonicalDecodeOptions(options);
   return {
     ...rest,
@@ -41,6 +41,7 @@ export function canonicalTranslateRequest<R extends Omit<TranslateRequest, 'text
     ...(noCache ? { noCache } : {}),
     ...(protect !== undefined && protect !== 'auto' ? { protect } : {}),
     ...(suggest ? { suggest } : {}),
+    ...(history === false ? { history } : {}),
   } as R;
 }
 
@@ -65,6 +66,7 @@ const ipcShape = obj({
   noCache: opt(bool()),
   protect: opt(oneOf(PROTECT_MODES)),
   suggest: opt(bool()),
+  history: opt(bool()),
 });
 
 /** IPC's `translate` argument (a TranslateRequest as the contract spells it), canonical. */
@@ -83,9 +85,11 @@ const httpShape = obj({
   protect: opt(oneOf(PROTECT_MODES)),
   /** Fuzzy memory suggestions for texts without an exact memory match. */
   suggest: opt(bool()),
+  /** `false`: a draft, not recorded in history (the door records it with `POST /api/v1/history`). */
+  history: opt(bool()),
 });
 
-/** `POST /api/v1/translate`'s flat body `{texts, from?, to, beam?, nBest?, model?, protect?}`, as a canonical TranslateRequest. */
+/** `POST /api/v1/translate`'s flat body `{texts, from?, to, beam?, nBest?, model?, protect?, suggest?, history?}`, as a canonical TranslateRequest. */
 export const httpTranslateRequest: Validator<TranslateRequest> = {
   parse: (value, path) => {
     const { beam, nBest, ...rest } = httpShape.parse(value, path);

@@ -57,6 +57,11 @@ export interface TranslateRequest {
   protect?: ProtectMode;
   /** Add fuzzy memory suggestions to texts the memory does not answer exactly. */
   suggest?: boolean;
+  /**
+   * Record the translations in history; `false` for a draft (the app's translate-as-you-type),
+   * which its door records with `addHistory` once the user settles on it. Default true.
+   */
+  history?: boolean;
 }
 
 /** A text's language as detection sees it (docs/detection.md). */

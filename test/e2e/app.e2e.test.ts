@@ -366,7 +366,8 @@ describe('Parla in the browser', () => {
     const wrong = await context.newPage();
     const res = await wrong.goto(`${base}/?token=wrong-token`);
     expect(res?.status()).toBe(401);
-    expect(await res?.json()).toMatchObject({ error: { code: 'UNAUTHORIZED' } });
+    // A browser gets a page that says how to get the right link (test/e2e/token-page.e2e.test.ts).
+    await wrong.getByTestId('token-page').waitFor();
     expect((await fetch(`${base}/api/v1/jobs`, { headers: { authorization: 'Bearer wrong-token' } })).status).toBe(401);
     await wrong.close();
 

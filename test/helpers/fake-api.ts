@@ -214,7 +214,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
           origin: cached ? 'cache' : 'model',
           ...(suggestions ? { suggestions } : {}),
         });
-        history.unshift({ id: nextHistory++, source, text, from: req.from ?? 'en', to: req.to, model, door: 'api', createdAt: now() });
+        if (req.history !== false) history.unshift({ id: nextHistory++, source, text, from: req.from ?? 'en', to: req.to, model, door: 'api', createdAt: now() });
       }
       return out;
     },
@@ -367,6 +367,10 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
       );
       const offset = q.offset ?? 0;
       return { entries: hits.slice(offset, offset + (q.limit ?? 50)), total: hits.length };
+    },
+    async addHistory(entries) {
+      for (const e of entries) history.unshift({ id: nextHistory++, source: e.source, text: e.text, from: e.from, to: e.to, model: e.model, door: 'api', createdAt: now() });
+      return { recorded: entries.length };
     },
     async deleteHistory(deletion) {
       const before = history.length;

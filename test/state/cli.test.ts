@@ -37,7 +37,7 @@ describe('state CLI commands', () => {
     const stats = JSON.parse((await runCli(cacheCommand, ['stats', '--json'], data)).stdout);
     expect(stats).toMatchObject({ entries: 4, misses: 4 });
 
-    const again = await runCli(batchCommand, [file, '--to', 'es,fr', '--from', 'en', '--json'], data, model);
+    const again = await runCli(batchCommand, [file, '--to', 'es,fr', '--from', 'en', '--json', '--force'], data, model);
     expect((JSON.parse(again.stdout) as JobRecord).progress).toMatchObject({ cached: 4, modelCalls: 0 });
     expect(model.calls).toBe(2);
 

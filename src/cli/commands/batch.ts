@@ -9,7 +9,7 @@ import { fileJobReport } from '../../core/formats/report.js';
 import { locateJob } from '../../core/jobs/job-desk.js';
 import { finish, openJobSession, runWithProgress } from '../job-session.js';
 
-const usage = 'parla batch FILE --to LANG[,LANG] [--from LANG|auto] [--columns NAME|LETTER[,..]] [--sheet NAME] [--out FILE|DIR|PATTERN] [--overwrite] [--no-fuzzy] [--no-review] [--min-confidence X] [--json]';
+const usage = 'parla batch FILE --to LANG[,LANG] [--from LANG|auto] [--columns NAME|LETTER[,..]] [--sheet NAME] [--out FILE|DIR|PATTERN] [--force] [--overwrite] [--no-fuzzy] [--no-review] [--min-confidence X] [--json]';
 
 export const batchCommand: CliCommand = {
   name: 'batch',
@@ -27,6 +27,7 @@ export const batchCommand: CliCommand = {
           model: { type: 'string' },
           'no-review': { type: 'boolean', default: false },
           overwrite: { type: 'boolean', default: false },
+          force: { type: 'boolean', default: false },
           'no-fuzzy': { type: 'boolean', default: false },
           'min-confidence': { type: 'string' },
           json: { type: 'boolean', default: false },
@@ -51,6 +52,7 @@ export const batchCommand: CliCommand = {
         ...(values['no-review'] ? { review: false } : {}),
         ...(minConfidence !== undefined ? { minConfidence } : {}),
         ...(values.overwrite ? { overwrite: true } : {}),
+        ...(values.force ? { force: true } : {}),
         ...(values['no-fuzzy'] ? { fuzzy: false } : {}),
       };
       const session = await openJobSession(ctx, true);

@@ -207,7 +207,8 @@ async function openModeApi(options: ServicesOptions, settings: SettingsStore, co
   const { state, models, desk } = services;
   const events = new EventEmitter();
   events.setMaxListeners(0);
-  const emit = (event: ParlaEvent) => events.emit('event', event);
+  const uploads = uploadsDir(options.dataDir);
+  const emit = (event: ParlaEvent) => events.emit('event', event.type === 'job' ? { ...event, job: shownJob(event.job, uploads) } : event);
   desk.onEvent((e) => emit({ type: 'job', job: e.job }));
   const running = new Set<Promise<unknown>>();
   const version = packageVersion();
@@ -233,7 +234,7 @@ async function openModeApi(options: ServicesOptions, settings: SettingsStore, co
     return job;
   };
 
-  const getJob = async (id: string): Promise<JobRecord> => (await locateJob(desk, id)).stored.record;
+  const getJob = async (id: string): Promise<JobRecord> => shownJob((await locateJob(desk, id)).stored.record, uploads);
 
   /** A finished job's result, or (`review`) only its flagged rows or items. */
   const jobResult = async (id: string, review: boolean): Promise<FilePayload> => {
@@ -263,7 +264,6 @@ async function openModeApi(options: ServicesOptions, settings: SettingsStore, co
     }
   }
 
-  const uploads = uploadsDir(options.dataDir);
   // People's files: the folder is the user's alone, however an older Parla left it.
   ensurePrivateDir(uploads);
 
@@ -315,7 +315,7 @@ async function openModeApi(options: ServicesOptions, settings: SettingsStore, co
         return { id: job.id, status: 'queued' };
       } catch (error) {
         await rm(dir, { recursive: true, force: true });
-        throw error;
+        throw withoutUploadPaths(error, uploads);
       }
     },
 
@@ -330,12 +330,14 @@ async function openModeApi(options: ServicesOptions, settings: SettingsStore, co
         const preview = await detectFormat(file).preview(file, PREVIEW_UNITS);
         // The output a job would write is planned in this folder too, and never written.
         return to === undefined ? preview : { ...preview, characters: await fileCharacters({ file, to: [to] }) };
+      } catch (error) {
+        throw withoutUploadPaths(error, uploads);
       } finally {
         await rm(dir, { recursive: true, force: true });
       }
     },
 
-    listJobs: () => listDeskJobs(desk),
+    listJobs: async () => (await listDeskJobs(desk)).map((job) => shownJob(job, uploads)),
     getJob,
 
     async jobAction(id, action: JobAction) {
@@ -399,6 +401,13 @@ async function openModeApi(options: ServicesOptions, settings: SettingsStore, co
 
     async searchHistory(query) {
       return { entries: state.history.list(query), total: state.history.count(query) };
+    },
+
+    async addHistory(entries) {
+      // Recorded under the door this API serves (the app's, or `api` for the browser UI).
+      const door = options.door ?? 'api';
+      state.history.record(entries.map((e) => ({ source: e.source, text: e.text, from: e.from, to: e.to, model: e.model, door, ...(e.flags?.length ? { flags: e.flags } : {}) })));
+      return { recorded: entries.length };
     },
 
     async deleteHistory(deletion) {
@@ -518,6 +527,30 @@ async function openModeApi(options: ServicesOptions, settings: SettingsStore, co
  * An upload's name on disk: odd characters become `_`, no leading dot (no hidden file), short
  * enough to leave room for the language codes of its output's name.
  */
+/**
+ * A message with the server's upload folders cut out: `<uploads>/<folder>/catalog.csv` reads
+ * `catalog.csv`. The person sent a file by its name; where the server keeps it is no help to
+ * them (and, for a browser, a path on another machine).
+ */
+export function hideUploadPaths(message: string, uploads: string): string {
+  const parts = message.split(uploads + sep);
+  return parts.map((part, i) => (i === 0 ? part : part.replace(/^[\w-]+[\\/]?/u, ''))).join('');
+}
+
+/** An error about an uploaded file, told without the upload folder. */
+function withoutUploadPaths(error: unknown, uploads: string): unknown {
+  if (!(error instanceof ParlaError)) return error;
+  const message = hideUploadPaths(error.message, uploads);
+  return message === error.message ? error : new ParlaError(error.code, message);
+}
+
+/** A job record as the doors show it: its error without upload folders (its input and output keep their paths). */
+function shownJob(job: JobRecord, uploads: string): JobRecord {
+  if (!job.error) return job;
+  const message = hideUploadPaths(job.error.message, uploads);
+  return message === job.error.message ? job : { ...job, error: { ...job.error, message } };
+}
+
 function uploadName(fileName: string): string {
   const name = fileName.replace(/[^\p{L}\p{N}._ -]/gu, '_').replace(/^\.+/, '');
   const ext = extname(name).slice(0, 16);

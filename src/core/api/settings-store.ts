@@ -6,7 +6,7 @@ import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_MEMORY_AUTHOR } from '../../shared/memory.js';
 import { ParlaError } from '../../shared/errors.js';
-import { SETTINGS_DEFAULTS, THEMES, type Settings, type SettingsPatch } from '../../shared/settings.js';
+import { SETTINGS_DEFAULTS, SETTINGS_LABELS as L, THEMES, type Settings, type SettingsPatch } from '../../shared/settings.js';
 import { ensurePrivateDir, ensurePrivateFile, writePrivateFile } from '../private-fs.js';
 import { redactUrl, restoreRedactedUrl } from '../team/redact.js';
 
@@ -45,7 +45,7 @@ export class SettingsStore {
     }
     validate(patch);
     if (patch.dataDir !== undefined && patch.dataDir !== this.dataDir) {
-      throw new ParlaError('BAD_INPUT', 'the data folder is chosen at start (--data-dir or PARLA_DATA_DIR), not changed while running');
+      throw new ParlaError('BAD_INPUT', `${L.dataDir} is chosen at start (--data-dir or PARLA_DATA_DIR), not changed while running`);
     }
     const next = merge(this.get(), patch);
     ensurePrivateDir(this.dataDir);
@@ -78,23 +78,23 @@ function validate(patch: SettingsPatch): void {
   const bad = (what: string) => {
     throw new ParlaError('BAD_INPUT', what);
   };
-  if (patch.threads !== undefined && (!Number.isInteger(patch.threads) || patch.threads < 0 || patch.threads > 64)) bad('threads must be a whole number from 0 to 64');
+  if (patch.threads !== undefined && (!Number.isInteger(patch.threads) || patch.threads < 0 || patch.threads > 64)) bad(`${L.threads} must be a whole number from 0 to 64 (0 = all cores)`);
   if (patch.memoryBudgetMB !== undefined && (!Number.isInteger(patch.memoryBudgetMB) || patch.memoryBudgetMB < 0 || patch.memoryBudgetMB > 1_048_576)) {
-    bad('the memory budget is a whole number of MB from 0 to 1048576 (0 = no budget)');
+    bad(`${L.memoryBudgetMB} must be a whole number from 0 to 1048576`);
   }
-  if (patch.cache?.maxEntries !== undefined && (!Number.isInteger(patch.cache.maxEntries) || patch.cache.maxEntries < 1)) bad('cache size must be a whole number of entries ≥ 1');
-  if (patch.cache?.ttlDays !== undefined && (!Number.isFinite(patch.cache.ttlDays) || patch.cache.ttlDays < 0)) bad('cache TTL must be ≥ 0 days (0 = never expire)');
+  if (patch.cache?.maxEntries !== undefined && (!Number.isInteger(patch.cache.maxEntries) || patch.cache.maxEntries < 1)) bad(`${L['cache.maxEntries']} must be a whole number of 1 or more`);
+  if (patch.cache?.ttlDays !== undefined && (!Number.isFinite(patch.cache.ttlDays) || patch.cache.ttlDays < 0)) bad(`${L['cache.ttlDays']} must be 0 or more days (0 = keep translations for ever)`);
   if (patch.uploadRetentionDays !== undefined && (!Number.isInteger(patch.uploadRetentionDays) || patch.uploadRetentionDays < 0 || patch.uploadRetentionDays > 36_500)) {
-    bad('upload retention must be a whole number of days from 0 to 36500 (0 = keep uploads)');
+    bad(`${L.uploadRetentionDays} must be a whole number of days from 0 to 36500 (0 = keep uploads)`);
   }
   // An origin as browsers send it: scheme://host[:port], nothing after; "*" or "null" would open the APIs to any page.
   const badOrigin = patch.allowedOrigins?.find((o) => !/^[a-z][a-z0-9+.-]*:\/\/[^/\s*?#]+$/i.test(o));
-  if (badOrigin !== undefined) bad(`an allowed origin is scheme://host[:port] as a browser sends it (e.g. chrome-extension://abc…), not "${badOrigin}"`);
+  if (badOrigin !== undefined) bad(`${L.allowedOrigins}: each is scheme://host[:port] as a browser sends it (e.g. chrome-extension://abc…), not "${badOrigin}"`);
   if (patch.memory?.threshold !== undefined && (!Number.isFinite(patch.memory.threshold) || patch.memory.threshold < 0.5 || patch.memory.threshold > 1)) {
-    bad('the memory suggestion threshold is a similarity from 0.5 to 1 (0.75 = 75 %)');
+    bad(`${L['memory.threshold']} must be from 50 to 100 %`);
   }
-  if (patch.memory?.author !== undefined && (typeof patch.memory.author !== 'string' || patch.memory.author.length > 100)) bad('the memory author is a name of at most 100 characters');
-  if (patch.theme !== undefined && !THEMES.includes(patch.theme)) bad(`theme must be one of ${THEMES.join(', ')}`);
-  if (patch.team?.redisUrl && !/^rediss?:\/\//.test(patch.team.redisUrl)) bad('the team Redis URL must start with redis:// or rediss://');
-  if (patch.team?.name !== undefined && patch.team.name !== '' && !/^[A-Za-z0-9_.-]{1,64}$/.test(patch.team.name)) bad('a team name is 1-64 letters, digits, ".", "_" or "-"');
+  if (patch.memory?.author !== undefined && (typeof patch.memory.author !== 'string' || patch.memory.author.length > 100)) bad(`${L['memory.author']} must be at most 100 characters`);
+  if (patch.theme !== undefined && !THEMES.includes(patch.theme)) bad(`${L.theme} must be one of ${THEMES.join(', ')}`);
+  if (patch.team?.redisUrl && !/^rediss?:\/\//.test(patch.team.redisUrl)) bad(`${L['team.redisUrl']} must start with redis:// or rediss://`);
+  if (patch.team?.name !== undefined && patch.team.name !== '' && !/^[A-Za-z0-9_.-]{1,64}$/.test(patch.team.name)) bad(`${L['team.name']} must be 1-64 letters, digits, ".", "_" or "-"`);
 }

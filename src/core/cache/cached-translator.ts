@@ -42,6 +42,8 @@ export class CachedTranslator implements Translator {
 
   async translate(request: TranslateRequest, signal?: AbortSignal): Promise<Translation[]> {
     const { results, model } = await this.translateThroughCache(request, signal);
+    // A draft (the app's translate-as-you-type) is recorded by its door once the user settles on it.
+    if (request.history === false) return results;
     this.options.history?.store.record(
       results.map((r) => ({
         source: r.source,

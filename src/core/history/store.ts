@@ -2,7 +2,7 @@
 // find "that sentence from last week" in any language, without caring about accents.
 // Its tables are made and changed by the ordered migrations in src/core/migrations.ts.
 import { stringify } from 'csv-stringify/sync';
-import { historyTimeBound, type HistoryEntry, type HistoryExportFormat, type HistoryQuery, type NewHistoryEntry } from '../../shared/history.js';
+import { historyTimeBound, type HistoryEntry, type HistoryJob, type HistoryExportFormat, type HistoryQuery, type NewHistoryEntry } from '../../shared/history.js';
 import { ParlaError } from '../../shared/errors.js';
 import { writeTransaction, type Db } from '../db.js';
 import { checkOutputFile, writeWholeSync } from '../output-file.js';
@@ -12,6 +12,8 @@ interface Row {
   id: number;
   /** Comma-separated review flags; null when clean (and in entries made before flags were kept). */
   flags: string | null;
+  /** A batch summary's job as JSON (HistoryJob); null for translations and older summaries. */
+  job: string | null;
   source: string;
   text: string;
   src_lang: string;
@@ -35,6 +37,7 @@ function toEntry(r: Row): HistoryEntry {
     door: r.door as HistoryEntry['door'],
     createdAt: r.created_at,
     ...(r.flags ? { flags: r.flags.split(',') as HistoryEntry['flags'] } : {}),
+    ...(r.job ? { job: JSON.parse(r.job) as HistoryJob } : {}),
   };
 }
 
@@ -57,8 +60,8 @@ export class HistoryStore {
     private readonly db: Db,
     private readonly now: () => Date = () => new Date(),
   ) {
-    const stmt = db.prepare<[string, string, string, string, string, string, string, string | null]>(
-      'INSERT INTO history (source, text, src_lang, tgt_lang, model, door, created_at, flags) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    const stmt = db.prepare<[string, string, string, string, string, string, string, string | null, string | null]>(
+      'INSERT INTO history (source, text, src_lang, tgt_lang, model, door, created_at, flags, job) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     const newest = db.prepare<[], { source: string; text: string; tgt_lang: string; door: string }>(
       'SELECT source, text, tgt_lang, door FROM history ORDER BY id DESC LIMIT 1',
@@ -69,7 +72,7 @@ export class HistoryStore {
         // re-run) is one entry, not a run of copies. Each batch job keeps its own summary.
         const last = e.door === 'batch' ? undefined : newest.get();
         if (last && last.source === e.source && last.text === e.text && last.tgt_lang === e.to && last.door === e.door) continue;
-        stmt.run(e.source, e.text, e.from, e.to, e.model, e.door, e.createdAt, e.flags?.length ? e.flags.join(',') : null);
+        stmt.run(e.source, e.text, e.from, e.to, e.model, e.door, e.createdAt, e.flags?.length ? e.flags.join(',') : null, e.job ? JSON.stringify(e.job) : null);
       }
     });
     // Retention is enforced whenever a door opens the history, not only when the setting changes.

@@ -1,7 +1,7 @@
 // `parla batch` as a library call: plan the file (any format of the registry), find the unfinished job for the same
 // input/output/options (to resume it) or create one, then run it to the end.
 import { createHash } from 'node:crypto';
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ParlaError } from '../../shared/errors.js';
 import type { JobRecord, JobStatus } from '../../shared/jobs.js';
@@ -32,6 +32,8 @@ export interface BatchRequest {
   overwrite?: boolean;
   /** PO: mark machine translations fuzzy; true when absent. */
   fuzzy?: boolean;
+  /** Replace output files that exist already (`--force`); without it such a job is refused before it exists. */
+  force?: boolean;
 }
 
 export interface BatchStart {
@@ -86,6 +88,13 @@ export async function prepareBatch(queue: QueueBackend, req: BatchRequest): Prom
     if (holder && holder.job !== existing?.id) throw lockConflict(file, holder);
   }
   if (existing) return { job: existing, resumed: true };
+  // A new job never replaces a file that is there already unless asked to: it may be the
+  // person's own file, or the result of an earlier run they meant to keep.
+  const taken = req.force ? [] : outputs.filter((file) => existsSync(file));
+  if (taken.length > 0) {
+    const more = taken.length > 1 ? ` (and ${taken.length - 1} more output ${taken.length === 2 ? 'file' : 'files'})` : '';
+    throw new ParlaError('BAD_INPUT', `${taken[0]} exists${more}; add --force to replace it, or choose another --out`);
+  }
   const writer = (await queue.list()).find((job) => job.output !== undefined && outputs.includes(job.output) && OPEN_STATUSES.includes(job.status));
   if (writer) {
     throw new ParlaError('CONFLICT', `${writer.output} is the output of job ${writer.id}, which is ${writer.status}; wait for it, cancel it (parla jobs cancel ${writer.id}), or choose another --out`);

@@ -44,10 +44,10 @@ const job = (id: string) => `/api/v1/jobs/${encodeURIComponent(id)}`;
 
 const routes: Routes = {
   translate: async (req) => {
-    const { texts, from, to, model, options, suggest } = req;
+    const { texts, from, to, model, options, suggest, history } = req;
     const body = {
       texts, to, ...(from ? { from } : {}), ...(model ? { model } : {}), ...(options?.beam ? { beam: options.beam } : {}), ...(options?.nBest ? { nBest: options.nBest } : {}),
-      ...(suggest ? { suggest } : {}),
+      ...(suggest ? { suggest } : {}), ...(history === false ? { history } : {}),
     };
     return (await json<{ translations: ApiResult<'translate'> }>('POST', '/api/v1/translate', body)).translations;
   },
@@ -82,6 +82,7 @@ const routes: Routes = {
   importModel: (dir) => json('POST', '/api/v1/models/import', { dir }),
   removeModel: async (id) => void (await request('POST', '/api/v1/models/remove', { id })),
   searchHistory: (query) => json('GET', `/api/v1/history?${queryString(query)}`),
+  addHistory: (entries) => json('POST', '/api/v1/history', { entries }),
   deleteHistory: (deletion) => json('POST', '/api/v1/history/delete', deletion),
   exportHistory: (query, format) => file(`/api/v1/history/export?${queryString({ ...query, format })}`),
   listGlossary: (query) => json('GET', `/api/v1/glossaries?${queryString(query)}`),

@@ -1,7 +1,9 @@
 // Spreadsheets and localization files in, translated files out: preview, options, and every job live.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { classifyColumn, classLabel, SAMPLE_CELLS, type ColumnVerdict } from '../../shared/column-class.js';
+import { batchFileProblem, FILE_CHECK_BYTES } from '../../shared/file-check.js';
 import { BATCH_FILE_EXTENSIONS } from '../../shared/files.js';
+import { toErrorInfo } from '../../shared/errors.js';
 import { allowedActions, type FilePreview, type JobAction } from '../../shared/job-requests.js';
 import type { JobRecord } from '../../shared/jobs.js';
 import { errorText, useShell } from '../app-context.js';
@@ -11,6 +13,7 @@ import { ThroughputChart, type Sample } from '../components/ThroughputChart.js';
 import { useJobs, useModels, type PendingCommand } from '../hooks.js';
 import { previewRows } from '../lib/csv.js';
 import { saveFile } from '../lib/download.js';
+import { takeJobToShow } from '../lib/job-focus.js';
 import { FLAG_LABELS } from '../lib/review.js';
 import type { FilePayload } from '../../shared/files.js';
 import { AUTO_SOURCE, type TranslationFlag } from '../../shared/translation.js';
@@ -32,11 +35,11 @@ const PREVIEW_ROWS = 5;
 const PREVIEW_UNITS = 8;
 /** Spreadsheets the page previews itself; any other file is read by the services (by its content). */
 const SPREADSHEET = /\.(csv|tsv|xlsx|xlsm)$/i;
+const WORKBOOK = /\.(xlsx|xlsm)$/i;
 const SAMPLE_BYTES = 64 * 1024;
 
 /** The header, the sampled rows (a row cut by the end of the sample left out) and each column's verdict. */
 async function readPreview(file: File): Promise<Pick<Picked, 'rows' | 'verdicts'>> {
-  if (!/\.(csv|tsv|txt)$/i.test(file.name)) return { rows: null, verdicts: [] };
   const rows = previewRows(await file.slice(0, SAMPLE_BYTES).text(), SAMPLE_CELLS + 2);
   if (file.size > SAMPLE_BYTES) rows.pop();
   const [header = [], ...data] = rows;
@@ -57,11 +60,28 @@ export function BatchPage({ dropped, onDropTaken, command, onHandled }: { droppe
   const [from, setFrom] = useState('en');
   const [sheet, setSheet] = useState('');
   const [starting, setStarting] = useState(false);
+  /** Why the file just picked cannot be translated (one line, shown where it was dropped). */
+  const [refused, setRefused] = useState('');
   const [needsReview, setNeedsReview] = useState(false);
   const shown = needsReview ? jobs.filter((j) => (j.progress.flagged ?? 0) > 0) : jobs;
   const fileInput = useRef<HTMLInputElement>(null);
+  /** The job History's "Open job" asked for: scrolled to and marked. */
+  const [shownJob, setShownJob] = useState<string | undefined>();
+  useEffect(() => {
+    const id = takeJobToShow(jobs.map((j) => j.id));
+    if (!id) return;
+    setNeedsReview(false);
+    setShownJob(id);
+    requestAnimationFrame(() => document.querySelector(`[data-testid="job-${CSS.escape(id)}"]`)?.scrollIntoView({ block: 'center' }));
+  }, [jobs]);
 
   const pick = async (file: File) => {
+    // The file's bytes first: a form is shown only for a file that can be translated.
+    setPicked(null);
+    const problem = batchFileProblem(file.name, file.size, new Uint8Array(await file.slice(0, FILE_CHECK_BYTES).arrayBuffer()));
+    setRefused(problem ?? '');
+    if (problem) return;
+    let workbook = WORKBOOK.test(file.name);
     if (!SPREADSHEET.test(file.name)) {
       try {
         const units = await api.previewFile({ fileName: file.name, bytes: new Uint8Array(await file.arrayBuffer()) });
@@ -70,12 +90,19 @@ export function BatchPage({ dropped, onDropTaken, command, onHandled }: { droppe
           setColumns([]);
           return;
         }
+        workbook = units.format === 'xlsx';
       } catch (e) {
-        fail(e);
+        const info = toErrorInfo(e);
+        if (info.code === 'BAD_FILE' || info.code === 'BAD_INPUT') setRefused(info.message);
+        else fail(e);
         return;
       }
     }
-    const preview = await readPreview(file);
+    const preview = workbook ? { rows: null, verdicts: [] } : await readPreview(file);
+    if (preview.rows && preview.rows.length < 2) {
+      setRefused(preview.rows.length === 0 ? `${file.name} has no rows: there is nothing in it to translate.` : `${file.name} has a header row but no rows under it: there is nothing to translate.`);
+      return;
+    }
     setPicked({ file, ...preview });
     // The columns a job would take without a choice: prose and labels, as in the CLI and API.
     setColumns(preview.rows?.[0]?.filter((_, i) => preview.verdicts[i]?.translate) ?? []);
@@ -120,6 +147,11 @@ export function BatchPage({ dropped, onDropTaken, command, onHandled }: { droppe
         <input ref={fileInput} type="file" accept={BATCH_FILE_EXTENSIONS.join(',')} hidden onChange={(e) => e.target.files?.[0] && void pick(e.target.files[0])} data-testid="file-input" />
       </header>
 
+      {!picked && refused && (
+        <p className="file-problem" role="alert" data-testid="file-problem">
+          {refused}
+        </p>
+      )}
       {!picked && (
         <div className="dropzone" data-testid="dropzone" onClick={() => fileInput.current?.click()}>
           <strong>Drop a CSV, XLSX or PO file anywhere in this window</strong>
@@ -237,14 +269,14 @@ export function BatchPage({ dropped, onDropTaken, command, onHandled }: { droppe
       {shown.length === 0 && <p className="muted empty">{jobs.length ? 'No job needs review.' : 'No jobs yet.'}</p>}
       <ul className="jobs" data-testid="jobs">
         {shown.map((job) => (
-          <JobCard key={job.id} job={job} samples={samples.get(job.id) ?? []} />
+          <JobCard key={job.id} job={job} samples={samples.get(job.id) ?? []} shown={job.id === shownJob} />
         ))}
       </ul>
     </section>
   );
 }
 
-function JobCard({ job, samples }: { job: JobRecord; samples: Sample[] }) {
+function JobCard({ job, samples, shown }: { job: JobRecord; samples: Sample[]; shown: boolean }) {
   const { api, fail } = useShell();
   const p = job.progress;
   const finished = p.done + p.failed;
@@ -254,9 +286,9 @@ function JobCard({ job, samples }: { job: JobRecord; samples: Sample[] }) {
   const [review, setReview] = useState<FlaggedView | null>(null);
   const toggleReview = () => (review ? setReview(null) : api.jobReview(job.id).then((file) => setReview(flaggedView(file)), fail));
   return (
-    <li className="card job" data-testid={`job-${job.id}`} data-status={job.status}>
+    <li className={`card job ${shown ? 'shown' : ''}`} data-testid={`job-${job.id}`} data-status={job.status} data-shown={shown || undefined}>
       <div className="card-title">
-        <strong title={job.input?.file}>{job.input ? fileName(job.input.file) : `${p.total.toLocaleString()} texts`}</strong>
+        <strong>{job.input ? fileName(job.input.file) : `${p.total.toLocaleString()} texts`}</strong>
         <span className="muted">
           {job.from === AUTO_SOURCE ? 'any language → ' : job.from ? `${job.from} → ` : ''}
           {job.to.join(', ')}
@@ -375,7 +407,7 @@ function describeChoice(header: readonly string[], verdicts: readonly ColumnVerd
   return `Ticked: the columns that hold prose or labels.${left.length ? ` Left as they are: ${left.join(', ')}.` : ''}`;
 }
 
-/** The file's own name: the full path (an upload folder on the server) is in the tooltip. */
+/** The file's own name, not the path it has where it was translated (an upload folder on the server). */
 function fileName(path: string): string {
   return path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
 }

@@ -1,24 +1,62 @@
 // Team mode, cache, threads, data folder, theme, API keys. Saves a patch; the services validate it.
-import { useEffect, useState } from 'react';
+// Edits not saved yet are said so, and kept from being lost: leaving the page asks first, and so
+// does closing or reloading the window (beforeunload). Errors name fields as this page labels them.
+import { useEffect, useRef, useState } from 'react';
 import type { CacheStats } from '../../shared/cache.js';
+import type { Page } from '../../shared/commands.js';
+import { toErrorInfo } from '../../shared/errors.js';
 import type { Settings, TeamConnectionTest, TeamStatus, Theme } from '../../shared/settings.js';
 import type { ModelInfo } from '../../shared/translation.js';
-import { THEMES } from '../../shared/settings.js';
+import { labelSettingsMessage, SETTINGS_LABELS, THEMES } from '../../shared/settings.js';
 import { useShell } from '../app-context.js';
 import { useModels } from '../hooks.js';
 import { formatBytes } from '../lib/format.js';
+import { guardLeaving } from '../lib/leave-guard.js';
 import { ApiKeysCard } from './ApiKeysCard.js';
 
 export function SettingsPage({ onTheme }: { onTheme(theme: Theme): void }) {
-  const { api, fail, notify } = useShell();
+  const { api, fail, go, notify } = useShell();
   const [settings, setSettings] = useState<Settings | null>(null);
+  /** The settings as stored: what "unsaved" is measured against. */
+  const [stored, setStored] = useState<Settings | null>(null);
+  /** Why the last save was refused, fields named as labelled here. */
+  const [problem, setProblem] = useState('');
+  /** The page the person tried to go to with edits unsaved: the question is shown while set. */
+  const [leavingFor, setLeavingFor] = useState<Page | null>(null);
+  const dirty = !!settings && !!stored && JSON.stringify(settings) !== JSON.stringify(stored);
+  const dirtyNow = useRef(dirty);
+  dirtyNow.current = dirty;
+  /** Set once the person chose to leave (saved or not): the guard lets that navigation through. */
+  const leaving = useRef(false);
   const [status, setStatus] = useState<TeamStatus | null>(null);
   const [stats, setStats] = useState<CacheStats | null>(null);
   const [test, setTest] = useState<TeamConnectionTest | 'testing' | null>(null);
   const [models] = useModels();
 
+  useEffect(
+    () =>
+      guardLeaving((next) => {
+        if (!dirtyNow.current || leaving.current) return true;
+        setLeavingFor(next);
+        return false;
+      }),
+    [],
+  );
   useEffect(() => {
-    api.getSettings().then(setSettings, fail);
+    if (!dirty) return;
+    const warn = (e: BeforeUnloadEvent) => {
+      e.preventDefault();
+      e.returnValue = ''; // older browsers show the question only when this is set
+    };
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, [dirty]);
+
+  useEffect(() => {
+    api.getSettings().then((s) => {
+      setSettings(s);
+      setStored(s);
+    }, fail);
     api.teamStatus().then(setStatus, fail);
     api.cacheStats().then(setStats, fail);
   }, [api, fail]);
@@ -26,16 +64,39 @@ export function SettingsPage({ onTheme }: { onTheme(theme: Theme): void }) {
   if (!settings) return <section className="page" />;
   const edit = (patch: Partial<Settings>) => setSettings({ ...settings, ...patch });
 
-  const save = async () => {
+  /** Saves; false (with the reason shown above the form) when the services refused the edits. */
+  const save = async (): Promise<boolean> => {
+    const threshold = Math.round(settings.memory.threshold * 100);
+    if (!(threshold >= 50 && threshold <= 100)) {
+      setProblem(`${SETTINGS_LABELS['memory.threshold']} must be from 50 to 100.`);
+      return false;
+    }
     try {
       const saved = await api.setSettings(settings);
       setSettings(saved);
+      setStored(saved);
+      setProblem('');
       onTheme(saved.theme);
       setStatus(await api.teamStatus());
       notify('Settings saved');
+      return true;
     } catch (e) {
-      fail(e);
+      const info = toErrorInfo(e);
+      if (info.code === 'BAD_INPUT') setProblem(`${labelSettingsMessage(info.message)}.`.replace(/\.\.$/u, '.'));
+      else fail(e);
+      return false;
     }
+  };
+  const leave = async (how: 'save' | 'discard') => {
+    const next = leavingFor;
+    if (!next) return;
+    if (how === 'save' && !(await save())) {
+      setLeavingFor(null);
+      return;
+    }
+    if (how === 'discard' && stored) onTheme(stored.theme); // a theme tried, not saved, goes too
+    leaving.current = true;
+    go(next);
   };
   const testTeam = async () => {
     setTest('testing');
@@ -52,10 +113,37 @@ export function SettingsPage({ onTheme }: { onTheme(theme: Theme): void }) {
       <header className="page-header">
         <h1 id="settings-title">Settings</h1>
         <div className="spacer" />
-        <button className="button primary" onClick={save} data-testid="settings-save">
+        {dirty && (
+          <span className="unsaved" data-testid="settings-unsaved">
+            Unsaved changes
+          </span>
+        )}
+        <button className="button primary" onClick={() => void save()} data-testid="settings-save">
           Save
         </button>
       </header>
+      {leavingFor && (
+        <div className="card leave-question" role="alertdialog" aria-labelledby="leave-title" data-testid="settings-leave">
+          <strong id="leave-title">Your changes to the settings are not saved.</strong>
+          <p className="muted">Save them before you go, or leave them behind.</p>
+          <div className="form-row">
+            <button className="button primary" onClick={() => void leave('save')} data-testid="settings-leave-save">
+              Save and continue
+            </button>
+            <button className="button danger" onClick={() => void leave('discard')} data-testid="settings-leave-discard">
+              Leave without saving
+            </button>
+            <button className="button" onClick={() => setLeavingFor(null)} data-testid="settings-leave-stay">
+              Stay here
+            </button>
+          </div>
+        </div>
+      )}
+      {problem && (
+        <p className="file-problem" role="alert" data-testid="settings-error">
+          {problem}
+        </p>
+      )}
 
       <div className="card form">
         <h2 className="section-title">Team mode</h2>

@@ -10,6 +10,7 @@ import { useDebounced, useModelLoading, useModels, type PendingCommand } from '.
 import { loadDraft, saveDraft } from '../lib/draft.js';
 import { languageName, languagesOf } from '../lib/languages.js';
 import { editedTexts, joinLines, splitLines, type Lines } from '../lib/lines.js';
+import { useDraftRecorder } from '../lib/draft-history.js';
 import { FLAG_LABELS, flagsOf, lowestConfidence } from '../lib/review.js';
 import { withShortcut } from '../lib/shortcuts.js';
 import { PART_TEXTS, translateInParts, type PartsProgress } from '../lib/translate-parts.js';
@@ -97,7 +98,8 @@ export function TranslatePage({ prefill, onPrefillTaken, command, onHandled }: {
     const inParts = lines.texts.length > PART_TEXTS;
     setProgress(inParts ? { done: 0, total: lines.texts.length } : null);
     if (inParts) setAnswer(null); // not the previous text's answer under this one's progress
-    const request = { texts: lines.texts, to, suggest: true, from: from || AUTO_SOURCE, ...(beam > 1 ? { options: { beam, nBest: Math.min(beam, 4) } } : {}) };
+    // Drafts: what the user settles on is recorded in History (useDraftRecorder), not each keystroke's text.
+    const request = { texts: lines.texts, to, suggest: true, history: false, from: from || AUTO_SOURCE, ...(beam > 1 ? { options: { beam, nBest: Math.min(beam, 4) } } : {}) };
     const onPart = ({ done, total, translations }: PartsProgress) => {
       if (stale() || !inParts || done === total) return;
       setProgress({ done, total });
@@ -120,6 +122,7 @@ export function TranslatePage({ prefill, onPrefillTaken, command, onHandled }: {
   const output = answer ? joinLines(answer.lines, answer.translations.map((t) => t.text)) : '';
   /** The output is whole and current: it may be edited, approved and copied. */
   const ready = !!output && !answer?.partial;
+  const recordDraft = useDraftRecorder(api, source, ready ? result : null, from, to, busy);
   const terms = new Set(result?.flatMap((t) => t.glossary ?? [])).size;
   const flags = flagsOf(result ?? []);
   const confidence = lowestConfidence(result ?? []);
@@ -151,6 +154,7 @@ export function TranslatePage({ prefill, onPrefillTaken, command, onHandled }: {
   };
   const copy = async () => {
     if (!ready) return;
+    recordDraft();
     await navigator.clipboard?.writeText(output).catch(() => {});
     setCopied(true);
     setTimeout(() => setCopied(false), 1200);
@@ -215,6 +219,7 @@ export function TranslatePage({ prefill, onPrefillTaken, command, onHandled }: {
             placeholder="Type or paste text to translate"
             value={source}
             onChange={(e) => setSource(e.target.value)}
+            onBlur={recordDraft}
             data-testid="source-text"
             aria-label="Text to translate"
             spellCheck

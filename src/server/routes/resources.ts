@@ -1,7 +1,7 @@
 // Models, history, cache, settings, team, health, and a global event stream: the rest of
 // ParlaApi over HTTP, so the browser UI can do everything the desktop app does.
 import type { FastifyInstance } from 'fastify';
-import { API_ARGS, historyFilterOnly, historyQuery, settingsPatch } from '../../shared/ipc.js';
+import { API_ARGS, historyDrafts, historyFilterOnly, historyQuery, settingsPatch } from '../../shared/ipc.js';
 import { HISTORY_EXPORT_FORMATS } from '../../shared/history-api.js';
 import { bool, obj, oneOf, opt, str } from '../../shared/validate.js';
 import { openSse, SSE_ROUTE } from '../sse.js';
@@ -34,6 +34,10 @@ export function resourceRoutes(app: FastifyInstance, { api }: RouteContext): voi
   app.get('/api/v1/history', async (request) => {
     const query = { limit: 50, offset: 0, ...queryFields(request.query, ['limit', 'offset']) };
     return api.searchHistory(historyQuery.parse(query));
+  });
+  app.post('/api/v1/history', async (request) => {
+    const { entries } = obj({ entries: historyDrafts }).parse(request.body);
+    return api.addHistory(entries);
   });
   app.post('/api/v1/history/delete', async (request) => api.deleteHistory(API_ARGS.deleteHistory.parse([request.body])[0]));
   app.get('/api/v1/history/export', async (request, reply) => {
