@@ -12,7 +12,7 @@ export const DETECTABLE_LANGUAGES = ['en', 'es', 'fr', 'de', 'it', 'pt', 'nl', '
 /**
  * A detection is sure when the best language's posterior probability is at least this. Chosen on
  * the dev split (docs/detection.md): on 2–12 word strings it withholds ~0.5 % of answers, of
- * which two thirds would have been wrong; higher thresholds cost more right answers than wrong ones.
+ * which three fifths would have been wrong; higher thresholds cost more right answers than wrong ones.
  */
 export const SURE_CONFIDENCE = 0.5;
 
