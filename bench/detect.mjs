@@ -1,33 +1,79 @@
 // Detection benchmark (`npm run bench:detect`): Parla's language detector on labelled strings
-// from Debian's catalogues (test/fixtures/detect-strings.json, tools/fixtures/detect_set.py),
-// by length bucket (1–2 words, 3–5, 6+):
-//   - nine languages, no prior: right, wrong and unsure rates (unsure counts as not right);
-//   - en/es strings with the prior of an en→es install (expected = en, es);
-//   - the issue's bar: 2–12 word strings in en, es, fr, de, it, pt;
-//   - eld's bare best guess (no unsure) for comparison;
-//   - wrong_language on the bundled model's real outputs for 421 held-out en→es pairs (how often
-//     a Spanish output would be flagged) and same_language on their English sources;
+// from Debian's catalogues, test split (test/fixtures/detect-strings.json: catalogues none of
+// which, and none of whose strings, fed the word counts or chose a setting; tools/fixtures/
+// detect_set.py), the approach before this one (eld's large table alone, nine languages, a
+// ratio-of-scores confidence; kept below as `previous`) side by side in the same run:
+//   - the issue's bar: 2–12 word strings in en, es, fr, de, it, pt, by catalogue too;
+//   - 1–2 word en/es strings with the prior of an en→es install (the issue's ≥ 90 %);
+//   - nine languages, no prior, by length bucket (1–2 words, 3–5, 6+);
+//   - each of eld's tables under the new detector: accuracy and load time;
+//   - wrong_language on the bundled model's real outputs for 421 held-out en→es pairs, and
+//     same_language on their English sources;
 //   - cost: load time once, then per text (p50, p99).
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+// "Unsure" (the detector declines; callers fall back) counts as not right everywhere.
+import { readFileSync, writeFileSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { LanguageDetector, DETECTABLE_LANGUAGES } from '../dist/core/detect/detector.js';
+import { LanguageDetector, DETECTABLE_LANGUAGES, DEFAULT_ELD_TABLE } from '../dist/core/detect/detector.js';
+import { wordsFile } from '../dist/core/detect/words.js';
 import { wrongLanguage } from '../dist/core/detect/flags.js';
 import { MarianModel } from '../dist/workers/marian/marian-model.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const { items } = JSON.parse(readFileSync(join(root, 'test/fixtures/detect-strings.json'), 'utf8'));
+const { items, domains } = JSON.parse(readFileSync(join(root, 'test/fixtures/detect-strings.json'), 'utf8'));
 const words = (t) => (t.match(/\p{L}+/gu) ?? []).length;
+const SIX = ['en', 'es', 'fr', 'de', 'it', 'pt'];
+const NAMES_CATALOGUE = 'shared-mime-info';
 
-let t0 = performance.now();
-const detector = await LanguageDetector.load();
-const loadMs = performance.now() - t0;
+/**
+ * The previous detector (src/core/detect/detector.ts before the word counts): eld's large table
+ * over the nine languages, confidence 1 − (runner-up / best)^13.5, sure at 0.5; for one or two
+ * words the expected languages' scores ×1.2; for longer text, when unsure, the best expected
+ * language if it leads the other expected ones by the same margin.
+ */
+async function previous() {
+  const t0 = performance.now();
+  const { eld } = await import('eld/large');
+  const loadMs = performance.now() - t0;
+  const instance = eld.newInstance();
+  instance.setLanguageSubset([...DETECTABLE_LANGUAGES]);
+  const sharpness = Math.log(0.5) / Math.log(0.95);
+  const lead = (scores, languages) => {
+    let best;
+    let top = 0;
+    let second = 0;
+    for (const l of languages) {
+      const s = scores[l] ?? 0;
+      if (s > top) [second, top, best] = [top, s, l];
+      else if (s > second) second = s;
+    }
+    return best ? { language: best, confidence: 1 - (second / top) ** sharpness } : { confidence: 0 };
+  };
+  const detect = (text, options = {}) => {
+    if ((text.match(/\p{L}/gu) ?? []).length < 2) return {};
+    const scores = instance.detect(text).getScores();
+    const expected = (options.expected ?? []).filter((l) => l in scores);
+    const candidates = options.candidates ?? DETECTABLE_LANGUAGES;
+    if (words(text) <= 2) {
+      for (const l of expected) scores[l] *= 1.2;
+      const short = lead(scores, candidates);
+      return short.confidence >= 0.5 ? short : {};
+    }
+    const all = lead(scores, candidates);
+    if (all.confidence >= 0.5) return all;
+    const prior = expected.length ? lead(scores, expected) : { confidence: 0 };
+    return prior.confidence >= 0.5 ? prior : {};
+  };
+  const bare = (text, candidates = DETECTABLE_LANGUAGES) => lead(instance.detect(text).getScores(), candidates).language;
+  return { loadMs, detect, bare };
+}
 
-function score(rows, options = {}) {
+function score(detect, rows, options = {}, key = (it) => it.bucket) {
   const out = {};
   for (const it of rows) {
-    const d = detector.detect(it.text, options);
-    const b = (out[it.bucket] ??= { n: 0, right: 0, wrong: 0, unsure: 0 });
+    const d = detect(it.text, options);
+    const b = (out[key(it)] ??= { n: 0, right: 0, wrong: 0, unsure: 0 });
     b.n++;
     if (!d.language) b.unsure++;
     else if (d.language === it.lang) b.right++;
@@ -37,26 +83,43 @@ function score(rows, options = {}) {
     Object.entries(out).map(([k, b]) => [k, { n: b.n, right: b.right / b.n, wrong: b.wrong / b.n, unsure: b.unsure / b.n, precision: b.right / Math.max(1, b.right + b.wrong) }]),
   );
 }
+const one = (detect, rows, options) => score(detect, rows, options, () => 'all').all;
 
-function bare(rows) {
-  const out = {};
-  for (const it of rows) {
-    const s = Object.entries(detector.scores(it.text)).sort((a, b) => b[1] - a[1]);
-    const b = (out[it.bucket] ??= { n: 0, right: 0 });
-    b.n++;
-    if (s[0]?.[0] === it.lang) b.right++;
-  }
-  return Object.fromEntries(Object.entries(out).map(([k, b]) => [k, b.right / b.n]));
+const old = await previous();
+let t0 = performance.now();
+const detector = await LanguageDetector.load();
+const loadMs = performance.now() - t0;
+const now = (text, options) => detector.detect(text, options);
+
+const issueRows = items.filter((i) => SIX.includes(i.lang) && words(i.text) >= 2 && words(i.text) <= 12);
+const withoutNames = issueRows.filter((i) => i.domain !== NAMES_CATALOGUE);
+const shortEnEs = items.filter((i) => i.bucket === '1-2' && (i.lang === 'en' || i.lang === 'es'));
+const shortOthers = items.filter((i) => i.bucket === '1-2' && i.lang !== 'en' && i.lang !== 'es');
+const enEs = { expected: ['en', 'es'] };
+
+const issue2to12 = {
+  sixCandidates: { now: one(now, issueRows, { candidates: SIX }), previous: one(old.detect, issueRows, { candidates: SIX }) },
+  nineCandidates: { now: one(now, issueRows), previous: one(old.detect, issueRows) },
+  withoutNamesCatalogue: { now: one(now, withoutNames, { candidates: SIX }), previous: one(old.detect, withoutNames, { candidates: SIX }) },
+  previousBareEldSix: issueRows.filter((i) => old.bare(i.text, SIX) === i.lang).length / issueRows.length,
+  byCatalogue: score(now, issueRows, { candidates: SIX }, (it) => it.domain),
+};
+const short = {
+  enEsWithPrior: { now: one(now, shortEnEs, enEs), previous: one(old.detect, shortEnEs, enEs) },
+  otherLanguagesWithEnEsPrior: { now: one(now, shortOthers, enEs), previous: one(old.detect, shortOthers, enEs) },
+};
+const nine = { now: score(now, items), previous: score(old.detect, items) };
+
+// eld's tables under the new detector: accuracy here, load time in a fresh process each.
+const loadScript = (table) =>
+  `const t = performance.now(); const { LanguageDetector } = await import(${JSON.stringify(join(root, 'dist/core/detect/detector.js'))}); await LanguageDetector.load({ table: '${table}' }); console.log(performance.now() - t);`;
+const tables = {};
+for (const table of ['large', 'medium', 'small', 'extrasmall']) {
+  const d = table === DEFAULT_ELD_TABLE ? detector : await LanguageDetector.load({ table });
+  const detect = (text, options) => d.detect(text, options);
+  const fresh = spawnSync(process.execPath, ['--input-type=module', '-e', loadScript(table)], { encoding: 'utf8' });
+  tables[table] = { loadMs: Number(fresh.stdout.trim()), issue: one(detect, issueRows, { candidates: SIX }).right, shortEnEs: one(detect, shortEnEs, enEs).right };
 }
-
-const nine = score(items);
-const enEsRows = items.filter((i) => i.lang === 'en' || i.lang === 'es');
-const enEs = score(enEsRows, { expected: ['en', 'es'] });
-const six = ['en', 'es', 'fr', 'de', 'it', 'pt'];
-const issueRows = items.filter((i) => six.includes(i.lang) && words(i.text) >= 2 && words(i.text) <= 12).map((i) => ({ ...i, bucket: '2-12' }));
-const issue = score(issueRows)['2-12'];
-const issueBare = bare(issueRows)['2-12'];
-const bareNine = bare(items);
 
 // Real model outputs: would a Spanish translation be flagged wrong_language? Would its English
 // source be taken for Spanish (same_language, no model call)?
@@ -65,29 +128,35 @@ const model = await MarianModel.load(join(root, 'resources/models/parla-tiny-en-
 const outputs = await model.translate(pairs.map((p) => p.en), 'es', {}, { maxBatchTokens: 4096, maxBatchSentences: 64 });
 await model.dispose?.();
 const flaggedOutputs = outputs.filter((o) => wrongLanguage(detector, o.text, 'es'));
-const sourcesAsEs = pairs.filter((p) => detector.detect(p.en, { expected: ['en', 'es'] }).language === 'es');
+const sourcesAsEs = pairs.filter((p) => detector.detect(p.en, enEs).language === 'es');
 const refsFlagged = pairs.filter((p) => wrongLanguage(detector, p.es, 'es'));
 
 // Cost per text, every fixture string once, three rounds (the first warms the JIT).
-const times = [];
-for (let round = 0; round < 3; round++) {
-  for (const it of items) {
-    t0 = performance.now();
-    detector.detect(it.text, { expected: ['en', 'es'] });
-    if (round > 0) times.push(performance.now() - t0);
+function cost(detect) {
+  const times = [];
+  for (let round = 0; round < 3; round++) {
+    for (const it of items) {
+      const t = performance.now();
+      detect(it.text, enEs);
+      if (round > 0) times.push(performance.now() - t);
+    }
   }
+  times.sort((a, b) => a - b);
+  const pct = (p) => times[Math.min(times.length - 1, Math.floor(p * times.length))];
+  return { p50Ms: pct(0.5), p99Ms: pct(0.99) };
 }
-times.sort((a, b) => a - b);
-const pct = (p) => times[Math.min(times.length - 1, Math.floor(p * times.length))];
 
 const result = {
   when: new Date().toISOString(),
   strings: items.length,
+  catalogues: domains,
   languages: DETECTABLE_LANGUAGES,
-  nineLanguages: nine,
-  nineLanguagesBareEld: bareNine,
-  enEsWithPrior: enEs,
-  issue2to12SixLanguages: { ...issue, bareEld: issueBare },
+  table: DEFAULT_ELD_TABLE,
+  wordsFileBytes: statSync(wordsFile()).size,
+  issue2to12,
+  short,
+  nine,
+  tables,
   heldOutEnEs: {
     pairs: pairs.length,
     outputsFlaggedWrongLanguage: flaggedOutputs.length,
@@ -95,35 +164,65 @@ const result = {
     englishSourcesTakenForSpanish: sourcesAsEs.length,
     examples: flaggedOutputs.slice(0, 8).map((o) => o.text),
   },
-  cost: { loadMs, p50Ms: pct(0.5), p99Ms: pct(0.99) },
+  cost: { now: { loadMs, ...cost(now) }, previous: { loadMs: old.loadMs, ...cost(old.detect) } },
 };
 mkdirSync(join(root, 'bench/results'), { recursive: true });
 writeFileSync(join(root, 'bench/results/detect.json'), JSON.stringify(result, null, 2) + '\n');
 
 const f = (x) => `${(100 * x).toFixed(1)} %`;
-const table = (r) =>
-  ['| bucket | strings | right | wrong | unsure | precision of answers |', '|---|---|---|---|---|---|']
-    .concat(Object.entries(r).map(([k, b]) => `| ${k} words | ${b.n} | ${f(b.right)} | ${f(b.wrong)} | ${f(b.unsure)} | ${f(b.precision)} |`))
-    .join('\n');
+const rwu = (b) => `${f(b.right)} · ${f(b.wrong)} · ${f(b.unsure)}`;
+const pair = (label, p) => `| ${label} | ${p.now.n} | ${rwu(p.now)} | ${rwu(p.previous)} |`;
+const head = '| strings | n | now: right · wrong · unsure | previous: right · wrong · unsure |\n|---|---|---|---|';
+const us = (ms) => `${(ms * 1000).toFixed(0)} µs`;
 const md = `# bench:detect (${result.when})
 
-Labelled strings from Debian's catalogues (\`test/fixtures/detect-strings.json\`, ${items.length} strings,
-200 per language and bucket). "Unsure" means the detector declined to answer (callers then fall
-back to the declared or model source language); it counts as not right.
+Labelled strings from the test split of Debian's catalogues (\`test/fixtures/detect-strings.json\`,
+${items.length} strings from ${domains.length} catalogues, 200 per language and bucket; no catalogue
+and no string of it fed the word counts or chose a setting). "Unsure" means the detector declined
+to answer (callers then fall back to the declared or default source language); it counts as not
+right. **Now**: eld's ${DEFAULT_ELD_TABLE} table + Debian word and trigram counts
+(\`resources/detect/words.json\`, ${(result.wordsFileBytes / 1e6).toFixed(2)} MB), posterior ≥ 0.5.
+**Previous**: eld's large table alone, ratio confidence (the detector before this change), run
+here in the same process.
+
+## The issue's bar: 2–12 words, en, es, fr, de, it, pt
+
+${head}
+${pair('choosing among the six', issue2to12.sixCandidates)}
+${pair('choosing among all nine', issue2to12.nineCandidates)}
+${pair(`the six, without \`${NAMES_CATALOGUE}\``, issue2to12.withoutNamesCatalogue)}
+
+eld's bare best guess among the six (large table, never unsure): ${f(issue2to12.previousBareEldSix)}.
+
+By catalogue (now, among the six): ${Object.entries(issue2to12.byCatalogue)
+  .sort((a, b) => b[1].n - a[1].n)
+  .map(([k, b]) => `${k} ${f(b.right)} (${b.n})`)
+  .join(' · ')}.
+\`${NAMES_CATALOGUE}\` is file-type names ("Documento README", "Lua script", "archive ACE"): one
+common word beside a name, often the same word in several of the languages.
+
+## 1–2 words, prior of an en→es install (expected: en, es)
+
+${head}
+${pair('en/es strings', short.enEsWithPrior)}
+${pair('strings in the seven other languages', short.otherLanguagesWithEnEsPrior)}
 
 ## Nine languages (${DETECTABLE_LANGUAGES.join(', ')}), no prior
 
-${table(nine)}
+${head}
+${Object.keys(nine.now)
+  .map((k) => `| ${k} words | ${nine.now[k].n} | ${rwu(nine.now[k])} | ${rwu(nine.previous[k])} |`)
+  .join('\n')}
 
-eld's bare best guess (never unsure): ${Object.entries(bareNine).map(([k, v]) => `${k}: ${f(v)}`).join(' · ')}
+## eld's tables under the new detector
 
-## en/es strings, prior of an en→es install (expected: en, es)
+| table | load (fresh process) | 2–12 words, six: right | 1–2 words en/es, prior: right |
+|---|---|---|---|
+${Object.entries(tables)
+  .map(([t, r]) => `| ${t}${t === DEFAULT_ELD_TABLE ? ' (default)' : ''} | ${(r.loadMs / 1000).toFixed(1)} s | ${f(r.issue)} | ${f(r.shortEnEs)} |`)
+  .join('\n')}
 
-${table(enEs)}
-
-## 2–12 words, six languages (en, es, fr, de, it, pt), no prior
-
-${issue.n} strings: right ${f(issue.right)}, wrong ${f(issue.wrong)}, unsure ${f(issue.unsure)}; eld's bare best guess ${f(issueBare)}.
+Each load time is a fresh Node process importing the detector and loading that table and the word counts.
 
 ## On real translations (${pairs.length} held-out en→es pairs, bundled model, greedy)
 
@@ -132,7 +231,10 @@ ${issue.n} strings: right ${f(issue.right)}, wrong ${f(issue.wrong)}, unsure ${f
 
 ## Cost
 
-Load (eld's large table, once per process): ${loadMs.toFixed(0)} ms. Per text: p50 ${(pct(0.5) * 1000).toFixed(0)} µs, p99 ${(pct(0.99) * 1000).toFixed(0)} µs.
+| | load | per text p50 | p99 |
+|---|---|---|---|
+| now | ${(loadMs / 1000).toFixed(1)} s | ${us(result.cost.now.p50Ms)} | ${us(result.cost.now.p99Ms)} |
+| previous | ${(old.loadMs / 1000).toFixed(1)} s | ${us(result.cost.previous.p50Ms)} | ${us(result.cost.previous.p99Ms)} |
 `;
 writeFileSync(join(root, 'bench/results/detect.md'), md);
 console.log(md);

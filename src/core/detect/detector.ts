@@ -1,44 +1,69 @@
 // Which language a text is in, for the languages Parla's models cover, with an honest "unsure"
-// for text too short to tell. Built on eld (n-grams; the best of eld, franc, tinyld,
-// languagedetect and cld3 on Debian's catalogue strings, see docs/detection.md and
-// `npm run bench:detect`), restricted to Parla's languages, with a prior: when the text alone is
-// ambiguous, the languages the caller expects (the installed models' sources and the target)
-// decide, and only when one of those clearly leads.
+// for text too short to tell. Two signals, added as log-likelihoods (naive Bayes): eld's n-grams
+// (learned from prose; the best of eld, franc, tinyld, languagedetect and cld3 on Debian's
+// catalogue strings) and word and trigram counts from Debian's own catalogues (words.ts), which
+// know UI strings. A prior: the languages the caller expects (the installed models' sources and
+// the target) count more. See docs/detection.md and `npm run bench:detect`.
+import { languageText, WordModel, wordsOf } from './words.js';
 
 /** The languages detection tells apart: those Parla's models cover. */
 export const DETECTABLE_LANGUAGES = ['en', 'es', 'fr', 'de', 'it', 'pt', 'nl', 'ca', 'ro'] as const;
 
 /**
- * A detection is sure at this confidence or above. Confidence is 1 − (runner-up / best score)^13.5,
- * so 0.5 is the best language scoring 5 % above the next (on the fixture's 1–2 word strings,
- * answers at that margin are right ~90 % of the time among nine languages and ~98 % between two).
+ * A detection is sure when the best language's posterior probability is at least this. Chosen on
+ * the dev split (docs/detection.md): on 2–12 word strings it withholds ~0.5 % of answers, of
+ * which three fifths would have been wrong; higher thresholds cost more right answers than wrong ones.
  */
 export const SURE_CONFIDENCE = 0.5;
-const SHARPNESS = Math.log(0.5) / Math.log(0.95);
 
 /**
- * For one or two words, the expected languages' scores count this much more: short strings are
- * where n-grams mislead most, and where a language no model serves is least likely. Chosen on the
- * fixture (en/es strings of 1–2 words with an en→es install: 89 % right and 6 % wrong without it,
- * 92 % and 2.5 % with it; see docs/detection.md).
+ * eld's evidence for a language: ELD_WEIGHT · ln(its score / the best score), floored at
+ * ELD_FLOOR (eld gives no score to a language none of the text's n-grams belong to). Chosen on
+ * the dev split.
  */
-export const SHORT_TEXT_PRIOR = 1.2;
+const ELD_WEIGHT = 3;
+const ELD_FLOOR = 0.3;
+
+/**
+ * Prior odds of an expected language over another, for text of three words or more. Chosen on the
+ * dev split: with an en→es install, en/es strings 98.9 → 99.3 % right, other languages' strings
+ * 98.3 → 98.0 %.
+ */
+export const EXPECTED_PRIOR = 2;
+/**
+ * The same for one or two words, where the text says least and a language no installed model
+ * serves is least likely. Chosen on the dev split's 1–2 word strings with an en→es install: en/es
+ * 92.0 % right (odds 30: 89.8 %, 1,000: 94.3 %), other languages 79.5 % (87.1 % at odds 2).
+ */
+export const SHORT_PRIOR = 100;
+
+/** eld's n-gram tables, largest (most accurate on prose, slowest to load) first. */
+export type EldTable = 'large' | 'medium' | 'small' | 'extrasmall';
+
+/** The table Parla loads: with the word counts beside it, the small one is as accurate (bench:detect). */
+export const DEFAULT_ELD_TABLE: EldTable = 'small';
 
 export interface Detection {
   /** The language, when the detector is sure; absent when it cannot tell. */
   language?: string;
   /** The best-scoring language, sure or not. */
   likeliest?: string;
-  /** How far the best language leads the next, in [0, 1]; sure at SURE_CONFIDENCE or above. */
+  /** The best language's posterior probability among the candidates, in [0, 1]; sure at SURE_CONFIDENCE or above. */
   confidence: number;
 }
 
 export interface DetectOptions {
   /**
-   * Languages the text is likely in (installed models' sources, the target): when all of Parla's
-   * languages leave the text ambiguous, the best of these is taken if it clearly leads them.
+   * Languages the text is likely in (installed models' sources, the target): prior odds
+   * EXPECTED_PRIOR (SHORT_PRIOR for one or two words).
    */
   expected?: readonly string[];
+  /** The only languages to choose among (default: all DETECTABLE_LANGUAGES). */
+  candidates?: readonly string[];
+}
+
+export interface LoadOptions {
+  table?: EldTable;
 }
 
 interface Eld {
@@ -47,65 +72,63 @@ interface Eld {
   newInstance(): Eld;
 }
 
-export class LanguageDetector {
-  private constructor(private readonly eld: Eld) {}
+const ELD_TABLES: Record<EldTable, () => Promise<unknown>> = {
+  large: () => import('eld/large'),
+  medium: () => import('eld/medium'),
+  small: () => import('eld/small'),
+  extrasmall: () => import('eld/extrasmall'),
+};
 
-  /** Loads eld's large n-gram table (~1–3 s, once per process; see detector()). */
-  static async load(): Promise<LanguageDetector> {
-    const { eld } = (await import('eld/large')) as unknown as { eld: Eld };
+export class LanguageDetector {
+  private constructor(
+    private readonly eld: Eld,
+    private readonly words: WordModel,
+  ) {}
+
+  /** Loads eld's table (~1–3 s, once per process; see detector()) and the word counts (~0.1 s). */
+  static async load(options: LoadOptions = {}): Promise<LanguageDetector> {
+    const { eld } = (await ELD_TABLES[options.table ?? DEFAULT_ELD_TABLE]()) as { eld: Eld };
     const instance = eld.newInstance();
     instance.setLanguageSubset([...DETECTABLE_LANGUAGES]);
-    return new LanguageDetector(instance);
+    return new LanguageDetector(instance, WordModel.load());
   }
 
-  /** Scores of Parla's languages for `text` (higher is likelier; absent when eld saw no evidence). */
-  scores(text: string): Record<string, number> {
+  /** eld's scores of Parla's languages for `text` (higher is likelier; absent when eld saw no evidence). */
+  eldScores(text: string): Record<string, number> {
     return this.eld.detect(text).getScores();
   }
 
   detect(text: string, options: DetectOptions = {}): Detection {
     // Fewer than two letters say nothing about a language ("5", "OK?" still gets its chance).
     if ((text.match(/\p{L}/gu) ?? []).length < 2) return { confidence: 0 };
-    const scores = this.scores(text);
-    const expected = options.expected?.filter((l) => l in scores) ?? [];
-    if (wordCount(text) <= 2) {
-      for (const l of expected) scores[l] = scores[l]! * SHORT_TEXT_PRIOR;
-      const short = lead(scores, DETECTABLE_LANGUAGES);
-      return short.confidence >= SURE_CONFIDENCE ? short : unsure(short);
-    }
-    const all = lead(scores, DETECTABLE_LANGUAGES);
-    if (all.language && all.confidence >= SURE_CONFIDENCE) return all;
-    if (expected.length) {
-      const prior = lead(scores, expected);
-      if (prior.language && prior.confidence >= SURE_CONFIDENCE) return prior;
-    }
-    return unsure(all);
+    const read = languageText(text);
+    const words = wordsOf(read);
+    const expected = new Set(options.expected ?? []);
+    const candidates = (options.candidates ?? DETECTABLE_LANGUAGES).filter((l) => (DETECTABLE_LANGUAGES as readonly string[]).includes(l));
+    const eld = this.eldScores(read);
+    const top = Math.max(0, ...Object.values(eld));
+    const scores = candidates.map((l) => {
+      let s = top > 0 ? ELD_WEIGHT * Math.log(Math.max(ELD_FLOOR, (eld[l] ?? 0) / top)) : 0;
+      s += this.words.logLikelihood(words, l);
+      if (expected.has(l)) s += Math.log(words.length <= 2 ? SHORT_PRIOR : EXPECTED_PRIOR);
+      return s;
+    });
+    return posterior(candidates, scores);
   }
+}
+
+/** The best language and its probability, from log-likelihoods (softmax). */
+function posterior(languages: readonly string[], scores: readonly number[]): Detection {
+  const best = scores.indexOf(Math.max(...scores));
+  if (best < 0) return { confidence: 0 };
+  const total = scores.reduce((sum, s) => sum + Math.exp(s - scores[best]!), 0);
+  const confidence = 1 / total;
+  const likeliest = languages[best]!;
+  return confidence >= SURE_CONFIDENCE ? { language: likeliest, likeliest, confidence } : { likeliest, confidence };
 }
 
 export function wordCount(text: string): number {
   return (text.match(/\p{L}+/gu) ?? []).length;
-}
-
-/** The best-scoring of `languages` and how far it leads the runner-up. */
-function lead(scores: Record<string, number>, languages: readonly string[]): Detection {
-  let best: string | undefined;
-  let top = 0;
-  let second = 0;
-  for (const l of languages) {
-    const s = scores[l] ?? 0;
-    if (s > top) {
-      second = top;
-      top = s;
-      best = l;
-    } else if (s > second) second = s;
-  }
-  if (!best) return { confidence: 0 };
-  return { language: best, likeliest: best, confidence: 1 - (second / top) ** SHARPNESS };
-}
-
-function unsure({ likeliest, confidence }: Detection): Detection {
-  return { ...(likeliest ? { likeliest } : {}), confidence };
 }
 
 let shared: Promise<LanguageDetector> | undefined;
