@@ -3,13 +3,11 @@
 // listed as the job with a link to it, and the empty list and a search with no match say what to
 // do. The page's clock is Playwright's fake one, so "a pause" is exact, not a race with the load.
 // Needs `npx electron-vite build` and /usr/bin/chromium. Screenshots: test/e2e/screenshots/history-*.png.
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HistoryPage } from '../../src/shared/history-api.js';
 import { HAVE_MODEL } from '../engine/model-fixture.js';
-import { serveUi, type ServedUi } from './serve-helper.js';
+import { screenshotSizesAndThemes, serveUi, type ServedUi } from './serve-helper.js';
 
-const SHOTS = join(import.meta.dirname, 'screenshots');
 let ui: ServedUi;
 
 beforeAll(async () => {
@@ -29,19 +27,6 @@ const history = async (): Promise<HistoryPage> => (await (await authed('/api/v1/
 const recorded = () => ui.page.waitForResponse((r) => r.url().endsWith('/api/v1/history') && r.request().method() === 'POST', { timeout: 10_000 });
 const translated = () => ui.page.waitForResponse((r) => r.url().endsWith('/api/v1/translate'), { timeout: 120_000 });
 
-/** The page at 1280×800 and 480×800, light and dark: history-NAME-WIDTH-THEME.png. */
-async function shots(name: string): Promise<void> {
-  const { page } = ui;
-  for (const width of [1280, 480]) {
-    await page.setViewportSize({ width, height: 800 });
-    for (const theme of ['light', 'dark']) {
-      await page.evaluate((t) => (document.documentElement.dataset.theme = t), theme);
-      await page.screenshot({ path: join(SHOTS, `${name}-${width}-${theme}.png`) });
-    }
-  }
-  await page.setViewportSize({ width: 1280, height: 800 });
-  await page.evaluate(() => (document.documentElement.dataset.theme = 'light'));
-}
 
 describe.skipIf(!HAVE_MODEL)('History', () => {
   it('says what to do while it is empty', async () => {
@@ -49,7 +34,7 @@ describe.skipIf(!HAVE_MODEL)('History', () => {
     await page.getByTestId('nav-history').click();
     await page.getByTestId('history-empty').waitFor();
     expect(await page.getByTestId('history-empty').textContent()).toContain('No translations yet');
-    await shots('history-empty');
+    await screenshotSizesAndThemes(ui.page, 'history-empty');
     await page.getByTestId('history-go-translate').click();
     await page.getByTestId('source-text').waitFor();
   });
@@ -128,7 +113,7 @@ describe.skipIf(!HAVE_MODEL)('History', () => {
     expect(await page.getByTestId('history-row').count()).toBe(3);
     const text = (await page.locator('main').textContent()) ?? '';
     expect(text).not.toMatch(/uploads|parla-e2e-serve-|\/tmp\//u);
-    await shots('history');
+    await screenshotSizesAndThemes(ui.page, 'history');
 
     await job.getByTestId('history-open-job').click();
     await page.locator(`[data-testid="job-${id}"][data-shown="true"]`).waitFor();
@@ -141,7 +126,7 @@ describe.skipIf(!HAVE_MODEL)('History', () => {
     await page.clock.runFor(500);
     await page.getByTestId('history-no-match').waitFor();
     expect(await page.getByTestId('history-no-match').textContent()).toContain('No translation matches “zebra”');
-    await shots('history-no-match');
+    await screenshotSizesAndThemes(ui.page, 'history-no-match');
     await page.getByTestId('history-clear-search').click();
     await page.clock.runFor(500);
     await page.getByTestId('history-job').waitFor();

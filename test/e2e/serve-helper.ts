@@ -49,3 +49,18 @@ export async function serveUi(env: Record<string, string> = {}): Promise<ServedU
     },
   };
 }
+
+const SHOTS = join(import.meta.dirname, 'screenshots');
+
+/** The page at 1280×800 and 480×800 in the light and dark themes: screenshots/NAME-WIDTH-THEME.png. */
+export async function screenshotSizesAndThemes(page: Page, name: string): Promise<void> {
+  for (const width of [1280, 480]) {
+    await page.setViewportSize({ width, height: 800 });
+    for (const theme of ['light', 'dark']) {
+      await page.evaluate((t) => (document.documentElement.dataset.theme = t), theme);
+      await page.screenshot({ path: join(SHOTS, `${name}-${width}-${theme}.png`) });
+    }
+  }
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.evaluate(() => (document.documentElement.dataset.theme = 'light'));
+}

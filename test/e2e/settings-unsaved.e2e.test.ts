@@ -2,12 +2,10 @@
 // without saving, or stay), closing or reloading the window is held back (beforeunload); a
 // refused value is named as the page labels it, never by its key. Against a real `parla serve`.
 // Screenshots: test/e2e/screenshots/settings-leave-*.png and settings-error-*.png.
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Settings } from '../../src/shared/settings.js';
-import { serveUi, type ServedUi } from './serve-helper.js';
+import { screenshotSizesAndThemes, serveUi, type ServedUi } from './serve-helper.js';
 
-const SHOTS = join(import.meta.dirname, 'screenshots');
 let ui: ServedUi;
 
 beforeAll(async () => {
@@ -22,18 +20,6 @@ const stored = async (): Promise<Settings> => (await (await fetch(`${ui.origin}/
 const holdsUnload = () => ui.page.evaluate(() => !window.dispatchEvent(new Event('beforeunload', { cancelable: true })));
 const current = () => ui.page.locator('.nav-item[aria-current="page"]').getAttribute('data-testid');
 
-async function shots(name: string): Promise<void> {
-  const { page } = ui;
-  for (const width of [1280, 480]) {
-    await page.setViewportSize({ width, height: 800 });
-    for (const theme of ['light', 'dark']) {
-      await page.evaluate((t) => (document.documentElement.dataset.theme = t), theme);
-      await page.screenshot({ path: join(SHOTS, `${name}-${width}-${theme}.png`) });
-    }
-  }
-  await page.setViewportSize({ width: 1280, height: 800 });
-  await page.evaluate(() => (document.documentElement.dataset.theme = 'light'));
-}
 
 async function typeInto(testId: string, text: string): Promise<void> {
   const field = ui.page.getByTestId(testId);
@@ -56,7 +42,7 @@ describe('Settings with unsaved edits', () => {
     await page.getByTestId('nav-history').click();
     await page.getByTestId('settings-leave').waitFor();
     expect(await current()).toBe('nav-settings');
-    await shots('settings-leave');
+    await screenshotSizesAndThemes(ui.page, 'settings-leave');
 
     await page.getByTestId('settings-leave-stay').click();
     expect(await page.getByTestId('settings-leave').count()).toBe(0);
@@ -90,7 +76,7 @@ describe('Settings with unsaved edits', () => {
     const error = page.getByTestId('settings-error');
     await error.waitFor();
     expect(await error.textContent()).toBe('Max entries must be a whole number of 1 or more.');
-    await shots('settings-error');
+    await screenshotSizesAndThemes(ui.page, 'settings-error');
 
     await typeInto('cache-size', '4000');
     await typeInto('threads', '300');

@@ -8,14 +8,12 @@
 import * as deepl from 'deepl-node';
 import ExcelJS from 'exceljs';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { open, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openParlaApi, type LocalApi } from '../../src/core/api/local-api.js';
-import { createServer, type ParlaServer } from '../../src/server/server.js';
-import { ensureBuilt, useShortHostSettings } from '../engine/host-helpers.js';
+import type { LocalApi } from '../../src/core/api/local-api.js';
 import { HAVE_MODEL } from '../engine/model-fixture.js';
+import { serveWithModel, type ServedApi } from '../helpers/api-server.js';
 
 const TOKEN = 'compat-deepl-node-token-0123456789';
 /** Upstream's ids for an id of the wrong shape and a well-formed one no glossary has. */
@@ -24,7 +22,6 @@ const NON_EXISTENT_GLOSSARY_ID = '96ab91fd-e715-41a1-adeb-5d701f84a483';
 const TEXT = 'Open the file';
 let dataDir: string;
 let api: LocalApi;
-let server: ParlaServer;
 let url: string;
 let files = 0;
 
@@ -40,19 +37,12 @@ async function tempFile(name: string, text?: string): Promise<string> {
 const parlaTranslation = async (text: string) => (await translator().translateText(text, 'en', 'es')).text;
 
 describe.runIf(HAVE_MODEL)("deepl-node's own test cases against parla serve", () => {
+  let served: ServedApi | undefined;
   beforeAll(async () => {
-    ensureBuilt();
-    useShortHostSettings();
-    dataDir = await mkdtemp(join(tmpdir(), 'parla-deepl-node-'));
-    api = await openParlaApi({ dataDir, teamWork: 0 });
-    server = createServer({ api, token: TOKEN, port: 0, compat: api.compat });
-    ({ url } = await server.listen());
+    served = await serveWithModel(TOKEN, 'parla-deepl-node-');
+    ({ api, url, dataDir } = served);
   }, 60_000);
-  afterAll(async () => {
-    await server?.close();
-    await api?.close();
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => served?.close());
 
   describe('tests/general.test.ts', () => {
     it('rejects invalid authKey / throws AuthorizationError with an invalid auth key', async () => {

@@ -3,19 +3,15 @@
 // real engine (bundled en→es model, real model host).
 import * as deepl from 'deepl-node';
 import ExcelJS from 'exceljs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openParlaApi, type LocalApi } from '../../src/core/api/local-api.js';
-import { createServer, type ParlaServer } from '../../src/server/server.js';
-import { ensureBuilt, useShortHostSettings } from '../engine/host-helpers.js';
+import type { LocalApi } from '../../src/core/api/local-api.js';
 import { HAVE_MODEL } from '../engine/model-fixture.js';
+import { serveWithModel, type ServedApi } from '../helpers/api-server.js';
 
 const TOKEN = 'compat-test-token-0123456789';
 let dataDir: string;
 let api: LocalApi;
-let server: ParlaServer;
 let url: string;
 
 async function libre(path: string, body?: Record<string, unknown>, form = false): Promise<{ status: number; json: unknown }> {
@@ -27,19 +23,12 @@ async function libre(path: string, body?: Record<string, unknown>, form = false)
 }
 
 describe.runIf(HAVE_MODEL)('compatible APIs', () => {
+  let served: ServedApi | undefined;
   beforeAll(async () => {
-    ensureBuilt();
-    useShortHostSettings();
-    dataDir = await mkdtemp(join(tmpdir(), 'parla-compat-'));
-    api = await openParlaApi({ dataDir, teamWork: 0 });
-    server = createServer({ api, token: TOKEN, port: 0, compat: api.compat });
-    ({ url } = await server.listen());
+    served = await serveWithModel(TOKEN, 'parla-compat-');
+    ({ api, url, dataDir } = served);
   }, 60_000);
-  afterAll(async () => {
-    await server?.close();
-    await api?.close();
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => served?.close());
 
   describe("DeepL's official Node client (deepl-node, serverUrl → parla serve)", () => {
     const client = () => new deepl.Translator(TOKEN, { serverUrl: url, maxRetries: 0, minTimeout: 60_000 });
