@@ -101,7 +101,7 @@ describe('CSV batches', () => {
     await s.close();
   });
 
-  it('running the same batch again resumes the unfinished job; a finished one starts fresh from cache', async () => {
+  it('running the same batch again resumes the unfinished job; a finished one starts fresh from cache (with force: its output exists)', async () => {
     const dir = tmp();
     const file = join(dir, 'data.csv');
     writeFileSync(file, 'text\n' + Array.from({ length: 300 }, (_, i) => `line ${i}`).join('\n') + '\n');
@@ -120,7 +120,9 @@ describe('CSV batches', () => {
     expect(second.record.id).toBe(first.record.id);
     expect(second.record.status).toBe('done');
     expect(s.model.texts).toHaveLength(300);
-    const third = await batch(s, { file, to: ['es'] });
+    // The finished job wrote data.es.csv: running again replaces it only when told to.
+    await expect(batch(s, { file, to: ['es'] })).rejects.toThrow(/data\.es\.csv exists; add --force/);
+    const third = await batch(s, { file, to: ['es'], force: true });
     expect(third.resumed).toBe(false);
     expect(third.record.progress).toMatchObject({ cached: 300, modelCalls: 0 });
     await s.close();
