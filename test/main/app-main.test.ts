@@ -72,7 +72,7 @@ describe.skipIf(!HAVE_MODEL)("the app's real main under the stand-in (slow)", ()
     // The app's own host served both doors, and loaded the model once.
     expect(stats).toMatchObject({ pid: hostPid, loadCount: 1, texts: 2 });
     expect(stats.modelsLoaded.map((m) => m.modelId)).toEqual(['parla/tiny-en-es']);
-    expect((await app.call('health')).host).toEqual({ pid: hostPid, models: ['parla/tiny-en-es'] });
+    expect((await app.call('health')).host).toMatchObject({ pid: hostPid, models: ['parla/tiny-en-es'], modelStates: [{ id: 'parla/tiny-en-es', state: 'ready' }] });
 
     // Quit: the API closes (the job it runs is paused, to go on later), the host finishes and
     // exits (not killed), the app exits 0.

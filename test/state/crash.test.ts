@@ -151,7 +151,8 @@ describe.skipIf(!hasRealCli)('kill -9 of `parla batch` with the real engine and 
       if (r.killed) kills += 1;
       else break; // finished before the kill: the checks below still hold
     }
-    expect(kills).toBeGreaterThanOrEqual(2);
+    // At least one run died mid-batch (on a loaded machine a resumed run may finish first).
+    expect(kills).toBeGreaterThanOrEqual(1);
     // The job the killed runs left: resumed by id, as a person would after a crash.
     const listed = await runUntil([bin, 'jobs', 'list', '--json', '--data-dir', data]);
     const [left] = JSON.parse(listed.stdout) as JobRecord[];
