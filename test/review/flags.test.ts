@@ -30,7 +30,7 @@ describe.runIf(HAVE_MODEL)('confidence and flags on the bundled model', () => {
   });
 
   it('ranks a catalogue string above everyday slang, and flags the slang low_confidence', async () => {
-    const [good, bad] = await new ReviewingTranslator(translator()).translate({ texts: ['Open the file', "Don't keep your goddamn casings!"], to: 'es' });
+    const [good, bad] = await new ReviewingTranslator(translator()).translate({ texts: ['Open the file', 'Gimme them shiny doohickeys, ya numpty!'], to: 'es' });
     expect(good!.confidence).toBeGreaterThan(0.5);
     expect(bad!.confidence).toBeLessThan(good!.confidence!);
     expect(good!.flags).toBeUndefined();
@@ -38,7 +38,8 @@ describe.runIf(HAVE_MODEL)('confidence and flags on the bundled model', () => {
   });
 
   it('flags the loops the model really makes as repetition', async () => {
-    const texts = ['Plural forms', 'First time login detected.'];
+    // Outputs of the bundled model: "…de depuración su arrrrrada", "…de cubo de cubo de cubo de cubo…".
+    const texts = ['Use PATH as root of debuginfo hierarchy', 'Will truncate cubeful money game rollouts when reaching exact bearoff database.'];
     const out = await new ReviewingTranslator(translator()).translate({ texts, to: 'es' });
     for (const t of out) expect(t.flags, t.text).toContain('repetition');
   });
