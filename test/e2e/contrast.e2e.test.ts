@@ -76,6 +76,9 @@ describe.skipIf(!HAVE_MODEL)('contrast', () => {
       await page.getByTestId('nav-settings').click();
       await page.locator('label', { has: page.getByTestId(`theme-${theme}`) }).click();
       expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(theme);
+      // Saved, or leaving Settings would ask about the unsaved edit first.
+      await page.getByTestId('settings-save').click();
+      await page.getByTestId('settings-unsaved').waitFor({ state: 'detached' });
       const found: Record<string, LowContrast[]> = {};
       for (const width of [1280, 480]) {
         await page.setViewportSize({ width, height: 800 });
