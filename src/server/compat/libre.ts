@@ -8,6 +8,7 @@ import { LIMITS } from '../../shared/limits.js';
 import type { RouteContext } from '../routes/context.js';
 import { compatErrorHandler } from './errors.js';
 import { LIBRE_FILE_FORMATS } from './libre-files.js';
+import { characterCount } from './text-lines.js';
 import { baseCode, installedPairs, languageName } from './languages.js';
 import type { ClientKeys } from './client-keys.js';
 
@@ -27,7 +28,7 @@ export function libreRoutes(app: FastifyInstance, { api, limit }: RouteContext, 
     const from = source === 'auto' ? AUTO_SOURCE : baseCode(source);
     if (source !== 'auto' && !from) throw new ParlaError('BAD_INPUT', `${source} is not supported`);
     const alternatives = Math.min(Math.max(Number(body.alternatives ?? 0) || 0, 0), 3);
-    const translations = await keys.bill(request, texts.reduce((n, t) => n + t.length, 0), () =>
+    const translations = await keys.bill(request, characterCount(texts), () =>
       limit(() => api.translate({ texts, to, from, ...(alternatives ? { options: { beam: alternatives + 1, nBest: alternatives + 1 } } : {}) })),
     );
     // LibreTranslate's confidence is a percentage.
