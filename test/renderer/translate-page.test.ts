@@ -5,8 +5,8 @@ import { acceleratorLabel, BROWSER_KEYS, browserAccelerator, browserCommandForKe
 import { LIMITS } from '../../src/shared/limits.js';
 import type { TranslateRequest, Translation } from '../../src/shared/translation.js';
 import { loadDraft, saveDraft } from '../../src/renderer/lib/draft.js';
-import { editedTexts, joinLines, partsOf, splitLines } from '../../src/renderer/lib/lines.js';
-import { PART_TEXTS, translateInParts } from '../../src/renderer/lib/translate-parts.js';
+import { editedTexts, joinLines, splitLines } from '../../src/shared/text-lines.js';
+import { PART_TEXTS, partsOf, translateInParts } from '../../src/renderer/lib/translate-parts.js';
 
 const key = (k: string, mods: { ctrl?: boolean; shift?: boolean; meta?: boolean } = {}) => ({ key: k, ctrlKey: !!mods.ctrl, metaKey: !!mods.meta, shiftKey: !!mods.shift, altKey: false });
 

@@ -4,7 +4,6 @@
 import type { ParlaApi } from '../../shared/api.js';
 import { LIMITS } from '../../shared/limits.js';
 import type { TranslateRequest, Translation } from '../../shared/translation.js';
-import { partsOf } from './lines.js';
 
 export const PART_TEXTS = Math.min(100, LIMITS.translateTexts);
 export const PART_CHARS = 200_000;
@@ -30,4 +29,26 @@ export async function translateInParts(api: Pick<ParlaApi, 'translate'>, request
     onProgress({ done: results.length, total, translations: results });
   }
   return results;
+}
+
+/**
+ * Texts cut into consecutive parts of at most `maxTexts` texts and about `maxChars` characters
+ * (a single longer text is a part of its own), so a long paste goes out as several requests,
+ * each within the server's limits.
+ */
+export function partsOf(texts: readonly string[], maxTexts: number, maxChars: number): string[][] {
+  const parts: string[][] = [];
+  let part: string[] = [];
+  let chars = 0;
+  for (const text of texts) {
+    if (part.length && (part.length >= maxTexts || chars + text.length > maxChars)) {
+      parts.push(part);
+      part = [];
+      chars = 0;
+    }
+    part.push(text);
+    chars += text.length;
+  }
+  if (part.length) parts.push(part);
+  return parts;
 }

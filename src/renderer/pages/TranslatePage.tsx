@@ -9,7 +9,7 @@ import { ProgressBar } from '../components/ProgressBar.js';
 import { useDebounced, useModelLoading, useModels, type PendingCommand } from '../hooks.js';
 import { loadDraft, saveDraft } from '../lib/draft.js';
 import { languageName, languagesOf } from '../lib/languages.js';
-import { editedTexts, joinLines, splitLines, type Lines } from '../lib/lines.js';
+import { editedTexts, joinLines, splitLines, type Lines } from '../../shared/text-lines.js';
 import { useDraftRecorder } from '../lib/draft-history.js';
 import { FLAG_LABELS, flagsOf, lowestConfidence } from '../lib/review.js';
 import { withShortcut } from '../lib/shortcuts.js';

@@ -20,7 +20,8 @@ import type { ClientKeys } from './client-keys.js';
 import { checkFormality, checkGlossary, withDeepLPair } from './deepl.js';
 import { compatErrorHandler } from './errors.js';
 import { baseCode } from './languages.js';
-import { characterCount, readTextLines, TEXT_FILE_TYPES, writeTextLines, type TextLines } from './text-lines.js';
+import { joinLines, type Lines } from '../../shared/text-lines.js';
+import { characterCount, readTextLines, TEXT_FILE_TYPES } from './text-lines.js';
 
 const config = { auth: 'deepl' as const };
 const errorHandler = compatErrorHandler('deepl');
@@ -35,7 +36,7 @@ interface Document {
   /** Characters billed at upload: DeepL's `billed_characters` once the document is done. */
   billed: number;
   /** A text document: its lines, the target language and its name, to put the file back together. */
-  text?: { lines: TextLines; to: string; fileName: string; mimeType: string };
+  text?: { lines: Lines; to: string; fileName: string; mimeType: string };
 }
 
 /** DeepL's document status words for a Parla job status. */
@@ -130,7 +131,7 @@ export function documentRoutes(app: FastifyInstance, { api, limit }: RouteContex
     if (job.status !== 'done') throw new ParlaError('CONFLICT', 'Document translation is not done yet.');
     const result = await api.jobResult(job.id);
     const file = doc.text
-      ? { fileName: doc.text.fileName, mimeType: doc.text.mimeType, bytes: Buffer.from(writeTextLines(doc.text.lines, translationsOf(result.bytes, doc.text.to))) }
+      ? { fileName: doc.text.fileName, mimeType: doc.text.mimeType, bytes: Buffer.from(joinLines(doc.text.lines, translationsOf(result.bytes, doc.text.to))) }
       : { ...result, bytes: Buffer.from(result.bytes.buffer, result.bytes.byteOffset, result.bytes.byteLength) };
     return reply
       .type(file.mimeType)

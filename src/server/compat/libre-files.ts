@@ -11,7 +11,8 @@ import type { ClientKeys } from './client-keys.js';
 import { compatErrorHandler } from './errors.js';
 import { baseCode } from './languages.js';
 import { uploadOf } from './multipart-body.js';
-import { characterCount, readTextLines, TEXT_FILE_TYPES, writeTextLines } from './text-lines.js';
+import { joinLines } from '../../shared/text-lines.js';
+import { characterCount, readTextLines, TEXT_FILE_TYPES } from './text-lines.js';
 
 const config = { auth: 'libre' as const };
 const errorHandler = compatErrorHandler('libre');
@@ -64,7 +65,7 @@ export function libreFileRoutes(app: FastifyInstance, { api, limit }: RouteConte
     held.set(id, {
       fileName: fileName.replace(/(\.[^.]+)$/, `.${to}$1`),
       mimeType: TEXT_FILE_TYPES[ext]!,
-      bytes: Buffer.from(writeTextLines(lines, translated)),
+      bytes: Buffer.from(joinLines(lines, translated)),
       owner: ownerOf(request),
       expires: now + (days > 0 ? Math.min(days, 1) : 1) * DAY_MS,
     });
