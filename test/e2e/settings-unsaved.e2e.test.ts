@@ -89,4 +89,22 @@ describe('Settings with unsaved edits', () => {
     await expect.poll(() => error.textContent()).toBe('Suggest from (% similar) must be from 50 to 100.');
     for (const text of [await error.textContent()]) expect(text).not.toMatch(/cache\.|memory\.|maxEntries|threshold/u);
   });
+
+  it('lets a number field be emptied while typing, and refuses to save it empty', async () => {
+    const { page } = ui;
+    await typeInto('memory-threshold', '80');
+    const before = (await stored()).cache.ttlDays;
+    const field = page.getByTestId('cache-ttl');
+    await field.click();
+    await field.press('ControlOrMeta+a');
+    await field.press('Backspace');
+    // Emptied, not replaced by a 0 the person never typed.
+    expect(await field.inputValue()).toBe('');
+    await page.getByTestId('settings-save').click();
+    await expect.poll(() => page.getByTestId('settings-error').textContent()).toBe('Keep for (days) needs a number.');
+    expect((await stored()).cache.ttlDays).toBe(before);
+    await field.fill('30');
+    await page.getByTestId('settings-save').click();
+    await expect.poll(async () => (await stored()).cache.ttlDays).toBe(30);
+  });
 });

@@ -5,13 +5,14 @@ import { useEffect, useRef, useState } from 'react';
 import type { CacheStats } from '../../shared/cache.js';
 import type { Page } from '../../shared/commands.js';
 import { toErrorInfo } from '../../shared/errors.js';
-import type { Settings, TeamConnectionTest, TeamStatus, Theme } from '../../shared/settings.js';
+import type { Settings, SettingsField, TeamConnectionTest, TeamStatus, Theme } from '../../shared/settings.js';
 import type { ModelInfo } from '../../shared/translation.js';
 import { labelSettingsMessage, SETTINGS_LABELS, THEMES } from '../../shared/settings.js';
 import { useShell } from '../app-context.js';
 import { useModels } from '../hooks.js';
 import { formatBytes } from '../lib/format.js';
 import { guardLeaving } from '../lib/leave-guard.js';
+import { NumberField } from '../components/NumberField.js';
 import { ApiKeysCard } from './ApiKeysCard.js';
 
 export function SettingsPage({ onTheme }: { onTheme(theme: Theme): void }) {
@@ -66,6 +67,11 @@ export function SettingsPage({ onTheme }: { onTheme(theme: Theme): void }) {
 
   /** Saves; false (with the reason shown above the form) when the services refused the edits. */
   const save = async (): Promise<boolean> => {
+    const empty = emptyNumberField(settings);
+    if (empty) {
+      setProblem(`${SETTINGS_LABELS[empty]} needs a number.`);
+      return false;
+    }
     const threshold = Math.round(settings.memory.threshold * 100);
     if (!(threshold >= 50 && threshold <= 100)) {
       setProblem(`${SETTINGS_LABELS['memory.threshold']} must be from 50 to 100.`);
@@ -176,11 +182,11 @@ export function SettingsPage({ onTheme }: { onTheme(theme: Theme): void }) {
         <div className="form-row">
           <label className="field">
             Max entries
-            <input className="input" type="number" min={0} value={settings.cache.maxEntries} onChange={(e) => edit({ cache: { ...settings.cache, maxEntries: Number(e.target.value) } })} data-testid="cache-size" />
+            <NumberField min={0} value={settings.cache.maxEntries} onValue={(maxEntries) => edit({ cache: { ...settings.cache, maxEntries } })} data-testid="cache-size" />
           </label>
           <label className="field">
             Keep for (days)
-            <input className="input" type="number" min={0} value={settings.cache.ttlDays} onChange={(e) => edit({ cache: { ...settings.cache, ttlDays: Number(e.target.value) } })} data-testid="cache-ttl" />
+            <NumberField min={0} value={settings.cache.ttlDays} onValue={(ttlDays) => edit({ cache: { ...settings.cache, ttlDays } })} data-testid="cache-ttl" />
           </label>
           <div className="field grow muted" data-testid="cache-stats">
             {stats && `${stats.entries.toLocaleString()} entries · ${formatBytes(stats.bytes)} · ${Math.round(stats.hitRate * 100)} % hits`}
@@ -200,13 +206,11 @@ export function SettingsPage({ onTheme }: { onTheme(theme: Theme): void }) {
           </label>
           <label className="field">
             Suggest from (% similar)
-            <input
-              className="input"
-              type="number"
+            <NumberField
               min={50}
               max={100}
               value={Math.round(settings.memory.threshold * 100)}
-              onChange={(e) => edit({ memory: { ...settings.memory, threshold: Number(e.target.value) / 100 } })}
+              onValue={(percent) => edit({ memory: { ...settings.memory, threshold: percent / 100 } })}
               data-testid="memory-threshold"
             />
           </label>
@@ -218,16 +222,14 @@ export function SettingsPage({ onTheme }: { onTheme(theme: Theme): void }) {
         <div className="form-row">
           <label className="field">
             Threads (0 = all cores; for models loaded next)
-            <input className="input" type="number" min={0} max={256} value={settings.threads} onChange={(e) => edit({ threads: Number(e.target.value) })} data-testid="threads" />
+            <NumberField min={0} max={256} value={settings.threads} onValue={(threads) => edit({ threads })} data-testid="threads" />
           </label>
           <label className="field">
             Memory budget for models (MB, 0 = none)
-            <input
-              className="input"
-              type="number"
+            <NumberField
               min={0}
               value={settings.memoryBudgetMB}
-              onChange={(e) => edit({ memoryBudgetMB: Number(e.target.value) })}
+              onValue={(memoryBudgetMB) => edit({ memoryBudgetMB })}
               aria-describedby="model-memory-measured"
               data-testid="memory-budget"
             />
@@ -273,4 +275,16 @@ export function SettingsPage({ onTheme }: { onTheme(theme: Theme): void }) {
 function measuredMemory(models: ModelInfo[]): string {
   const parts = models.flatMap((m) => (['fp32', 'int8'] as const).flatMap((p) => (m.memory?.[p] ? [`${m.id} ${formatBytes(m.memory[p])} (${p})`] : [])));
   return parts.length ? `Models in memory, as measured: ${parts.join(', ')}.` : '';
+}
+
+/** The first number field left empty (NaN), in page order: saving it would store nonsense. */
+function emptyNumberField(settings: Settings): SettingsField | undefined {
+  const fields: [SettingsField, number][] = [
+    ['cache.maxEntries', settings.cache.maxEntries],
+    ['cache.ttlDays', settings.cache.ttlDays],
+    ['memory.threshold', settings.memory.threshold],
+    ['threads', settings.threads],
+    ['memoryBudgetMB', settings.memoryBudgetMB],
+  ];
+  return fields.find(([, value]) => Number.isNaN(value))?.[0];
 }
