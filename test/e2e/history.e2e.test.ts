@@ -131,4 +131,26 @@ describe.skipIf(!HAVE_MODEL)('History', () => {
     await page.clock.runFor(500);
     await page.getByTestId('history-job').waitFor();
   });
+
+  it('shows what other doors record while it is open: a finished job at once, a translation when the window is back in focus', async () => {
+    const { page } = ui;
+    await page.getByTestId('nav-history').click();
+    await page.getByTestId('history-job').first().waitFor();
+    const jobs = await page.getByTestId('history-job').count();
+    const form = new FormData();
+    form.append('to', 'es');
+    form.append('from', 'en');
+    form.append('file', new Blob(['name\nYellow scarf\n']), 'scarves.csv');
+    const created = await authed('/api/v1/jobs', { method: 'POST', body: form });
+    const { id } = (await created.json()) as { id: string };
+    await (await authed(`/api/v1/jobs/${id}/events`)).text();
+    await expect.poll(() => page.getByTestId('history-job').count(), { timeout: 30_000 }).toBe(jobs + 1);
+
+    // As `parla translate` in a terminal would: recorded by the services, no event for it.
+    const answer = await authed('/api/v1/translate', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ texts: ['The museum opens at nine'], from: 'en', to: 'es' }) });
+    expect(answer.status).toBe(200);
+    await page.evaluate(() => window.dispatchEvent(new Event('focus')));
+    await page.getByText('The museum opens at nine').first().waitFor({ timeout: 30_000 });
+  });
 });
+

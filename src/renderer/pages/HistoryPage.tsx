@@ -82,6 +82,23 @@ export function HistoryPage({ command, onHandled }: PendingCommand) {
     loadPage(0, true);
   }, [loadPage, version]);
 
+  // Other doors record too (a job finishing, `parla translate` in a terminal, another window):
+  // a job's end arrives as an event; the rest is read again when the window is back in view.
+  useEffect(() => {
+    const reload = () => setVersion((v) => v + 1);
+    const onVisible = () => document.visibilityState === 'visible' && reload();
+    window.addEventListener('focus', reload);
+    document.addEventListener('visibilitychange', onVisible);
+    const unsubscribe = api.subscribe((event) => {
+      if (event.type === 'job' && event.job.status === 'done') reload();
+    });
+    return () => {
+      window.removeEventListener('focus', reload);
+      document.removeEventListener('visibilitychange', onVisible);
+      unsubscribe();
+    };
+  }, [api]);
+
   const onRange = useCallback(
     (first: number, last: number) => {
       for (let p = Math.floor(first / PAGE); p <= Math.floor(last / PAGE); p++) loadPage(p);
