@@ -58,6 +58,14 @@ describe.skipIf(!HAVE_MODEL)('model catalog on the Models page', () => {
     expect(shown(true)).not.toBe(shown(false));
     await choice.getByTestId('precision-int8').check();
     expect(await choice.getByTestId('precision-download').textContent()).toBe('Download int8');
+    // The choice opens inside the scrolling list: all of it is in view, buttons and border.
+    const inView = () =>
+      page.evaluate(() => {
+        const box = document.querySelector('[data-testid="precision-choice"]')!.getBoundingClientRect();
+        const list = document.querySelector('.catalog-list')!.getBoundingClientRect();
+        return box.top >= list.top && box.bottom <= list.bottom;
+      });
+    await expect.poll(inView).toBe(true);
     await page.screenshot({ path: join(SHOTS, 'models-precision-choice.png') });
     await choice.getByTestId('precision-download').click();
     const installedRow = page.getByTestId('model-row').filter({ hasText: 'Xenova/opus-mt-en-de' });

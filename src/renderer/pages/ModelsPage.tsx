@@ -1,7 +1,7 @@
 // Installed models with their size on disk and the memory the model host measured for them; the
 // catalog of downloadable OPUS-MT pairs (search by language, then fp32 or int8, each with the
 // bytes it fetches, live progress); download any id; import a folder; remove.
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { errorText, useShell } from '../app-context.js';
 import { ProgressBar } from '../components/ProgressBar.js';
 import { useModels } from '../hooks.js';
@@ -195,6 +195,12 @@ function PrecisionChoice({ model, onDownload, onCancel }: { model: CatalogModel;
   const { api } = useShell();
   const [sizes, setSizes] = useState<ModelDownloadSizes | 'unknown'>();
   const [quantized, setQuantized] = useState(false);
+  const shown = useRef<HTMLFieldSetElement>(null);
+  // It opens inside the scrolling catalog list: scrolled into view whole, again once the sizes
+  // (which change its height) are in.
+  useEffect(() => {
+    shown.current?.scrollIntoView({ block: 'nearest' });
+  }, [sizes]);
   useEffect(() => {
     let live = true;
     api.modelDownloadSizes(model.id).then(
@@ -211,7 +217,7 @@ function PrecisionChoice({ model, onDownload, onCancel }: { model: CatalogModel;
   const int8Size = listed ? (listed.int8Bytes ? formatBytes(listed.int8Bytes) : 'not offered') : sizes ? 'size unknown' : '…';
   const noInt8 = !!listed && listed.int8Bytes === undefined;
   return (
-    <fieldset className="precision-choice" data-testid="precision-choice">
+    <fieldset className="precision-choice" ref={shown} data-testid="precision-choice">
       <legend className="muted">Precision</legend>
       <label className="check">
         <input type="radio" name={`precision-${model.id}`} checked={!quantized} onChange={() => setQuantized(false)} data-testid="precision-fp32" />
