@@ -158,6 +158,33 @@ describe('named API keys', () => {
     expect(await usage()).toBe(40);
   });
 
+  it('gives a document\'s characters back when its job fails (or is canceled): the client got nothing', async () => {
+    const { key } = await createKey({ name: 'refunds', charLimit: 100 });
+    const auth = { authorization: `DeepL-Auth-Key ${key}` };
+    const usage = async () => ((await call('GET', '/v2/usage', { headers: auth })).json as { character_count: number }).character_count;
+    const upload = async (name: string, text: string) => {
+      const { payload, headers } = multipart({ target_lang: 'ES' }, { name, text });
+      const res = await call('POST', '/v2/document', { payload, headers: { ...headers, ...auth } });
+      expect(res.status).toBe(200);
+      return res.json as { document_id: string; document_key: string };
+    };
+    const status = async (doc: { document_id: string; document_key: string }) =>
+      (await call('POST', `/v2/document/${doc.document_id}`, { headers: auth, form: { document_key: doc.document_key } })).json as { status: string };
+
+    const failing = await upload('broken.txt', 'this line will FAIL\n');
+    expect(await usage()).toBe('this line will FAIL'.length);
+    await expect.poll(async () => (await status(failing)).status).toBe('error');
+    await expect.poll(usage).toBe(0);
+    // Asked again: given back once, not twice.
+    expect((await status(failing)).status).toBe('error');
+    expect(await usage()).toBe(0);
+
+    // A document that is done stays billed.
+    const fine = await upload('fine.txt', 'the red book\n');
+    await expect.poll(async () => (await status(fine)).status).toBe('done');
+    expect(await usage()).toBe('the red book'.length);
+  });
+
   it('over its rate: 429 in both APIs', async () => {
     const { key } = await createKey({ name: 'burst', ratePerMinute: 2 });
     expect((await deepl(key, { text: 'hello', target_lang: 'ES' })).status).toBe(200);

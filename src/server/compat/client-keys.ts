@@ -48,6 +48,17 @@ export class ClientKeys {
     return info && this.store.info(info.name);
   }
 
+  /** Who `bill` charges for this request: a client key's name, or undefined for the server's token. */
+  payer(request: FastifyRequest): string | undefined {
+    return this.byRequest.get(request)?.name;
+  }
+
+  /** Gives back characters billed for work that failed later (a document whose job ended in error). */
+  refund(payer: string | undefined, characters: number): void {
+    if (payer === undefined) this.serverCount -= characters;
+    else this.store.charge(payer, -characters);
+  }
+
   /** Runs `work` billed `characters` to the request's key: QUOTA_EXCEEDED up front when over its limit. */
   async bill<T>(request: FastifyRequest, characters: number, work: () => Promise<T>): Promise<T> {
     const info = this.byRequest.get(request);

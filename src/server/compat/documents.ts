@@ -35,6 +35,10 @@ interface Document {
   key: Buffer;
   /** Characters billed at upload: DeepL's `billed_characters` once the document is done. */
   billed: number;
+  /** Who was billed (a client key's name; undefined: the server's token), refunded if the job fails. */
+  payer: string | undefined;
+  /** Set once the characters were given back, so a failed document is refunded once. */
+  refunded?: true;
   /** A text document: its lines, the target language and its name, to put the file back together. */
   text?: { lines: Lines; to: string; fileName: string; mimeType: string };
 }
@@ -84,6 +88,16 @@ export function documentRoutes(app: FastifyInstance, { api, limit }: RouteContex
     if (!ok) throw new ParlaError('NOT_FOUND', 'Document not found.');
     return doc;
   };
+  // A document whose job fails or is canceled gives nothing back to download: its characters are
+  // given back, when the job's end is announced or, at the latest, when its status is asked.
+  const refundIfEnded = (job: JobRecord) => {
+    const doc = documents.get(job.id);
+    if (!doc || doc.refunded || (job.status !== 'failed' && job.status !== 'canceled')) return;
+    doc.refunded = true;
+    keys.refund(doc.payer, doc.billed);
+  };
+  const unsubscribe = api.subscribe((event) => event.type === 'job' && refundIfEnded(event.job));
+  app.addHook('onClose', async () => unsubscribe());
 
   app.post('/v2/document', { config, errorHandler }, async (request) => {
     if (!request.isMultipart()) throw new ParlaError('BAD_INPUT', 'Send the document as multipart/form-data.');
@@ -109,12 +123,12 @@ export function documentRoutes(app: FastifyInstance, { api, limit }: RouteContex
       if (lines.texts.length === 0) throw new ParlaError('BAD_INPUT', 'Invalid file data: the document holds no text.');
       const billed = characterCount(lines.texts);
       created = await withDeepLPair(api, from, to, () => keys.bill(request, billed, () => limit(() => api.createTextJob(textJobRequest.parse({ texts: lines.texts, to, from: source })))));
-      doc = { key: randomBytes(32), billed, text: { lines, to, fileName: fileName.replace(/(\.[^.]+)$/, `.${to}$1`), mimeType: textType } };
+      doc = { key: randomBytes(32), billed, payer: keys.payer(request), text: { lines, to, fileName: fileName.replace(/(\.[^.]+)$/, `.${to}$1`), mimeType: textType } };
     } else {
       // The job's own plan counts what it will translate, before it exists.
       const { characters = 0 } = await limit(() => api.previewFile({ fileName, bytes, to }));
       created = await withDeepLPair(api, from, to, () => keys.bill(request, characters, () => limit(() => api.createFileJob({ fileName, bytes, to: [to], from: source }))));
-      doc = { key: randomBytes(32), billed: characters };
+      doc = { key: randomBytes(32), billed: characters, payer: keys.payer(request) };
     }
     documents.set(created.id, doc);
     return { document_id: created.id, document_key: doc.key.toString('hex') };
@@ -122,7 +136,9 @@ export function documentRoutes(app: FastifyInstance, { api, limit }: RouteContex
 
   app.post<{ Params: { id: string } }>('/v2/document/:id', { config, errorHandler }, async (request) => {
     const doc = documentOf(request, request.params.id);
-    return documentStatus(await api.getJob(request.params.id), doc);
+    const job = await api.getJob(request.params.id);
+    refundIfEnded(job);
+    return documentStatus(job, doc);
   });
 
   app.post<{ Params: { id: string } }>('/v2/document/:id/result', { config, errorHandler }, async (request, reply) => {
