@@ -76,3 +76,12 @@ export interface ItemTranslation {
   flags: TranslationFlag[];
   confidence?: number;
 }
+
+/**
+ * A text job's result (`GET /api/v1/jobs/:id/result`, a JSON file): each target language's
+ * translations in the order of the job's texts; null where a text has none (it failed).
+ */
+export interface TextJobResult {
+  id: string;
+  translations: Record<string, (string | null)[]>;
+}

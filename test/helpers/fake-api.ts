@@ -10,7 +10,7 @@ import { mimeTypeFor } from '../../src/shared/files.js';
 import type { HistoryEntry, HistoryQuery } from '../../src/shared/history.js';
 import { allowedActions, type FileJobRequest, type FilePreview, type FilePreviewRequest, type JobAction, type TextJobRequest } from '../../src/shared/job-requests.js';
 import { TEXT_FORMATS } from '../../src/core/formats/index.js';
-import { isFinalStatus, type JobRecord } from '../../src/shared/jobs.js';
+import { isFinalStatus, type JobRecord, type TextJobResult } from '../../src/shared/jobs.js';
 import { SETTINGS_DEFAULTS, type Settings } from '../../src/shared/settings.js';
 import type { ModelInfo, TranslateRequest, Translation } from '../../src/shared/translation.js';
 import { previewRows } from '../../src/renderer/lib/csv.js';
@@ -303,7 +303,8 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
       const job = need(id);
       if (job.record.status !== 'done') throw new ParlaError('CONFLICT', `job ${id} is ${job.record.status}; its result is ready when it is done`);
       if (job.kind === 'text') {
-        const body = JSON.stringify({ translations: job.texts.map((source, i) => ({ source, text: job.results[i] })) });
+        const result: TextJobResult = { id, translations: Object.fromEntries(job.record.to.map((lang) => [lang, job.results.map((t) => t || null)])) };
+        const body = JSON.stringify(result);
         return { fileName: `${id}.json`, mimeType: 'application/json', bytes: new TextEncoder().encode(body) };
       }
       const header = [...job.header!];

@@ -183,6 +183,9 @@ describe('named API keys', () => {
     const fine = await upload('fine.txt', 'the red book\n');
     await expect.poll(async () => (await status(fine)).status).toBe('done');
     expect(await usage()).toBe('the red book'.length);
+    const result = await call('POST', `/v2/document/${fine.document_id}/result`, { headers: auth, form: { document_key: fine.document_key } });
+    expect(result.status).toBe(200);
+    expect(result.body).toBe('el rojo libro\n');
   });
 
   it('over its rate: 429 in both APIs', async () => {

@@ -98,7 +98,7 @@ describe('JobRunner', () => {
     expect(record.status).toBe('done');
     expect(record.progress).toMatchObject({ total: 5, done: 3, failed: 2 });
     const results = await textJobResults(s.queue, id);
-    expect(results['es']).toEqual(['es:OK 1', undefined, 'es:FLAKY', 'es:OK 2', undefined]);
+    expect(results['es']).toEqual(['es:OK 1', null, 'es:FLAKY', 'es:OK 2', null]);
     // poison: attempt 1 in the batch, then alone after 100, 200, 400 ms.
     expect(clock.sleeps.filter((ms) => ms > 0).sort((x, y) => x - y)).toEqual(expect.arrayContaining([100, 200, 400]));
     s.close();

@@ -162,7 +162,7 @@ describe('team retries', () => {
     // Three chunk attempts (BullMQ backoff), then one text at a time on the last.
     expect(model.calls).toBe(3 + 4);
     const { textJobResults } = await import('../../src/core/jobs/text-source.js');
-    expect((await textJobResults(state.teamQueue, job.id))['es']).toEqual(['es:OK ONE', 'es:FLAKY', undefined, 'es:OK TWO']);
+    expect((await textJobResults(state.teamQueue, job.id))['es']).toEqual(['es:OK ONE', 'es:FLAKY', null, 'es:OK TWO']);
     const again = await state.teamRunner.retry(job.id);
     expect(again.progress).toMatchObject({ done: 3, failed: 1 });
   });

@@ -13,7 +13,7 @@ import { matchesFilter, type ParlaEvent } from '../../shared/events.js';
 import { mimeTypeFor, type FilePayload } from '../../shared/files.js';
 import type { HistoryFilter } from '../../shared/history-api.js';
 import { allowedActions, type JobAction } from '../../shared/job-requests.js';
-import type { JobPlace, JobRecord } from '../../shared/jobs.js';
+import type { JobPlace, JobRecord, TextJobResult } from '../../shared/jobs.js';
 import type { Health, TeamConnectionTest, TeamStatus } from '../../shared/settings.js';
 import { HostClient } from '../host/host-client.js';
 import { isHostStarting } from '../host/spawn-host.js';
@@ -250,7 +250,8 @@ async function openModeApi(options: ServicesOptions, settings: SettingsStore, co
       const file = { fileName: basename(job.output), mimeType: mimeTypeFor(job.output), bytes };
       return review ? flaggedRows(file) : file;
     }
-    const body = review ? JSON.stringify({ id, flagged: await textJobReview(shelf.queue, id) }) : JSON.stringify({ id, translations: await textJobResults(shelf.queue, id) });
+    const result: TextJobResult | undefined = review ? undefined : { id, translations: await textJobResults(shelf.queue, id) };
+    const body = JSON.stringify(result ?? { id, flagged: await textJobReview(shelf.queue, id) });
     return { fileName: `${id}${review ? '.review' : ''}.json`, mimeType: 'application/json', bytes: new TextEncoder().encode(body) };
   };
 

@@ -1,6 +1,7 @@
 // Text jobs (`POST /api/v1/jobs {texts, from?, to}`): the texts live in the job spec.
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { ParlaError } from '../../shared/errors.js';
+import type { TextJobResult } from '../../shared/jobs.js';
 import type { QueueBackend, StoredJob } from '../queue/backend.js';
 import type { JobSource } from './source.js';
 import { textKey } from './text-key.js';
@@ -37,13 +38,13 @@ export function textJobSource(job: StoredJob): JobSource {
 }
 
 /** A text job's translations per target language, in input order (undefined where failed). */
-export async function textJobResults(queue: QueueBackend, jobId: string): Promise<Record<string, (string | undefined)[]>> {
+export async function textJobResults(queue: QueueBackend, jobId: string): Promise<TextJobResult['translations']> {
   const job = await queue.get(jobId);
   if (!job) throw new ParlaError('NOT_FOUND', `no job ${jobId}`);
   const texts = specTexts(job);
   const keys = texts.map(textKey);
-  const out: Record<string, (string | undefined)[]> = {};
-  for (const lang of job.record.to) out[lang] = (await queue.lookup(jobId, lang, keys)).map((t) => t?.text);
+  const out: TextJobResult['translations'] = {};
+  for (const lang of job.record.to) out[lang] = (await queue.lookup(jobId, lang, keys)).map((t) => t?.text ?? null);
   return out;
 }
 

@@ -13,7 +13,7 @@ import type { DeepLGlossaryStore } from '../../core/compat/deepl-glossaries.js';
 import { ParlaError } from '../../shared/errors.js';
 import { textJobRequest } from '../../shared/ipc.js';
 import { AUTO_SOURCE } from '../../shared/translation.js';
-import type { JobRecord } from '../../shared/jobs.js';
+import type { JobRecord, TextJobResult } from '../../shared/jobs.js';
 import type { RouteContext } from '../routes/context.js';
 import { unreadable } from '../routes/jobs.js';
 import type { ClientKeys } from './client-keys.js';
@@ -70,12 +70,12 @@ async function readUpload(request: FastifyRequest): Promise<{ fileName: string; 
   return { ...file, fields };
 }
 
-/** A text job's result (`{translations: {lang: [...]}}`) as the texts of one language. */
-function translationsOf(bytes: Uint8Array, to: string): string[] {
-  const body = JSON.parse(new TextDecoder().decode(bytes)) as { translations: Record<string, (string | null)[]> };
-  const list = body.translations[to] ?? [];
+/** A text job's result as the translations of one language; an error unless it has all `count`. */
+function translationsOf(bytes: Uint8Array, to: string, count: number): string[] {
+  const { translations } = JSON.parse(new TextDecoder().decode(bytes)) as TextJobResult;
+  const list = translations[to] ?? [];
   // A done job has every text; a gap would write a partial file, so it is an error instead.
-  if (list.some((t) => typeof t !== 'string')) throw new ParlaError('INTERNAL', 'the document job is done but misses translations');
+  if (list.length !== count || list.some((t) => typeof t !== 'string')) throw new ParlaError('INTERNAL', 'the document job is done but misses translations');
   return list as string[];
 }
 
@@ -147,7 +147,7 @@ export function documentRoutes(app: FastifyInstance, { api, limit }: RouteContex
     if (job.status !== 'done') throw new ParlaError('CONFLICT', 'Document translation is not done yet.');
     const result = await api.jobResult(job.id);
     const file = doc.text
-      ? { fileName: doc.text.fileName, mimeType: doc.text.mimeType, bytes: Buffer.from(joinLines(doc.text.lines, translationsOf(result.bytes, doc.text.to))) }
+      ? { fileName: doc.text.fileName, mimeType: doc.text.mimeType, bytes: Buffer.from(joinLines(doc.text.lines, translationsOf(result.bytes, doc.text.to, doc.text.lines.texts.length))) }
       : { ...result, bytes: Buffer.from(result.bytes.buffer, result.bytes.byteOffset, result.bytes.byteLength) };
     return reply
       .type(file.mimeType)
