@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createServer, type ParlaServer } from '../../src/server/server.js';
-import type { JobRecord } from '../../src/shared/jobs.js';
+import type { JobRecord, TextJobResult } from '../../src/shared/jobs.js';
 import { createFakeApi, type FakeApi } from '../helpers/fake-api.js';
 
 const TOKEN = 'test-token-0123456789abcdef';
@@ -107,7 +107,10 @@ describe('jobs', () => {
 
     const result = await server.app.inject({ url: `/api/v1/jobs/${id}/result`, headers: auth });
     expect(result.statusCode).toBe(200);
-    expect(result.json().translations[0]).toEqual({ source: 'the red book 0', text: 'el rojo libro 0' });
+    const body = result.json() as TextJobResult;
+    expect(body).toMatchObject({ id });
+    expect(body.translations.es).toHaveLength(10_000);
+    expect(body.translations.es![0]).toBe('el rojo libro 0');
   });
 
   it('takes a multipart spreadsheet, and returns the translated CSV', async () => {
