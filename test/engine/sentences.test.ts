@@ -13,6 +13,12 @@ describe('sentence splitting', () => {
     expect(joinPieces(pieces, pieces.map((p) => (p.core ? 'ABC'[k++]! : '')))).toBe('  A  B\n\nC\n');
   });
 
+  it("splits under a locale that Intl cannot read (a model's own code such as pt_BR, or none) instead of throwing", () => {
+    for (const locale of ['pt_BR', 'es_ES', 'x', '']) {
+      expect(splitSentences('Uno. Dos.', locale).map((p) => p.core)).toEqual(['Uno.', 'Dos.']);
+    }
+  });
+
   it('splits an over-long sentence at whitespace', () => {
     const pieces = splitAtWhitespace('one two  three four five', 3, (s) => s.split(/\s+/).length + 1);
     expect(pieces.map((p) => p.core)).toEqual(['one two', 'three four', 'five']);

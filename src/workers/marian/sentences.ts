@@ -21,8 +21,23 @@ function toPiece(segment: string): Piece {
 
 /** Sentences of `text` (Intl.Segmenter), each with its surrounding whitespace kept. */
 export function splitSentences(text: string, locale = 'en'): Piece[] {
-  const segmenter = new Intl.Segmenter(locale, { granularity: 'sentence' });
-  return [...segmenter.segment(text)].map((s) => toPiece(s.segment));
+  return [...sentenceSegmenter(locale).segment(text)].map((s) => toPiece(s.segment));
+}
+
+/**
+ * A sentence segmenter for `locale`. Models name languages their own way (`pt_BR`, a bare
+ * code Intl does not know), and Intl throws on a tag it cannot read: such a text is split by
+ * the underscore-free tag, else by Intl's default rules, never refused.
+ */
+function sentenceSegmenter(locale: string): Intl.Segmenter {
+  for (const tag of [locale, locale.replaceAll('_', '-')]) {
+    try {
+      return new Intl.Segmenter(tag, { granularity: 'sentence' });
+    } catch {
+      // not a BCP 47 tag: try the next spelling
+    }
+  }
+  return new Intl.Segmenter(undefined, { granularity: 'sentence' });
 }
 
 /**
