@@ -4,12 +4,21 @@
 import type { JobRecord } from '../shared/jobs.js';
 import type { FileJobReport } from '../core/formats/report.js';
 import { localDesk, locateJob, type JobDesk } from '../core/jobs/job-desk.js';
-import { openLocalState, type LocalState } from '../core/state.js';
-import type { CliContext } from './command.js';
+import { openEngine } from '../core/services.js';
+import { openLocalState, type EngineContext, type EngineTranslator, type LocalState } from '../core/state.js';
+import type { CommandContext, GlobalOptions } from './registry.js';
 import { describeProgress, progressReporter } from './progress.js';
 
-export function openState(ctx: CliContext): LocalState {
-  return openLocalState({ dataDir: ctx.dataDir, openEngine: (context) => ctx.openTranslator(context) });
+/** What these helpers use of a command's context. */
+type SessionContext = Pick<CommandContext<unknown>, 'global' | 'stdout' | 'stderr'>;
+
+/** The engine state puts behind its caches: the one the command was given, else the model host. */
+export function engineFor(global: GlobalOptions): (context: EngineContext) => Promise<EngineTranslator> {
+  return global.openEngine ?? (async (context) => openEngine(global, undefined, context));
+}
+
+export function openState(global: GlobalOptions): LocalState {
+  return openLocalState({ dataDir: global.dataDir, openEngine: engineFor(global) });
 }
 
 export interface JobSession {
@@ -24,9 +33,9 @@ export interface JobSession {
  * Local state, or with --redis the team's too. `helpTeam`: this process also translates team
  * chunks while it runs (a batch or a resume does; a list or a pause does not).
  */
-export async function openJobSession(ctx: CliContext, helpTeam: boolean): Promise<JobSession> {
-  if (!ctx.redisUrl) {
-    const state = openState(ctx);
+export async function openJobSession(global: GlobalOptions, helpTeam: boolean): Promise<JobSession> {
+  if (!global.redisUrl) {
+    const state = openState(global);
     return {
       desk: localDesk(state),
       warm: (req) => void state.translator.warm?.(req).catch(() => undefined),
@@ -37,9 +46,9 @@ export async function openJobSession(ctx: CliContext, helpTeam: boolean): Promis
   // Loaded on demand: Redis and BullMQ cost every other command a noticeable start-up time.
   const { openTeamState } = await import('../core/team/team-state.js');
   const team = await openTeamState({
-    dataDir: ctx.dataDir,
-    redis: { url: ctx.redisUrl, ...(ctx.team ? { team: ctx.team } : {}) },
-    openEngine: (context) => ctx.openTranslator(context),
+    dataDir: global.dataDir,
+    redis: { url: global.redisUrl, ...(global.team ? { team: global.team } : {}) },
+    openEngine: engineFor(global),
     ...(helpTeam ? {} : { workConcurrency: 0 }),
   });
   return {
@@ -51,7 +60,7 @@ export async function openJobSession(ctx: CliContext, helpTeam: boolean): Promis
 }
 
 export async function runWithProgress(
-  ctx: CliContext,
+  ctx: SessionContext,
   desk: JobDesk,
   jobId: string,
   run: (signal: AbortSignal) => Promise<JobRecord>,
@@ -85,7 +94,7 @@ export async function runWithProgress(
  * adds its other output files and, for localization files, the entries translated, kept and
  * skipped (in --json: `outputs` and `entries` next to the record's fields).
  */
-export function finish(ctx: CliContext, job: JobRecord, json: boolean, report?: FileJobReport): number {
+export function finish(ctx: SessionContext, job: JobRecord, json: boolean, report?: FileJobReport): number {
   if (json) ctx.stdout.write(JSON.stringify({ ...job, ...report }, null, 2) + '\n');
   const summary = `job ${job.id} ${job.status}: ${describeProgress(job)}`;
   const outputs = report?.outputs ?? (job.output ? [job.output] : []);
