@@ -134,7 +134,7 @@ export function subcommand<const O extends OptionsConfig = Record<never, never>>
 }
 
 function unknownSubcommand(command: Command | GroupSpec, name: string): ParlaError {
-  return new ParlaError('BAD_INPUT', command.unknownSubcommand?.(name) ?? `unknown ${command.name} command "${name}"\nusage: ${command.usage}`);
+  return new ParlaError('BAD_INPUT', command.unknownSubcommand?.(name) ?? `unknown ${command.name} command "${name}" (usage: ${command.usage})`);
 }
 
 export const GLOBAL_OPTIONS = {
