@@ -62,21 +62,30 @@ export interface Subcommand {
   run(ctx: CommandContext): RunResult;
 }
 
-export interface Command {
+interface CommandInfo {
   name: string;
   /** One usage line, shown by `parla --help`, `parla NAME --help` and on usage errors. */
   usage: string;
   summary: string;
-  /** The command's options; with subcommands, each subcommand has its own instead. */
+}
+
+/** A command with its options and one run. */
+export interface LeafCommand extends CommandInfo {
   options: OptionsConfig;
-  /** `parla NAME SUB ...`: the first argument that is not an option picks one of these. */
-  subcommands?: Readonly<Record<string, Subcommand>>;
+  run(ctx: CommandContext): RunResult;
+  subcommands?: undefined;
+}
+
+/** `parla NAME SUB ...`: the first argument that is not an option picks the subcommand. */
+export interface GroupCommand extends CommandInfo {
+  subcommands: Readonly<Record<string, Subcommand>>;
   /** The subcommand run when none is named (`parla jobs` = `parla jobs list`). */
   defaultSubcommand?: string;
   /** The one-line error for a subcommand that does not exist. */
   unknownSubcommand?(name: string): string;
-  run(ctx: CommandContext): RunResult;
 }
+
+export type Command = LeafCommand | GroupCommand;
 
 interface CommandSpec<O extends OptionsConfig> {
   name: string;
@@ -86,20 +95,11 @@ interface CommandSpec<O extends OptionsConfig> {
   run(ctx: CommandContext<OptionValues<O>>): RunResult;
 }
 
-interface GroupSpec {
-  name: string;
-  usage: string;
-  summary: string;
-  subcommands: Readonly<Record<string, Subcommand>>;
-  defaultSubcommand?: string;
-  unknownSubcommand?(name: string): string;
-}
-
 /** A command with options and one run: `values` in `run` is typed by `options` (write them `as const` or inline). */
-export function defineCommand<const O extends OptionsConfig>(spec: CommandSpec<O>): Command;
+export function defineCommand<const O extends OptionsConfig>(spec: CommandSpec<O>): LeafCommand;
 /** A command made of subcommands (`parla glossary add|list|...`), each from `subcommand(...)`. */
-export function defineCommand(spec: GroupSpec): Command;
-export function defineCommand(spec: CommandSpec<OptionsConfig> | GroupSpec): Command {
+export function defineCommand(spec: GroupCommand): GroupCommand;
+export function defineCommand(spec: CommandSpec<OptionsConfig> | GroupCommand): Command {
   if (!('subcommands' in spec)) return spec;
   const { subcommands, defaultSubcommand } = spec;
   if (defaultSubcommand !== undefined && !subcommands[defaultSubcommand]) throw new Error(`parla ${spec.name}: no subcommand "${defaultSubcommand}"`);
@@ -111,17 +111,7 @@ export function defineCommand(spec: CommandSpec<OptionsConfig> | GroupSpec): Com
       seen[option] = config;
     }
   }
-  return {
-    ...spec,
-    options: {},
-    // Called without the dispatcher (the dispatcher picks the subcommand from argv itself).
-    run: (ctx) => {
-      const [name = defaultSubcommand, ...rest] = ctx.positionals;
-      const sub = name === undefined ? undefined : subcommands[name];
-      if (!sub) throw unknownSubcommand(spec, name ?? '');
-      return sub.run({ ...ctx, positionals: rest });
-    },
-  };
+  return spec;
 }
 
 /** One subcommand: `values` in `run` is typed by its `options`. */
@@ -133,7 +123,7 @@ export function subcommand<const O extends OptionsConfig = Record<never, never>>
   return { ...spec, options: spec.options ?? {} };
 }
 
-function unknownSubcommand(command: Command | GroupSpec, name: string): ParlaError {
+function unknownSubcommand(command: GroupCommand, name: string): ParlaError {
   return new ParlaError('BAD_INPUT', command.unknownSubcommand?.(name) ?? `unknown ${command.name} command "${name}" (usage: ${command.usage})`);
 }
 
@@ -161,9 +151,9 @@ const text = (value: unknown): string | undefined => (typeof value === 'string' 
  * The subcommand `argv` names: its first argument that is not an option (or an option's value),
  * read with every option any subcommand knows; undefined when there is none.
  */
-function subcommandName(command: Command, argv: readonly string[]): { name: string | undefined; help: boolean } {
+function subcommandName(command: GroupCommand, argv: readonly string[]): { name: string | undefined; help: boolean } {
   const options: OptionsConfig = { ...GLOBAL_OPTIONS };
-  for (const sub of Object.values(command.subcommands ?? {})) Object.assign(options, sub.options);
+  for (const sub of Object.values(command.subcommands)) Object.assign(options, sub.options);
   const { tokens } = parseArgs({ args: [...argv], options, allowPositionals: true, strict: false, tokens: true });
   const first = tokens.find((t) => t.kind === 'positional');
   return { name: first?.kind === 'positional' ? first.value : undefined, help: tokens.some((t) => t.kind === 'option' && t.name === 'help') };
@@ -189,32 +179,20 @@ function helpText(command: Command, usage = command.usage): string {
  */
 export async function runCommand(command: Command, argv: readonly string[], io: CommandIo): Promise<number> {
   try {
-    let options = command.options;
-    let usage = command.usage;
-    let run = (ctx: CommandContext) => command.run(ctx);
-    let named = false;
-    if (command.subcommands) {
-      const { name, help } = subcommandName(command, argv);
-      const sub = (name ?? command.defaultSubcommand) === undefined ? undefined : command.subcommands[name ?? command.defaultSubcommand!];
-      if (!sub) {
-        if (!help) throw unknownSubcommand(command, name ?? '');
-        io.stdout.write(helpText(command));
-        return 0;
-      }
-      options = sub.options;
-      usage = sub.usage ?? command.usage;
-      run = (ctx) => sub.run(ctx);
-      named = name !== undefined;
+    const runs = target(command, argv);
+    if (!runs) {
+      io.stdout.write(helpText(command));
+      return 0;
     }
     let parsed: { values: AnyValues; positionals: string[] };
     try {
-      parsed = parseArgs({ args: [...argv], options: { ...GLOBAL_OPTIONS, ...options }, allowPositionals: true, strict: true });
+      parsed = parseArgs({ args: [...argv], options: { ...GLOBAL_OPTIONS, ...runs.options }, allowPositionals: true, strict: true });
     } catch (error) {
       throw misplacedOption(command, error) ?? usageError(error, command.usage);
     }
     const { values } = parsed;
     if (values.help) {
-      io.stdout.write(helpText(command, usage));
+      io.stdout.write(helpText(command, runs.usage));
       return 0;
     }
     const global = io.global({
@@ -224,9 +202,23 @@ export async function runCommand(command: Command, argv: readonly string[], io: 
       team: text(values.team),
       help: false,
     });
-    const positionals = named ? parsed.positionals.slice(1) : parsed.positionals;
-    return (await run({ global, values, positionals, stdin: io.stdin, stdout: io.stdout, stderr: io.stderr })) ?? 0;
+    const positionals = runs.named ? parsed.positionals.slice(1) : parsed.positionals;
+    return (await runs.run({ global, values, positionals, stdin: io.stdin, stdout: io.stdout, stderr: io.stderr })) ?? 0;
   } catch (error) {
     return reportError(io.stderr, error);
   }
+}
+
+/**
+ * What runs for `argv`: the command, or the subcommand it names (`named`: its name is the first
+ * positional) or the default one; undefined for `--help` beside a subcommand that does not exist.
+ */
+function target(command: Command, argv: readonly string[]): (Pick<Subcommand, 'options' | 'run'> & { usage: string; named: boolean }) | undefined {
+  if (!command.subcommands) return { options: command.options, usage: command.usage, run: (ctx) => command.run(ctx), named: false };
+  const { name, help } = subcommandName(command, argv);
+  const chosen = name ?? command.defaultSubcommand;
+  const sub = chosen === undefined ? undefined : command.subcommands[chosen];
+  if (sub) return { options: sub.options, usage: sub.usage ?? command.usage, run: (ctx) => sub.run(ctx), named: name !== undefined };
+  if (help) return undefined;
+  throw unknownSubcommand(command, name ?? '');
 }

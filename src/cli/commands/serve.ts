@@ -8,7 +8,7 @@ import { ParlaError } from '../../shared/errors.js';
 import { LISTEN_DEFAULTS } from '../../server/defaults.js';
 import type { createServer as CreateServer } from '../../server/server.js';
 import { loadOrCreateToken } from '../../server/token.js';
-import { defineCommand, type Command, type GlobalOptions } from '../registry.js';
+import { defineCommand, type GlobalOptions, type LeafCommand } from '../registry.js';
 
 /** Opens the shared services for the data dir as a ParlaApi; `close` stops them. */
 export type OpenApi = (global: GlobalOptions) => Promise<ParlaApi & { close(): Promise<void>; compat?: CompatStores }>;
@@ -36,7 +36,7 @@ function untilSignal(): Promise<void> {
   });
 }
 
-export function createServeCommand(openApi: OpenApi, rendererDir = RENDERER_DIR): Command {
+export function createServeCommand(openApi: OpenApi, rendererDir = RENDERER_DIR): LeafCommand {
   return defineCommand({
     name: 'serve',
     usage: 'parla serve [--host 127.0.0.1] [--port 7717]',
