@@ -43,3 +43,8 @@ export function exactly(positionals: readonly string[], count: number, usage: st
   if (positionals.length !== count) throw new ParlaError('BAD_INPUT', `usage: ${usage}`);
   return [...positionals];
 }
+
+/** What a command prints: `value` as indented JSON with --json, else `text`. */
+export function answer(stdout: CliOutput, json: boolean | undefined, value: unknown, text: string): void {
+  stdout.write(json ? JSON.stringify(value, null, 2) + '\n' : text);
+}

@@ -6,8 +6,8 @@ import { decodeGlossaryBytes, formatFor, formatGlossaryFile, parseGlossaryText }
 import { SqliteGlossary } from '../../core/glossary/sqlite.js';
 import { stateDbPath } from '../../core/db.js';
 import { checkOutputFile, writeWholeSync } from '../../core/output-file.js';
-import { exactly } from '../guard.js';
-import { defineCommand, subcommand, type CliOutput, type GlobalOptions } from '../registry.js';
+import { answer, exactly } from '../guard.js';
+import { defineCommand, subcommand, type GlobalOptions } from '../registry.js';
 
 const usage =
   'parla glossary [add SRC TGT | list | remove ID | import FILE | export FILE] --from L --to L [--dnt] [--case-sensitive] [--partial] [--query Q] [--limit N] [--encoding E] [--json]';
@@ -50,7 +50,6 @@ function pair(sub: string, values: { from?: string | undefined; to?: string | un
   return { from: checkLang(values.from, 'from'), to: checkLang(values.to, 'to') };
 }
 
-const out = (stdout: CliOutput, json: boolean, value: unknown, text: string) => stdout.write(json ? JSON.stringify(value, null, 2) + '\n' : text);
 
 export const glossaryCommand = defineCommand({
   name: 'glossary',
@@ -73,7 +72,7 @@ export const glossaryCommand = defineCommand({
               wholeWord: !values.partial,
             },
           ]);
-          out(stdout, values.json, entry, `${line(entry!)}\n`);
+          answer(stdout, values.json, entry, `${line(entry!)}\n`);
         });
       },
     }),
@@ -90,7 +89,7 @@ export const glossaryCommand = defineCommand({
             ...(values.query ? { q: values.query } : {}),
             ...(limit ? { limit } : {}),
           });
-          out(stdout, values.json, page, page.entries.map((e) => `${line(e)}\n`).join(''));
+          answer(stdout, values.json, page, page.entries.map((e) => `${line(e)}\n`).join(''));
         });
       },
     }),
@@ -100,7 +99,7 @@ export const glossaryCommand = defineCommand({
         const [id] = exactly(positionals, 1, usage);
         return withGlossary(global, async (glossary) => {
           if (!(await glossary.remove(id))) throw new ParlaError('NOT_FOUND', `no glossary entry ${id} (see parla glossary list)`);
-          out(stdout, values.json, { removed: id }, `removed ${id}\n`);
+          answer(stdout, values.json, { removed: id }, `removed ${id}\n`);
         });
       },
     }),
@@ -121,7 +120,7 @@ export const glossaryCommand = defineCommand({
           const stored = await glossary.add(entries);
           const ms = Math.round(performance.now() - started);
           const imported = new Set(stored.map((e) => e.id)).size;
-          out(stdout, values.json, { imported, from, to, ms }, `imported ${imported} entries (${from}→${to}) in ${ms} ms\n`);
+          answer(stdout, values.json, { imported, from, to, ms }, `imported ${imported} entries (${from}→${to}) in ${ms} ms\n`);
         });
       },
     }),

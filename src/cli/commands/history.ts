@@ -2,7 +2,7 @@ import { extname } from 'node:path';
 import { ParlaError } from '../../shared/errors.js';
 import type { HistoryEntry, HistoryQuery } from '../../shared/history.js';
 import type { HistoryStore } from '../../core/history/store.js';
-import { exactly } from '../guard.js';
+import { answer, exactly } from '../guard.js';
 import { openState } from '../job-session.js';
 import { defineCommand, subcommand, type CommandContext, type OptionsConfig, type OptionValues } from '../registry.js';
 
@@ -64,7 +64,7 @@ function historySub<const O extends OptionsConfig>(
 }
 
 const print = ({ values, stdout }: CommandContext<OptionValues<typeof filters>>, entries: HistoryEntry[]) =>
-  stdout.write(values.json ? JSON.stringify(entries, null, 2) + '\n' : entries.map(line).join('\n') + (entries.length ? '\n' : ''));
+  answer(stdout, values.json, entries, entries.map(line).join('\n') + (entries.length ? '\n' : ''));
 
 export const historyCommand = defineCommand({
   name: 'history',

@@ -2,7 +2,7 @@ import type { JobRecord } from '../../shared/jobs.js';
 import { listDeskJobs, locateJob, tagged, type JobDesk, type JobShelf } from '../../core/jobs/job-desk.js';
 import type { StoredJob } from '../../core/queue/backend.js';
 import { deleteJob } from '../../core/jobs/uploads.js';
-import { exactly } from '../guard.js';
+import { answer, exactly } from '../guard.js';
 import { finish, openJobSession, runWithProgress } from '../job-session.js';
 import { describeProgress } from '../progress.js';
 import { defineCommand, subcommand, type CliOutput, type CommandContext } from '../registry.js';
@@ -17,7 +17,7 @@ function line(job: JobRecord): string {
 }
 
 function print(stdout: CliOutput, json: boolean, job: JobRecord): void {
-  stdout.write(json ? JSON.stringify(job, null, 2) + '\n' : `${line(job)}${job.output ? `\n  output: ${job.output}` : ''}${job.error ? `\n  error: ${job.error.message}` : ''}\n`);
+  answer(stdout, json, job, `${line(job)}${job.output ? `\n  output: ${job.output}` : ''}${job.error ? `\n  error: ${job.error.message}` : ''}\n`);
 }
 
 interface Located {
@@ -74,7 +74,7 @@ export const jobsCommand = defineCommand({
         const session = await openJobSession(global, false);
         try {
           const jobs = await listDeskJobs(session.desk);
-          stdout.write(values.json ? JSON.stringify(jobs, null, 2) + '\n' : jobs.map(line).join('\n') + (jobs.length ? '\n' : ''));
+          answer(stdout, values.json, jobs, jobs.map(line).join('\n') + (jobs.length ? '\n' : ''));
         } finally {
           await session.close();
         }

@@ -4,8 +4,8 @@ import { openDb, stateDbPath } from '../../core/db.js';
 import { KeyStore } from '../../core/compat/keys.js';
 import { ParlaError } from '../../shared/errors.js';
 import type { ApiKeyInfo } from '../../shared/keys.js';
-import { exactly } from '../guard.js';
-import { defineCommand, subcommand, type CliOutput, type GlobalOptions } from '../registry.js';
+import { answer, exactly } from '../guard.js';
+import { defineCommand, subcommand, type GlobalOptions } from '../registry.js';
 
 const usage = 'parla keys [list | create NAME [--chars N] [--rate N] | revoke NAME] [--json]';
 const json = { json: { type: 'boolean', default: false } } as const;
@@ -33,7 +33,6 @@ async function withKeys(global: GlobalOptions, body: (keys: KeyStore) => Promise
   }
 }
 
-const out = (stdout: CliOutput, json: boolean, value: unknown, text: string) => stdout.write(json ? JSON.stringify(value, null, 2) + '\n' : text);
 
 export const keysCommand = defineCommand({
   name: 'keys',
@@ -48,7 +47,7 @@ export const keysCommand = defineCommand({
         exactly(positionals, 0, usage);
         return withKeys(global, (keys) => {
           const list = keys.list();
-          out(stdout, values.json, list, list.map((k) => `${line(k)}\n`).join(''));
+          answer(stdout, values.json, list, list.map((k) => `${line(k)}\n`).join(''));
         });
       },
     }),
@@ -60,7 +59,7 @@ export const keysCommand = defineCommand({
         const ratePerMinute = count(values.rate, 'rate');
         return withKeys(global, (keys) => {
           const created = keys.create({ name, ...(charLimit ? { charLimit } : {}), ...(ratePerMinute ? { ratePerMinute } : {}) });
-          out(stdout, values.json, created, `${created.key}\n`);
+          answer(stdout, values.json, created, `${created.key}\n`);
           if (!values.json) stderr.write(`key "${created.name}" created; it is shown this once (Parla keeps only its hash)\n`);
         });
       },
@@ -71,7 +70,7 @@ export const keysCommand = defineCommand({
         const [name] = exactly(positionals, 1, usage);
         return withKeys(global, (keys) => {
           if (!keys.revoke(name)) throw new ParlaError('NOT_FOUND', `no key named "${name}" (see parla keys list)`);
-          out(stdout, values.json, { revoked: name }, `revoked ${name}\n`);
+          answer(stdout, values.json, { revoked: name }, `revoked ${name}\n`);
         });
       },
     }),

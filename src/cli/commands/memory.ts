@@ -10,8 +10,8 @@ import { checkOutputFile, writeWholeSync } from '../../core/output-file.js';
 import { packageVersion } from '../../core/paths.js';
 import { openServices } from '../../core/services.js';
 import type { MemoryBackend } from '../../core/memory/backend.js';
-import { exactly } from '../guard.js';
-import { defineCommand, subcommand, type CliOutput, type GlobalOptions } from '../registry.js';
+import { answer, exactly } from '../guard.js';
+import { defineCommand, subcommand, type GlobalOptions } from '../registry.js';
 
 const usage =
   'parla memory [add SOURCE TARGET | list | search QUERY | delete ID | import FILE.tmx | export FILE.tmx] [--from L --to L] [--note TEXT] [--approved] [--limit N] [--json]';
@@ -48,7 +48,6 @@ async function withMemory(global: GlobalOptions, body: (memory: MemoryBackend) =
   }
 }
 
-const out = (stdout: CliOutput, json: boolean | undefined, value: unknown, text: string) => stdout.write(json ? JSON.stringify(value, null, 2) + '\n' : text);
 
 /** list (with --query) and search (with QUERY): a page of entries, filtered by the pair when given. */
 const listing = (search: boolean) =>
@@ -61,7 +60,7 @@ const listing = (search: boolean) =>
       const q = search ? arg : values.query;
       return withMemory(global, async (memory) => {
         const page = await memory.list({ ...pair, ...(q ? { q } : {}), limit: limit ?? 100 });
-        out(stdout, values.json, page, page.entries.map((e) => `${line(e)}\n`).join('') + (page.total > page.entries.length ? `(${page.entries.length} of ${page.total}; --limit N for more)\n` : ''));
+        answer(stdout, values.json, page, page.entries.map((e) => `${line(e)}\n`).join('') + (page.total > page.entries.length ? `(${page.entries.length} of ${page.total}; --limit N for more)\n` : ''));
       });
     },
   });
@@ -73,7 +72,7 @@ const remove = subcommand({
     langs(values); // a pair given is checked, as everywhere
     return withMemory(global, async (memory) => {
       if (!(await memory.remove(id))) throw new ParlaError('NOT_FOUND', `no memory entry ${id} (see parla memory list)`);
-      out(stdout, values.json, { deleted: id }, `deleted ${id}\n`);
+      answer(stdout, values.json, { deleted: id }, `deleted ${id}\n`);
     });
   },
 });
@@ -92,7 +91,7 @@ export const memoryCommand = defineCommand({
         return withMemory(global, async (memory) => {
           if (!from || !to) throw new ParlaError('BAD_INPUT', 'parla memory add needs --from and --to (the language pair)');
           const [entry] = await memory.add([{ from, to, source, target, origin: values.approved ? 'approved' : 'typed', ...(values.note ? { note: values.note } : {}) }]);
-          out(stdout, values.json, entry, `${line(entry!)}\n`);
+          answer(stdout, values.json, entry, `${line(entry!)}\n`);
         });
       },
     }),
@@ -118,7 +117,7 @@ export const memoryCommand = defineCommand({
           const imported = await memory.import(entries, (done) => stderr.write(`\rstoring ${done} of ${entries.length} entries`));
           stderr.write(`\n`);
           const ms = Math.round(performance.now() - started);
-          out(stdout, values.json, { imported, ms }, `imported ${imported} entries from ${file} in ${ms} ms\n`);
+          answer(stdout, values.json, { imported, ms }, `imported ${imported} entries from ${file} in ${ms} ms\n`);
         });
       },
     }),
