@@ -3,8 +3,8 @@
 // maps the final status to an exit code.
 import type { JobRecord } from '../shared/jobs.js';
 import type { FileJobReport } from '../core/formats/report.js';
-import { localDesk, locateJob, type JobDesk } from '../core/jobs/job-desk.js';
-import { openEngine } from '../core/services.js';
+import { locateJob, type JobDesk } from '../core/jobs/job-desk.js';
+import { openEngine, openServices } from '../core/services.js';
 import { openLocalState, type EngineContext, type EngineTranslator, type LocalState } from '../core/state.js';
 import type { CommandContext, GlobalOptions } from './registry.js';
 import { describeProgress, progressReporter } from './progress.js';
@@ -31,31 +31,15 @@ export interface JobSession {
 
 /**
  * Local state, or with --redis the team's too. `helpTeam`: this process also translates team
- * chunks while it runs (a batch or a resume does; a list or a pause does not).
+ * chunks (one at a time) while it runs (a batch or a resume does; a list or a pause does not).
  */
 export async function openJobSession(global: GlobalOptions, helpTeam: boolean): Promise<JobSession> {
-  if (!global.redisUrl) {
-    const state = openState(global);
-    return {
-      desk: localDesk(state),
-      warm: (req) => void state.translator.warm?.(req).catch(() => undefined),
-      teamMode: false,
-      close: () => state.close(),
-    };
-  }
-  // Loaded on demand: Redis and BullMQ cost every other command a noticeable start-up time.
-  const { openTeamState } = await import('../core/team/team-state.js');
-  const team = await openTeamState({
-    dataDir: global.dataDir,
-    redis: { url: global.redisUrl, ...(global.team ? { team: global.team } : {}) },
-    openEngine: engineFor(global),
-    ...(helpTeam ? {} : { workConcurrency: 0 }),
-  });
+  const services = await openServices({ ...global, teamWork: helpTeam ? 1 : 0 });
   return {
-    desk: team.desk,
-    warm: (req) => void team.local.translator.warm?.(req).catch(() => undefined),
-    teamMode: true,
-    close: () => team.close(),
+    desk: services.desk,
+    warm: (req) => void services.state.translator.warm?.(req).catch(() => undefined),
+    teamMode: Boolean(global.redisUrl),
+    close: () => services.close(),
   };
 }
 
