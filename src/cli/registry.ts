@@ -161,7 +161,7 @@ function subcommandName(command: GroupCommand, argv: readonly string[]): { name:
 
 /** A flag of another subcommand (`parla keys list --chars 5`): says which subcommands take it. */
 function misplacedOption(command: Command, error: unknown): ParlaError | undefined {
-  const flag = /^Unknown option '--([^'=]+)'/u.exec((error as Error).message)?.[1];
+  const flag = error instanceof Error ? /^Unknown option '--([^'=]+)'/u.exec(error.message)?.[1] : undefined;
   const owners = Object.entries(command.subcommands ?? {}).filter(([, sub]) => flag !== undefined && Object.hasOwn(sub.options, flag));
   if (!owners.length) return undefined;
   return new ParlaError('BAD_INPUT', `--${flag} goes with ${owners.map(([name]) => `\`parla ${command.name} ${name}\``).join(' or ')}`);

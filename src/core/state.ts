@@ -165,12 +165,24 @@ export function memorySettings(dataDir: string): { author: () => string; thresho
   return { author: () => memoryAuthor(settings.get()), threshold: () => settings.get().memory.threshold };
 }
 
+export interface TranslationPipeline {
+  /** Without history (batch jobs record one summary entry). */
+  translator: Translator;
+  /** Recording each translation in `history` under `door`. */
+  doorTranslator(history: HistoryStore, door: Exclude<HistoryDoor, 'batch'>): Translator;
+  /** The engine behind it all, opened on first use. */
+  engine(): Promise<EngineTranslator>;
+  checkRoutes: LocalState['checkRoutes'];
+  /** Closes the engine if it was opened. */
+  close(): Promise<void>;
+}
+
 /**
  * Translation as every door does it: source detection (`from: "auto"`), then the translation
  * memory, then the cache, then the engine (opened on first use), with the glossary of each
  * request's pair enforced and part of every key.
  */
-export function translationPipeline(openEngine: LocalStateOptions['openEngine'], stores: PipelineStores) {
+export function translationPipeline(openEngine: LocalStateOptions['openEngine'], stores: PipelineStores): TranslationPipeline {
   // The glossary needs the routed model's source language, which needs the engine: the engine
   // only asks for the glossary while it translates, when it is open.
   const engine = new LazyEngine(() => openEngine({ glossary }));
@@ -184,15 +196,11 @@ export function translationPipeline(openEngine: LocalStateOptions['openEngine'],
   const through = (history?: CachedTranslatorOptions['history']): Translator =>
     new DetectingTranslator(new CachedTranslator(engine, stores.cache, history ? { ...keyed, history } : keyed), sources);
   return {
-    /** Without history (batch jobs record one summary entry). */
     translator: through(),
-    /** Recording each translation in `history` under `door`. */
-    doorTranslator: (history: HistoryStore, door: Exclude<HistoryDoor, 'batch'>) => through({ store: history, door }),
-    /** The engine behind it all, opened on first use. */
+    doorTranslator: (history, door) => through({ store: history, door }),
     engine: () => engine.get(),
     checkRoutes: routeChecker(() => engine.get()),
-    /** Closes the engine if it was opened. */
-    async close(): Promise<void> {
+    async close() {
       if (engine.opened) await (await engine.get()).close?.();
     },
   };
