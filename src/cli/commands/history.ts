@@ -2,7 +2,7 @@ import { extname } from 'node:path';
 import { ParlaError } from '../../shared/errors.js';
 import type { HistoryEntry, HistoryQuery } from '../../shared/history.js';
 import type { HistoryStore } from '../../core/history/store.js';
-import { answer, exactly } from '../guard.js';
+import { answer } from '../guard.js';
 import { openState } from '../job-session.js';
 import { defineCommand, subcommand, type CommandContext, type OptionsConfig, type OptionValues } from '../registry.js';
 
@@ -52,7 +52,7 @@ function historySub<const O extends OptionsConfig>(
     options,
     async run(ctx) {
       const [arg, ...rest] = ctx.positionals;
-      if (rest.length > 0) exactly(rest, 0, usage);
+      if (rest.length > 0) throw new ParlaError('BAD_INPUT', `usage: ${usage}`);
       const state = openState(ctx.global);
       try {
         body(state.history, arg, ctx);
