@@ -93,13 +93,9 @@ async function childBatch() {
   const file = args[1];
   const dataDir = opt('data-dir');
   const { batchCommand } = await import(join(root, 'dist/cli/commands/batch.js'));
+  const { runCommand } = await import(join(root, 'dist/cli/registry.js'));
   const model = fakeModel();
-  const code = await batchCommand.run([file, '--to', to, '--from', from, '--json'], {
-    dataDir,
-    stdout: process.stdout,
-    stderr: { write: () => true, isTTY: false },
-    openTranslator: async () => model,
-  });
+  const code = await runCommand(batchCommand, [file, '--to', to, '--from', from, '--json'], { stdin: process.stdin, stdout: process.stdout, stderr: { write: () => true, isTTY: false }, global: () => ({ dataDir, openEngine: async () => model }) });
   const peakMb = process.resourceUsage().maxRSS / 1024;
   process.stderr.write(`child maxRSS ${peakMb.toFixed(1)} MiB\n`);
   process.exitCode = code;

@@ -59,18 +59,14 @@ async function childBatch() {
   const [file, ...rest] = args.slice(1);
   const dataDir = rest[rest.indexOf('--data-dir') + 1];
   const { batchCommand } = await import(join(root, 'dist/cli/commands/batch.js'));
+  const { runCommand } = await import(join(root, 'dist/cli/registry.js'));
   const model = {
     async translate(req) {
       await new Promise((r) => setTimeout(r, FAKE_MS_PER_CALL + FAKE_MS_PER_TEXT * req.texts.length));
       return req.texts.map((t) => ({ source: t, text: `[${req.to}] ${t}`, model: 'fake', cached: false, ms: 0 }));
     },
   };
-  process.exitCode = await batchCommand.run([file, ...rest.filter((a, i) => a !== '--data-dir' && rest[i - 1] !== '--data-dir')], {
-    dataDir,
-    stdout: process.stdout,
-    stderr: { write: () => true, isTTY: false },
-    openTranslator: async () => model,
-  });
+  process.exitCode = await runCommand(batchCommand, [file, ...rest.filter((a, i) => a !== '--data-dir' && rest[i - 1] !== '--data-dir')], { stdin: process.stdin, stdout: process.stdout, stderr: { write: () => true, isTTY: false }, global: () => ({ dataDir, openEngine: async () => model }) });
 }
 
 async function main() {

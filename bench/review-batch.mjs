@@ -24,13 +24,14 @@ if (args[0] === '--child') {
   // flags one text in five, as the real engine's review would.
   const [, file, dataDir, ...rest] = args;
   const { batchCommand } = await import(new URL('../dist/cli/commands/batch.js', import.meta.url).href);
+const { runCommand } = await import(new URL('../dist/cli/registry.js', import.meta.url).href);
   const model = {
     async translate(req) {
       await new Promise((r) => setTimeout(r, 2 * req.texts.length));
       return req.texts.map((t, i) => ({ source: t, text: `[${req.to}] ${t}`, model: 'fake', cached: false, ms: 0, confidence: 0.7, ...(i % 5 === 0 ? { flags: ['length'] } : {}) }));
     },
   };
-  process.exitCode = await batchCommand.run([file, ...rest], { dataDir, stdout: process.stdout, stderr: process.stderr, openTranslator: async () => model });
+  process.exitCode = await runCommand(batchCommand, [file, ...rest], { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, global: () => ({ dataDir, openEngine: async () => model }) });
 } else {
   const engine = opt('engine', existsSync(join(root, 'dist/cli/main.js')) && existsSync(join(root, 'resources/models/parla-tiny-en-es/config.json')) ? 'real' : 'fake');
   const reps = Number(opt('reps', '3'));

@@ -1,9 +1,8 @@
 // Every command ends the same way on error: one clear line on stderr and the code's exit status.
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ParlaError, exitCodeFor, toErrorInfo } from '../shared/errors.js';
 import { normalizeLanguage } from '../shared/languages.js';
 import { AUTO_SOURCE } from '../shared/translation.js';
-import type { CliContext, CliOutput } from './command.js';
+import type { CliOutput } from './registry.js';
 
 /** Writes the one line for `error` (with its stack under PARLA_DEBUG=1, for bug reports); returns the exit code. */
 export function reportError(stderr: CliOutput, error: unknown): number {
@@ -11,25 +10,6 @@ export function reportError(stderr: CliOutput, error: unknown): number {
   stderr.write(`parla: ${info.message}\n`);
   if (process.env.PARLA_DEBUG && error instanceof Error && error.stack) stderr.write(`${error.stack}\n`);
   return exitCodeFor(info.code);
-}
-
-export async function guarded(ctx: CliContext, body: () => Promise<number>): Promise<number> {
-  try {
-    return await body();
-  } catch (error) {
-    return reportError(ctx.stderr, error);
-  }
-}
-
-type Options = NonNullable<ParseArgsConfig['options']>;
-
-/** node:util parseArgs, with unknown options and missing values reported as BAD_INPUT (exit 2). */
-export function parse<O extends Options>(argv: string[], options: O, usage: string) {
-  try {
-    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw usageError(error, usage);
-  }
 }
 
 /** A parseArgs error as one line with the command's usage. */
@@ -56,4 +36,15 @@ export function language(value: string, flag: string): string {
 /** `--from`: a language as `language` reads it, or `auto` (detect each text's language). */
 export function sourceLanguage(value: string, flag = '--from'): string {
   return value === AUTO_SOURCE ? AUTO_SOURCE : language(value, flag);
+}
+
+/** A subcommand's arguments when there are `count` of them; otherwise `usage: USAGE` (exit 2). */
+export function exactly(positionals: readonly string[], count: number, usage: string): string[] {
+  if (positionals.length !== count) throw new ParlaError('BAD_INPUT', `usage: ${usage}`);
+  return [...positionals];
+}
+
+/** What a command prints: `value` as indented JSON with --json, else `text`. */
+export function answer(stdout: CliOutput, json: boolean | undefined, value: unknown, text: string): void {
+  stdout.write(json ? JSON.stringify(value, null, 2) + '\n' : text);
 }

@@ -3,13 +3,22 @@
 // maps the final status to an exit code.
 import type { JobRecord } from '../shared/jobs.js';
 import type { FileJobReport } from '../core/formats/report.js';
-import { localDesk, locateJob, type JobDesk } from '../core/jobs/job-desk.js';
-import { openLocalState, type LocalState } from '../core/state.js';
-import type { CliContext } from './command.js';
+import { locateJob, type JobDesk } from '../core/jobs/job-desk.js';
+import { openEngine, openServices } from '../core/services.js';
+import { openLocalState, type EngineContext, type EngineTranslator, type LocalState } from '../core/state.js';
+import type { CommandContext, GlobalOptions } from './registry.js';
 import { describeProgress, progressReporter } from './progress.js';
 
-export function openState(ctx: CliContext): LocalState {
-  return openLocalState({ dataDir: ctx.dataDir, openEngine: (context) => ctx.openTranslator(context) });
+/** What these helpers use of a command's context. */
+type SessionContext = Pick<CommandContext<unknown>, 'global' | 'stdout' | 'stderr'>;
+
+/** The engine state puts behind its caches: the one the command was given, else the model host. */
+export function engineFor(global: GlobalOptions): (context: EngineContext) => Promise<EngineTranslator> {
+  return global.openEngine ?? (async (context) => openEngine(global, undefined, context));
+}
+
+export function openState(global: GlobalOptions): LocalState {
+  return openLocalState({ dataDir: global.dataDir, openEngine: engineFor(global) });
 }
 
 export interface JobSession {
@@ -22,36 +31,20 @@ export interface JobSession {
 
 /**
  * Local state, or with --redis the team's too. `helpTeam`: this process also translates team
- * chunks while it runs (a batch or a resume does; a list or a pause does not).
+ * chunks (one at a time) while it runs (a batch or a resume does; a list or a pause does not).
  */
-export async function openJobSession(ctx: CliContext, helpTeam: boolean): Promise<JobSession> {
-  if (!ctx.redisUrl) {
-    const state = openState(ctx);
-    return {
-      desk: localDesk(state),
-      warm: (req) => void state.translator.warm?.(req).catch(() => undefined),
-      teamMode: false,
-      close: () => state.close(),
-    };
-  }
-  // Loaded on demand: Redis and BullMQ cost every other command a noticeable start-up time.
-  const { openTeamState } = await import('../core/team/team-state.js');
-  const team = await openTeamState({
-    dataDir: ctx.dataDir,
-    redis: { url: ctx.redisUrl, ...(ctx.team ? { team: ctx.team } : {}) },
-    openEngine: (context) => ctx.openTranslator(context),
-    ...(helpTeam ? {} : { workConcurrency: 0 }),
-  });
+export async function openJobSession(global: GlobalOptions, helpTeam: boolean): Promise<JobSession> {
+  const services = await openServices({ ...global, teamWork: helpTeam ? 1 : 0 });
   return {
-    desk: team.desk,
-    warm: (req) => void team.local.translator.warm?.(req).catch(() => undefined),
-    teamMode: true,
-    close: () => team.close(),
+    desk: services.desk,
+    warm: (req) => void services.state.translator.warm?.(req).catch(() => undefined),
+    teamMode: Boolean(global.redisUrl),
+    close: () => services.close(),
   };
 }
 
 export async function runWithProgress(
-  ctx: CliContext,
+  ctx: SessionContext,
   desk: JobDesk,
   jobId: string,
   run: (signal: AbortSignal) => Promise<JobRecord>,
@@ -85,7 +78,7 @@ export async function runWithProgress(
  * adds its other output files and, for localization files, the entries translated, kept and
  * skipped (in --json: `outputs` and `entries` next to the record's fields).
  */
-export function finish(ctx: CliContext, job: JobRecord, json: boolean, report?: FileJobReport): number {
+export function finish(ctx: SessionContext, job: JobRecord, json: boolean, report?: FileJobReport): number {
   if (json) ctx.stdout.write(JSON.stringify({ ...job, ...report }, null, 2) + '\n');
   const summary = `job ${job.id} ${job.status}: ${describeProgress(job)}`;
   const outputs = report?.outputs ?? (job.output ? [job.output] : []);

@@ -1,12 +1,11 @@
 // `parla`: a thin dispatcher over the command registry. Errors become one line on stderr and
 // the exit code of their ParlaError code (usage errors: 2); a stack trace only with PARLA_DEBUG=1.
-import { parseArgs } from 'node:util';
 import { ParlaError } from '../shared/errors.js';
-import { reportError, usageError } from './guard.js';
+import { reportError } from './guard.js';
 import { resolveDataDir } from '../core/paths.js';
 import { resolveRedisUrl } from './redis-url.js';
 import { COMMANDS } from './commands/index.js';
-import { GLOBAL_OPTIONS, splitGlobalArgs, type Command } from './registry.js';
+import { runCommand } from './registry.js';
 
 function helpText(): string {
   const lines = COMMANDS.map((c) => `  ${c.usage}\n      ${c.summary}`);
@@ -22,40 +21,23 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(helpText());
     return name ? 0 : 2;
   }
-  const command: Command | undefined = COMMANDS.find((c) => c.name === name);
+  const command = COMMANDS.find((c) => c.name === name);
   if (!command) throw new ParlaError('BAD_INPUT', `unknown command "${name}"; run parla --help`);
-  const { globals, rest } = splitGlobalArgs(argv.slice(1));
-  let parsed: ReturnType<typeof parseArgs>;
-  try {
-    const args = command.selfParsing ? globals : argv.slice(1);
-    parsed = parseArgs({ args, options: { ...GLOBAL_OPTIONS, ...command.options }, allowPositionals: true, strict: true });
-  } catch (e) {
-    throw usageError(e, command.usage);
-  }
-  const values = parsed.values as Record<string, string | boolean | undefined>;
-  if (values.help || (command.selfParsing && rest.some((a) => a === '--help' || a === '-h'))) {
-    process.stdout.write(`usage: ${command.usage}\n${command.summary}\n`);
-    return 0;
-  }
-  const code = await command.run({
-    global: {
-      dataDir: resolveDataDir(values['data-dir'] as string | undefined),
-      redisUrl: resolveRedisUrl({
-        flag: values.redis as string | undefined,
-        passwordFile: values['redis-password-file'] as string | undefined,
-        env: process.env,
-        warn: (line) => process.stderr.write(line),
-      }),
-      team: (values.team as string | undefined) ?? process.env.PARLA_TEAM,
-    },
-    values,
-    positionals: parsed.positionals,
-    argv: rest,
+  return runCommand(command, argv.slice(1), {
     stdin: process.stdin,
     stdout: process.stdout,
     stderr: process.stderr,
+    global: (values) => ({
+      dataDir: resolveDataDir(values['data-dir']),
+      redisUrl: resolveRedisUrl({
+        flag: values.redis,
+        passwordFile: values['redis-password-file'],
+        env: process.env,
+        warn: (line) => process.stderr.write(line),
+      }),
+      team: values.team ?? process.env.PARLA_TEAM,
+    }),
   });
-  return code ?? 0;
 }
 
 try {

@@ -1,7 +1,7 @@
 // Job progress on stderr: a live bar on a terminal, plain lines (about one per second) otherwise,
 // so logs of a CI run stay readable.
 import type { JobEvent, JobRecord } from '../shared/jobs.js';
-import type { CliOutput } from './command.js';
+import type { CliOutput } from './registry.js';
 
 const PLAIN_EVERY_MS = 1000;
 

@@ -25,3 +25,13 @@ it('rejects Electron in core', async () => {
 it('accepts the contract importing itself', async () => {
   expect(await ruleIds("import type { ErrorCode } from './errors.js';\nexport type X = ErrorCode;\n", 'src/shared/ok.ts')).toEqual([]);
 });
+
+it('keeps exceljs in src/core/sheets/xlsx.ts', async () => {
+  const code = "import ExcelJS from 'exceljs';\nexport const x = ExcelJS;\n";
+  expect(await ruleIds(code, 'src/core/review/bad.ts')).toContain('no-restricted-imports');
+  expect(await ruleIds(code, 'src/server/bad.ts')).toContain('no-restricted-imports');
+  expect(await ruleIds(code, 'src/main/bad.ts')).toContain('no-restricted-imports');
+  expect(await ruleIds(code, 'src/core/sheets/xlsx.ts')).toEqual([]);
+  // The file that may speak exceljs is still Electron-free.
+  expect(await ruleIds("import { app } from 'electron';\nexport const x = app;\n", 'src/core/sheets/xlsx.ts')).toContain('no-restricted-imports');
+});

@@ -22,7 +22,7 @@ function setup(values: CommandContext['values'], positionals: string[] = []) {
   const command = createServeCommand(async () => ({ ...fake, subscribe: fake.subscribe, close: async () => ((closed = true), fake.close()) }));
   const stdout = new PassThrough();
   stdout.on('data', (chunk: Buffer) => out.push(chunk.toString()));
-  const ctx: CommandContext = { global: { dataDir }, values, positionals, argv: [], stdin: new PassThrough(), stdout, stderr: new PassThrough() };
+  const ctx: CommandContext = { global: { dataDir }, values, positionals, stdin: new PassThrough(), stdout, stderr: new PassThrough() };
   return { command, ctx, out, closed: () => closed };
 }
 

@@ -3,87 +3,85 @@ import { readFile } from 'node:fs/promises';
 import { batchNoModelNote } from '../../core/detect/no-model.js';
 import { ParlaError } from '../../shared/errors.js';
 import type { BatchRequest } from '../../core/jobs/batch.js';
-import type { CliCommand } from '../command.js';
-import { guarded, language, list, parse, sourceLanguage } from '../guard.js';
+import { language, list, sourceLanguage } from '../guard.js';
+import { defineCommand } from '../registry.js';
 import { fileJobReport } from '../../core/formats/report.js';
 import { locateJob } from '../../core/jobs/job-desk.js';
 import { finish, openJobSession, runWithProgress } from '../job-session.js';
 
 const usage = 'parla batch FILE --to LANG[,LANG] [--from LANG|auto] [--columns NAME|LETTER[,..]] [--sheet NAME] [--out FILE|DIR|PATTERN] [--force] [--overwrite] [--no-fuzzy] [--no-review] [--min-confidence X] [--json]';
 
-export const batchCommand: CliCommand = {
+export const batchCommand = defineCommand({
   name: 'batch',
   usage,
-  run: (argv, ctx) =>
-    guarded(ctx, async () => {
-      const { values, positionals } = parse(
-        argv,
-        {
-          to: { type: 'string' },
-          from: { type: 'string' },
-          columns: { type: 'string' },
-          sheet: { type: 'string' },
-          out: { type: 'string' },
-          model: { type: 'string' },
-          'no-review': { type: 'boolean', default: false },
-          overwrite: { type: 'boolean', default: false },
-          force: { type: 'boolean', default: false },
-          'no-fuzzy': { type: 'boolean', default: false },
-          'min-confidence': { type: 'string' },
-          json: { type: 'boolean', default: false },
-        },
-        usage,
-      );
-      const to = list(values.to)?.map((lang) => language(lang, '--to'));
-      if (positionals.length !== 1 || !to) throw new ParlaError('BAD_INPUT', `need one FILE and --to\nusage: ${usage}`);
-      const columns = list(values.columns);
-      const minConfidence = values['min-confidence'] === undefined ? undefined : Number(values['min-confidence']);
-      if (minConfidence !== undefined && (values['min-confidence']?.trim() === '' || !(minConfidence >= 0 && minConfidence <= 1))) {
-        throw new ParlaError('BAD_INPUT', `--min-confidence must be a number from 0 to 1, not "${values['min-confidence']}"`);
+  summary: 'Translate columns of a CSV/TSV/XLSX file in a crash-safe background job.',
+  options: {
+    to: { type: 'string' },
+    from: { type: 'string' },
+    columns: { type: 'string' },
+    sheet: { type: 'string' },
+    out: { type: 'string' },
+    model: { type: 'string' },
+    'no-review': { type: 'boolean', default: false },
+    overwrite: { type: 'boolean', default: false },
+    force: { type: 'boolean', default: false },
+    'no-fuzzy': { type: 'boolean', default: false },
+    'min-confidence': { type: 'string' },
+    json: { type: 'boolean', default: false },
+  },
+  async run(ctx) {
+    const { values, positionals } = ctx;
+    const to = list(values.to)?.map((lang) => language(lang, '--to'));
+    const [file] = positionals;
+    if (positionals.length !== 1 || file === undefined || !to) throw new ParlaError('BAD_INPUT', `need one FILE and --to\nusage: ${usage}`);
+    const columns = list(values.columns);
+    const minConfidence = values['min-confidence'] === undefined ? undefined : Number(values['min-confidence']);
+    if (minConfidence !== undefined && (values['min-confidence']?.trim() === '' || !(minConfidence >= 0 && minConfidence <= 1))) {
+      throw new ParlaError('BAD_INPUT', `--min-confidence must be a number from 0 to 1, not "${values['min-confidence']}"`);
+    }
+    const request: BatchRequest = {
+      file,
+      to,
+      ...(values.from ? { from: sourceLanguage(values.from) } : {}),
+      ...(columns ? { columns } : {}),
+      ...(values.sheet !== undefined ? { sheet: values.sheet } : {}),
+      ...(values.out !== undefined ? { out: values.out } : {}),
+      ...(values.model ? { model: values.model } : {}),
+      ...(values['no-review'] ? { review: false } : {}),
+      ...(minConfidence !== undefined ? { minConfidence } : {}),
+      ...(values.overwrite ? { overwrite: true } : {}),
+      ...(values.force ? { force: true } : {}),
+      ...(values['no-fuzzy'] ? { fuzzy: false } : {}),
+    };
+    const session = await openJobSession(ctx.global, true);
+    try {
+      // The model host starts and loads while the file is planned and read (a missing file
+      // gets its one-line error without starting a host).
+      if (existsSync(request.file)) {
+        session.warm({ to: to[0]!, ...(request.from ? { from: request.from } : {}), ...(request.model ? { model: request.model } : {}) });
       }
-      const request: BatchRequest = {
-        file: positionals[0] as string,
-        to,
-        ...(values.from ? { from: sourceLanguage(values.from) } : {}),
-        ...(columns ? { columns } : {}),
-        ...(values.sheet !== undefined ? { sheet: values.sheet } : {}),
-        ...(values.out !== undefined ? { out: values.out } : {}),
-        ...(values.model ? { model: values.model } : {}),
-        ...(values['no-review'] ? { review: false } : {}),
-        ...(minConfidence !== undefined ? { minConfidence } : {}),
-        ...(values.overwrite ? { overwrite: true } : {}),
-        ...(values.force ? { force: true } : {}),
-        ...(values['no-fuzzy'] ? { fuzzy: false } : {}),
-      };
-      const session = await openJobSession(ctx, true);
-      try {
-        // The model host starts and loads while the file is planned and read (a missing file
-        // gets its one-line error without starting a host).
-        if (existsSync(request.file)) {
-          session.warm({ to: to[0]!, ...(request.from ? { from: request.from } : {}), ...(request.model ? { model: request.model } : {}) });
-        }
-        // Team mode: the job is split into chunks that every member's app and `parla worker`
-        // take; this process follows the progress and writes the output. With the team away it
-        // runs locally.
-        const { job, resumed, place } = await session.desk.prepareBatch(request);
-        const where = !session.teamMode ? '' : place === 'team' ? ' on the team' : ' (team offline: running locally)';
-        ctx.stderr.write(`${resumed ? 'resuming' : 'started'} job ${job.id}${where}\n`);
-        // Say what the job will do: without --columns the planner chose these (prose and labels).
-        const columns = job.input?.columns ?? [];
-        if (columns.length > 0) ctx.stderr.write(`translating ${columns.join(', ')}; other columns copied as they are${request.columns ? '' : ' (name others with --columns)'}\n`);
-        const record = await runWithProgress(ctx, session.desk, job.id, (signal) => session.desk.runBatch(job, place, signal));
-        const report = record.status === 'done' ? await fileJobReport((await locateJob(session.desk, job.id)).shelf.queue, job.id) : undefined;
-        const code = finish(ctx, record, values.json === true, report);
-        if (record.status === 'done' && record.output && record.progress.flagged) {
-          // Rows whose language no installed model serves: name the models to download. A hint
-          // only: the job is done and written whether or not the file reads back.
-          const output = record.output;
-          const note = await batchNoModelNote({ fileName: output, mimeType: '', bytes: await readFile(output) }).catch(() => '');
-          if (note) ctx.stderr.write(`${note}\n`);
-        }
-        return code;
-      } finally {
-        await session.close();
+      // Team mode: the job is split into chunks that every member's app and `parla worker`
+      // take; this process follows the progress and writes the output. With the team away it
+      // runs locally.
+      const { job, resumed, place } = await session.desk.prepareBatch(request);
+      const where = !session.teamMode ? '' : place === 'team' ? ' on the team' : ' (team offline: running locally)';
+      ctx.stderr.write(`${resumed ? 'resuming' : 'started'} job ${job.id}${where}\n`);
+      // Say what the job will do: without --columns the planner chose these (prose and labels).
+      const columns = job.input?.columns ?? [];
+      if (columns.length > 0) ctx.stderr.write(`translating ${columns.join(', ')}; other columns copied as they are${request.columns ? '' : ' (name others with --columns)'}\n`);
+      const record = await runWithProgress(ctx, session.desk, job.id, (signal) => session.desk.runBatch(job, place, signal));
+      const report = record.status === 'done' ? await fileJobReport((await locateJob(session.desk, job.id)).shelf.queue, job.id) : undefined;
+      const code = finish(ctx, record, values.json, report);
+      if (record.status === 'done' && record.output && record.progress.flagged) {
+        // Rows whose language no installed model serves: name the models to download. A hint
+        // only: the job is done and written whether or not the file reads back.
+        const output = record.output;
+        const note = await batchNoModelNote({ fileName: output, mimeType: '', bytes: await readFile(output) }).catch(() => '');
+        if (note) ctx.stderr.write(`${note}\n`);
       }
-    }),
-};
+      return code;
+    } finally {
+      await session.close();
+    }
+  },
+});

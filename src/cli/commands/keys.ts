@@ -4,10 +4,11 @@ import { openDb, stateDbPath } from '../../core/db.js';
 import { KeyStore } from '../../core/compat/keys.js';
 import { ParlaError } from '../../shared/errors.js';
 import type { ApiKeyInfo } from '../../shared/keys.js';
-import type { CliCommand } from '../command.js';
-import { guarded, parse } from '../guard.js';
+import { answer, exactly } from '../guard.js';
+import { defineCommand, subcommand, type GlobalOptions } from '../registry.js';
 
 const usage = 'parla keys [list | create NAME [--chars N] [--rate N] | revoke NAME] [--json]';
+const json = { json: { type: 'boolean', default: false } } as const;
 
 function count(value: string | undefined, option: string): number | undefined {
   if (value === undefined) return undefined;
@@ -22,36 +23,56 @@ function line(k: ApiKeyInfo): string {
   return `${k.name}\t${chars} in ${k.usage.period}\t${k.usage.requests} requests\t${rate}`;
 }
 
-export const keysCommand: CliCommand = {
+/** The data dir's key store for the length of `body`. */
+async function withKeys(global: GlobalOptions, body: (keys: KeyStore) => Promise<void> | void): Promise<void> {
+  const db = openDb(stateDbPath(global.dataDir));
+  try {
+    await body(new KeyStore(db));
+  } finally {
+    db.close();
+  }
+}
+
+
+export const keysCommand = defineCommand({
   name: 'keys',
   usage,
-  run: (argv, ctx) =>
-    guarded(ctx, async () => {
-      const { values, positionals } = parse(argv, { chars: { type: 'string' }, rate: { type: 'string' }, json: { type: 'boolean', default: false } }, usage);
-      const [sub = 'list', ...args] = positionals;
-      const arity: Record<string, number> = { list: 0, create: 1, revoke: 1 };
-      if (arity[sub] === undefined || args.length !== arity[sub]) throw new ParlaError('BAD_INPUT', `usage: ${usage}`);
-      if (sub !== 'create' && (values.chars !== undefined || values.rate !== undefined)) throw new ParlaError('BAD_INPUT', '--chars and --rate go with `parla keys create`');
-      const out = (value: unknown, text: string) => ctx.stdout.write(values.json ? JSON.stringify(value, null, 2) + '\n' : text);
-      const db = openDb(stateDbPath(ctx.dataDir));
-      try {
-        const keys = new KeyStore(db);
-        if (sub === 'list') {
+  summary: 'Create, list or revoke API keys for the DeepL- and LibreTranslate-compatible APIs.',
+  defaultSubcommand: 'list',
+  unknownSubcommand: () => `usage: ${usage}`,
+  subcommands: {
+    list: subcommand({
+      options: json,
+      run: ({ global, values, positionals, stdout }) => {
+        exactly(positionals, 0, usage);
+        return withKeys(global, (keys) => {
           const list = keys.list();
-          out(list, list.map((k) => `${line(k)}\n`).join(''));
-        } else if (sub === 'create') {
-          const charLimit = count(values.chars, 'chars');
-          const ratePerMinute = count(values.rate, 'rate');
-          const created = keys.create({ name: args[0]!, ...(charLimit ? { charLimit } : {}), ...(ratePerMinute ? { ratePerMinute } : {}) });
-          out(created, `${created.key}\n`);
-          if (!values.json) ctx.stderr.write(`key "${created.name}" created; it is shown this once (Parla keeps only its hash)\n`);
-        } else {
-          if (!keys.revoke(args[0]!)) throw new ParlaError('NOT_FOUND', `no key named "${args[0]}" (see parla keys list)`);
-          out({ revoked: args[0] }, `revoked ${args[0]}\n`);
-        }
-        return 0;
-      } finally {
-        db.close();
-      }
+          answer(stdout, values.json, list, list.map((k) => `${line(k)}\n`).join(''));
+        });
+      },
     }),
-};
+    create: subcommand({
+      options: { ...json, chars: { type: 'string' }, rate: { type: 'string' } },
+      run: ({ global, values, positionals, stdout, stderr }) => {
+        const [name] = exactly(positionals, 1, usage);
+        const charLimit = count(values.chars, 'chars');
+        const ratePerMinute = count(values.rate, 'rate');
+        return withKeys(global, (keys) => {
+          const created = keys.create({ name, ...(charLimit ? { charLimit } : {}), ...(ratePerMinute ? { ratePerMinute } : {}) });
+          answer(stdout, values.json, created, `${created.key}\n`);
+          if (!values.json) stderr.write(`key "${created.name}" created; it is shown this once (Parla keeps only its hash)\n`);
+        });
+      },
+    }),
+    revoke: subcommand({
+      options: json,
+      run: ({ global, values, positionals, stdout }) => {
+        const [name] = exactly(positionals, 1, usage);
+        return withKeys(global, (keys) => {
+          if (!keys.revoke(name)) throw new ParlaError('NOT_FOUND', `no key named "${name}" (see parla keys list)`);
+          answer(stdout, values.json, { revoked: name }, `revoked ${name}\n`);
+        });
+      },
+    }),
+  },
+});

@@ -9,7 +9,9 @@ import { readTmxFile, formatTmx } from '../../core/memory/tmx.js';
 import { checkOutputFile, writeWholeSync } from '../../core/output-file.js';
 import { packageVersion } from '../../core/paths.js';
 import { openServices } from '../../core/services.js';
-import type { Command } from '../registry.js';
+import type { MemoryBackend } from '../../core/memory/backend.js';
+import { answer, exactly } from '../guard.js';
+import { defineCommand, subcommand, type GlobalOptions } from '../registry.js';
 
 const usage =
   'parla memory [add SOURCE TARGET | list | search QUERY | delete ID | import FILE.tmx | export FILE.tmx] [--from L --to L] [--note TEXT] [--approved] [--limit N] [--json]';
@@ -18,61 +20,91 @@ function line(e: MemoryEntry): string {
   return `${e.id}\t${e.from}→${e.to}\t${e.source}\t${e.target}\t${e.who}\t${new Date(e.when).toISOString()}\t${e.origin}`;
 }
 
-const ARITY: Record<string, number> = { add: 2, list: 0, search: 1, delete: 1, remove: 1, import: 1, export: 1 };
+/** Every subcommand takes the pair (the contract: `parla memory ... --from L --to L`) and --json. */
+const common = {
+  from: { type: 'string' },
+  to: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
 
-export const memoryCommand: Command = {
+/** `--from` and `--to` as language codes, each when given. */
+function langs(values: { from?: string | undefined; to?: string | undefined }): { from?: string; to?: string } {
+  return { ...(values.from !== undefined ? { from: checkLang(values.from, 'from') } : {}), ...(values.to !== undefined ? { to: checkLang(values.to, 'to') } : {}) };
+}
+
+function limitOf(value: string | undefined): number | undefined {
+  const limit = value === undefined ? undefined : Number(value);
+  if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) throw new ParlaError('BAD_INPUT', '--limit must be a positive whole number');
+  return limit;
+}
+
+/** The data dir's memory (or the team's, with --redis) for the length of `body`. */
+async function withMemory(global: GlobalOptions, body: (memory: MemoryBackend) => Promise<void>): Promise<void> {
+  const services = await openServices({ ...global, door: 'cli' });
+  try {
+    await body(services.state.memory);
+  } finally {
+    await services.close();
+  }
+}
+
+
+/** list (with --query) and search (with QUERY): a page of entries, filtered by the pair when given. */
+const listing = (search: boolean) =>
+  subcommand({
+    options: { ...common, query: { type: 'string', short: 'q' }, limit: { type: 'string' } },
+    run: ({ global, values, positionals, stdout }) => {
+      const [arg] = exactly(positionals, search ? 1 : 0, usage);
+      const pair = langs(values);
+      const limit = limitOf(values.limit);
+      const q = search ? arg : values.query;
+      return withMemory(global, async (memory) => {
+        const page = await memory.list({ ...pair, ...(q ? { q } : {}), limit: limit ?? 100 });
+        answer(stdout, values.json, page, page.entries.map((e) => `${line(e)}\n`).join('') + (page.total > page.entries.length ? `(${page.entries.length} of ${page.total}; --limit N for more)\n` : ''));
+      });
+    },
+  });
+
+const remove = subcommand({
+  options: common,
+  run: ({ global, values, positionals, stdout }) => {
+    const [id] = exactly(positionals, 1, usage);
+    langs(values); // a pair given is checked, as everywhere
+    return withMemory(global, async (memory) => {
+      if (!(await memory.remove(id))) throw new ParlaError('NOT_FOUND', `no memory entry ${id} (see parla memory list)`);
+      answer(stdout, values.json, { deleted: id }, `deleted ${id}\n`);
+    });
+  },
+});
+
+export const memoryCommand = defineCommand({
   name: 'memory',
   usage,
   summary: 'Add, list, search, delete, import or export translation memory entries (TMX); they answer before the cache and the model.',
-  options: {
-    from: { type: 'string' },
-    to: { type: 'string' },
-    note: { type: 'string' },
-    approved: { type: 'boolean' },
-    query: { type: 'string', short: 'q' },
-    limit: { type: 'string' },
-    json: { type: 'boolean' },
-  },
-  async run({ global, values, positionals, stdout, stderr }) {
-    const [sub = 'list', ...args] = positionals;
-    const want = ARITY[sub];
-    if (want === undefined) throw new ParlaError('BAD_INPUT', `unknown memory command "${sub}"\nusage: ${usage}`);
-    if (args.length !== want) throw new ParlaError('BAD_INPUT', `usage: ${usage}`);
-    const from = typeof values.from === 'string' ? checkLang(values.from, 'from') : undefined;
-    const to = typeof values.to === 'string' ? checkLang(values.to, 'to') : undefined;
-    const limit = values.limit === undefined ? undefined : Number(values.limit);
-    if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) throw new ParlaError('BAD_INPUT', '--limit must be a positive whole number');
-    const json = values.json === true;
-    const out = (value: unknown, text: string) => stdout.write(json ? JSON.stringify(value, null, 2) + '\n' : text);
-    if (sub === 'export' && args[0] !== '-') checkOutputFile(args[0]!);
-
-    const services = await openServices({ ...global, door: 'cli' });
-    const memory = services.state.memory;
-    try {
-      switch (sub) {
-        case 'add': {
+  defaultSubcommand: 'list',
+  subcommands: {
+    add: subcommand({
+      options: { ...common, note: { type: 'string' }, approved: { type: 'boolean' } },
+      run: ({ global, values, positionals, stdout }) => {
+        const [source = '', target = ''] = exactly(positionals, 2, usage);
+        const { from, to } = langs(values);
+        return withMemory(global, async (memory) => {
           if (!from || !to) throw new ParlaError('BAD_INPUT', 'parla memory add needs --from and --to (the language pair)');
-          const [source = '', target = ''] = args;
-          const note = typeof values.note === 'string' ? values.note : undefined;
-          const [entry] = await memory.add([{ from, to, source, target, origin: values.approved ? 'approved' : 'typed', ...(note ? { note } : {}) }]);
-          out(entry, `${line(entry!)}\n`);
-          return 0;
-        }
-        case 'list':
-        case 'search': {
-          const q = sub === 'search' ? args[0] : typeof values.query === 'string' ? values.query : undefined;
-          const page = await memory.list({ ...(from ? { from } : {}), ...(to ? { to } : {}), ...(q ? { q } : {}), limit: limit ?? 100 });
-          out(page, page.entries.map((e) => `${line(e)}\n`).join('') + (page.total > page.entries.length ? `(${page.entries.length} of ${page.total}; --limit N for more)\n` : ''));
-          return 0;
-        }
-        case 'delete':
-        case 'remove': {
-          if (!(await memory.remove(args[0]!))) throw new ParlaError('NOT_FOUND', `no memory entry ${args[0]} (see parla memory list)`);
-          out({ deleted: args[0] }, `deleted ${args[0]}\n`);
-          return 0;
-        }
-        case 'import': {
-          const file = args[0]!;
+          const [entry] = await memory.add([{ from, to, source, target, origin: values.approved ? 'approved' : 'typed', ...(values.note ? { note: values.note } : {}) }]);
+          answer(stdout, values.json, entry, `${line(entry!)}\n`);
+        });
+      },
+    }),
+    list: listing(false),
+    search: listing(true),
+    delete: remove,
+    remove,
+    import: subcommand({
+      options: common,
+      run: ({ global, values, positionals, stdout, stderr }) => {
+        const [file] = exactly(positionals, 1, usage);
+        langs(values); // a pair given is checked, as everywhere
+        return withMemory(global, async (memory) => {
           const started = performance.now();
           let shown = -1;
           const entries = await readTmxFile(file, ({ bytes, totalBytes }) => {
@@ -85,24 +117,26 @@ export const memoryCommand: Command = {
           const imported = await memory.import(entries, (done) => stderr.write(`\rstoring ${done} of ${entries.length} entries`));
           stderr.write(`\n`);
           const ms = Math.round(performance.now() - started);
-          out({ imported, ms }, `imported ${imported} entries from ${file} in ${ms} ms\n`);
-          return 0;
-        }
-        case 'export': {
-          const file = args[0]!;
-          const { entries } = await memory.list({ ...(from ? { from } : {}), ...(to ? { to } : {}) });
+          answer(stdout, values.json, { imported, ms }, `imported ${imported} entries from ${file} in ${ms} ms\n`);
+        });
+      },
+    }),
+    export: subcommand({
+      options: common,
+      run: ({ global, values, positionals, stdout, stderr }) => {
+        const [file] = exactly(positionals, 1, usage);
+        const pair = langs(values);
+        if (file !== '-') checkOutputFile(file);
+        return withMemory(global, async (memory) => {
+          const { entries } = await memory.list(pair);
           const text = formatTmx(entries, { version: packageVersion() });
           if (file === '-') stdout.write(text);
           else {
             writeWholeSync(file, text);
             stderr.write(`exported ${entries.length} entries to ${file}\n`);
           }
-          return 0;
-        }
-      }
-      return 0;
-    } finally {
-      await services.close();
-    }
+        });
+      },
+    }),
   },
-};
+});

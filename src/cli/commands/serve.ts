@@ -8,7 +8,7 @@ import { ParlaError } from '../../shared/errors.js';
 import { LISTEN_DEFAULTS } from '../../server/defaults.js';
 import type { createServer as CreateServer } from '../../server/server.js';
 import { loadOrCreateToken } from '../../server/token.js';
-import type { Command, GlobalOptions } from '../registry.js';
+import { defineCommand, type GlobalOptions, type LeafCommand } from '../registry.js';
 
 /** Opens the shared services for the data dir as a ParlaApi; `close` stops them. */
 export type OpenApi = (global: GlobalOptions) => Promise<ParlaApi & { close(): Promise<void>; compat?: CompatStores }>;
@@ -16,10 +16,10 @@ export type OpenApi = (global: GlobalOptions) => Promise<ParlaApi & { close(): P
 /** The built renderer; electron-vite writes it to out/renderer and the server serves it at `/`. */
 export const RENDERER_DIR = fileURLToPath(new URL('../../../out/renderer', import.meta.url));
 
-function parsePort(value: unknown): number {
+function parsePort(value: string | undefined): number {
   if (value === undefined) return LISTEN_DEFAULTS.port;
   const port = Number(value);
-  if (typeof value !== 'string' || !Number.isInteger(port) || port < 0 || port > 65_535) throw new ParlaError('BAD_INPUT', `--port must be 0-65535, not "${String(value)}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new ParlaError('BAD_INPUT', `--port must be 0-65535, not "${value}"`);
   return port;
 }
 
@@ -36,15 +36,15 @@ function untilSignal(): Promise<void> {
   });
 }
 
-export function createServeCommand(openApi: OpenApi, rendererDir = RENDERER_DIR): Command {
-  return {
+export function createServeCommand(openApi: OpenApi, rendererDir = RENDERER_DIR): LeafCommand {
+  return defineCommand({
     name: 'serve',
     usage: 'parla serve [--host 127.0.0.1] [--port 7717]',
     summary: 'HTTP API and web UI; prints the UI link with its token.',
     options: { host: { type: 'string' }, port: { type: 'string' } },
     async run({ global, values, positionals, stdout, stderr }) {
       if (positionals.length) throw new ParlaError('BAD_INPUT', `unexpected argument "${positionals[0]}" (usage: parla serve [--host 127.0.0.1] [--port 7717])`);
-      const host = typeof values.host === 'string' ? values.host : LISTEN_DEFAULTS.host;
+      const host = values.host ?? LISTEN_DEFAULTS.host;
       const port = parsePort(values.port);
       const token = await loadOrCreateToken(global.dataDir);
       const { createServer }: { createServer: typeof CreateServer } = await import('../../server/server.js');
@@ -63,5 +63,5 @@ export function createServeCommand(openApi: OpenApi, rendererDir = RENDERER_DIR)
       }
       return 0;
     },
-  };
+  });
 }

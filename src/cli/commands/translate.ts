@@ -4,13 +4,12 @@ import { openServices } from '../../core/services.js';
 import { checkPairCodes } from '../../core/safe-path.js';
 import { noModelHint, noModelPairs } from '../../core/detect/no-model.js';
 import { language, sourceLanguage } from '../guard.js';
-import type { Command } from '../registry.js';
-import { PROTECT_MODES, type ProtectMode, type Translation } from '../../shared/translation.js';
+import { defineCommand, type CliOutput } from '../registry.js';
+import { PROTECT_MODES, type Translation } from '../../shared/translation.js';
 import { canonicalTranslateRequest } from '../../shared/translate-request.js';
-import type { CliOutput } from '../command.js';
 import { LINE_CHUNKS, readLineChunks } from './read-lines.js';
 
-export const translateCommand: Command = {
+export const translateCommand = defineCommand({
   name: 'translate',
   usage: 'parla translate [TEXT...] --to LANG [--from LANG|auto] [--model ID|DIR] [--beam N] [--protect auto|none] [--json] [--no-cache]',
   summary: 'Translate TEXT (or each stdin line); one translation per line, in input order.',
@@ -25,23 +24,23 @@ export const translateCommand: Command = {
   },
   async run({ global, values, positionals, stdin, stdout, stderr }) {
     if (!values.to) throw new ParlaError('BAD_INPUT', 'missing --to LANG (e.g. --to es)');
-    const to = language(values.to as string, '--to');
-    const from = values.from ? sourceLanguage(values.from as string) : undefined;
+    const to = language(values.to, '--to');
+    const from = values.from ? sourceLanguage(values.from) : undefined;
     checkPairCodes([to], from, '--to/--from');
     let beam: number | undefined;
     if (values.beam !== undefined) {
       beam = Number(values.beam);
       if (!Number.isInteger(beam) || beam < 1 || beam > 16) throw new ParlaError('BAD_INPUT', '--beam must be a whole number from 1 to 16');
     }
-    const protect = (values.protect ?? 'auto') as ProtectMode;
-    if (!PROTECT_MODES.includes(protect)) throw new ParlaError('BAD_INPUT', '--protect must be auto (keep placeholders, markup and codes) or none');
+    const protect = PROTECT_MODES.find((mode) => mode === (values.protect ?? 'auto'));
+    if (!protect) throw new ParlaError('BAD_INPUT', '--protect must be auto (keep placeholders, markup and codes) or none');
     // --model may name a folder: the local user gives it (requests from elsewhere name ids only).
     const services = await openServices({ ...global, modelFolders: true });
     // Canonical like every door's request, so `--beam 1` keys as no --beam, and as HTTP and IPC.
     const request = canonicalTranslateRequest({
       to,
       from,
-      model: values.model as string | undefined,
+      model: values.model,
       options: beam ? { beam } : undefined,
       noCache: values['no-cache'] === true,
       protect,
@@ -76,7 +75,7 @@ export const translateCommand: Command = {
       await services.close();
     }
   },
-};
+});
 
 interface TranslationWriter {
   write(results: readonly Translation[]): void;
@@ -87,7 +86,7 @@ interface TranslationWriter {
  * One translation per line: line N of the output answers input line N. Flagged lines are
  * counted and the count said on stderr at the end (`--json` says which and why).
  */
-function lineWriter(out: CliOutput, err: NodeJS.WritableStream, to: string): TranslationWriter {
+function lineWriter(out: CliOutput, err: CliOutput, to: string): TranslationWriter {
   let lines = 0;
   let flagged = 0;
   const missing: [string, string][] = [];

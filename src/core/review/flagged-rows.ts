@@ -4,7 +4,6 @@
 // /api/v1/jobs/:id/review and the app's flagged-only download.
 import { extname } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { ParlaError } from '../../shared/errors.js';
 import type { FilePayload } from '../../shared/files.js';
@@ -12,12 +11,15 @@ import { detectDelimiter } from '../sheets/detect.js';
 
 const REVIEW_HEADER = /^.* \([^()]+\) review$/;
 
+/** XLSX code (exceljs, the one module that touches it) loads only for XLSX results. */
+const xlsx = () => import('../sheets/xlsx.js');
+
 /**
  * The cells of a result's rows that carry `flag` in a review column, each with its source cell
  * (the column the review column is named after): `[{ source, to }]`, one per flagged cell.
  */
 export async function flaggedSources(result: FilePayload, flag: string): Promise<{ source: string; to: string }[]> {
-  const tables = extname(result.fileName).toLowerCase() === '.xlsx' ? await xlsxTables(result.bytes) : [csvTable(result.bytes, result.fileName).map((r) => r.record)];
+  const tables = extname(result.fileName).toLowerCase() === '.xlsx' ? await (await xlsx()).xlsxTextTables(result.bytes) : [csvTable(result.bytes, result.fileName).map((r) => r.record)];
   const out: { source: string; to: string }[] = [];
   for (const [header, ...rows] of tables) {
     header?.forEach((name, i) => {
@@ -42,8 +44,13 @@ export async function flaggedRows(result: FilePayload): Promise<FilePayload> {
   return { fileName, mimeType: result.mimeType, bytes };
 }
 
+/** Where a header has review columns (0-based). */
+function reviewAt(header: readonly unknown[]): number[] {
+  return header.flatMap((cell, i) => (typeof cell === 'string' && REVIEW_HEADER.test(cell) ? [i] : []));
+}
+
 function reviewColumns(header: readonly unknown[]): number[] {
-  const at = header.flatMap((cell, i) => (typeof cell === 'string' && REVIEW_HEADER.test(cell) ? [i] : []));
+  const at = reviewAt(header);
   if (!at.length) throw new ParlaError('BAD_INPUT', 'this job was run without review columns (--no-review); run it again with them to filter its rows');
   return at;
 }
@@ -68,22 +75,6 @@ function csvTable(bytes: Uint8Array, fileName: string): { record: string[]; raw:
   }) as unknown as { record: string[]; raw: string }[];
 }
 
-/** Each sheet's cells as text, header row first. */
-async function xlsxTables(bytes: Uint8Array): Promise<string[][][]> {
-  const book = await loadBook(bytes);
-  return book.worksheets.map((sheet) => {
-    const rows: string[][] = [];
-    sheet.eachRow((row) => rows.push((row.values as unknown[]).slice(1).map((_, i) => row.getCell(i + 1).text ?? '')));
-    return rows;
-  });
-}
-
-async function loadBook(bytes: Uint8Array): Promise<ExcelJS.Workbook> {
-  const book = new ExcelJS.Workbook();
-  await book.xlsx.load(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as unknown as ArrayBuffer);
-  return book;
-}
-
 function flaggedCsv(bytes: Uint8Array, fileName: string): Uint8Array {
   const { encoding, bom, body } = decodeCsv(bytes);
   const [header, ...rows] = csvTable(bytes, fileName);
@@ -96,19 +87,7 @@ function flaggedCsv(bytes: Uint8Array, fileName: string): Uint8Array {
 }
 
 async function flaggedXlsx(bytes: Uint8Array): Promise<Uint8Array> {
-  const book = await loadBook(bytes);
-  let any = false;
-  for (const sheet of book.worksheets) {
-    const header = (sheet.getRow(1).values as unknown[]).slice(1); // exceljs rows are 1-based
-    const columns = header.flatMap((cell, i) => (typeof cell === 'string' && REVIEW_HEADER.test(cell) ? [i + 1] : []));
-    if (!columns.length) continue;
-    any = true;
-    // Bottom up, so deleting a row leaves the numbers of those still to look at.
-    for (let r = sheet.rowCount; r >= 2; r--) {
-      const row = sheet.getRow(r);
-      if (!columns.some((c) => String(row.getCell(c).text ?? '').trim() !== '')) sheet.spliceRows(r, 1);
-    }
-  }
-  if (!any) reviewColumns([]);
-  return new Uint8Array(await book.xlsx.writeBuffer());
+  const kept = await (await xlsx()).keepXlsxRows(bytes, reviewAt);
+  if (!kept.filtered) reviewColumns([]);
+  return kept.bytes;
 }

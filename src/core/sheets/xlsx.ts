@@ -367,3 +367,41 @@ export async function writeXlsx(plan: SheetPlan, lookup: Lookup): Promise<void> 
   for (const ws of wb.worksheets) shiftSheetFormulas(ws, maps);
   await writeWhole(plan.output, (tmp) => wb.xlsx.writeFile(tmp));
 }
+
+/** A workbook from bytes Parla wrote itself (a job's result): no zip guard, no part check. */
+async function loadBytes(bytes: Uint8Array): Promise<ExcelJS.Workbook> {
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as unknown as ExcelJS.Buffer);
+  return wb;
+}
+
+/** Each sheet's cells as shown text, header row first (review filters read results this way). */
+export async function xlsxTextTables(bytes: Uint8Array): Promise<string[][][]> {
+  const wb = await loadBytes(bytes);
+  return wb.worksheets.map((ws) => {
+    const rows: string[][] = [];
+    ws.eachRow((row) => rows.push((row.values as unknown[]).slice(1).map((_, i) => row.getCell(i + 1).text ?? '')));
+    return rows;
+  });
+}
+
+/**
+ * The workbook with, on each sheet where `columnsOf(header)` names columns (0-based), only the
+ * header and the rows with text in one of them; other sheets as they were. `filtered`: how many
+ * sheets were cut. `header` holds the header row's raw values (strings where the cell is text).
+ */
+export async function keepXlsxRows(bytes: Uint8Array, columnsOf: (header: readonly unknown[]) => number[]): Promise<{ bytes: Uint8Array; filtered: number }> {
+  const wb = await loadBytes(bytes);
+  let filtered = 0;
+  for (const ws of wb.worksheets) {
+    const columns = columnsOf((ws.getRow(1).values as unknown[]).slice(1)).map((i) => i + 1); // exceljs rows are 1-based
+    if (!columns.length) continue;
+    filtered += 1;
+    // Bottom up, so deleting a row leaves the numbers of those still to look at.
+    for (let r = ws.rowCount; r >= 2; r--) {
+      const row = ws.getRow(r);
+      if (!columns.some((c) => String(row.getCell(c).text ?? '').trim() !== '')) ws.spliceRows(r, 1);
+    }
+  }
+  return { bytes: new Uint8Array(await wb.xlsx.writeBuffer()), filtered };
+}

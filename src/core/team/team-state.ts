@@ -1,5 +1,6 @@
-// An app's state in team mode. Translation goes through the local SQLite cache, then the team's
-// Redis cache, then the engine. Batches submitted while the team is online run on the team
+// An app's state in team mode: local state (src/core/state.ts) with the team's stores in front.
+// Translation goes through the team's memory, the local SQLite cache, then the team's Redis
+// cache, then the engine, in the one pipeline local state builds. Batches submitted while the team is online run on the team
 // (chunks for every worker, output written here); batches submitted while it is offline run
 // locally on the SQLite queue and stay local: nothing waits on a Redis that may not come back,
 // and nothing queued is lost. A team job that loses Redis midway waits for it (its state is in
@@ -10,22 +11,12 @@ import { ParlaError } from '../../shared/errors.js';
 import type { JobEvent } from '../../shared/jobs.js';
 import type { Translator } from '../../shared/translation.js';
 import type { CacheLimits } from '../cache/backend.js';
-import { CachedTranslator } from '../cache/cached-translator.js';
-import { DetectingTranslator } from '../detect/detecting-translator.js';
-import { SqliteCache } from '../cache/sqlite.js';
-import { openDb, stateDbPath } from '../db.js';
-import { HistoryStore } from '../history/store.js';
 import { prepareBatch, runBatch } from '../jobs/batch.js';
 import { localDesk, tagged, type JobDesk, type JobShelf } from '../jobs/job-desk.js';
-import { JobRunner } from '../jobs/runner.js';
 import { sourceForJob } from '../jobs/sources.js';
-import { SqliteQueue } from '../queue/sqlite.js';
-import { pairGlossary } from '../glossary/pair-glossary.js';
-import { SqliteMemory } from '../memory/sqlite.js';
-import { engineSources, glossaryVersion, memorySettings, routeChecker, type EngineContext, type EngineTranslator, type LocalState } from '../state.js';
+import { openLocalState, type EngineContext, type EngineTranslator, type LocalState } from '../state.js';
 import { openChunkEvents, openChunkQueue, type ChunkData, type ChunkPolicy, type ChunkResult } from './chunks.js';
 import { checkDatabase, redisOptions, within, resolveTeamOptions, teamPrefix, trackDuplicates, type TeamOptions } from './connection.js';
-import { engineIdentity } from './engine-identity.js';
 import { TeamLink, type TeamStatus, type TeamStatusInfo } from './link.js';
 import { RedisCache } from './redis-cache.js';
 import { RedisGlossary } from './redis-glossary.js';
@@ -115,47 +106,40 @@ export async function openTeamState(options: TeamStateOptions): Promise<TeamStat
     });
   }
 
-  const db = openDb(stateDbPath(options.dataDir));
-  const l1 = new SqliteCache({ db, ...options.cache });
-  const history = new HistoryStore(db);
-  const cache = new TieredCache({
-    local: l1,
-    remote: new RedisCache({ client: cacheClient, prefix, ownsClient: true, ...options.cache }),
-    link,
-  });
   // Queue connections wait for Redis (BullMQ needs that); they connect in the background.
   const queueClient = trackDuplicates(new Redis(o.url, { ...redisOptions(o, 'queue'), lazyConnect: false }));
   queueClient.on('error', () => undefined);
 
-  // The team's one glossary: every member and worker enforces it. Its writes (a 100,000-term
-  // import) wait for Redis like the queue's; translation does not wait on its lookups (pairGlossary).
-  const glossaryStore = new RedisGlossary({ client: queueClient, prefix });
-  let engine: Promise<EngineTranslator> | undefined;
-  const getEngine = () => (engine ??= options.openEngine({ glossary }));
-  const resolveModel = engineIdentity(getEngine);
-  const glossary = pairGlossary(glossaryStore, async (req) => (await resolveModel(req)).from, { reachable: () => link.status === 'online' });
-  // The team's memory, with this member's copy in parla.db for when Redis is away.
-  const { author, threshold } = memorySettings(options.dataDir);
-  const memoryStore = new TieredMemory({
-    local: new SqliteMemory({ db, author }),
-    remote: new RedisMemory({ client: cacheClient, prefix, author }),
-    bulk: new RedisMemory({ client: queueClient, prefix, author }),
-    link,
-    team: o.team,
+  // Local state with the team's stores in front: one translation pipeline, one history, and the
+  // SQLite queue for batches submitted while the team is away.
+  const local = openLocalState({
+    dataDir: options.dataDir,
+    openEngine: options.openEngine,
+    ...(options.cache ? { cache: options.cache } : {}),
+    front: ({ cache: l1, memory, author }) => {
+      const cache = new TieredCache({ local: l1, remote: new RedisCache({ client: cacheClient, prefix, ownsClient: true, ...options.cache }), link });
+      // The team's memory, with this member's copy in parla.db for when Redis is away.
+      const tiered = new TieredMemory({
+        local: memory,
+        remote: new RedisMemory({ client: cacheClient, prefix, author }),
+        bulk: new RedisMemory({ client: queueClient, prefix, author }),
+        link,
+        team: o.team,
+      });
+      return {
+        cache,
+        // The team's one glossary: every member and worker enforces it. Its writes (a 100,000-term
+        // import) wait for Redis like the queue's; translation does not wait on its lookups.
+        glossary: new RedisGlossary({ client: queueClient, prefix }),
+        glossaryReachable: () => link.status === 'online',
+        memory: tiered,
+        async close() {
+          await cache.close();
+          await within(2000, tiered.close());
+        },
+      };
+    },
   });
-  const keyed = { resolveModel, glossaryVersion: glossaryVersion(glossary), memory: { store: memoryStore, glossary, threshold } };
-  const lazy: Translator = { translate: async (req, signal) => (await getEngine()).translate(req, signal) };
-  const sources = engineSources(getEngine);
-  const translator = new DetectingTranslator(new CachedTranslator(lazy, cache, keyed), sources);
-
-  const sqliteQueue = new SqliteQueue({ db });
-  const localRunner = new JobRunner({ queue: sqliteQueue, translator, history, sourceFor: sourceForJob });
-  const local: LocalState = {
-    db, cache: l1, history, glossary: glossaryStore, memory: memoryStore, queue: sqliteQueue, runner: localRunner, translator,
-    doorTranslator: (door) => new DetectingTranslator(new CachedTranslator(lazy, cache, { ...keyed, history: { store: history, door } }), sources),
-    checkRoutes: routeChecker(getEngine),
-    close: async () => undefined,
-  };
   const teamQueue = new RedisQueue({ client: queueClient, prefix });
   const chunks: Queue<ChunkData, ChunkResult> = openChunkQueue(queueClient, prefix);
   // QueueEvents reads with blocking calls on a duplicate of this client that it makes itself.
@@ -163,7 +147,7 @@ export async function openTeamState(options: TeamStateOptions): Promise<TeamStat
   events.on('error', () => undefined);
   chunks.on('error', () => undefined);
   const teamRunner = new TeamRunner({
-    queue: teamQueue, chunks, events, history, sourceFor: sourceForJob,
+    queue: teamQueue, chunks, events, history: local.history, sourceFor: sourceForJob,
     ...options.chunks,
     ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
     ...(options.reconcileMs !== undefined ? { reconcileMs: options.reconcileMs } : {}),
@@ -174,7 +158,7 @@ export async function openTeamState(options: TeamStateOptions): Promise<TeamStat
   const startWorker = () => {
     if (work <= 0 || worker) return;
     worker = TeamWorker.start({
-      ...options.redis, ...options.worker, openEngine: getEngine, dataDir: options.dataDir, concurrency: work,
+      ...options.redis, ...options.worker, openEngine: () => local.engine(), dataDir: options.dataDir, concurrency: work,
     }).catch(() => {
       worker = undefined;
       return undefined;
@@ -186,7 +170,7 @@ export async function openTeamState(options: TeamStateOptions): Promise<TeamStat
   });
 
   return {
-    translator,
+    translator: local.translator,
     local,
     teamQueue,
     teamRunner,
@@ -200,13 +184,7 @@ export async function openTeamState(options: TeamStateOptions): Promise<TeamStat
       await within(1000, chunks.close());
       queueClient.dropDuplicates();
       queueClient.disconnect();
-      await cache.close();
-      await within(2000, memoryStore.close());
-      if (engine) await (await engine).close?.();
-      // Deferred writes (history entries, cache bookkeeping) go in before the file closes.
-      history.flush();
-      await l1.close();
-      db.close();
+      await local.close();
     },
   };
 }

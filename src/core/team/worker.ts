@@ -8,17 +8,13 @@ import { join } from 'node:path';
 import { ParlaError, toErrorInfo } from '../../shared/errors.js';
 import type { Translator } from '../../shared/translation.js';
 import { minConfidenceOf, requestForJob } from '../jobs/job-request.js';
-import { CachedTranslator } from '../cache/cached-translator.js';
-import { DetectingTranslator } from '../detect/detecting-translator.js';
 import { SqliteCache } from '../cache/sqlite.js';
 import type { PendingText, TextOutcome } from '../queue/backend.js';
 import { itemOutcome } from '../jobs/review-outcome.js';
-import { pairGlossary } from '../glossary/pair-glossary.js';
-import { engineSources, glossaryVersion, memorySettings, type EngineContext, type EngineTranslator } from '../state.js';
+import { memorySettings, translationPipeline, type EngineContext, type EngineTranslator } from '../state.js';
 import { CHUNK_QUEUE, type ChunkData, type ChunkResult } from './chunks.js';
 import type { Redis } from 'ioredis';
 import { connectRedis, within, resolveTeamOptions, teamError, teamPrefix, trackDuplicates, type ResolvedTeamOptions, type TeamOptions } from './connection.js';
-import { engineIdentity } from './engine-identity.js';
 import { TeamLink } from './link.js';
 import { redactUrl } from './redact.js';
 import { RedisCache } from './redis-cache.js';
@@ -104,22 +100,18 @@ export class TeamWorker {
       link,
     });
     // The team's glossary, enforced on every chunk and part of every cache key, as on each member.
-    const glossaryStore = new RedisGlossary({ client: queueClient, prefix });
-    let engine: Promise<EngineTranslator> | undefined;
-    const getEngine = () => (engine ??= o.openEngine({ glossary }));
-    const resolveModel = engineIdentity(getEngine);
-    const glossary = pairGlossary(glossaryStore, async (req) => (await resolveModel(req)).from, { reachable: () => link.status === 'online' });
-    const lazy: Translator = { translate: async (req, signal) => (await getEngine()).translate(req, signal) };
     // The team's memory answers a chunk's texts before the caches, as on every member. A worker
     // only works while Redis answers, so it reads the team's memory directly, without a copy.
     // A job with `from: "auto"`: each text detected here, in front of the memory and team cache (as locally).
-    const memory = { store: new RedisMemory({ client: cacheClient, prefix }), glossary, threshold: memorySettings(o.dataDir).threshold };
-    const translator = new DetectingTranslator(new CachedTranslator(lazy, cache, { resolveModel, glossaryVersion: glossaryVersion(glossary), memory }), engineSources(getEngine));
+    const pipeline = translationPipeline(o.openEngine, {
+      cache,
+      glossary: new RedisGlossary({ client: queueClient, prefix }),
+      glossaryReachable: () => link.status === 'online',
+      memory: new RedisMemory({ client: cacheClient, prefix }),
+      threshold: memorySettings(o.dataDir).threshold,
+    });
     const queue = new RedisQueue({ client: queueClient, prefix, ownsClient: true });
-    const closeEngine = async () => {
-      if (engine) await (await engine).close?.();
-    };
-    const self = new TeamWorker(o, queue, cache, translator, link, closeEngine);
+    const self = new TeamWorker(o, queue, cache, pipeline.translator, link, () => pipeline.close());
     self.workerConnection = trackDuplicates(queueClient.duplicate());
     self.worker = new Worker<ChunkData, ChunkResult>(CHUNK_QUEUE, (job, _token, signal) => self.process(job, signal), {
       connection: self.workerConnection,

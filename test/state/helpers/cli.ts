@@ -1,5 +1,7 @@
-// Runs a CLI command module in-process with captured stdout/stderr and the fake engine.
-import type { CliCommand, CliContext } from '../../../src/cli/command.js';
+// Runs a CLI command module in-process, as `parla` would (its argv parsed and dispatched by the
+// registry), with captured stdout/stderr and the fake engine.
+import { PassThrough } from 'node:stream';
+import { runCommand, type Command } from '../../../src/cli/registry.js';
 import { FakeTranslator } from './fake-translator.js';
 
 export interface CliRun {
@@ -9,7 +11,7 @@ export interface CliRun {
 }
 
 export async function runCli(
-  command: CliCommand,
+  command: Command,
   argv: string[],
   dataDir: string,
   model = new FakeTranslator(),
@@ -17,13 +19,15 @@ export async function runCli(
 ): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
-  const ctx: CliContext = {
-    dataDir,
+  const code = await runCommand(command, argv, {
+    stdin: new PassThrough(),
     stdout: { write: (s: string) => (stdout += s) },
     stderr: { write: (s: string) => (stderr += s), isTTY: false },
-    openTranslator: async () => model,
-    ...(team ? { redisUrl: team.redisUrl, ...(team.team ? { team: team.team } : {}) } : {}),
-  };
-  const code = await command.run(argv, ctx);
+    global: () => ({
+      dataDir,
+      openEngine: async () => model,
+      ...(team ? { redisUrl: team.redisUrl, ...(team.team ? { team: team.team } : {}) } : {}),
+    }),
+  });
   return { code, stdout, stderr };
 }
