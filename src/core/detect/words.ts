@@ -19,8 +19,9 @@ const TRIGRAM_VOCABULARY = 20_000;
 /** Trigrams overlap (a word of n letters gives n trigrams), so each counts half. */
 const TRIGRAM_WEIGHT = 0.5;
 /**
- * Names and codes, as written: a name no language's strings had says nothing and is skipped;
- * one they had is smoothed like a word (α and vocabulary chosen by cross-validation on the train
+ * Names and codes, as written, that English strings never have (translated metavariables such as
+ * `FICHEIRO`; detect_words.py): one no language's strings had says nothing and is skipped, one
+ * they had is smoothed like a word (α and vocabulary chosen by cross-validation on the train
  * catalogues and checked on the dev split, docs/detection.md).
  */
 const NAME_ALPHA = 0.2;
