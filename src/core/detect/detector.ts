@@ -1,7 +1,7 @@
 // Which language a text is in, for the languages Parla's models cover, with an honest "unsure"
 // for text too short to tell. Two signals, added as log-likelihoods (naive Bayes): eld's n-grams
 // (learned from prose; the best of eld, franc, tinyld, languagedetect and cld3 on Debian's
-// catalogue strings) and word and trigram counts from Debian's own catalogues (words.ts), which
+// catalogue strings) and word, trigram and name counts from Debian's own catalogues (words.ts), which
 // know UI strings. A prior: the languages the caller expects (the installed models' sources and
 // the target) count more. See docs/detection.md and `npm run bench:detect`.
 import { languageText, namesOf, WordModel, wordsOf } from './words.js';
