@@ -1,9 +1,12 @@
 // Detection benchmark (`npm run bench:detect`): Parla's language detector on labelled strings
 // from Debian's catalogues, test split (test/fixtures/detect-strings.json: catalogues none of
 // which, and none of whose strings, fed the word counts or chose a setting; tools/fixtures/
-// detect_set.py), the approach before this one (eld's large table alone, nine languages, a
-// ratio-of-scores confidence; kept below as `previous`) side by side in the same run:
-//   - the issue's bar: 2–12 word strings in en, es, fr, de, it, pt, by catalogue too;
+// detect_set.py), side by side in the same run with the detector before this one (`previous`:
+// the same code on the counts it had, each language's 4,000 most frequent words and no names)
+// and the first one (`first`: eld's large table alone, nine languages, a ratio-of-scores
+// confidence):
+//   - the issue's bar: 2–12 word strings in en, es, fr, de, it, pt, by catalogue too, and the
+//     same on the dev split (which chose the settings);
 //   - 1–2 word en/es strings with the prior of an en→es install (the issue's ≥ 90 %);
 //   - nine languages, no prior, by length bucket (1–2 words, 3–5, 6+);
 //   - each of eld's tables under the new detector: accuracy and load time;
@@ -16,23 +19,24 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { LanguageDetector, DETECTABLE_LANGUAGES, DEFAULT_ELD_TABLE } from '../dist/core/detect/detector.js';
-import { wordsFile } from '../dist/core/detect/words.js';
+import { WordModel, wordsFile } from '../dist/core/detect/words.js';
 import { wrongLanguage } from '../dist/core/detect/flags.js';
 import { MarianModel } from '../dist/workers/marian/marian-model.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { items, domains } = JSON.parse(readFileSync(join(root, 'test/fixtures/detect-strings.json'), 'utf8'));
+const dev = JSON.parse(readFileSync(join(root, 'test/fixtures/detect-strings.dev.json'), 'utf8')).items;
 const words = (t) => (t.match(/\p{L}+/gu) ?? []).length;
 const SIX = ['en', 'es', 'fr', 'de', 'it', 'pt'];
 const NAMES_CATALOGUE = 'shared-mime-info';
 
 /**
- * The previous detector (src/core/detect/detector.ts before the word counts): eld's large table
+ * The first detector (src/core/detect/detector.ts before the word counts): eld's large table
  * over the nine languages, confidence 1 − (runner-up / best)^13.5, sure at 0.5; for one or two
  * words the expected languages' scores ×1.2; for longer text, when unsure, the best expected
  * language if it leads the other expected ones by the same margin.
  */
-async function previous() {
+async function first() {
   const t0 = performance.now();
   const { eld } = await import('eld/large');
   const loadMs = performance.now() - t0;
@@ -85,30 +89,43 @@ function score(detect, rows, options = {}, key = (it) => it.bucket) {
 }
 const one = (detect, rows, options) => score(detect, rows, options, () => 'all').all;
 
-const old = await previous();
+const old = await first();
 let t0 = performance.now();
 const detector = await LanguageDetector.load();
 const loadMs = performance.now() - t0;
 const now = (text, options) => detector.detect(text, options);
+t0 = performance.now();
+const previousDetector = await LanguageDetector.load({ words: WordModel.load(wordsFile(), { top: 4000, names: false }) });
+const previousLoadMs = performance.now() - t0;
+const prev = (text, options) => previousDetector.detect(text, options);
+/** now, previous and first on the same strings. */
+const three = (rows, options) => ({ now: one(now, rows, options), previous: one(prev, rows, options), first: one(old.detect, rows, options) });
 
-const issueRows = items.filter((i) => SIX.includes(i.lang) && words(i.text) >= 2 && words(i.text) <= 12);
+const bar = (rows) => rows.filter((i) => SIX.includes(i.lang) && words(i.text) >= 2 && words(i.text) <= 12);
+const issueRows = bar(items);
 const withoutNames = issueRows.filter((i) => i.domain !== NAMES_CATALOGUE);
 const shortEnEs = items.filter((i) => i.bucket === '1-2' && (i.lang === 'en' || i.lang === 'es'));
 const shortOthers = items.filter((i) => i.bucket === '1-2' && i.lang !== 'en' && i.lang !== 'es');
 const enEs = { expected: ['en', 'es'] };
 
 const issue2to12 = {
-  sixCandidates: { now: one(now, issueRows, { candidates: SIX }), previous: one(old.detect, issueRows, { candidates: SIX }) },
-  nineCandidates: { now: one(now, issueRows), previous: one(old.detect, issueRows) },
-  withoutNamesCatalogue: { now: one(now, withoutNames, { candidates: SIX }), previous: one(old.detect, withoutNames, { candidates: SIX }) },
-  previousBareEldSix: issueRows.filter((i) => old.bare(i.text, SIX) === i.lang).length / issueRows.length,
+  sixCandidates: three(issueRows, { candidates: SIX }),
+  nineCandidates: three(issueRows),
+  withoutNamesCatalogue: three(withoutNames, { candidates: SIX }),
+  devSixCandidates: three(bar(dev), { candidates: SIX }),
+  firstBareEldSix: issueRows.filter((i) => old.bare(i.text, SIX) === i.lang).length / issueRows.length,
   byCatalogue: score(now, issueRows, { candidates: SIX }, (it) => it.domain),
+  byCataloguePrevious: score(prev, issueRows, { candidates: SIX }, (it) => it.domain),
 };
 const short = {
-  enEsWithPrior: { now: one(now, shortEnEs, enEs), previous: one(old.detect, shortEnEs, enEs) },
-  otherLanguagesWithEnEsPrior: { now: one(now, shortOthers, enEs), previous: one(old.detect, shortOthers, enEs) },
+  enEsWithPrior: three(shortEnEs, enEs),
+  otherLanguagesWithEnEsPrior: three(shortOthers, enEs),
+  devEnEsWithPrior: three(
+    dev.filter((i) => i.bucket === '1-2' && (i.lang === 'en' || i.lang === 'es')),
+    enEs,
+  ),
 };
-const nine = { now: score(now, items), previous: score(old.detect, items) };
+const nine = { now: score(now, items), previous: score(prev, items), first: score(old.detect, items) };
 
 // eld's tables under the new detector: accuracy here, load time in a fresh process each.
 const loadScript = (table) =>
@@ -130,6 +147,11 @@ await model.dispose?.();
 const flaggedOutputs = outputs.filter((o) => wrongLanguage(detector, o.text, 'es'));
 const sourcesAsEs = pairs.filter((p) => detector.detect(p.en, enEs).language === 'es');
 const refsFlagged = pairs.filter((p) => wrongLanguage(detector, p.es, 'es'));
+const previousHeldOut = {
+  outputsFlaggedWrongLanguage: outputs.filter((o) => wrongLanguage(previousDetector, o.text, 'es')).length,
+  referencesFlaggedWrongLanguage: pairs.filter((p) => wrongLanguage(previousDetector, p.es, 'es')).length,
+  englishSourcesTakenForSpanish: pairs.filter((p) => previousDetector.detect(p.en, enEs).language === 'es').length,
+};
 
 // Cost per text, every fixture string once, three rounds (the first warms the JIT).
 function cost(detect) {
@@ -163,16 +185,18 @@ const result = {
     referencesFlaggedWrongLanguage: refsFlagged.length,
     englishSourcesTakenForSpanish: sourcesAsEs.length,
     examples: flaggedOutputs.slice(0, 8).map((o) => o.text),
+    previous: previousHeldOut,
   },
-  cost: { now: { loadMs, ...cost(now) }, previous: { loadMs: old.loadMs, ...cost(old.detect) } },
+  cost: { now: { loadMs, ...cost(now) }, previous: { loadMs: previousLoadMs, ...cost(prev) }, first: { loadMs: old.loadMs, ...cost(old.detect) } },
 };
 mkdirSync(join(root, 'bench/results'), { recursive: true });
 writeFileSync(join(root, 'bench/results/detect.json'), JSON.stringify(result, null, 2) + '\n');
 
 const f = (x) => `${(100 * x).toFixed(1)} %`;
 const rwu = (b) => `${f(b.right)} · ${f(b.wrong)} · ${f(b.unsure)}`;
-const pair = (label, p) => `| ${label} | ${p.now.n} | ${rwu(p.now)} | ${rwu(p.previous)} |`;
-const head = '| strings | n | now: right · wrong · unsure | previous: right · wrong · unsure |\n|---|---|---|---|';
+const pair = (label, p) => `| ${label} | ${p.now.n} | ${rwu(p.now)} | ${rwu(p.previous)} | ${rwu(p.first)} |`;
+const head =
+  '| strings | n | now: right · wrong · unsure | previous: right · wrong · unsure | first: right · wrong · unsure |\n|---|---|---|---|---|';
 const us = (ms) => `${(ms * 1000).toFixed(0)} µs`;
 const md = `# bench:detect (${result.when})
 
@@ -180,10 +204,10 @@ Labelled strings from the test split of Debian's catalogues (\`test/fixtures/det
 ${items.length} strings from ${domains.length} catalogues, 200 per language and bucket; no catalogue
 and no string of it fed the word counts or chose a setting). "Unsure" means the detector declined
 to answer (callers then fall back to the declared or default source language); it counts as not
-right. **Now**: eld's ${DEFAULT_ELD_TABLE} table + Debian word and trigram counts
-(\`resources/detect/words.json\`, ${(result.wordsFileBytes / 1e6).toFixed(2)} MB), posterior ≥ 0.5.
-**Previous**: eld's large table alone, ratio confidence (the detector before this change), run
-here in the same process.
+right. **Now**: eld's ${DEFAULT_ELD_TABLE} table + Debian word, trigram and name counts
+(\`resources/detect/words.json\`, ${(result.wordsFileBytes / 1e6).toFixed(2)} MB: 10,000 words a language), posterior ≥ 0.5.
+**Previous**: the same on the counts the detector had before (4,000 words a language, no names).
+**First**: eld's large table alone, ratio confidence. All three run here in the same process.
 
 ## The issue's bar: 2–12 words, en, es, fr, de, it, pt
 
@@ -191,12 +215,13 @@ ${head}
 ${pair('choosing among the six', issue2to12.sixCandidates)}
 ${pair('choosing among all nine', issue2to12.nineCandidates)}
 ${pair(`the six, without \`${NAMES_CATALOGUE}\``, issue2to12.withoutNamesCatalogue)}
+${pair('dev split, choosing among the six', issue2to12.devSixCandidates)}
 
-eld's bare best guess among the six (large table, never unsure): ${f(issue2to12.previousBareEldSix)}.
+eld's bare best guess among the six (large table, never unsure): ${f(issue2to12.firstBareEldSix)}.
 
-By catalogue (now, among the six): ${Object.entries(issue2to12.byCatalogue)
+By catalogue (among the six; now, previous): ${Object.entries(issue2to12.byCatalogue)
   .sort((a, b) => b[1].n - a[1].n)
-  .map(([k, b]) => `${k} ${f(b.right)} (${b.n})`)
+  .map(([k, b]) => `${k} ${f(b.right)}, ${f(issue2to12.byCataloguePrevious[k].right)} (${b.n})`)
   .join(' · ')}.
 \`${NAMES_CATALOGUE}\` is file-type names ("Documento README", "Lua script", "archive ACE"): one
 common word beside a name, often the same word in several of the languages.
@@ -206,12 +231,13 @@ common word beside a name, often the same word in several of the languages.
 ${head}
 ${pair('en/es strings', short.enEsWithPrior)}
 ${pair('strings in the seven other languages', short.otherLanguagesWithEnEsPrior)}
+${pair('dev split, en/es strings', short.devEnEsWithPrior)}
 
 ## Nine languages (${DETECTABLE_LANGUAGES.join(', ')}), no prior
 
 ${head}
 ${Object.keys(nine.now)
-  .map((k) => `| ${k} words | ${nine.now[k].n} | ${rwu(nine.now[k])} | ${rwu(nine.previous[k])} |`)
+  .map((k) => `| ${k} words | ${nine.now[k].n} | ${rwu(nine.now[k])} | ${rwu(nine.previous[k])} | ${rwu(nine.first[k])} |`)
   .join('\n')}
 
 ## eld's tables under the new detector
@@ -226,15 +252,16 @@ Each load time is a fresh Node process importing the detector and loading that t
 
 ## On real translations (${pairs.length} held-out en→es pairs, bundled model, greedy)
 
-- outputs flagged \`wrong_language\`: ${flaggedOutputs.length}; references flagged: ${refsFlagged.length}
-- English sources taken for Spanish (would pass through as \`same_language\`): ${sourcesAsEs.length}
+- outputs flagged \`wrong_language\`: ${flaggedOutputs.length} (previous: ${previousHeldOut.outputsFlaggedWrongLanguage}); references flagged: ${refsFlagged.length} (previous: ${previousHeldOut.referencesFlaggedWrongLanguage})
+- English sources taken for Spanish (would pass through as \`same_language\`): ${sourcesAsEs.length} (previous: ${previousHeldOut.englishSourcesTakenForSpanish})
 
 ## Cost
 
 | | load | per text p50 | p99 |
 |---|---|---|---|
 | now | ${(loadMs / 1000).toFixed(1)} s | ${us(result.cost.now.p50Ms)} | ${us(result.cost.now.p99Ms)} |
-| previous | ${(old.loadMs / 1000).toFixed(1)} s | ${us(result.cost.previous.p50Ms)} | ${us(result.cost.previous.p99Ms)} |
+| previous | ${(previousLoadMs / 1000).toFixed(1)} s (eld's table already loaded) | ${us(result.cost.previous.p50Ms)} | ${us(result.cost.previous.p99Ms)} |
+| first | ${(old.loadMs / 1000).toFixed(1)} s | ${us(result.cost.first.p50Ms)} | ${us(result.cost.first.p99Ms)} |
 `;
 writeFileSync(join(root, 'bench/results/detect.md'), md);
 console.log(md);

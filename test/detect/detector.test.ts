@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LanguageDetector } from '../../src/core/detect/detector.js';
 import { wrongLanguage } from '../../src/core/detect/flags.js';
+import { WordModel, wordsFile } from '../../src/core/detect/words.js';
 
 interface Item {
   lang: string;
@@ -33,20 +34,20 @@ describe('language detection', () => {
     const long = rates(items.filter((i) => i.bucket === '6+'));
     expect(long.right).toBeGreaterThan(0.97);
     expect(long.wrong).toBeLessThan(0.01);
-    // Short strings with no prior are hard (measured 82 % right, 12 % wrong; bench:detect).
+    // Short strings with no prior are hard (measured 83 % right, 11 % wrong; bench:detect).
     const short = rates(items.filter((i) => i.bucket === '1-2'));
-    expect(short.right).toBeGreaterThan(0.75);
-    expect(short.wrong).toBeLessThan(0.15);
+    expect(short.right).toBeGreaterThan(0.8);
+    expect(short.wrong).toBeLessThan(0.12);
   });
 
-  it('gets 2–12 word strings in en, es, fr, de, it, pt right ≥ 93 % of the time among those six', () => {
+  it('gets 2–12 word strings in en, es, fr, de, it, pt right ≥ 94 % of the time among those six', () => {
     const six = ['en', 'es', 'fr', 'de', 'it', 'pt'];
     const words = (t: string): number => (t.match(/\p{L}+/gu) ?? []).length;
     const rows = items.filter((i) => six.includes(i.lang) && words(i.text) >= 2 && words(i.text) <= 12);
     let right = 0;
     for (const it of rows) if (detector.detect(it.text, { candidates: six }).language === it.lang) right++;
     expect(rows.length).toBeGreaterThan(1000);
-    expect(right / rows.length).toBeGreaterThanOrEqual(0.93);
+    expect(right / rows.length).toBeGreaterThanOrEqual(0.94);
   });
 
   it('with an en→es install as prior, gets 1–2 word en/es strings right ≥ 90 % of the time', () => {
@@ -77,5 +78,18 @@ describe('language detection', () => {
     expect(detector.detect('Documento README').likeliest).not.toBe('en');
     expect(detector.detect('constructor toString __proto__ hasOwnProperty').confidence).toBeGreaterThan(0);
     expect(detector.detect('Hola', { candidates: ['en', 'es'] }).language).toBe('es');
+  });
+
+  it('reads a translated metavariable as evidence, a code shared by every language as none', async () => {
+    // "Uso" is Spanish, Portuguese and Italian alike; the catalogues' metavariables are not.
+    expect(detector.detect('Uso: [OPÇÃO]... FICHEIRO', { candidates: ['es', 'pt', 'it'] }).language).toBe('pt');
+    expect(detector.detect('Uso: [OPCIÓN]... FICHERO', { candidates: ['es', 'pt', 'it'] }).language).toBe('es');
+    expect(detector.detect('Uso: [OPZIONE]... FILE', { candidates: ['es', 'pt', 'it'] }).language).toBe('it');
+    // The counts bench:detect runs as the previous detector have no names: "Uso" alone decides.
+    const previous = await LanguageDetector.load({ words: WordModel.load(wordsFile(), { top: 4000, names: false }) });
+    expect(previous.detect('Uso: [OPCIÓN]... FICHERO', { candidates: ['es', 'pt', 'it'] }).language).toBe('pt');
+    const withCode = detector.detect('Velocidad USB', { candidates: ['es', 'pt'] });
+    const withoutCode = detector.detect('Velocidad', { candidates: ['es', 'pt'] });
+    expect(Math.abs(withCode.confidence - withoutCode.confidence)).toBeLessThan(0.05);
   });
 });

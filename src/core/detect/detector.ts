@@ -1,10 +1,10 @@
 // Which language a text is in, for the languages Parla's models cover, with an honest "unsure"
 // for text too short to tell. Two signals, added as log-likelihoods (naive Bayes): eld's n-grams
 // (learned from prose; the best of eld, franc, tinyld, languagedetect and cld3 on Debian's
-// catalogue strings) and word and trigram counts from Debian's own catalogues (words.ts), which
+// catalogue strings) and word, trigram and name counts from Debian's own catalogues (words.ts), which
 // know UI strings. A prior: the languages the caller expects (the installed models' sources and
 // the target) count more. See docs/detection.md and `npm run bench:detect`.
-import { languageText, WordModel, wordsOf } from './words.js';
+import { languageText, namesOf, WordModel, wordsOf } from './words.js';
 
 /** The languages detection tells apart: those Parla's models cover. */
 export const DETECTABLE_LANGUAGES = ['en', 'es', 'fr', 'de', 'it', 'pt', 'nl', 'ca', 'ro'] as const;
@@ -64,6 +64,8 @@ export interface DetectOptions {
 
 export interface LoadOptions {
   table?: EldTable;
+  /** The word, trigram and name counts (default: resources/detect/words.json, all of it). */
+  words?: WordModel;
 }
 
 interface Eld {
@@ -90,7 +92,7 @@ export class LanguageDetector {
     const { eld } = (await ELD_TABLES[options.table ?? DEFAULT_ELD_TABLE]()) as { eld: Eld };
     const instance = eld.newInstance();
     instance.setLanguageSubset([...DETECTABLE_LANGUAGES]);
-    return new LanguageDetector(instance, WordModel.load());
+    return new LanguageDetector(instance, options.words ?? WordModel.load());
   }
 
   /** eld's scores of Parla's languages for `text` (higher is likelier; absent when eld saw no evidence). */
@@ -103,13 +105,14 @@ export class LanguageDetector {
     if ((text.match(/\p{L}/gu) ?? []).length < 2) return { confidence: 0 };
     const read = languageText(text);
     const words = wordsOf(read);
+    const names = namesOf(text);
     const expected = new Set(options.expected ?? []);
     const candidates = (options.candidates ?? DETECTABLE_LANGUAGES).filter((l) => (DETECTABLE_LANGUAGES as readonly string[]).includes(l));
     const eld = this.eldScores(read);
     const top = Math.max(0, ...Object.values(eld));
     const scores = candidates.map((l) => {
       let s = top > 0 ? ELD_WEIGHT * Math.log(Math.max(ELD_FLOOR, (eld[l] ?? 0) / top)) : 0;
-      s += this.words.logLikelihood(words, l);
+      s += this.words.logLikelihood(words, l, names);
       if (expected.has(l)) s += Math.log(words.length <= 2 ? SHORT_PRIOR : EXPECTED_PRIOR);
       return s;
     });
