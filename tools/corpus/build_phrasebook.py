@@ -44,10 +44,10 @@ def main():
     for line in open(args.phrasebook, encoding="utf-8"):
         if not line.strip() or line.startswith("#"):
             continue
-        en, es, kind = line.rstrip("\n").split("\t")
+        en, es, kind, *weight = line.rstrip("\n").split("\t")
         if held_key(en) in held:
             clashes.append(en)
-        pairs += variants(en, es, kind)
+        pairs += variants(en, es, kind) * int(weight[0] if weight else 1)
     if clashes:
         sys.exit(f"phrasebook: in an everyday test or dev fixture: {', '.join(clashes)}")
     os.makedirs(args.out, exist_ok=True)
