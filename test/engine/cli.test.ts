@@ -57,7 +57,8 @@ describe.skipIf(!HAVE_GOLDEN)('parla translate (slow)', () => {
     ]);
     // Both processes' output, shown by any failing check below.
     const seen = JSON.stringify({ a, b });
-    expect(a.stderr, seen).toBe('');
+    // No error; the review summary line is the model's business (this output may loop).
+    expect(a.stderr.replace(/^\d+ of \d+ lines? flagged for review \(--json says why\)\n$/, ''), seen).toBe('');
     expect(a.code, seen).toBe(0);
     // The CLI and the golden stop at different max lengths (the CLI caps by source length, the
     // golden at its own maxLength): the same greedy decode, so one must be a prefix of the other.

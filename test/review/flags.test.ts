@@ -30,7 +30,7 @@ describe.runIf(HAVE_MODEL)('confidence and flags on the bundled model', () => {
   });
 
   it('ranks a catalogue string above everyday slang, and flags the slang low_confidence', async () => {
-    const [good, bad] = await new ReviewingTranslator(translator()).translate({ texts: ['Open the file', 'Gimme them shiny doohickeys, ya numpty!'], to: 'es' });
+    const [good, bad] = await new ReviewingTranslator(translator()).translate({ texts: ['Open the file', 'Lemme know if ya wanna hang, innit'], to: 'es' });
     expect(good!.confidence).toBeGreaterThan(0.5);
     expect(bad!.confidence).toBeLessThan(good!.confidence!);
     expect(good!.flags).toBeUndefined();

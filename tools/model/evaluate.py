@@ -118,9 +118,9 @@ Test and dev sentences are split off by a hash of the English side and never tra
 ## Limits
 
 Mostly user-interface strings (menus, messages, settings) went into it, so it translates short
-software texts best. Everyday sentences improved (chrF above) but still come out rough, some
-greetings are wrong (see "First words"), and prose, idioms and long sentences are rough. It is a
-small demo model: for real work download an opus-mt model.
+software texts best. Greetings and other everyday formulas (its phrasebook) come out right;
+everyday sentences improved (chrF above) but still come out rough, and prose, idioms and long
+sentences are rough. It is a small demo model: for real work download an opus-mt model.
 
 ## Samples (test split, greedy)
 

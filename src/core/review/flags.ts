@@ -13,7 +13,7 @@ export interface ReviewThresholds {
 
 // minConfidence: the 20th percentile of confidence on held-out pairs (bench:review); the length bounds
 // sit well outside the 1st–99th percentile of reference ratios there (0.81–1.77).
-export const REVIEW_DEFAULTS: ReviewThresholds = { minConfidence: 0.25, lengthRatio: { min: 0.5, max: 2.6 } };
+export const REVIEW_DEFAULTS: ReviewThresholds = { minConfidence: 0.3, lengthRatio: { min: 0.5, max: 2.6 } };
 
 /** The words of a text with its protected spans left out, lower-cased. */
 function words(text: string): string[] {
