@@ -7,7 +7,9 @@ import { engineSettingsFromEnv } from './engine-settings-env.js';
 import { HostClient } from './host/host-client.js';
 import { HostTranslator } from './host/host-translator.js';
 import { ProtectingTranslator } from './protect/protecting-translator.js';
+import { REVIEW_DEFAULTS } from './review/flags.js';
 import { ReviewingTranslator } from './review/reviewing-translator.js';
+import { SettingsStore } from './api/settings-store.js';
 import { ModelStore } from './models/model-store.js';
 import type { openTeamState as OpenTeamState } from './team/team-state.js';
 import { openLocalState, type EngineContext, type EngineTranslator, type LocalState } from './state.js';
@@ -49,9 +51,11 @@ export function openEngine(
   models = new ModelStore(options.dataDir),
   context?: EngineContext,
 ): EngineTranslator {
-  const settings = engineSettingsFromEnv();
-  const client = new HostClient(options.dataDir, settings.requestTimeoutMs);
-  const host = new ReviewingTranslator(new ProtectingTranslator(new HostTranslator(client, models), context ? { glossary: context.glossary } : {}));
+  const client = new HostClient(options.dataDir, engineSettingsFromEnv().requestTimeoutMs);
+  // The review threshold is read per request, so a change in Settings applies at once in every door.
+  const userSettings = new SettingsStore(options.dataDir);
+  const thresholds = () => ({ ...REVIEW_DEFAULTS, minConfidence: userSettings.get().review.minConfidence });
+  const host = new ReviewingTranslator(new ProtectingTranslator(new HostTranslator(client, models), context ? { glossary: context.glossary } : {}), thresholds);
   return {
     translate: (request, signal) => host.translate(request, signal),
     warm: (request) => host.warm(request),

@@ -147,6 +147,7 @@ export const settingsPatch = obj({
   uploadRetentionDays: opt(int({ min: 0, max: 36_500 })),
   allowedOrigins: opt(arr(str({ min: 1, max: 512 }), { max: 100 })),
   memory: opt(obj({ author: opt(str({ max: 100 })), threshold: opt(num({ min: 0.5, max: 1 })) })),
+  review: opt(obj({ minConfidence: opt(num({ min: 0, max: 1 })) })),
 });
 
 export const API_ARGS: { [M in ApiMethod]: Validator<ApiArgs<M>> } = {

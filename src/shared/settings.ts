@@ -31,6 +31,11 @@ export interface Settings {
    * `threshold` the similarity (0.5-1) from which fuzzy suggestions are shown. docs/memory.md.
    */
   memory: { author: string; threshold: number };
+  /**
+   * Review flags: a translation whose `confidence` is below `minConfidence` (0-1) is flagged
+   * `low_confidence`. The default is the 20th percentile on held-out pairs. docs/review.md.
+   */
+  review: { minConfidence: number };
 }
 
 export interface SettingsPatch {
@@ -43,6 +48,7 @@ export interface SettingsPatch {
   uploadRetentionDays?: number;
   allowedOrigins?: string[];
   memory?: Partial<Settings['memory']>;
+  review?: Partial<Settings['review']>;
 }
 
 /**
@@ -62,6 +68,7 @@ export const SETTINGS_LABELS = {
   allowedOrigins: 'Allowed origins',
   'memory.author': 'Your name',
   'memory.threshold': 'Suggest from (% similar)',
+  'review.minConfidence': 'Flag for review below (% sure)',
 } as const;
 
 export type SettingsField = keyof typeof SETTINGS_LABELS;
@@ -85,6 +92,7 @@ export const SETTINGS_DEFAULTS: Omit<Settings, 'dataDir'> = {
   uploadRetentionDays: 7,
   allowedOrigins: [],
   memory: { author: '', threshold: 0.75 },
+  review: { minConfidence: 0.3 },
 };
 
 export interface TeamConnectionTest {

@@ -87,6 +87,11 @@ describe('Settings with unsaved edits', () => {
     await typeInto('memory-threshold', '30');
     await page.getByTestId('settings-save').click();
     await expect.poll(() => error.textContent()).toBe('Suggest from (% similar) must be from 50 to 100.');
+    await typeInto('memory-threshold', '75');
+    await typeInto('review-min-confidence', '150');
+    await page.getByTestId('settings-save').click();
+    await expect.poll(() => error.textContent()).toBe('Flag for review below (% sure) must be from 0 to 100.');
+    await typeInto('review-min-confidence', '30');
     for (const text of [await error.textContent()]) expect(text).not.toMatch(/cache\.|memory\.|maxEntries|threshold/u);
   });
 

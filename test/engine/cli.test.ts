@@ -4,6 +4,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { SettingsStore } from '../../src/core/api/settings-store.js';
 import { HostClient } from '../../src/core/host/host-client.js';
 import { packageRoot } from '../../src/core/paths.js';
 import { HAVE_GOLDEN, loadGolden } from './model-fixture.js';
@@ -47,6 +48,24 @@ describe('parla CLI usage errors', () => {
 });
 
 describe.skipIf(!HAVE_GOLDEN)('parla translate (slow)', () => {
+  it('flags low_confidence by the threshold saved in Settings, from the next translation on', async () => {
+    dataDir = await tempDataDir();
+    const flagsOf = async () => {
+      const out = await parla(['translate', 'Open the file', '--to', 'es', '--json', '--no-cache']);
+      expect(out.code, out.stderr).toBe(0);
+      const [t] = JSON.parse(out.stdout) as { confidence: number; flags: string[] }[];
+      return t!;
+    };
+    const sure = await flagsOf();
+    expect(sure.flags).toEqual([]);
+    expect(() => new SettingsStore(dataDir).set({ review: { minConfidence: 1.5 } })).toThrow('Flag for review below (% sure) must be from 0 to 100 %');
+    new SettingsStore(dataDir).set({ review: { minConfidence: Math.min(1, sure.confidence + 0.05) } });
+    const strict = await flagsOf();
+    expect(strict.confidence).toBeCloseTo(sure.confidence, 6);
+    expect(strict.flags).toEqual(['low_confidence']);
+    pids.push((await new HostClient(dataDir).call('stats', {})).pid);
+  });
+
   it('two concurrent processes share one host and one model load', async () => {
     useShortHostSettings({ batchWindowMs: 20 });
     dataDir = await tempDataDir();

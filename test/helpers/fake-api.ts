@@ -432,6 +432,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
         ...patch,
         team: { ...settings.team, ...patch.team },
         cache: { ...settings.cache, ...patch.cache },
+        review: { ...settings.review, ...patch.review },
         memory: { ...settings.memory, ...patch.memory },
       };
       return structuredClone(settings);

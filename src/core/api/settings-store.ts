@@ -71,6 +71,7 @@ function merge(base: Settings, patch: SettingsPatch): Settings {
     uploadRetentionDays: patch.uploadRetentionDays ?? base.uploadRetentionDays,
     allowedOrigins: patch.allowedOrigins ?? base.allowedOrigins,
     memory: { ...base.memory, ...patch.memory },
+    review: { ...base.review, ...patch.review },
   };
 }
 
@@ -93,6 +94,8 @@ function validate(patch: SettingsPatch): void {
   if (patch.memory?.threshold !== undefined && (!Number.isFinite(patch.memory.threshold) || patch.memory.threshold < 0.5 || patch.memory.threshold > 1)) {
     bad(`${L['memory.threshold']} must be from 50 to 100 %`);
   }
+  const minConfidence = patch.review?.minConfidence;
+  if (minConfidence !== undefined && (!Number.isFinite(minConfidence) || minConfidence < 0 || minConfidence > 1)) bad(`${L['review.minConfidence']} must be from 0 to 100 %`);
   if (patch.memory?.author !== undefined && (typeof patch.memory.author !== 'string' || patch.memory.author.length > 100)) bad(`${L['memory.author']} must be at most 100 characters`);
   if (patch.theme !== undefined && !THEMES.includes(patch.theme)) bad(`${L.theme} must be one of ${THEMES.join(', ')}`);
   if (patch.team?.redisUrl && !/^rediss?:\/\//.test(patch.team.redisUrl)) bad(`${L['team.redisUrl']} must start with redis:// or rediss://`);

@@ -1,6 +1,7 @@
 // Review flags: cheap checks on one translation that say which rows a person should look at.
 // Each is explained in docs/review.md; thresholds were chosen on held-out catalogue pairs
 // (bench:review), and low_confidence's is a setting.
+import { SETTINGS_DEFAULTS } from '../../shared/settings.js';
 import type { TranslationFlag } from '../../shared/translation.js';
 import { findSpans } from '../protect/spans.js';
 
@@ -11,9 +12,9 @@ export interface ReviewThresholds {
   lengthRatio: { min: number; max: number };
 }
 
-// minConfidence: the 20th percentile of confidence on held-out pairs (bench:review); the length bounds
+// minConfidence: the setting's default, the 20th percentile of confidence on held-out pairs (bench:review); the length bounds
 // sit well outside the 1st–99th percentile of reference ratios there (0.81–1.77).
-export const REVIEW_DEFAULTS: ReviewThresholds = { minConfidence: 0.3, lengthRatio: { min: 0.5, max: 2.6 } };
+export const REVIEW_DEFAULTS: ReviewThresholds = { minConfidence: SETTINGS_DEFAULTS.review.minConfidence, lengthRatio: { min: 0.5, max: 2.6 } };
 
 /** The words of a text with its protected spans left out, lower-cased. */
 function words(text: string): string[] {

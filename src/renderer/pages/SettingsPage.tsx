@@ -77,6 +77,11 @@ export function SettingsPage({ onTheme }: { onTheme(theme: Theme): void }) {
       setProblem(`${SETTINGS_LABELS['memory.threshold']} must be from 50 to 100.`);
       return false;
     }
+    const minConfidence = Math.round(settings.review.minConfidence * 100);
+    if (!(minConfidence >= 0 && minConfidence <= 100)) {
+      setProblem(`${SETTINGS_LABELS['review.minConfidence']} must be from 0 to 100.`);
+      return false;
+    }
     try {
       const saved = await api.setSettings(settings);
       setSettings(saved);
@@ -218,6 +223,23 @@ export function SettingsPage({ onTheme }: { onTheme(theme: Theme): void }) {
       </div>
 
       <div className="card form">
+        <h2 className="section-title">Review</h2>
+        <p className="muted">Translations the model is less sure of are marked "needs review" on the Translate page, in History and in batch review columns.</p>
+        <div className="form-row">
+          <label className="field">
+            {SETTINGS_LABELS['review.minConfidence']}
+            <NumberField
+              min={0}
+              max={100}
+              value={Math.round(settings.review.minConfidence * 100)}
+              onValue={(percent) => edit({ review: { minConfidence: percent / 100 } })}
+              data-testid="review-min-confidence"
+            />
+          </label>
+        </div>
+      </div>
+
+      <div className="card form">
         <h2 className="section-title">Engine and storage</h2>
         <div className="form-row">
           <label className="field">
@@ -283,6 +305,7 @@ function emptyNumberField(settings: Settings): SettingsField | undefined {
     ['cache.maxEntries', settings.cache.maxEntries],
     ['cache.ttlDays', settings.cache.ttlDays],
     ['memory.threshold', settings.memory.threshold],
+    ['review.minConfidence', settings.review.minConfidence],
     ['threads', settings.threads],
     ['memoryBudgetMB', settings.memoryBudgetMB],
   ];
