@@ -126,10 +126,11 @@ describe.skipIf(!hasRealCli)('kill -9 of `parla batch` with the real engine and 
     const dir = tmp();
     const input = join(dir, 'in.csv');
     const bin = join(root, 'bin/parla.js');
-    // Small enough for a 2-core CI run; the kill points scale with the measured job length. Some
+    // Small enough for a 2-core CI run, long enough (a few seconds with the bundled model) that
+    // plain progress lines, one a second, show it moving; the kill points scale with the measured job length. Some
     // rows hold texts the bundled model's output is flagged for ("OK": low confidence; a loop of
     // "te": not Spanish), repeated, so each flagged text stands for many rows across batches.
-    makeCsv(input, 600, 300, (i) => (i % 10 === 3 ? 'OK' : i % 10 === 7 ? 'te te te te te te te te' : undefined));
+    makeCsv(input, 2400, 1200, (i) => (i % 10 === 3 ? 'OK' : i % 10 === 7 ? 'te te te te te te te te' : undefined));
     const batch = (out: string, data: string) => [bin, 'batch', input, '--to', 'es', '--from', 'en', '--columns', 'text', '--out', out, '--json', '--data-dir', data];
     const data = join(dir, 'data');
     const reference = join(dir, 'reference.csv');
@@ -147,7 +148,9 @@ describe.skipIf(!hasRealCli)('kill -9 of `parla batch` with the real engine and 
     const killWindowMs = Math.max(150, 0.02 * ref.jobMs);
     let kills = 0;
     for (let attempt = 0; attempt < 40 && kills < REAL_KILLS; attempt++) {
-      const r = await runUntil(batch(out, data), Math.floor(Math.random() * killWindowMs), progressed);
+      // The first run dies as soon as its progress moves, so one kill mid-batch is certain even
+      // where the whole job takes little longer than its first progress (a fast model, a quiet CI).
+      const r = await runUntil(batch(out, data), attempt === 0 ? 0 : Math.floor(Math.random() * killWindowMs), progressed);
       if (r.killed) kills += 1;
       else break; // finished before the kill: the checks below still hold
     }
