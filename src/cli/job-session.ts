@@ -4,21 +4,16 @@
 import type { JobRecord } from '../shared/jobs.js';
 import type { FileJobReport } from '../core/formats/report.js';
 import { locateJob, type JobDesk } from '../core/jobs/job-desk.js';
-import { openEngine, openServices } from '../core/services.js';
-import { openLocalState, type EngineContext, type EngineTranslator, type LocalState } from '../core/state.js';
+import { engineOf, openServices } from '../core/services.js';
+import { openLocalState, type LocalState } from '../core/state.js';
 import type { CommandContext, GlobalOptions } from './registry.js';
 import { describeProgress, progressReporter } from './progress.js';
 
 /** What these helpers use of a command's context. */
 type SessionContext = Pick<CommandContext<unknown>, 'global' | 'stdout' | 'stderr'>;
 
-/** The engine state puts behind its caches: the one the command was given, else the model host. */
-export function engineFor(global: GlobalOptions): (context: EngineContext) => Promise<EngineTranslator> {
-  return global.openEngine ?? (async (context) => openEngine(global, undefined, context));
-}
-
 export function openState(global: GlobalOptions): LocalState {
-  return openLocalState({ dataDir: global.dataDir, openEngine: engineFor(global) });
+  return openLocalState({ dataDir: global.dataDir, openEngine: engineOf(global) });
 }
 
 export interface JobSession {

@@ -71,9 +71,17 @@ export function openEngine(
   };
 }
 
+/** The engine state puts behind its caches: the one `options` gives (a stand-in), else the model host's. */
+export function engineOf(
+  options: Pick<ServicesOptions, 'dataDir' | 'openEngine'>,
+  models?: ModelStore,
+): (context: EngineContext) => Promise<EngineTranslator> {
+  return options.openEngine ?? (async (context) => openEngine(options, models, context));
+}
+
 export async function openServices(options: ServicesOptions): Promise<Services> {
   const models = new ModelStore(options.dataDir, { folders: options.modelFolders ?? false });
-  const engine = options.openEngine ?? (async (context: EngineContext) => openEngine(options, models, context));
+  const engine = engineOf(options, models);
   if (options.redisUrl) {
     // Team mode: local SQLite cache, then the team's Redis cache, then the engine.
     // Loaded on demand: Redis and BullMQ cost every other command a noticeable start-up time.

@@ -3,7 +3,7 @@
 // chunks finish (or hands them back after a grace period) before it exits.
 import { readFileSync } from 'node:fs';
 import { ParlaError } from '../../shared/errors.js';
-import { engineFor } from '../job-session.js';
+import { engineOf } from '../../core/services.js';
 import { defineCommand } from '../registry.js';
 
 const usage = 'parla worker [--concurrency N] [--redis URL] [--team NAME] [--tls-ca FILE] [--grace SECONDS]';
@@ -35,7 +35,7 @@ export const workerCommand = defineCommand({
       // A private CA for rediss:// (public CAs need nothing).
       ...(values['tls-ca'] ? { tls: { ca: readCa(values['tls-ca']) } } : {}),
       dataDir: global.dataDir,
-      openEngine: engineFor(global),
+      openEngine: engineOf(global),
       log,
     });
     await stopOnSignals(worker, log, grace * 1000);
