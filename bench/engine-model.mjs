@@ -49,6 +49,10 @@ const VARIANTS = {
   'int8-1x2-envalloc': { quantized: true, lanes: 1, threads: 2, load: { sessionConfig: { 'session.use_env_allocators': '1' } } },
   'int8-1x2-noprepack': { quantized: true, lanes: 1, threads: 2, load: { sessionConfig: { 'session.disable_prepacking': '1' } } },
   'int8-1x2-cached': { quantized: true, lanes: 1, threads: 2, cached: true, load: { graphOptimizationLevel: 'disabled' } },
+  // Today's settings in a process started without the host's runtime setup (host-runtime.ts:
+  // V8's smaller young generation), as hosts ran before it.
+  'fp32-1x2-noprepack-bare': { quantized: false, lanes: 1, threads: 2, bare: true, load: { sessionConfig: { 'session.disable_prepacking': '1' } } },
+  'int8-1x2-bare': { quantized: true, lanes: 1, threads: 2, bare: true },
 };
 
 /**
@@ -107,6 +111,9 @@ async function child(spec) {
   const loadS = (performance.now() - t) / 1000;
   const rssLoaded = process.memoryUsage.rss();
   const options = { beam: 1, maxLength: spec.maxLength };
+  // The largest RSS seen while translating, sampled (the lanes work on other threads).
+  let peak = rssLoaded;
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 20);
   t = performance.now();
   await front.translate([lines[0]], 'es', options, limits, undefined, lanes);
   const firstS = (performance.now() - t) / 1000;
@@ -114,11 +121,16 @@ async function child(spec) {
   t = performance.now();
   const hyps = await front.generateBatched(ids, options, limits, lanes);
   const runS = (performance.now() - t) / 1000;
+  clearInterval(sampler);
+  peak = Math.max(peak, process.memoryUsage.rss());
+  // Memory as the model holds it between batches: a lane collects its dead output buffers
+  // right after a batch (src/workers/marian/garbage.ts).
+  await new Promise((r) => setTimeout(r, 250));
   const memAfter = memory();
   const rssAfter = memAfter.rss;
   const tokens = hyps.reduce((s, h) => s + h[0].ids.length, 0);
   await lanes.close();
-  return { loadS, firstS, coldStartS: loadS + firstS, runS, tokens, tokensPerSec: tokens / runS, rssLoadedGrowth: rssLoaded - rss0, rssGrowth: rssAfter - rss0, anonGrowth: memAfter.anon - mem0.anon, fileGrowth: memAfter.file - mem0.file, quantizedLoaded: front.quantized };
+  return { loadS, firstS, coldStartS: loadS + firstS, runS, tokens, tokensPerSec: tokens / runS, rssLoadedGrowth: rssLoaded - rss0, rssPeakGrowth: peak - rss0, rssGrowth: rssAfter - rss0, anonGrowth: memAfter.anon - mem0.anon, fileGrowth: memAfter.file - mem0.file, quantizedLoaded: front.quantized };
 }
 
 /** Bytes of the weights a precision loads: fp32 graphs + external data, or the int8 graphs. */
@@ -172,7 +184,12 @@ export async function main(argv) {
     for (const name of round % 2 ? names : [...names].reverse()) {
       const variant = VARIANTS[name];
       const spec = { ...variant, dir: variant.cached ? await optimizedCopy(dir, variant.quantized) : dir, n, maxLength };
-      const run = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', JSON.stringify(spec)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+      // As the host process starts (host-runtime.ts), unless the variant is about starting without it.
+      const { HOST_NODE_ARGS } = await import(join(root, 'dist/core/host/host-runtime.js'));
+      const run = spawnSync(process.execPath, [...(variant.bare ? [] : HOST_NODE_ARGS), fileURLToPath(import.meta.url), '--child', JSON.stringify(spec)], {
+        encoding: 'utf8',
+        maxBuffer: 1 << 24,
+      });
       if (run.status !== 0) {
         const why = run.stderr.split('\n').find((l) => /Error: /.test(l)) ?? `exit ${run.status}`;
         rows.push({ name, round, ...variant, error: why.replace(/\u001b\[[0-9;]*m/g, '').trim().slice(0, 400) });
@@ -214,18 +231,18 @@ export async function main(argv) {
   const table = rows
     .map((r) =>
       r.error
-        ? `| ${r.name} | ${r.lanes} × ${r.threads} | failed: ${r.error.slice(0, 160)} ||||||||`
-        : `| ${r.name}${repeat > 1 ? ` (${r.round})` : ''}${r.today ? ' · today' : ''} | ${r.lanes} × ${r.threads} | ${mb(r.weightBytes)} | ${f(r.loadS)} | ${f(r.firstS)} | **${f(r.coldStartS)}** | ${f(r.tokensPerSec, 0)} | ${mb(r.rssLoadedGrowth)} | **${mb(r.rssGrowth)}** (${f(r.rssGrowth / r.weightBytes, 2)}×) | ${mb(r.anonGrowth)} / ${mb(r.fileGrowth)} |`,
+        ? `| ${r.name} | ${r.lanes} × ${r.threads} | failed: ${r.error.slice(0, 160)} |||||||||`
+        : `| ${r.name}${repeat > 1 ? ` (${r.round})` : ''}${r.today ? ' · today' : ''} | ${r.lanes} × ${r.threads} | ${mb(r.weightBytes)} | ${f(r.loadS)} | ${f(r.firstS)} | **${f(r.coldStartS)}** | ${f(r.tokensPerSec, 0)} | ${mb(r.rssLoadedGrowth)} | ${r.rssPeakGrowth ? mb(r.rssPeakGrowth) : '–'} | **${mb(r.rssGrowth)}** (${f(r.rssGrowth / r.weightBytes, 2)}×) | ${mb(r.anonGrowth)} / ${mb(r.fileGrowth)} |`,
     )
     .join('\n');
   const md = `# Engine on ${result.model.dir}
 
 ${result.date} · ${result.machine.cpus} CPUs (load average at the end ${result.machine.loadAverage.map((x) => x.toFixed(1)).join(' ')}) · Node ${result.machine.node}
 ${n} sentences from \`${source}\`, greedy, batched as the host batches, max length ${maxLength}: ${result.sentences.note}.
-Each variant in a fresh process: load = the host thread's tokenizer + the lanes' sessions; first = one sentence right after; cold start = both; RSS growth over the process before loading (all lanes' threads live in it).
+Each variant in a fresh process started as the host is (host-runtime.ts; \`bare\`: without that): load = the host thread's tokenizer + the lanes' sessions; first = one sentence right after; cold start = both; RSS growth over the process before loading (all lanes' threads live in it): once loaded, the largest sampled during the run, and 250 ms after it (as held between batches).
 
-| variant | lanes × threads | weights on disk (MB) | load (s) | first (s) | cold start (s) | tokens/s | RSS growth loaded (MB) | RSS growth after the run (MB, × weights) | of which anonymous / file-mapped (MB) |
-|---|---|---:|---:|---:|---:|---:|---:|---:|---|
+| variant | lanes × threads | weights on disk (MB) | load (s) | first (s) | cold start (s) | tokens/s | RSS growth loaded (MB) | RSS growth peak (MB) | RSS growth after the run (MB, × weights) | of which anonymous / file-mapped (MB) |
+|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|
 ${table}
 
 ${ratios.length ? `Against the host's own setting for the precision (\`today\`), median over the ${repeat} rounds of each round's ratio (below 1 = less):

@@ -4,6 +4,7 @@
 // A host that exits 0 left normally (asked to, idle, or another host already serves the socket:
 // the CLI's, which the app's clients then use); only another exit is a crash.
 import { isHostLifecycleMessage, type HostExitReason, type HostParentMessage } from '../shared/host-protocol.js';
+import { HOST_NODE_ARGS } from '../core/host/host-runtime.js';
 
 export interface UtilityProcessLike {
   readonly pid: number | undefined;
@@ -13,7 +14,11 @@ export interface UtilityProcessLike {
   on(event: 'message', listener: (message: unknown) => void): unknown;
 }
 
-export type ForkFn = (modulePath: string, args: string[], options: { serviceName: string; env: Record<string, string | undefined> }) => UtilityProcessLike;
+export type ForkFn = (
+  modulePath: string,
+  args: string[],
+  options: { serviceName: string; env: Record<string, string | undefined>; execArgv: string[] },
+) => UtilityProcessLike;
 
 export type HostExit = { kind: 'stopped'; reason: HostExitReason } | { kind: 'crashed'; code: number; restarting: boolean };
 
@@ -63,6 +68,7 @@ export class ModelHostProcess {
       serviceName: 'Parla model host',
       // utilityProcess's env replaces the environment: start from ours (PATH, HOME, XDG_RUNTIME_DIR).
       env: { ...(this.options.env ?? process.env), PARLA_DATA_DIR: this.options.dataDir },
+      execArgv: [...HOST_NODE_ARGS],
     });
     this.child = child;
     this.leaving = undefined;

@@ -65,6 +65,8 @@ export function chooseOnnxFiles(paths: Iterable<string>, preferQuantized: boolea
 
 /** Parla's exports store all graphs' weights once, in this file beside the graphs. */
 export const SHARED_WEIGHTS_FILE = 'onnx/model.onnx_data';
+/** ...and their int8 graphs' weights in this one (tools/model/quantize.py). */
+export const SHARED_QUANTIZED_WEIGHTS_FILE = 'onnx/model_quantized.onnx_data';
 
 /**
  * What a complete install needs from a listing: JSON files plus full-precision and (when
@@ -86,11 +88,12 @@ export function filesToFetch(paths: Iterable<string>, quantizedOnly = false): st
     for (const f of Object.values(onnx.decoder)) if (f.endsWith('.onnx')) wanted.add(f);
   }
   // External weights: `X.onnx_data` (or `X.onnx_data_N` chunks) of a chosen graph, and the
-  // shared `model.onnx_data` that Parla's own fp32 exports keep every graph's weights in (their
-  // quantized graphs, like Xenova's, hold their weights inline).
+  // shared files Parla's own exports keep every graph's weights in: `model.onnx_data` for fp32,
+  // `model_quantized.onnx_data` for int8 (Xenova's int8 graphs hold their weights inline).
   for (const p of list) {
     const owner = /^(onnx\/[^/]+\.onnx)_data(?:_\d+)?$/.exec(p);
-    if (owner && (wanted.has(owner[1]!) || (p === SHARED_WEIGHTS_FILE && !quantizedOnly))) wanted.add(p);
+    const shared = (p === SHARED_WEIGHTS_FILE && !quantizedOnly) || (p === SHARED_QUANTIZED_WEIGHTS_FILE && quantized !== undefined);
+    if (owner && (wanted.has(owner[1]!) || shared)) wanted.add(p);
   }
   return [...wanted];
 }

@@ -51,6 +51,8 @@ export function fakeModelRepo(seed = 'v1', quantized = false): FakeRepo {
       ? {
           'onnx/encoder_model_quantized.onnx': file('onnx/encoder_model_quantized.onnx'),
           'onnx/decoder_model_merged_quantized.onnx': file('onnx/decoder_model_merged_quantized.onnx'),
+          // Parla's int8 graphs keep their weights in one shared file (tools/model/quantize.py).
+          'onnx/model_quantized.onnx_data': file('onnx/model_quantized.onnx_data'),
         }
       : {}),
   };

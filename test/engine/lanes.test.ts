@@ -1,7 +1,7 @@
 // Slow: model lanes (worker threads with their own sessions) on the tiny model, started from the
 // built host entry as the host starts them. The golden outputs must come back unchanged however
 // the groups are spread over the lanes, while another isolate runs sessions at the same time.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINE_DEFAULTS, laneLayout } from '../../src/shared/engine-settings.js';
@@ -69,6 +69,33 @@ describe.skipIf(!HAVE_GOLDEN)('model lanes (slow)', () => {
     sizes.length = 0;
     await front.generateBatched(sources, { beam: 1 }, { maxBatchTokens: 200, maxBatchSentences: 24 }, recorder);
     expect(sizes.every((g) => g.length * Math.max(...g) <= 200)).toBe(true);
+  });
+
+  it('loads a lane without a tokenizer: token ids in, token ids out', async () => {
+    const bare = await MarianModel.load(MODEL_DIR, { intraOpNumThreads: 1, tokenizer: false });
+    try {
+      const item = golden.items[0]!;
+      const [hyps] = await bare.generate([item.inputIds], { beam: 1, maxLength: golden.maxLength });
+      expect(hyps![0]!.ids).toEqual(item.greedy.ids);
+      expect(() => bare.encode('Open the file.')).toThrow(/without its tokenizer/);
+    } finally {
+      await bare.dispose();
+    }
+  });
+
+  it("frees a batch's output buffers once the batch is done, not when V8 next gets to them", async () => {
+    // 64 rows × 47 steps × 8,000 logits: ~96 MB of output tensors, each holding native memory
+    // that V8 counts as external and would leave for a later collection (up to ~64 MB of it).
+    const anon = () => Number(/^RssAnon:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'))![1]) * 1024;
+    const sources = Array.from({ length: 64 }, (_, i) => golden.items[i % golden.items.length]!.inputIds);
+    const options = { beam: 1, maxLength: 48 };
+    const limits = { maxBatchTokens: 1 << 20, maxBatchSentences: 64 };
+    await front.generateBatched(sources, options, limits, lanes); // the lane's buffers and caches at their size
+    await new Promise((r) => setTimeout(r, 500));
+    const before = anon();
+    await front.generateBatched(sources, options, limits, lanes);
+    await new Promise((r) => setTimeout(r, 500));
+    expect((anon() - before) / 1e6).toBeLessThan(24);
   });
 
   it('answers a bad request with an error and keeps serving', async () => {

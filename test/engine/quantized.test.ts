@@ -25,6 +25,15 @@ describe('choosing and fetching int8 graphs', () => {
     expect(filesToFetch(listing.filter((p) => !p.includes('quantized')), true)).toBeUndefined();
   });
 
+  it("fetches Parla's shared int8 weights file with the int8 graphs, and not with fp32 alone", () => {
+    const parla = [...listing, 'onnx/model_quantized.onnx_data'];
+    expect(filesToFetch(parla, true)).toContain('onnx/model_quantized.onnx_data');
+    expect(filesToFetch(parla, true)).not.toContain('onnx/model.onnx_data');
+    expect(filesToFetch(parla)).toEqual(expect.arrayContaining(['onnx/model.onnx_data', 'onnx/model_quantized.onnx_data']));
+    const fp32Only = parla.filter((p) => !/_quantized\.onnx$/.test(p));
+    expect(filesToFetch(fp32Only)).not.toContain('onnx/model_quantized.onnx_data');
+  });
+
   it('prefers the precision asked for and falls back to the one present', () => {
     expect(chooseOnnxFiles(listing, true)).toMatchObject({ quantized: true, files: { encoder: 'onnx/encoder_model_quantized.onnx' } });
     expect(chooseOnnxFiles(listing, false)).toMatchObject({ quantized: false, files: { encoder: 'onnx/encoder_model.onnx' } });
@@ -65,7 +74,7 @@ describe.skipIf(!HAVE_GOLDEN)('the bundled model in int8', () => {
     const dir = await mkdtemp(join(tmpdir(), 'parla-int8-'));
     try {
       await mkdir(join(dir, 'onnx'));
-      for (const f of [...JSON_FILES, 'onnx/encoder_model_quantized.onnx', 'onnx/decoder_model_merged_quantized.onnx']) await copyFile(join(MODEL_DIR, f), join(dir, f));
+      for (const f of [...JSON_FILES, 'onnx/encoder_model_quantized.onnx', 'onnx/decoder_model_merged_quantized.onnx', 'onnx/model_quantized.onnx_data']) await copyFile(join(MODEL_DIR, f), join(dir, f));
       const model = await MarianModel.load(dir, { quantized: false, intraOpNumThreads: 1 });
       try {
         expect(model.quantized).toBe(true);
@@ -107,7 +116,7 @@ describe.skipIf(!HAVE_MODEL)('downloading the int8 graphs only (slow)', () => {
       const info = JSON.parse(run.stdout) as { dir: string; hasQuantized: boolean };
       expect(info.hasQuantized).toBe(true);
       // Installed only after a smoke translation with these graphs (verify-model.ts).
-      expect((await readdir(join(info.dir, 'onnx'))).sort()).toEqual(['decoder_model_merged_quantized.onnx', 'encoder_model_quantized.onnx']);
+      expect((await readdir(join(info.dir, 'onnx'))).sort()).toEqual(['decoder_model_merged_quantized.onnx', 'encoder_model_quantized.onnx', 'model_quantized.onnx_data']);
     } finally {
       delete process.env.PARLA_HUB_ENDPOINT;
     }

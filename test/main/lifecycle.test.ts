@@ -7,6 +7,7 @@ import { ModelHostProcess, type HostExit, type UtilityProcessLike } from '../../
 import { isExternalLink, isOwnPage } from '../../src/main/security.js';
 import { COMMANDS, commandForKey } from '../../src/shared/commands.js';
 import type { Health } from '../../src/shared/settings.js';
+import { HOST_NODE_ARGS } from '../../src/core/host/host-runtime.js';
 
 class FakeChild extends EventEmitter implements UtilityProcessLike {
   static count = 0;
@@ -36,6 +37,8 @@ function host(obeys = true) {
       expect(path).toBe('/app/host.js');
       expect(args).toEqual(['--data-dir', '/data']);
       expect(options.env.PARLA_DATA_DIR).toBe('/data');
+      // The host's runtime setup (host-runtime.ts) goes with it, as with the CLI's spawn.
+      expect(options.execArgv).toEqual([...HOST_NODE_ARGS]);
       const c = new FakeChild(obeys);
       children.push(c);
       return c;

@@ -10,7 +10,8 @@ const SHIM = new URL('./parent-port-shim.mjs', import.meta.url).href;
 
 export function forkUtility(modulePath, args, options) {
   // Electron's env option replaces the environment, as Node's does.
-  const child = fork(modulePath, args, { env: options.env, execArgv: ['--import', SHIM], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  // Electron's execArgv passes Node options to the child, as Node's does.
+  const child = fork(modulePath, args, { env: options.env, execArgv: [...(options.execArgv ?? []), '--import', SHIM], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   const handle = {
     get pid() {
       return child.pid;

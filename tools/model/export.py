@@ -233,7 +233,7 @@ class WeightStore:
 
     def add(self, array16):
         data = array16.tobytes()
-        key = hashlib.sha256(data + str(array16.shape).encode()).hexdigest()
+        key = hashlib.sha256(data + str(array16.shape).encode() + str(array16.dtype).encode()).hexdigest()
         if key not in self.offsets:
             pad = (-self.size) % self.align
             if pad:
@@ -285,11 +285,17 @@ def fold_transposes(graph, param_names):
     Transpose into a new copy of the weight at load time, once per If branch of the merged
     decoder; stored once, both branches read the same initializer."""
     inits = {i.name: i for i in graph.initializer}
+    # The token embedding is also the output layer (tied): gathered by rows, it stays as it is and
+    # the output layer reads it with FusedMatMul(transB=1) instead of a 133 MB transposed copy.
+    gathered = {n.input[0] for n in graph.node if n.op_type == "Gather"}
+    tied = {}
     added, keep, rename = {}, [], {}
     for node in graph.node:
         perm = [list(a.ints) for a in node.attribute if a.name == "perm"]
         src = node.input[0] if node.op_type == "Transpose" else None
-        if src in inits and src in param_names and perm in ([[1, 0]], []) and len(inits[src].dims) == 2:
+        if src in inits and src in param_names and perm in ([[1, 0]], []) and len(inits[src].dims) == 2 and src in gathered:
+            tied[node.output[0]] = src
+        elif src in inits and src in param_names and perm in ([[1, 0]], []) and len(inits[src].dims) == 2:
             name = src + "__T"
             if name not in added:
                 t = numpy_helper.from_array(np.ascontiguousarray(numpy_helper.to_array(inits[src]).T), name)
@@ -297,8 +303,17 @@ def fold_transposes(graph, param_names):
             rename[node.output[0]] = name
         else:
             keep.append(node)
+    nodes = []
+    for node in keep:
+        if node.op_type == "MatMul" and node.input[1] in tied:
+            fused = helper.make_node("FusedMatMul", [node.input[0], tied[node.input[1]]], list(node.output), name=node.name,
+                                     domain="com.microsoft", transA=0, transB=1, alpha=1.0)
+            nodes.append(fused)
+        else:
+            nodes.append(node)
+    assert not {x for n in nodes for x in n.input} & set(tied), "a tied weight's transpose is read by something other than MatMul"
     del graph.node[:]
-    graph.node.extend(keep)
+    graph.node.extend(nodes)
     rename_values(graph, rename)
     graph.initializer.extend(added.values())
     used = {x for n in graph.node for x in n.input}
@@ -337,7 +352,8 @@ def write_model(model, size, out, tokenizer_dir, src, tgt, max_length, fp16=True
         enc = onnx.load(f"{tmp}/encoder.onnx")
         dec = onnx.load(f"{tmp}/decoder.onnx")
         past = onnx.load(f"{tmp}/decoder_with_past.onnx")
-    opsets = [helper.make_opsetid("", OPSET)]
+    # com.microsoft: onnxruntime's contrib ops (FusedMatMul for the tied output layer, fp32 mode).
+    opsets = [helper.make_opsetid("", OPSET)] + ([] if fp16 else [helper.make_opsetid("com.microsoft", 1)])
     graphs = {name: prepare(m, param_names) for name, m in (("encoder_model", enc), ("decoder_model", dec),
                                                               ("decoder_with_past_model", past))}
     for g in graphs.values():

@@ -47,6 +47,9 @@ export const translateCommand = defineCommand({
       // --json lists close translation memory entries for texts the memory does not answer.
       suggest: values.json === true,
     });
+    // The host starts and loads the model while this process loads the detector and opens its
+    // caches: a cold `parla translate` overlaps the two instead of doing one after the other.
+    void services.translator.warm?.(request).catch(() => undefined);
     const print = values.json ? jsonArrayWriter(stdout) : lineWriter(stdout, stderr, to);
     try {
       if (positionals.length) {

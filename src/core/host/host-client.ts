@@ -67,6 +67,12 @@ export class HostClient {
     });
   }
 
+  /** Reaches the host now (starting one if none answers) instead of on the first call. */
+  async connect(): Promise<void> {
+    if (this.closed) throw new ParlaError('INTERNAL', 'host client is closed');
+    await this.ensureSocket();
+  }
+
   /** Waits for pending calls, then disconnects (the host stays up for other clients). */
   async close(): Promise<void> {
     while (this.pending.size) {

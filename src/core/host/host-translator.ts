@@ -12,9 +12,15 @@ export class HostTranslator implements Translator {
     private readonly store: ModelStore,
   ) {}
 
-  /** Routes the model and has the host load it: a translate call with no texts. */
+  /**
+   * Routes the model and has the host load it: a translate call with no texts. A host that is not
+   * up yet starts while the model is routed (its start and the model check overlap).
+   */
   async warm(request: Omit<TranslateRequest, 'texts'>): Promise<void> {
-    await this.client.call('translate', hostParams(await this.store.forRequest(request), { ...request, texts: [] }));
+    const reached = this.client.connect().catch(() => undefined); // a failure shows on the call below
+    const model = await this.store.forRequest(request);
+    await reached;
+    await this.client.call('translate', hostParams(model, { ...request, texts: [] }));
   }
 
   async translate(request: TranslateRequest, signal?: AbortSignal): Promise<Translation[]> {

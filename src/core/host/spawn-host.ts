@@ -12,6 +12,7 @@ import { hostLockPath, hostLogPath, hostSecretPath, packageRoot } from '../paths
 import { PRIVATE_FILE_MODE, ensurePrivateFile } from '../private-fs.js';
 import { HandshakeReader, handshakeProof, isValidProof, loadOrCreateHostSecret, newNonce, parseLine } from './host-auth.js';
 import { hostSocketPath } from './socket-dir.js';
+import { HOST_NODE_ARGS } from './host-runtime.js';
 
 const STALE_LOCK_MS = 20_000;
 
@@ -67,7 +68,7 @@ function tryConnect(path: string, secret: Buffer, helloTimeoutMs = 5000): Promis
 function spawnHost(dataDir: string, socketPath: string): void {
   const log = openSync(hostLogPath(dataDir), 'a', PRIVATE_FILE_MODE);
   ensurePrivateFile(hostLogPath(dataDir));
-  const child = spawn(process.execPath, [hostEntry(), '--data-dir', dataDir, '--socket', socketPath], {
+  const child = spawn(process.execPath, [...HOST_NODE_ARGS, hostEntry(), '--data-dir', dataDir, '--socket', socketPath], {
     detached: true,
     stdio: ['ignore', log, log],
     // Inside Electron, execPath is the Electron binary: run it as plain Node for the host.

@@ -5,8 +5,11 @@
 //
 // Reads only the protobuf structure: length-delimited fields it does not need (weights held
 // inside the graph, names, docs) are skipped by offset, so a 300 MB graph with inline weights
-// costs a few hundred small reads, not 300 MB.
-import { open, type FileHandle } from 'node:fs/promises';
+// costs a few hundred small reads, not 300 MB. The parse is synchronous over 64 KiB windows read
+// with readSync: it was asynchronous per varint, and a `parla translate --model DIR` spent
+// ~700 ms and most of a second of garbage collection in it on an OPUS-MT-size model's graphs.
+import { readSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { ParlaError } from '../../shared/errors.js';
 
 /** Bytes each file named by external_data must hold at least, by its location (relative to the graph's folder). */
@@ -38,20 +41,30 @@ class Bytes {
   private at = 0;
 
   constructor(
-    private readonly file: FileHandle,
+    private readonly fd: number,
     readonly size: number,
   ) {}
 
-  async get(pos: number, length: number): Promise<Buffer> {
+  /** Makes [pos, pos + length) readable through `byte`. */
+  load(pos: number, length: number): void {
     if (pos < 0 || pos + length > this.size) throw new Malformed('a field runs past the end of the file');
     if (pos < this.at || pos + length > this.at + this.window.length) {
       const n = Math.min(Math.max(length, WINDOW), this.size - pos);
       const buffer = Buffer.alloc(n);
-      const { bytesRead } = await this.file.read(buffer, 0, n, pos);
+      const bytesRead = readSync(this.fd, buffer, 0, n, pos);
       if (bytesRead < length) throw new Malformed('the file changed while it was read');
       this.window = buffer.subarray(0, bytesRead);
       this.at = pos;
     }
+  }
+
+  /** The byte at `pos`, inside the range last loaded. */
+  byte(pos: number): number {
+    return this.window[pos - this.at]!;
+  }
+
+  get(pos: number, length: number): Buffer {
+    this.load(pos, length);
     return this.window.subarray(pos - this.at, pos - this.at + length);
   }
 }
@@ -66,45 +79,47 @@ interface Field {
   end: number;
 }
 
-async function varint(bytes: Bytes, pos: number): Promise<{ value: number; next: number }> {
-  const head = await bytes.get(pos, Math.min(10, bytes.size - pos));
+function varint(bytes: Bytes, pos: number): { value: number; next: number } {
+  const length = Math.min(10, bytes.size - pos);
+  bytes.load(pos, length);
   let value = 0;
-  for (let i = 0, scale = 1; i < head.length; i++, scale *= 128) {
-    value += (head[i]! & 0x7f) * scale;
-    if (!(head[i]! & 0x80)) return { value, next: pos + i + 1 };
+  for (let i = 0, scale = 1; i < length; i++, scale *= 128) {
+    const b = bytes.byte(pos + i);
+    value += (b & 0x7f) * scale;
+    if (!(b & 0x80)) return { value, next: pos + i + 1 };
   }
   throw new Malformed('a varint does not end');
 }
 
 /** Calls `visit` for each field of the message in [start, end). */
-async function fields(bytes: Bytes, start: number, end: number, visit: (f: Field) => Promise<void> | void): Promise<void> {
+function fields(bytes: Bytes, start: number, end: number, visit: (f: Field) => void): void {
   let pos = start;
   while (pos < end) {
-    const tag = await varint(bytes, pos);
+    const tag = varint(bytes, pos);
     const no = Math.floor(tag.value / 8);
     const wire = tag.value % 8;
     pos = tag.next;
     const field: Field = { no, wire, value: 0, start: pos, end: pos };
     if (wire === 0) {
-      const v = await varint(bytes, pos);
+      const v = varint(bytes, pos);
       field.value = v.value;
       pos = v.next;
     } else if (wire === 1) pos += 8;
     else if (wire === 5) pos += 4;
     else if (wire === 2) {
-      const len = await varint(bytes, pos);
+      const len = varint(bytes, pos);
       field.start = len.next;
       field.end = len.next + len.value;
       pos = field.end;
     } else throw new Malformed(`unsupported wire type ${wire}`);
     if (pos > end || no === 0) throw new Malformed('a field runs past its message');
-    await visit(field);
+    visit(field);
   }
 }
 
-async function text(bytes: Bytes, f: Field): Promise<string> {
+function text(bytes: Bytes, f: Field): string {
   if (f.end - f.start > 4096) throw new Malformed('an external_data entry is too long');
-  return (await bytes.get(f.start, f.end - f.start)).toString('utf8');
+  return bytes.get(f.start, f.end - f.start).toString('utf8');
 }
 
 function decimal(value: string | undefined, what: string): number | undefined {
@@ -113,16 +128,16 @@ function decimal(value: string | undefined, what: string): number | undefined {
   return Number(value);
 }
 
-async function tensor(bytes: Bytes, start: number, end: number, needs: ExternalNeeds): Promise<void> {
+function tensor(bytes: Bytes, start: number, end: number, needs: ExternalNeeds): void {
   const dims: number[] = [];
   let dataType = 0;
   let location = 0;
   const entries: Record<string, string> = {};
-  await fields(bytes, start, end, async (f) => {
+  fields(bytes, start, end, (f) => {
     if (f.no === TENSOR.dims && f.wire === 0) dims.push(f.value);
     else if (f.no === TENSOR.dims && f.wire === 2) {
       for (let p = f.start; p < f.end; ) {
-        const d = await varint(bytes, p);
+        const d = varint(bytes, p);
         dims.push(d.value);
         p = d.next;
       }
@@ -131,9 +146,9 @@ async function tensor(bytes: Bytes, start: number, end: number, needs: ExternalN
     else if (f.no === TENSOR.externalData && f.wire === 2) {
       let key = '';
       let value = '';
-      await fields(bytes, f.start, f.end, async (e) => {
-        if (e.no === ENTRY.key && e.wire === 2) key = await text(bytes, e);
-        else if (e.no === ENTRY.value && e.wire === 2) value = await text(bytes, e);
+      fields(bytes, f.start, f.end, (e) => {
+        if (e.no === ENTRY.key && e.wire === 2) key = text(bytes, e);
+        else if (e.no === ENTRY.value && e.wire === 2) value = text(bytes, e);
       });
       entries[key] = value;
     }
@@ -151,31 +166,31 @@ async function tensor(bytes: Bytes, start: number, end: number, needs: ExternalN
   needs.set(file, Math.max(needs.get(file) ?? 0, offset + length));
 }
 
-async function graph(bytes: Bytes, start: number, end: number, needs: ExternalNeeds, depth: number): Promise<void> {
+function graph(bytes: Bytes, start: number, end: number, needs: ExternalNeeds, depth: number): void {
   if (depth > MAX_DEPTH) throw new Malformed('subgraphs nest too deep');
-  await fields(bytes, start, end, async (f) => {
+  fields(bytes, start, end, (f) => {
     if (f.wire !== 2) return;
-    if (f.no === GRAPH.initializer) await tensor(bytes, f.start, f.end, needs);
-    else if (f.no === GRAPH.sparseInitializer) await sparse(bytes, f, needs);
-    else if (f.no === GRAPH.node) await node(bytes, f, needs, depth);
+    if (f.no === GRAPH.initializer) tensor(bytes, f.start, f.end, needs);
+    else if (f.no === GRAPH.sparseInitializer) sparse(bytes, f, needs);
+    else if (f.no === GRAPH.node) node(bytes, f, needs, depth);
   });
 }
 
-async function sparse(bytes: Bytes, f: Field, needs: ExternalNeeds): Promise<void> {
-  await fields(bytes, f.start, f.end, async (s) => {
-    if (s.wire === 2 && (s.no === SPARSE.values || s.no === SPARSE.indices)) await tensor(bytes, s.start, s.end, needs);
+function sparse(bytes: Bytes, f: Field, needs: ExternalNeeds): void {
+  fields(bytes, f.start, f.end, (s) => {
+    if (s.wire === 2 && (s.no === SPARSE.values || s.no === SPARSE.indices)) tensor(bytes, s.start, s.end, needs);
   });
 }
 
 /** A node's attributes may hold tensors (Constant) and subgraphs (If, Loop, Scan). */
-async function node(bytes: Bytes, f: Field, needs: ExternalNeeds, depth: number): Promise<void> {
-  await fields(bytes, f.start, f.end, async (n) => {
+function node(bytes: Bytes, f: Field, needs: ExternalNeeds, depth: number): void {
+  fields(bytes, f.start, f.end, (n) => {
     if (n.no !== NODE.attribute || n.wire !== 2) return;
-    await fields(bytes, n.start, n.end, async (a) => {
+    fields(bytes, n.start, n.end, (a) => {
       if (a.wire !== 2) return;
-      if (a.no === ATTRIBUTE.t || a.no === ATTRIBUTE.tensors) await tensor(bytes, a.start, a.end, needs);
-      else if (a.no === ATTRIBUTE.g || a.no === ATTRIBUTE.graphs) await graph(bytes, a.start, a.end, needs, depth + 1);
-      else if (a.no === ATTRIBUTE.sparseTensor || a.no === ATTRIBUTE.sparseTensors) await sparse(bytes, a, needs);
+      if (a.no === ATTRIBUTE.t || a.no === ATTRIBUTE.tensors) tensor(bytes, a.start, a.end, needs);
+      else if (a.no === ATTRIBUTE.g || a.no === ATTRIBUTE.graphs) graph(bytes, a.start, a.end, needs, depth + 1);
+      else if (a.no === ATTRIBUTE.sparseTensor || a.no === ATTRIBUTE.sparseTensors) sparse(bytes, a, needs);
     });
   });
 }
@@ -184,17 +199,17 @@ async function node(bytes: Bytes, f: Field, needs: ExternalNeeds, depth: number)
 export async function externalDataNeeds(path: string, label = path): Promise<ExternalNeeds> {
   const file = await open(path, 'r');
   try {
-    const bytes = new Bytes(file, (await file.stat()).size);
+    const bytes = new Bytes(file.fd, (await file.stat()).size);
     const needs: ExternalNeeds = new Map();
     let graphs = 0;
-    await fields(bytes, 0, bytes.size, async (f) => {
+    fields(bytes, 0, bytes.size, (f) => {
       if (f.wire !== 2) return;
       if (f.no === MODEL.graph) {
         graphs++;
-        await graph(bytes, f.start, f.end, needs, 0);
+        graph(bytes, f.start, f.end, needs, 0);
       } else if (f.no === MODEL.functions) {
-        await fields(bytes, f.start, f.end, async (n) => {
-          if (n.no === FUNCTION.node && n.wire === 2) await node(bytes, n, needs, 1);
+        fields(bytes, f.start, f.end, (n) => {
+          if (n.no === FUNCTION.node && n.wire === 2) node(bytes, n, needs, 1);
         });
       }
     });

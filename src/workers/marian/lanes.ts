@@ -6,6 +6,7 @@
 import { Worker, type MessagePort } from 'node:worker_threads';
 import { ParlaError, fromErrorInfo, toErrorInfo, type ErrorInfo } from '../../shared/errors.js';
 import type { DecodeOptions } from '../../shared/translation.js';
+import { COLLECT_AFTER_BYTES, batchOutputBytes, collectGarbage, exposeCollectorToNewThreads } from './garbage.js';
 import { MarianModel, type GroupRunner, type LoadOptions } from './marian-model.js';
 import type { Hypothesis } from './search.js';
 
@@ -28,14 +29,26 @@ export function isLaneData(data: unknown): data is LaneData {
 export async function serveLane(port: MessagePort, data: LaneData): Promise<void> {
   let model: MarianModel;
   try {
-    model = await MarianModel.load(data.dir, { ...data.load, sessions: true });
+    // Token ids only cross to a lane: the host thread's model tokenizes, so a lane holds no tokenizer.
+    model = await MarianModel.load(data.dir, { ...data.load, sessions: true, tokenizer: false });
   } catch (error) {
     port.postMessage({ ready: false, error: toErrorInfo(error) } satisfies LaneReady);
     return;
   }
+  let outputBytes = 0;
   port.on('message', (request: LaneRequest) => {
     model.generate(request.sources, request.options).then(
-      (hyps) => port.postMessage({ id: request.id, ok: true, hyps } satisfies LaneReply),
+      (hyps) => {
+        port.postMessage({ id: request.id, ok: true, hyps } satisfies LaneReply);
+        const rows = request.sources.length * (request.options.beam ?? 1);
+        const steps = Math.max(1, ...hyps.flatMap((h) => h.map((x) => x.ids.length)));
+        outputBytes += batchOutputBytes(rows, steps, model.config.vocabSize);
+        if (outputBytes >= COLLECT_AFTER_BYTES) {
+          outputBytes = 0;
+          // After the reply is on its way; the native buffers go when their finalizers run.
+          setImmediate(collectGarbage);
+        }
+      },
       (error: unknown) => port.postMessage({ id: request.id, ok: false, error: toErrorInfo(error) } satisfies LaneReply),
     );
   });
@@ -65,6 +78,7 @@ export class MarianLanes implements GroupRunner {
    */
   static async start(entry: string | URL, dir: string, load: LoadOptions, count: number): Promise<MarianLanes> {
     const data: LaneData = { parlaLane: true, dir, load };
+    exposeCollectorToNewThreads();
     // Worker wants a path or a URL object; `import.meta.url` is a file:// string.
     const script = typeof entry === 'string' && entry.startsWith('file:') ? new URL(entry) : entry;
     const started = await Promise.allSettled(

@@ -37,6 +37,12 @@ export interface LoadOptions {
    * and detokenizes for a `GroupRunner` that owns the sessions elsewhere (model lanes).
    */
   sessions?: boolean;
+  /**
+   * false: config and sessions only, no tokenizer: a model lane, which only ever sees token ids
+   * (the host thread's session-less model tokenizes). A 65k-piece tokenizer costs ~80 MB of
+   * JavaScript heap, which each lane would otherwise hold for nothing.
+   */
+  tokenizer?: boolean;
 }
 
 /** Runs generation for one batch of tokenized sources; `lanes` batches may run at once. */
@@ -98,7 +104,9 @@ export async function modelGraphBytes(dir: string, quantized: boolean): Promise<
   const chosen = chooseOnnxFiles(files, quantized);
   if (!chosen) return 0;
   const graphs = [chosen.files.encoder, ...Object.values(chosen.files.decoder).filter((f): f is string => typeof f === 'string' && f.endsWith('.onnx'))];
-  const data = chosen.quantized ? [] : files.filter((f) => /^onnx\/[^/]+\.onnx_data(?:_\d+)?$/.test(f));
+  // External weights: model.onnx_data for float32, model_quantized.onnx_data for int8 graphs that
+  // keep theirs outside (tools/model/quantize.py); Xenova's int8 graphs hold theirs inline.
+  const data = files.filter((f) => /^onnx\/[^/]+\.onnx_data(?:_\d+)?$/.test(f) && f.includes('_quantized') === chosen.quantized);
   const sizes = await Promise.all([...graphs, ...data].map((f) => stat(join(dir, f)).then((s) => s.size, () => 0)));
   return sizes.reduce((a, b) => a + b, 0);
 }
@@ -147,12 +155,12 @@ export class MarianModel implements GroupRunner {
   private constructor(
     readonly dir: string,
     readonly config: MarianConfig,
-    private readonly tokenizer: Tokenizer,
+    private readonly tokenizer: Tokenizer | undefined,
     private readonly sessions: Sessions | undefined,
     /** Whether the int8 graphs are the ones loaded (or, without sessions, the ones chosen). */
     readonly quantized: boolean,
   ) {
-    const vocab = tokenizer.get_vocab(true);
+    const vocab = tokenizer?.get_vocab(true) ?? new Map<string, number>();
     this.langTokens = new Set([...vocab.keys()].filter((t) => LANG_TOKEN.test(t)));
   }
 
@@ -168,17 +176,22 @@ export class MarianModel implements GroupRunner {
     const onnx = chosen.files;
     const config = await readJson(dir, 'config.json');
     const generation = files.includes('generation_config.json') ? await readJson(dir, 'generation_config.json') : undefined;
-    const tokenizerJson = await readJson(dir, 'tokenizer.json');
-    const tokenizerConfig = await readJson(dir, 'tokenizer_config.json');
     // Config first: its checks are cheap, and they name the field that is wrong.
-    parseMarianConfig(config, generation, dir);
-    let tokenizer: Tokenizer;
-    try {
-      tokenizer = new Tokenizer(tokenizerJson, tokenizerConfig);
-    } catch (e) {
-      throw new ParlaError('MODEL_INVALID', `${dir}: tokenizer.json cannot be read (${(e as Error).message})`);
+    let parsed = parseMarianConfig(config, generation, dir);
+    if (options.sessions === false && options.tokenizer === false) throw new Error('MarianModel.load: neither sessions nor tokenizer asked for');
+    let tokenizer: Tokenizer | undefined;
+    if (options.tokenizer !== false) {
+      const tokenizerJson = await readJson(dir, 'tokenizer.json');
+      const tokenizerConfig = await readJson(dir, 'tokenizer_config.json');
+      try {
+        tokenizer = new Tokenizer(tokenizerJson, tokenizerConfig);
+      } catch (e) {
+        throw new ParlaError('MODEL_INVALID', `${dir}: tokenizer.json cannot be read (${(e as Error).message})`);
+      }
+      let maxId = 0;
+      for (const id of tokenizer.get_vocab(true).values()) maxId = Math.max(maxId, id);
+      parsed = parseMarianConfig(config, generation, dir, maxId + 1);
     }
-    const parsed = parseMarianConfig(config, generation, dir, Math.max(0, ...tokenizer.get_vocab(true).values()) + 1);
     if (options.sessions === false) return new MarianModel(dir, parsed, tokenizer, undefined, chosen.quantized);
     // ORT rejects undefined thread counts; 0 means "leave it to ORT", so omit the key.
     const sessionOptions: ort.InferenceSession.SessionOptions = { graphOptimizationLevel: options.graphOptimizationLevel ?? 'all' };
@@ -226,14 +239,19 @@ export class MarianModel implements GroupRunner {
     return this.langTokens.size > 0;
   }
 
+  private get tokens(): Tokenizer {
+    if (!this.tokenizer) throw new Error(`model ${this.dir} was loaded without its tokenizer (a lane): tokenize on the host thread`);
+    return this.tokenizer;
+  }
+
   encode(text: string): number[] {
-    return this.tokenizer.encode(text).ids;
+    return this.tokens.encode(text).ids;
   }
 
   decode(ids: readonly number[]): string {
     // Marian's Python tokenizer decodes with SentencePiece, which drops every leading space
     // (tokenizer.json's Metaspace decoder drops only one): trim to match it.
-    return this.tokenizer.decode([...ids], { skip_special_tokens: true }).trimStart();
+    return this.tokens.decode([...ids], { skip_special_tokens: true }).trimStart();
   }
 
   /** Generates for already-tokenized sources, one batch; results keep the input order. */
