@@ -28,12 +28,13 @@ const REALSIZE = join(root, 'bench/scratch/opus-mt-size');
 const VARIANTS = {
   'fp32-2x1': { quantized: false, lanes: 2, threads: 1 },
   'fp32-1x2': { quantized: false, lanes: 1, threads: 2 },
-  // What the host does today for a large fp32 model (model-pool.ts): one lane, every thread, no prepacking.
-  'fp32-1x2-noprepack': { quantized: false, lanes: 1, threads: 2, today: true, load: { sessionConfig: { 'session.disable_prepacking': '1' } } },
+  'fp32-1x2-noprepack': { quantized: false, lanes: 1, threads: 2, load: { sessionConfig: { 'session.disable_prepacking': '1' } } },
   'fp32-1x2-noprepack-nomempattern': { quantized: false, lanes: 1, threads: 2, load: { enableMemPattern: false, sessionConfig: { 'session.disable_prepacking': '1' } } },
   'fp32-1x2-noprepack-basic': { quantized: false, lanes: 1, threads: 2, load: { graphOptimizationLevel: 'basic', sessionConfig: { 'session.disable_prepacking': '1' } } },
   'fp32-1x2-noprepack-envalloc': { quantized: false, lanes: 1, threads: 2, load: { sessionConfig: { 'session.disable_prepacking': '1', 'session.use_env_allocators': '1' } } },
-  'fp32-2x1-noprepack': { quantized: false, lanes: 2, threads: 1, load: { sessionConfig: { 'session.disable_prepacking': '1' } } },
+  // What the host does today for a large fp32 model with mapped weights (model-pool.ts): a lane
+  // per core, no prepacking, the lanes reading one mapped copy.
+  'fp32-2x1-noprepack': { quantized: false, lanes: 2, threads: 1, today: true, load: { sessionConfig: { 'session.disable_prepacking': '1' } } },
   'int8-2x1-noprepack': { quantized: true, lanes: 2, threads: 1, load: { sessionConfig: { 'session.disable_prepacking': '1' } } },
   'fp32-1x2-devalloc': { quantized: false, lanes: 1, threads: 2, load: { sessionConfig: { 'session.use_device_allocator_for_initializers': '1' } } },
   'fp32-1x2-arena-mempattern-off': { quantized: false, lanes: 1, threads: 2, load: { cpuMemArena: true, enableMemPattern: false } },
@@ -51,7 +52,7 @@ const VARIANTS = {
   'int8-1x2-cached': { quantized: true, lanes: 1, threads: 2, cached: true, load: { graphOptimizationLevel: 'disabled' } },
   // Today's settings in a process started without the host's runtime setup (host-runtime.ts:
   // V8's smaller young generation), as hosts ran before it.
-  'fp32-1x2-noprepack-bare': { quantized: false, lanes: 1, threads: 2, bare: true, load: { sessionConfig: { 'session.disable_prepacking': '1' } } },
+  'fp32-2x1-noprepack-bare': { quantized: false, lanes: 2, threads: 1, bare: true, load: { sessionConfig: { 'session.disable_prepacking': '1' } } },
   'int8-1x2-bare': { quantized: true, lanes: 1, threads: 2, bare: true },
 };
 
@@ -137,7 +138,8 @@ async function child(spec) {
 async function weightBytes(dir, quantized) {
   const names = await readdir(join(dir, 'onnx'));
   const graphs = ['encoder_model', 'decoder_model_merged'].map((b) => `${b}${quantized ? '_quantized' : ''}.onnx`);
-  const wanted = names.filter((n) => graphs.includes(n) || (quantized ? graphs.some((g) => n === `${g}_data`) : /\.onnx_data$/.test(n) && !n.includes('_quantized')));
+  // int8: the graphs, their own `_data` files, or the shared model_quantized.onnx_data (quantize.py).
+  const wanted = names.filter((n) => graphs.includes(n) || (quantized ? graphs.some((g) => n === `${g}_data`) || n === 'model_quantized.onnx_data' : /\.onnx_data$/.test(n) && !n.includes('_quantized')));
   let total = 0;
   for (const n of wanted) total += (await stat(join(dir, 'onnx', n))).size;
   return total;

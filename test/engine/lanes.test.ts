@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINE_DEFAULTS, laneLayout } from '../../src/shared/engine-settings.js';
 import { hostEntry } from '../../src/core/host/spawn-host.js';
 import { MarianLanes } from '../../src/workers/marian/lanes.js';
-import { MarianModel } from '../../src/workers/marian/marian-model.js';
+import { MarianModel, modelWeightBytes } from '../../src/workers/marian/marian-model.js';
 import { loadModel } from '../../src/workers/host/model-pool.js';
 import { ensureBuilt } from './host-helpers.js';
 import { HAVE_GOLDEN, MODEL_DIR, loadGolden, type Golden } from './model-fixture.js';
@@ -96,6 +96,15 @@ describe.skipIf(!HAVE_GOLDEN)('model lanes (slow)', () => {
     await front.generateBatched(sources, options, limits, lanes);
     await new Promise((r) => setTimeout(r, 500));
     expect((anon() - before) / 1e6).toBeLessThan(24);
+  });
+
+  it("measures a model's weights: Parla's exports keep nearly all of them in external files that lanes share", async () => {
+    for (const quantized of [false, true]) {
+      const { total, external } = await modelWeightBytes(MODEL_DIR, quantized);
+      expect(total).toBeGreaterThan(5e6);
+      expect(external / total).toBeGreaterThan(0.9);
+    }
+    expect(await modelWeightBytes('/nonexistent', false)).toEqual({ total: 0, external: 0 });
   });
 
   it('answers a bad request with an error and keeps serving', async () => {

@@ -5,7 +5,7 @@ import { LARGE_MODEL_BYTES, laneLayout, type EngineSettings } from '../../shared
 import type { LoadedModelStats } from '../../shared/host-protocol.js';
 import type { DecodeOptions } from '../../shared/translation.js';
 import { MarianLanes } from '../marian/lanes.js';
-import { MarianModel, modelGraphBytes, type BatchLimits, type LoadOptions, type TranslatedText } from '../marian/marian-model.js';
+import { MarianModel, modelWeightBytes, type BatchLimits, type LoadOptions, type TranslatedText } from '../marian/marian-model.js';
 
 /** A model ready to translate: in this thread, or tokenized here and decoded on lanes. */
 export interface LoadedModel {
@@ -30,15 +30,18 @@ export async function loadModel(
   laneEntry?: string | URL,
   userThreads = 0,
 ): Promise<LoadedModel> {
-  const bytes = await modelGraphBytes(dir, quantized);
-  const { lanes, threadsPerLane } = laneLayout(settings, availableParallelism(), userThreads, bytes);
+  const { total: bytes, external } = await modelWeightBytes(dir, quantized);
+  // A large model's float32 weights are used where they are mapped instead of being repacked into
+  // private copies per session: measured on an OPUS-MT-size model, load 1.0 s instead of 5 s,
+  // RSS growth ~550 MB with one lane or two instead of ~1,100 MB with two, at 0.8× the
+  // throughput of two prepacked lanes (bench/results/engine-realsize.md). Small models and int8
+  // graphs keep prepacking. Mapped weights (nearly all bytes in external data) are one copy
+  // however many lanes read them.
+  const unpacked = !quantized && bytes >= LARGE_MODEL_BYTES;
+  const { lanes, threadsPerLane } = laneLayout(settings, availableParallelism(), userThreads, { bytes, shared: unpacked && external >= 0.9 * bytes });
   const load: LoadOptions = {
     quantized,
-    // A large model's float32 weights (page-aligned external data) are used where they are mapped
-    // instead of being repacked into private copies: measured on an OPUS-MT-size model, load
-    // 1.0 s instead of 3.0-6.8 s and 210 MB instead of 525 MB once loaded, throughput within
-    // the run-to-run noise (bench/results/engine-realsize.md). Small models keep prepacking.
-    ...(!quantized && bytes >= LARGE_MODEL_BYTES ? { sessionConfig: { 'session.disable_prepacking': '1' } } : {}),
+    ...(unpacked ? { sessionConfig: { 'session.disable_prepacking': '1' } } : {}),
     intraOpNumThreads: threadsPerLane,
     interOpNumThreads: settings.interOpNumThreads,
     intraOpSpinning: settings.intraOpSpinning !== 0,

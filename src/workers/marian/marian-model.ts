@@ -96,19 +96,22 @@ async function listFiles(dir: string): Promise<string[]> {
 }
 
 /**
- * Bytes on disk of the graphs a load would open in the precision preferred (and, for fp32, the
- * external weight files beside them): what lanes and threads are sized by.
+ * Bytes on disk of what a load would open in the precision preferred: the graphs, and the
+ * external weight files beside them (`external`), which onnxruntime maps instead of copying when
+ * they are page-aligned. What lanes and threads are sized by.
  */
-export async function modelGraphBytes(dir: string, quantized: boolean): Promise<number> {
+export async function modelWeightBytes(dir: string, quantized: boolean): Promise<{ total: number; external: number }> {
   const files = await listFiles(dir).catch(() => []);
   const chosen = chooseOnnxFiles(files, quantized);
-  if (!chosen) return 0;
+  if (!chosen) return { total: 0, external: 0 };
   const graphs = [chosen.files.encoder, ...Object.values(chosen.files.decoder).filter((f): f is string => typeof f === 'string' && f.endsWith('.onnx'))];
   // External weights: model.onnx_data for float32, model_quantized.onnx_data for int8 graphs that
   // keep theirs outside (tools/model/quantize.py); Xenova's int8 graphs hold theirs inline.
   const data = files.filter((f) => /^onnx\/[^/]+\.onnx_data(?:_\d+)?$/.test(f) && f.includes('_quantized') === chosen.quantized);
-  const sizes = await Promise.all([...graphs, ...data].map((f) => stat(join(dir, f)).then((s) => s.size, () => 0)));
-  return sizes.reduce((a, b) => a + b, 0);
+  const size = (f: string) => stat(join(dir, f)).then((s) => s.size, () => 0);
+  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+  const [graphBytes, external] = await Promise.all([Promise.all(graphs.map(size)).then(sum), Promise.all(data.map(size)).then(sum)]);
+  return { total: graphBytes + external, external };
 }
 
 /** A model's JSON file, refused when larger than any real one: parsing blocks the thread. */
