@@ -6,11 +6,13 @@
 //
 // A model folder is read two levels deep only, its top and onnx/, never walked: a folder (or a
 // link to one) holding a large tree costs a couple of readdir calls, not a walk of the tree.
+import { readFileSync } from 'node:fs';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, normalize } from 'node:path';
 import { ParlaError } from '../../shared/errors.js';
 import { parseMarianConfig } from '../../shared/model-config.js';
 import { REQUIRED_JSON_FILES, chooseOnnxFiles, jsonFileLimit, selectOnnxFiles } from '../../shared/model-layout.js';
+import { writePrivateFile } from '../private-fs.js';
 import { externalDataNeeds } from './onnx-external.js';
 
 export interface ModelFile {
@@ -128,18 +130,75 @@ export async function checkModelFiles(dir: string, files: readonly ModelFile[], 
 /** Last result per folder, reused while no file's size or time changes. */
 const checked = new Map<string, { fingerprint: string; problem: Promise<string | undefined> }>();
 
-/** What is wrong with the model in `dir` (one line), or undefined when it passes; cached until a file changes. */
-export function modelProblem(dir: string, files: readonly ModelFile[]): Promise<string | undefined> {
+/** Folders remembered in a data dir's check records; the oldest go first beyond this. */
+const MAX_RECORDS = 200;
+
+/**
+ * Check results kept across processes, in `<data dir>/model-checks.json` (folder → fingerprint
+ * of its files' paths, sizes and times, and the problem found or null): each `parla` command is a
+ * new process, and the check reads every model's tokenizer.json (~250 ms for a 65k-piece one).
+ * Best effort: an unreadable or unwritable file only means checking again.
+ */
+export class ModelCheckRecords {
+  constructor(readonly file: string) {}
+
+  private read(): Record<string, { fingerprint: string; problem: string | null }> {
+    try {
+      const parsed: unknown = JSON.parse(readFileSync(this.file, 'utf8'));
+      return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, { fingerprint: string; problem: string | null }>) : {};
+    } catch {
+      return {};
+    }
+  }
+
+  /** The recorded outcome for this fingerprint: `{problem}` (undefined when it passed), or undefined when none. */
+  lookup(dir: string, fingerprint: string): { problem: string | undefined } | undefined {
+    const entry = this.read()[dir];
+    if (!entry || entry.fingerprint !== fingerprint) return undefined;
+    if (entry.problem !== null && typeof entry.problem !== 'string') return undefined;
+    return { problem: entry.problem ?? undefined };
+  }
+
+  record(dir: string, fingerprint: string, problem: string | undefined): void {
+    const entries = this.read();
+    delete entries[dir];
+    entries[dir] = { fingerprint, problem: problem ?? null };
+    const keys = Object.keys(entries);
+    for (const key of keys.slice(0, Math.max(0, keys.length - MAX_RECORDS))) delete entries[key];
+    try {
+      writePrivateFile(this.file, JSON.stringify(entries) + '\n');
+    } catch {
+      // No data dir yet, or a read-only one: the next command checks again.
+    }
+  }
+}
+
+/**
+ * What is wrong with the model in `dir` (one line), or undefined when it passes; cached until a
+ * file changes, in this process and, given `records`, across processes.
+ */
+export function modelProblem(dir: string, files: readonly ModelFile[], records?: ModelCheckRecords): Promise<string | undefined> {
   const fingerprint = JSON.stringify(files.map((f) => [f.path, f.size, f.mtimeMs]));
   const last = checked.get(dir);
   if (last?.fingerprint === fingerprint) return last.problem;
+  const recorded = records?.lookup(dir, fingerprint);
+  if (recorded) {
+    const problem = Promise.resolve(recorded.problem);
+    checked.set(dir, { fingerprint, problem });
+    return problem;
+  }
   const problem = checkModelFiles(dir, files, dir).then(
-    () => undefined,
+    () => {
+      records?.record(dir, fingerprint, undefined);
+      return undefined;
+    },
     (e: unknown) => {
       if (!(e instanceof ParlaError)) checked.delete(dir); // an I/O error may pass: check again next time
       const message = e instanceof Error ? e.message : String(e);
       // The caller names the model; the folder would only repeat it.
-      return message.startsWith(`${dir}: `) ? message.slice(dir.length + 2) : message;
+      const problem = message.startsWith(`${dir}: `) ? message.slice(dir.length + 2) : message;
+      if (e instanceof ParlaError) records?.record(dir, fingerprint, problem);
+      return problem;
     },
   );
   checked.set(dir, { fingerprint, problem });

@@ -5,7 +5,7 @@ import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { jsonFileLimit, pairFromModelName, selectOnnxFiles } from '../../shared/model-layout.js';
 import type { ModelInfo } from '../../shared/translation.js';
-import { modelFiles, modelProblem, readModelJson, type ModelFile } from './model-check.js';
+import { modelFiles, modelProblem, readModelJson, type ModelCheckRecords, type ModelFile } from './model-check.js';
 
 export interface InstallRecord {
   id: string;
@@ -54,14 +54,14 @@ export function pairFor(id: string, record?: InstallRecord): { from: string; to:
  * fails the checks (files missing or cut short, config out of range) is still listed, with its
  * `problem`: it is reported and never routed to.
  */
-export async function describeModel(id: string, dir: string, bundled: boolean): Promise<ModelInfo | undefined> {
+export async function describeModel(id: string, dir: string, bundled: boolean, checks?: ModelCheckRecords): Promise<ModelInfo | undefined> {
   let files: ModelFile[];
   try {
     files = await modelFiles(dir);
   } catch {
     return undefined;
   }
-  const problem = await modelProblem(dir, files);
+  const problem = await modelProblem(dir, files, checks);
   const record = await readRecord(dir, files);
   const pair = pairFor(id, record) ?? { from: '', to: [] };
   return {

@@ -13,7 +13,7 @@ import type { ModelDownloadSizes, ModelInfo } from '../../shared/translation.js'
 import { bundledModelsDir, modelsDir } from '../paths.js';
 import { inside } from '../safe-path.js';
 import { downloadToStaging, hubDownloadSizes, type DownloadOptions } from './hub-download.js';
-import { checkLayout, checkModelFiles, modelFiles } from './model-check.js';
+import { ModelCheckRecords, checkLayout, modelFiles } from './model-check.js';
 import { readModelMemory } from './model-memory.js';
 import { RECORD_FILE, describeModel, languageTokens, pairFor, type InstallRecord } from './model-info.js';
 import { verifyModel, type VerifyOptions } from './verify-model.js';
@@ -45,6 +45,8 @@ export class ModelStore {
   private readonly bundledDir: string;
   private readonly folders: boolean;
   private readonly verifyTimeoutMs: number | undefined;
+  /** The cheap check's results, kept in the data dir for the next command (model-check.ts). */
+  private readonly checks: ModelCheckRecords;
 
   constructor(
     readonly dataDir: string,
@@ -54,6 +56,7 @@ export class ModelStore {
     this.bundledDir = options.bundledDir ?? bundledModelsDir();
     this.folders = options.folders ?? false;
     this.verifyTimeoutMs = options.verifyTimeoutMs;
+    this.checks = new ModelCheckRecords(join(dataDir, 'model-checks.json'));
   }
 
   /** Every request routes through list(); a short memo keeps folder scans off the hot path. */
@@ -73,7 +76,7 @@ export class ModelStore {
     const memory = readModelMemory(this.dataDir);
     const push = (info: ModelInfo) => out.push(memory[info.dir] ? { ...info, memory: memory[info.dir] } : info);
     for (const [folder, id] of Object.entries(BUNDLED)) {
-      const info = await describeModel(id, join(this.bundledDir, folder), true);
+      const info = await describeModel(id, join(this.bundledDir, folder), true, this.checks);
       if (info) push(info);
     }
     for (const org of await safeReaddir(this.root)) {
@@ -81,7 +84,7 @@ export class ModelStore {
       for (const name of await safeReaddir(join(this.root, org))) {
         // Only folders an id can name: anything else could be neither routed to nor removed.
         if (name.startsWith('.') || !isModelId(`${org}/${name}`)) continue;
-        const info = await describeModel(`${org}/${name}`, join(this.root, org, name), false);
+        const info = await describeModel(`${org}/${name}`, join(this.root, org, name), false, this.checks);
         if (info) push(info);
       }
     }
@@ -107,9 +110,11 @@ export class ModelStore {
   /** A model folder the local user named: checked like an installed model, never walked. */
   private async folder(path: string): Promise<ModelInfo> {
     const dir = resolve(path);
-    await checkModelFiles(dir, await modelFiles(dir), dir);
-    const info = await describeModel(basename(dir), dir, false);
+    await modelFiles(dir); // throws, naming the folder, when it is not one
+    const info = await describeModel(basename(dir), dir, false, this.checks);
     if (!info) throw new ParlaError('MODEL_INVALID', `not a folder: ${dir}`);
+    // The problem as the check words it: the folder named once ("DIR is not a model folder: ...", "DIR: config.json ...").
+    if (info.problem) throw new ParlaError('MODEL_INVALID', info.problem.startsWith(dir) ? info.problem : `${dir}: ${info.problem}`);
     // A folder whose name says no pair still translates; the caller's --to decides.
     return { ...info, id: info.from ? info.id : dir };
   }
@@ -241,7 +246,7 @@ export class ModelStore {
     }
     this.listed = undefined;
     if (old) await rm(old, { recursive: true, force: true });
-    const info = await describeModel(id, target, false);
+    const info = await describeModel(id, target, false, this.checks);
     if (!info) throw new ParlaError('MODEL_INVALID', `installed ${id} but cannot read it back`);
     return info;
   }
