@@ -110,7 +110,7 @@ describe('Parla in the browser', () => {
     // From an empty pane, so the badge can only belong to this text's answer.
     await page.getByTestId('source-text').fill('');
     await expect.poll(() => page.getByTestId('translation-output').textContent()).toBe('Translation');
-    await page.getByTestId('source-text').fill('Lemme know if ya wanna hang, innit');
+    await page.getByTestId('source-text').fill("Yo dawg, that's lit fam, no cap");
     await expect.poll(() => page.getByTestId('translation-output').textContent(), { timeout: 60_000 }).not.toBe('Translation');
     await page.getByTestId('needs-review').waitFor({ timeout: 60_000 });
     expect(await page.getByTestId('needs-review').getAttribute('title')).toContain('the model is unsure');

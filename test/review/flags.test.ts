@@ -30,7 +30,7 @@ describe.runIf(HAVE_MODEL)('confidence and flags on the bundled model', () => {
   });
 
   it('ranks a catalogue string above everyday slang, and flags the slang low_confidence', async () => {
-    const [good, bad] = await new ReviewingTranslator(translator()).translate({ texts: ['Open the file', 'Lemme know if ya wanna hang, innit'], to: 'es' });
+    const [good, bad] = await new ReviewingTranslator(translator()).translate({ texts: ['Open the file', "Yo dawg, that's lit fam, no cap"], to: 'es' });
     expect(good!.confidence).toBeGreaterThan(0.5);
     expect(bad!.confidence).toBeLessThan(good!.confidence!);
     expect(good!.flags).toBeUndefined();
@@ -38,8 +38,8 @@ describe.runIf(HAVE_MODEL)('confidence and flags on the bundled model', () => {
   });
 
   it('flags the loops the model really makes as repetition', async () => {
-    // Outputs of the bundled model: "…de depuración su arrrrrada", "…de cubo de cubo de cubo de cubo…".
-    const texts = ['Use PATH as root of debuginfo hierarchy', 'Will truncate cubeful money game rollouts when reaching exact bearoff database.'];
+    // Outputs of the bundled model: "Cortado y agusta agusta agusta hecho de un metal alto.", "…de cubo de cubo de cubo de cubo…".
+    const texts = ['Short and sharp claws made from a high-tech metal.', 'Will truncate cubeful money game rollouts when reaching exact bearoff database.'];
     const out = await new ReviewingTranslator(translator()).translate({ texts, to: 'es' });
     for (const t of out) expect(t.flags, t.text).toContain('repetition');
   });
