@@ -79,37 +79,29 @@ export function resolveEngineSettings(overrides: Record<string, unknown> = {}): 
 }
 
 /**
- * A model whose graphs weigh at least this much is large. A large model whose weights onnxruntime
- * keeps private per session (int8 graphs it prepacks, graphs holding their weights inline) gets
- * one lane with every thread: onnxruntime-node sessions run on the thread that made them, so each
- * lane holds its own copy, and measured on an OPUS-MT-size model (bench/results/engine-realsize.md)
- * a second int8 lane cost 1.4× the memory for 1.2× the throughput. A large fp32 model whose
- * weights are mapped from its external data file (Parla's exports; no prepacking) shares them
- * between lanes, so it gets lanes like a small one: two lanes measured the same RSS as one and
- * 1.07-1.09× its throughput. Small models (the bundled one is 26 MB) gain from more lanes.
+ * A model whose graphs and weights weigh at least this much gets one lane with every thread by
+ * default. Measured on an OPUS-MT-size model (bench/results/engine-realsize.md) on a quiet
+ * 2-core machine: fp32 with its weights mapped (shared by lanes, no prepacking), one lane × 2
+ * threads gave 1.4× the throughput of 2 lanes × 1 thread and the same memory (2 lanes were
+ * 1.07× faster only while another process held a core); int8, whose prepacked weights are
+ * private to each lane, 1.3× the throughput at 0.6× the memory. Small models (the bundled one is
+ * 26 MB) gain from more lanes.
  */
 export const LARGE_MODEL_BYTES = 100e6;
-
-/** What a model's weights on disk are, for `laneLayout`: bytes in all, and whether lanes share them (mapped). */
-export interface ModelWeights {
-  bytes: number;
-  shared: boolean;
-}
 
 /**
  * Lanes and intra-op threads per lane once the automatic values (0) are worked out for `cores`,
  * or for `userThreads` when the user's Threads setting caps the cores the host may use, and
- * for a model's weights (bytes 0 = unknown, treated as small).
+ * for a model of `modelBytes` (its graphs and weights on disk; 0 = unknown, treated as small).
  */
 export function laneLayout(
   settings: Pick<EngineSettings, 'engineLanes' | 'intraOpNumThreads'>,
   cores: number,
   userThreads = 0,
-  weights: ModelWeights = { bytes: 0, shared: false },
+  modelBytes = 0,
 ): { lanes: number; threadsPerLane: number } {
   const budget = userThreads > 0 ? userThreads : cores;
-  const onePerLane = weights.bytes >= LARGE_MODEL_BYTES && !weights.shared;
-  const lanes = settings.engineLanes || (onePerLane ? 1 : Math.max(1, Math.min(4, budget)));
+  const lanes = settings.engineLanes || (modelBytes >= LARGE_MODEL_BYTES ? 1 : Math.max(1, Math.min(4, budget)));
   const threadsPerLane = settings.intraOpNumThreads || Math.max(1, Math.floor(budget / lanes));
   return { lanes, threadsPerLane };
 }

@@ -30,15 +30,13 @@ export async function loadModel(
   laneEntry?: string | URL,
   userThreads = 0,
 ): Promise<LoadedModel> {
-  const { total: bytes, external } = await modelWeightBytes(dir, quantized);
+  const { total: bytes } = await modelWeightBytes(dir, quantized);
+  const { lanes, threadsPerLane } = laneLayout(settings, availableParallelism(), userThreads, bytes);
   // A large model's float32 weights are used where they are mapped instead of being repacked into
-  // private copies per session: measured on an OPUS-MT-size model, load 1.0 s instead of 5 s,
-  // RSS growth ~550 MB with one lane or two instead of ~1,100 MB with two, at 0.8× the
-  // throughput of two prepacked lanes (bench/results/engine-realsize.md). Small models and int8
-  // graphs keep prepacking. Mapped weights (nearly all bytes in external data) are one copy
-  // however many lanes read them.
+  // private copies per session: measured on an OPUS-MT-size model, load 0.5-0.9 s instead of
+  // 2.5-5 s and RSS growth ~550 MB instead of ~1,100 MB (two prepacked lanes), at 0.7-1.1× their
+  // throughput (bench/results/engine-realsize.md). Small models and int8 graphs keep prepacking.
   const unpacked = !quantized && bytes >= LARGE_MODEL_BYTES;
-  const { lanes, threadsPerLane } = laneLayout(settings, availableParallelism(), userThreads, { bytes, shared: unpacked && external >= 0.9 * bytes });
   const load: LoadOptions = {
     quantized,
     ...(unpacked ? { sessionConfig: { 'session.disable_prepacking': '1' } } : {}),
