@@ -201,14 +201,14 @@ export async function main(argv) {
     }
   }
   const ratios = ratiosToToday(rows);
-  // Cold start as a user meets it: `parla translate --model DIR` (node start, host spawn, model
+  // Cold start as a user meets it: `parla translate --model DIR --no-cache` (node start, host spawn, model
   // load with the host's own lane layout, one translation), first with a fresh data dir, then
   // with the same data dir once that host has left (a fresh host, as after a reboot).
   const { HostClient } = await import(join(root, 'dist/core/host/host-client.js'));
   const cli = [];
   const translateOnce = (dataDir, quantized) => {
     const t = performance.now();
-    const run = spawnSync(process.execPath, [join(root, 'bin/parla.js'), 'translate', 'Open the file and save it.', '--to', 'es', '--model', dir, '--data-dir', dataDir], {
+    const run = spawnSync(process.execPath, [join(root, 'bin/parla.js'), 'translate', 'Open the file and save it.', '--to', 'es', '--model', dir, '--no-cache', '--data-dir', dataDir], {
       encoding: 'utf8',
       env: { ...process.env, PARLA_ENGINE_SETTINGS: JSON.stringify({ quantized: quantized ? 1 : 0 }) },
     });
