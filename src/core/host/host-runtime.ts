@@ -11,5 +11,9 @@
 // decoding 2-4× slower (every activation and output buffer mapped and faulted in afresh);
 // MALLOC_ARENA_MAX=1/2 and higher thresholds (1-16 MiB) saved little or nothing.
 
+// --expose-gc: a lane collects its dead onnxruntime output buffers right after a batch
+// (src/workers/marian/garbage.ts). Given at start, so no V8 flag changes once V8 runs (Electron's
+// utility process may freeze its flags; a lane host started without it sets the flag itself).
+
 /** Node options a host process starts with. */
-export const HOST_NODE_ARGS: readonly string[] = ['--max-semi-space-size=2'];
+export const HOST_NODE_ARGS: readonly string[] = ['--max-semi-space-size=2', '--expose-gc'];

@@ -12,11 +12,13 @@ export const COLLECT_AFTER_BYTES = 32 * 1024 * 1024;
 type Collector = () => void;
 
 /**
- * Gives worker threads started after this call V8's `gc` global, as `--expose-gc` would (a
- * process-wide V8 flag that applies to contexts made after it is set). MarianLanes calls it
- * before starting its lanes; a context that exists already does not get one.
+ * Makes sure worker threads started after this call have V8's `gc` global. A host process starts
+ * with --expose-gc (host-runtime.ts), and then nothing changes; another process that starts
+ * lanes (a test, a benchmark, `parla translate` without a host) sets the process-wide flag, which
+ * applies to contexts made after it. MarianLanes calls it before starting its lanes.
  */
 export function exposeCollectorToNewThreads(): void {
+  if (typeof (globalThis as { gc?: unknown }).gc === 'function') return;
   setFlagsFromString('--expose-gc');
 }
 
