@@ -110,9 +110,11 @@ export class ModelStore {
   /** A model folder the local user named: checked like an installed model, never walked. */
   private async folder(path: string): Promise<ModelInfo> {
     const dir = resolve(path);
-    await modelFiles(dir); // throws, naming the folder, when it is not one
     const info = await describeModel(basename(dir), dir, false, this.checks);
-    if (!info) throw new ParlaError('MODEL_INVALID', `not a folder: ${dir}`);
+    if (!info) {
+      await modelFiles(dir); // says why, naming the folder (too many entries, not a folder)
+      throw new ParlaError('MODEL_INVALID', `not a folder: ${dir}`);
+    }
     // The problem as the check words it: the folder named once ("DIR is not a model folder: ...", "DIR: config.json ...").
     if (info.problem) throw new ParlaError('MODEL_INVALID', info.problem.startsWith(dir) ? info.problem : `${dir}: ${info.problem}`);
     // A folder whose name says no pair still translates; the caller's --to decides.
