@@ -41,17 +41,17 @@ def greedy(model, input_ids, attention_mask, max_length, pad, eos):
     """Batched greedy decode; returns per-row generated ids (without start token, with eos)."""
     b = input_ids.shape[0]
     step = Stepper(model, input_ids, attention_mask)
-    tokens = torch.full((b,), pad, dtype=torch.long)
+    tokens = torch.full((b,), pad, dtype=torch.long, device=input_ids.device)
     out = [[] for _ in range(b)]
     done = [False] * b
     cur_len = 1
     while cur_len < max_length and not all(done):
         lp = step.logprobs(tokens, cur_len, max_length, pad, eos)
         tokens = lp.argmax(dim=-1)
-        for r in range(b):
+        for r, t in enumerate(tokens.tolist()):  # one device sync per step
             if not done[r]:
-                out[r].append(int(tokens[r]))
-                done[r] = int(tokens[r]) == eos
+                out[r].append(t)
+                done[r] = t == eos
         cur_len += 1
     return out
 

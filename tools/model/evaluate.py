@@ -69,7 +69,8 @@ def translate(model, sp, sentences, pad, eos, max_length=128, batch=48):
             m[r, : len(row)] = 1
         # The engine's default output cap (2 × source + 10 tokens): stops repetition loops early.
         cap = min(max_length, 2 * S + 10)
-        for i, g in zip(idx, greedy(model, x, m, cap, pad, eos)):
+        device = next(model.parameters()).device
+        for i, g in zip(idx, greedy(model, x.to(device), m.to(device), cap, pad, eos)):
             out[i] = sp.decode([t for t in g if t not in (eos, pad)])
     return out
 
