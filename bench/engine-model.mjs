@@ -1,5 +1,8 @@
 // Engine benchmark for any model folder: npm run bench:engine -- --model DIR|realsize [--n 48]
-// [--max-length 33] [--variants a,b] [--repeat N] [--out engine-realsize]
+// [--max-length 33] [--variants a,b] [--repeat N] [--out engine-realsize] [--baseline DIR]
+//
+// --baseline DIR runs every variant on a second model folder in the same rounds (a model release
+// against the one before it) and gives the model's median ratio to it.
 //
 // `realsize` is an OPUS-MT-size model (tools/model/realsize.py: d_model 512, 6 + 6 layers,
 // vocabulary 65,001, seeded random weights, fp32 on disk) plus its int8 graphs
@@ -45,6 +48,12 @@ const VARIANTS = {
   // What the host does today for an int8 model of this size: one lane, every thread, prepacking on.
   'int8-1x2': { quantized: true, lanes: 1, threads: 2, today: true },
   'int8-1x2-nomempattern': { quantized: true, lanes: 1, threads: 2, load: { enableMemPattern: false } },
+  // glibc keeps one malloc arena per thread that allocates (up to 8 per core) and holds freed
+  // per-step buffers in each; fewer arenas, less held (env of the host process).
+  'fp32-1x2-noprepack-arenas2': { quantized: false, lanes: 1, threads: 2, env: { MALLOC_ARENA_MAX: '2' }, load: { sessionConfig: { 'session.disable_prepacking': '1' } } },
+  'fp32-1x2-noprepack-arenas1': { quantized: false, lanes: 1, threads: 2, env: { MALLOC_ARENA_MAX: '1' }, load: { sessionConfig: { 'session.disable_prepacking': '1' } } },
+  'int8-1x2-arenas2': { quantized: true, lanes: 1, threads: 2, env: { MALLOC_ARENA_MAX: '2' } },
+  'int8-1x2-arenas1': { quantized: true, lanes: 1, threads: 2, env: { MALLOC_ARENA_MAX: '1' } },
   'int8-1x2-basic': { quantized: true, lanes: 1, threads: 2, load: { graphOptimizationLevel: 'basic' } },
   'int8-1x2-envalloc': { quantized: true, lanes: 1, threads: 2, load: { sessionConfig: { 'session.use_env_allocators': '1' } } },
   'int8-1x2-noprepack': { quantized: true, lanes: 1, threads: 2, load: { sessionConfig: { 'session.disable_prepacking': '1' } } },
@@ -162,6 +171,7 @@ export async function main(argv) {
       variants: { type: 'string' },
       repeat: { type: 'string', default: '1' },
       out: { type: 'string' },
+      baseline: { type: 'string' },
       child: { type: 'string' },
     },
   });
@@ -172,6 +182,7 @@ export async function main(argv) {
   const realsize = values.model === 'realsize';
   if (realsize) ensureRealsize();
   const dir = realsize ? REALSIZE : resolve(values.model);
+  const models = [{ label: 'model', dir }, ...(values.baseline ? [{ label: 'baseline', dir: resolve(values.baseline) }] : [])];
   const names = values.variants ? values.variants.split(',') : Object.keys(VARIANTS);
   const n = Number(values.n);
   const maxLength = Number(values['max-length']);
@@ -182,31 +193,33 @@ export async function main(argv) {
   for (let round = 1; round <= repeat; round++) {
     // Every other round runs in reverse order, so a machine getting busier or quieter during the
     // run (another job starting or ending) weighs on every variant alike over two rounds.
-    for (const name of round % 2 ? names : [...names].reverse()) {
+    for (const [name, m] of (round % 2 ? names : [...names].reverse()).flatMap((name) => (round % 2 ? models : [...models].reverse()).map((m) => [name, m]))) {
       const variant = VARIANTS[name];
-      const spec = { ...variant, dir: variant.cached ? await optimizedCopy(dir, variant.quantized) : dir, n, maxLength };
+      const spec = { ...variant, dir: variant.cached ? await optimizedCopy(m.dir, variant.quantized) : m.dir, n, maxLength };
       // As the host process starts (host-runtime.ts), unless the variant is about starting without it.
       const { HOST_NODE_ARGS } = await import(join(root, 'dist/core/host/host-runtime.js'));
       const run = spawnSync(process.execPath, [...(variant.bare ? [] : HOST_NODE_ARGS), fileURLToPath(import.meta.url), '--child', JSON.stringify(spec)], {
         encoding: 'utf8',
         maxBuffer: 1 << 24,
+        env: { ...process.env, ...variant.env },
       });
       if (run.status !== 0) {
         const why = run.stderr.split('\n').find((l) => /Error: /.test(l)) ?? `exit ${run.status}`;
-        rows.push({ name, round, ...variant, error: why.replace(/\u001b\[[0-9;]*m/g, '').trim().slice(0, 400) });
+        rows.push({ name, round, model: m.label, ...variant, error: why.replace(/\u001b\[[0-9;]*m/g, '').trim().slice(0, 400) });
       } else {
-        rows.push({ name, round, ...variant, weightBytes: await weightBytes(spec.dir, variant.quantized), ...JSON.parse(run.stdout) });
+        rows.push({ name, round, model: m.label, ...variant, weightBytes: await weightBytes(spec.dir, variant.quantized), ...JSON.parse(run.stdout) });
       }
-      process.stderr.write(`${name} (round ${round}): ${JSON.stringify(rows.at(-1))}\n`);
+      process.stderr.write(`${name} on ${m.label} (round ${round}): ${JSON.stringify(rows.at(-1))}\n`);
     }
   }
-  const ratios = ratiosToToday(rows);
+  const ratios = ratiosToToday(rows.filter((r) => r.model === 'model'));
+  const vsBaseline = ratiosToBaseline(rows);
   // Cold start as a user meets it: `parla translate --model DIR --no-cache` (node start, host spawn, model
   // load with the host's own lane layout, one translation), first with a fresh data dir, then
   // with the same data dir once that host has left (a fresh host, as after a reboot).
   const { HostClient } = await import(join(root, 'dist/core/host/host-client.js'));
   const cli = [];
-  const translateOnce = (dataDir, quantized) => {
+  const translateOnce = (dir, dataDir, quantized) => {
     const t = performance.now();
     const run = spawnSync(process.execPath, [join(root, 'bin/parla.js'), 'translate', 'Open the file and save it.', '--to', 'es', '--model', dir, '--no-cache', '--data-dir', dataDir], {
       encoding: 'utf8',
@@ -214,9 +227,9 @@ export async function main(argv) {
     });
     return { seconds: (performance.now() - t) / 1000, ok: run.status === 0, ...(run.status === 0 ? {} : { error: run.stderr.trim().slice(0, 300) }) };
   };
-  for (const quantized of [false, true]) {
+  for (const [m, quantized] of models.flatMap((m) => [[m, false], [m, true]])) {
     const dataDir = await mkdtemp(join(tmpdir(), 'parla-bench-cold-'));
-    const first = translateOnce(dataDir, quantized);
+    const first = translateOnce(m.dir, dataDir, quantized);
     const client = new HostClient(dataDir);
     const { pid } = await client.call('stats', {});
     await client.close();
@@ -229,18 +242,19 @@ export async function main(argv) {
         break;
       }
     }
-    const again = translateOnce(dataDir, quantized);
-    cli.push({ quantized, seconds: first.seconds, freshHostSeconds: again.seconds, ok: first.ok && again.ok, ...(first.error || again.error ? { error: first.error ?? again.error } : {}) });
+    const again = translateOnce(m.dir, dataDir, quantized);
+    cli.push({ model: m.label, quantized, seconds: first.seconds, freshHostSeconds: again.seconds, ok: first.ok && again.ok, ...(first.error || again.error ? { error: first.error ?? again.error } : {}) });
     await rm(dataDir, { recursive: true, force: true }); // the host leaves once its data dir is gone
     process.stderr.write(`cli cold start: ${JSON.stringify(cli.at(-1))}\n`);
   }
   const result = {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, availableParallelism: availableParallelism(), node: process.version, loadAverage: loadavg() },
-    model: { dir: relative(root, dir), realsize: realsize ? JSON.parse(readFileSync(join(dir, 'realsize.json'), 'utf8')) : null },
+    model: { dir: relative(root, dir), baseline: values.baseline ? relative(root, resolve(values.baseline)) : null, realsize: realsize ? JSON.parse(readFileSync(join(dir, 'realsize.json'), 'utf8')) : null },
     sentences: { source, count: n, maxLength, note: realsize ? 'every output is max-length − 1 tokens (end of sentence suppressed)' : 'outputs end where the model ends them, at most max-length − 1 tokens' },
     variants: rows,
     ratiosToToday: ratios,
+    ratiosToBaseline: vsBaseline,
     cliColdStart: cli,
   };
   const out = values.out ?? (realsize ? 'engine-realsize' : 'engine-model');
@@ -252,7 +266,7 @@ export async function main(argv) {
     .map((r) =>
       r.error
         ? `| ${r.name} | ${r.lanes} × ${r.threads} | failed: ${r.error.slice(0, 160)} |||||||||`
-        : `| ${r.name}${repeat > 1 ? ` (${r.round})` : ''}${r.today ? ' · today' : ''} | ${r.lanes} × ${r.threads} | ${mb(r.weightBytes)} | ${f(r.loadS)} | ${f(r.firstS)} | **${f(r.coldStartS)}** | ${f(r.tokensPerSec, 0)} | ${mb(r.rssLoadedGrowth)} | ${r.rssPeakGrowth ? mb(r.rssPeakGrowth) : '–'} | **${mb(r.rssGrowth)}** (${f(r.rssGrowth / r.weightBytes, 2)}×) | ${mb(r.anonGrowth)} / ${mb(r.fileGrowth)} |`,
+        : `| ${r.name}${models.length > 1 ? ` · ${r.model}` : ''}${repeat > 1 ? ` (${r.round})` : ''}${r.today ? ' · today' : ''} | ${r.lanes} × ${r.threads} | ${mb(r.weightBytes)} | ${f(r.loadS)} | ${f(r.firstS)} | **${f(r.coldStartS)}** | ${f(r.tokensPerSec, 0)} | ${mb(r.rssLoadedGrowth)} | ${r.rssPeakGrowth ? mb(r.rssPeakGrowth) : '–'} | **${mb(r.rssGrowth)}** (${f(r.rssGrowth / r.weightBytes, 2)}×) | ${mb(r.anonGrowth)} / ${mb(r.fileGrowth)} |`,
     )
     .join('\n');
   const md = `# Engine on ${result.model.dir}
@@ -271,7 +285,13 @@ ${ratios.length ? `Against the host's own setting for the precision (\`today\`),
 |---|---:|---:|---:|
 ${ratios.map((r) => `| ${r.name} | ${f(r.coldStart)} | ${f(r.rssGrowth)} | ${f(r.tokensPerSec)} |`).join('\n')}
 
-` : ''}Cold start through the CLI (\`parla translate --model DIR\`: Node start, host spawn, load with the host's lane layout, one translation), with a fresh data dir / with the same data dir once its host has left: ${cli.map((c) => `${c.quantized ? 'int8' : 'fp32'} ${c.ok ? `**${f(c.seconds)} s** / **${f(c.freshHostSeconds)} s**` : `failed (${c.error})`}`).join(', ')}.
+` : ''}${vsBaseline.length ? `The model against the baseline (\`${result.model.baseline}\`), same variant, median over the ${repeat} rounds of each round's ratio:
+
+| variant | cold start × baseline | RSS growth after the run × baseline | tokens/s × baseline | weights on disk × baseline |
+|---|---:|---:|---:|---:|
+${vsBaseline.map((r) => `| ${r.name} | ${f(r.coldStart)} | ${f(r.rssGrowth)} | ${f(r.tokensPerSec)} | ${f(r.weightBytes)} |`).join('\n')}
+
+` : ''}Cold start through the CLI (\`parla translate --model DIR\`: Node start, host spawn, load with the host's lane layout, one translation), with a fresh data dir / with the same data dir once its host has left: ${cli.map((c) => `${models.length > 1 ? `${c.model} ` : ''}${c.quantized ? 'int8' : 'fp32'} ${c.ok ? `**${f(c.seconds)} s** / **${f(c.freshHostSeconds)} s**` : `failed (${c.error})`}`).join(', ')}.
 `;
   await writeFile(join(root, `bench/results/${out}.md`), md);
   process.stdout.write(md);
@@ -291,6 +311,18 @@ function ratiosToToday(rows) {
     const runs = ok.filter((r) => r.name === name && today(r));
     const ratio = (key) => median(runs.map((r) => r[key] / today(r)[key]));
     return { name, rounds: runs.length, coldStart: ratio('coldStartS'), rssGrowth: ratio('rssGrowth'), tokensPerSec: ratio('tokensPerSec') };
+  });
+}
+
+/** Each variant on the model against the same variant on the baseline in the same round: median ratios. */
+function ratiosToBaseline(rows) {
+  const ok = rows.filter((r) => !r.error);
+  const base = (r) => ok.find((b) => b.model === 'baseline' && b.name === r.name && b.round === r.round);
+  const names = [...new Set(ok.filter((r) => r.model === 'model' && base(r)).map((r) => r.name))];
+  return names.map((name) => {
+    const runs = ok.filter((r) => r.model === 'model' && r.name === name && base(r));
+    const ratio = (key) => median(runs.map((r) => r[key] / base(r)[key]));
+    return { name, rounds: runs.length, coldStart: ratio('coldStartS'), rssGrowth: ratio('rssGrowth'), tokensPerSec: ratio('tokensPerSec'), weightBytes: ratio('weightBytes') };
   });
 }
 

@@ -92,7 +92,7 @@ export const SETTINGS_DEFAULTS: Omit<Settings, 'dataDir'> = {
   uploadRetentionDays: 7,
   allowedOrigins: [],
   memory: { author: '', threshold: 0.75 },
-  review: { minConfidence: 0.3 },
+  review: { minConfidence: 0.6 },
 };
 
 export interface TeamConnectionTest {

@@ -38,8 +38,11 @@ describe.runIf(HAVE_MODEL)('confidence and flags on the bundled model', () => {
   });
 
   it('flags the loops the model really makes as repetition', async () => {
-    // Outputs of the bundled model: "Cortado y agusta agusta agusta hecho de un metal alto.", "…de cubo de cubo de cubo de cubo…".
-    const texts = ['Short and sharp claws made from a high-tech metal.', 'Will truncate cubeful money game rollouts when reaching exact bearoff database.'];
+    // Outputs of the bundled model: "…por ejemplo, por ejemplo, por ejemplo, por un carácter…", "lmk si u u u uanna cuelga…".
+    const texts = [
+      'Odd character “%s”, expected a “>” or “/” character to end the start tag of element “%s”, or optionally an attribute; perhaps you used an invalid character in an attribute name',
+      'lmk if u wanna hang tmrw, im down af',
+    ];
     const out = await new ReviewingTranslator(translator()).translate({ texts, to: 'es' });
     for (const t of out) expect(t.flags, t.text).toContain('repetition');
   });
