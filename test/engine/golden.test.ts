@@ -82,4 +82,13 @@ describe.skipIf(!HAVE_GOLDEN)('golden outputs (slow)', () => {
     const [out] = await model.translate([text], 'es', { beam: 1, maxLength: golden.maxLength }, limits);
     expect(out!.text).toBe(`${a!.greedy.text}  ${b!.greedy.text}\n\n${a!.greedy.text}`);
   });
+
+  it('offers each alternative text once, best first, though beams that differ only in pieces read the same', async () => {
+    // The bundled model's 4 beams for "Hello world" read "Hola mundo", "Hola mundial", "hola mundo", "Hola mundo".
+    const [out] = await models.merged!.translate(['Hello world'], 'es', { beam: 4, nBest: 4 }, limits);
+    const texts = out!.alternatives!.map((a) => a.text);
+    expect(texts[0]).toBe(out!.text);
+    expect(new Set(texts).size).toBe(texts.length);
+    expect(texts.length).toBeGreaterThan(1);
+  });
 });

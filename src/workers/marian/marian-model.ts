@@ -391,9 +391,13 @@ export class MarianModel implements GroupRunner {
       const quality = this.quality(sources.slice(first, k), hyps.filter((h) => h[0]).map((h) => h[0]!), options);
       if ((options.nBest ?? 1) <= 1) return { text, ...quality };
       // Alternatives only make sense for single-sentence texts; longer texts report the best.
+      // Beams that differ only in how pieces split a word read the same: each text once, best first.
       const alternatives =
         pieces.filter((p) => p.core).length === 1
-          ? hyps.find((h) => h.length)!.map((h) => ({ text: joinPieces(pieces, [this.decode(h.ids)]), score: h.score }))
+          ? hyps
+              .find((h) => h.length)!
+              .map((h) => ({ text: joinPieces(pieces, [this.decode(h.ids)]), score: h.score }))
+              .filter((a, i, all) => all.findIndex((b) => b.text === a.text) === i)
           : [];
       return { text, alternatives, ...quality };
     });
