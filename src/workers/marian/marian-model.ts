@@ -13,6 +13,7 @@ import { parseMarianConfig, type MarianConfig } from '../../shared/model-config.
 import { createSearch, type Hypothesis, type Search } from './search.js';
 import { joinPieces, splitAtWhitespace, splitSentences, type Piece } from './sentences.js';
 import { gatherRows, isIdentity } from './tensor-gather.js';
+import { dropUnigramTrie } from './unigram-pieces.js';
 
 export interface LoadOptions {
   /** Prefer the int8 `*_quantized.onnx` graphs; either precision is used when it is the only one present. */
@@ -191,6 +192,7 @@ export class MarianModel implements GroupRunner {
       } catch (e) {
         throw new ParlaError('MODEL_INVALID', `${dir}: tokenizer.json cannot be read (${(e as Error).message})`);
       }
+      dropUnigramTrie(tokenizer);
       let maxId = 0;
       for (const id of tokenizer.get_vocab(true).values()) maxId = Math.max(maxId, id);
       parsed = parseMarianConfig(config, generation, dir, maxId + 1);
