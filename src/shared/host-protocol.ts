@@ -29,8 +29,9 @@ export interface LoadedModelStats {
   /** `loading` until its sessions are ready (a request for it waits meanwhile). */
   state: 'loading' | 'ready';
   lastUsedMs: number;
-  /** Decoding lanes (worker threads with their own sessions); absent while loading. */
+  /** Decoding lanes (worker threads with their own sessions) and onnxruntime threads in each; absent while loading. */
   lanes?: number;
+  threadsPerLane?: number;
   /** Its memory as the host measured it (see ModelInfo.memory); absent until known. */
   memoryBytes?: number;
 }

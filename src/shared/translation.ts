@@ -127,6 +127,14 @@ export interface Translator {
 export interface ModelMemory {
   fp32?: number;
   int8?: number;
+  /** The lanes the host ran each precision on when it measured it (the memory follows from them). */
+  layout?: { fp32?: LaneLayout; int8?: LaneLayout };
+}
+
+/** How the model host runs a model: decoding lanes (worker threads), onnxruntime threads in each. */
+export interface LaneLayout {
+  lanes: number;
+  threadsPerLane: number;
 }
 
 /** `quantized`: fetch only the int8 graphs (`*_quantized.onnx`), not the fp32 ones. */

@@ -90,12 +90,12 @@ describe.skipIf(!HAVE_MODEL)('model catalog on the Models page', () => {
         },
         { timeout: 20_000 },
       )
-      .toMatch(/^in memory: [\d.]+ [KMG]?B \(int8\)$/);
+      .toMatch(/^in memory: [\d.]+ [KMG]?B \(int8, \d+ lanes? × \d+ threads?\)$/);
     await page.screenshot({ path: join(SHOTS, 'models-memory.png') });
     // The memory budget setting shows the same measurement, and keeps a budget given in MB.
-    const measured = (await installedRow.getByTestId('model-memory').textContent())!.replace('in memory: ', '');
+    const measured = (await installedRow.getByTestId('model-memory').textContent())!.match(/^in memory: ([\d.]+ [KMG]?B)/)![1];
     await page.getByTestId('nav-settings').click();
-    expect(await page.getByTestId('model-memory-measured').textContent()).toContain(`Xenova/opus-mt-en-de ${measured}`);
+    expect(await page.getByTestId('model-memory-measured').textContent()).toContain(`Xenova/opus-mt-en-de ${measured} (int8)`);
     await page.getByTestId('memory-budget').fill('1500');
     await page.getByRole('button', { name: 'Save' }).click();
     await expect.poll(async () => (await (await fetch(`${ui.origin}/api/v1/settings`, { headers: { authorization: `Bearer ${ui.token}` } })).json()).memoryBudgetMB).toBe(1500);

@@ -21,7 +21,7 @@ afterEach(async () => {
 
 const fileMemory = (): PoolMemory => ({
   known: (dir, quantized) => modelMemoryOf(readModelMemory(dataDir), dir, quantized),
-  record: (dir, quantized, bytes) => recordModelMemory(dataDir, dir, quantized, bytes),
+  record: (dir, quantized, bytes, layout) => recordModelMemory(dataDir, dir, quantized, bytes, layout),
 });
 
 describe('model memory records', () => {
@@ -34,6 +34,17 @@ describe('model memory records', () => {
     expect(readModelMemory(dataDir)).toEqual({});
     await writeFile(modelMemoryPath(dataDir), '{"/m/a": {"fp32": "lots", "int8": 5}}');
     expect(readModelMemory(dataDir)).toEqual({ '/m/a': { int8: 5 } });
+  });
+
+  it('keeps the lanes each precision was measured on, and drops a layout that is not a real one', async () => {
+    recordModelMemory(dataDir, '/m/a', false, 560e6, { lanes: 1, threadsPerLane: 2 });
+    recordModelMemory(dataDir, '/m/a', true, 290e6, { lanes: 2, threadsPerLane: 1 });
+    expect(readModelMemory(dataDir)['/m/a']).toEqual({ fp32: 560e6, int8: 290e6, layout: { fp32: { lanes: 1, threadsPerLane: 2 }, int8: { lanes: 2, threadsPerLane: 1 } } });
+    // Measured again without a layout: the old one no longer describes it.
+    recordModelMemory(dataDir, '/m/a', false, 570e6);
+    expect(readModelMemory(dataDir)['/m/a']).toEqual({ fp32: 570e6, int8: 290e6, layout: { int8: { lanes: 2, threadsPerLane: 1 } } });
+    await writeFile(modelMemoryPath(dataDir), '{"/m/a": {"fp32": 5, "layout": {"fp32": {"lanes": 0.5, "threadsPerLane": 2}, "int8": {"lanes": 1, "threadsPerLane": 1}}}}');
+    expect(readModelMemory(dataDir)).toEqual({ '/m/a': { fp32: 5 } });
   });
 });
 
@@ -52,9 +63,13 @@ describe.skipIf(!HAVE_MODEL)('the host measures a model it loads (slow)', () => 
       expect(during[0]).toMatchObject({ state: 'ready' });
       const measured = modelMemoryOf(readModelMemory(dataDir), MODEL_DIR, false);
       expect(measured).toBeGreaterThan(0);
-      expect(pool.stats()[0]).toMatchObject({ state: 'ready', memoryBytes: measured });
+      expect(pool.stats()[0]).toMatchObject({ state: 'ready', lanes: 1, threadsPerLane: expect.any(Number) });
+      // The record is written again only when the growth rises by more than 2 % (MEMORY_RECORD_STEP).
+      expect(pool.stats()[0]!.memoryBytes).toBeGreaterThanOrEqual(measured!);
+      expect(pool.stats()[0]!.memoryBytes).toBeLessThanOrEqual(measured! * 1.02);
+      const { threadsPerLane } = pool.stats()[0]!;
       const listed = (await new ModelStore(dataDir).list()).find((m) => m.id === 'parla/tiny-en-es');
-      expect(listed?.memory).toEqual({ fp32: measured });
+      expect(listed?.memory).toEqual({ fp32: measured, layout: { fp32: { lanes: 1, threadsPerLane } } });
     } finally {
       await pool.close();
     }
@@ -63,7 +78,7 @@ describe.skipIf(!HAVE_MODEL)('the host measures a model it loads (slow)', () => 
 
 /** A stand-in model for the budget's bookkeeping (the budget never looks inside a model). */
 function fakeModel(disposed: string[], name: string): LoadedModel {
-  return { translate: async () => [], broken: false, lanes: 1, quantized: false, dispose: async () => void disposed.push(name) };
+  return { translate: async () => [], broken: false, lanes: 1, threadsPerLane: 1, quantized: false, dispose: async () => void disposed.push(name) };
 }
 
 describe('the memory budget uses each model’s measured memory', () => {

@@ -5,7 +5,7 @@
 // it costs once onnxruntime has built its kernels and run a batch.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ModelMemory } from '../../shared/translation.js';
+import type { LaneLayout, ModelMemory } from '../../shared/translation.js';
 import { writeWholeSync } from '../output-file.js';
 
 export type MemoryRecords = Record<string, ModelMemory>;
@@ -14,7 +14,7 @@ export function modelMemoryPath(dataDir: string): string {
   return join(dataDir, 'model-memory.json');
 }
 
-const precision = (quantized: boolean): keyof ModelMemory => (quantized ? 'int8' : 'fp32');
+const precision = (quantized: boolean): 'fp32' | 'int8' => (quantized ? 'int8' : 'fp32');
 
 /** Every record; none when the file is missing or unreadable (a hand-edited or cut file is ignored). */
 export function readModelMemory(dataDir: string): MemoryRecords {
@@ -27,11 +27,21 @@ export function readModelMemory(dataDir: string): MemoryRecords {
   const out: MemoryRecords = {};
   if (!parsed || typeof parsed !== 'object') return out;
   const bytes = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : undefined);
+  const count = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) && v > 0 && v <= 1024 ? v : undefined);
+  const layoutOf = (v: unknown): LaneLayout | undefined => {
+    const l = (v ?? {}) as Record<string, unknown>;
+    const lanes = count(l.lanes);
+    const threadsPerLane = count(l.threadsPerLane);
+    return lanes && threadsPerLane ? { lanes, threadsPerLane } : undefined;
+  };
   for (const [dir, value] of Object.entries(parsed as Record<string, unknown>)) {
     const v = (value ?? {}) as Record<string, unknown>;
     const fp32 = bytes(v.fp32);
     const int8 = bytes(v.int8);
-    if (fp32 || int8) out[dir] = { ...(fp32 ? { fp32 } : {}), ...(int8 ? { int8 } : {}) };
+    if (!fp32 && !int8) continue;
+    const layouts = (v.layout ?? {}) as Record<string, unknown>;
+    const layout = { ...(fp32 && layoutOf(layouts.fp32) ? { fp32: layoutOf(layouts.fp32) } : {}), ...(int8 && layoutOf(layouts.int8) ? { int8: layoutOf(layouts.int8) } : {}) };
+    out[dir] = { ...(fp32 ? { fp32 } : {}), ...(int8 ? { int8 } : {}), ...(Object.keys(layout).length ? { layout } : {}) };
   }
   return out;
 }
@@ -41,9 +51,13 @@ export function modelMemoryOf(records: MemoryRecords, dir: string, quantized: bo
   return records[dir]?.[precision(quantized)];
 }
 
-/** Records a measurement (whole-file write: a reader never sees half of it). */
-export function recordModelMemory(dataDir: string, dir: string, quantized: boolean, bytes: number): void {
+/** Records a measurement and the lanes it was made with (whole-file write: a reader never sees half of it). */
+export function recordModelMemory(dataDir: string, dir: string, quantized: boolean, bytes: number, layout?: LaneLayout): void {
   const records = readModelMemory(dataDir);
-  records[dir] = { ...records[dir], [precision(quantized)]: Math.round(bytes) };
+  const p = precision(quantized);
+  const { [p]: _was, ...otherLayouts } = records[dir]?.layout ?? {};
+  const layouts = { ...otherLayouts, ...(layout ? { [p]: layout } : {}) };
+  records[dir] = { ...records[dir], [p]: Math.round(bytes), ...(Object.keys(layouts).length ? { layout: layouts } : {}) };
+  if (!Object.keys(layouts).length) delete records[dir].layout;
   writeWholeSync(modelMemoryPath(dataDir), JSON.stringify(records, null, 2) + '\n');
 }

@@ -5,10 +5,10 @@ import { useEffect, useRef, useState } from 'react';
 import { errorText, useShell } from '../app-context.js';
 import { ProgressBar } from '../components/ProgressBar.js';
 import { useModels } from '../hooks.js';
-import { formatBytes } from '../lib/format.js';
+import { countOf, formatBytes } from '../lib/format.js';
 import { languageName } from '../lib/languages.js';
 import { searchCatalog, type CatalogModel } from '../../shared/model-catalog.js';
-import type { ModelDownloadSizes, ModelInfo } from '../../shared/translation.js';
+import type { LaneLayout, ModelDownloadSizes, ModelInfo } from '../../shared/translation.js';
 
 interface Download {
   received: number;
@@ -176,12 +176,18 @@ export function ModelsPage() {
 
 /**
  * What a loaded model costs: the model host's memory growth it measured for each precision it
- * has run (weights, onnxruntime's buffers, a batch's activations), or that none was measured yet.
+ * has run (weights, onnxruntime's buffers, a batch's activations) and the lanes it ran on, or
+ * that none was measured yet.
  */
 function ModelMemoryNote({ model }: { model: ModelInfo }) {
-  const measured = (['fp32', 'int8'] as const).flatMap((p) => (model.memory?.[p] ? [`${formatBytes(model.memory[p])} (${p})`] : []));
+  const lanes = (l: LaneLayout | undefined) => (l ? `, ${countOf(l.lanes, 'lane')} × ${countOf(l.threadsPerLane, 'thread')}` : '');
+  const measured = (['fp32', 'int8'] as const).flatMap((p) => (model.memory?.[p] ? [`${formatBytes(model.memory[p])} (${p}${lanes(model.memory.layout?.[p])})`] : []));
   return (
-    <span className="muted memory" data-testid="model-memory" title="The model host's memory growth when it loaded this model and translated with it">
+    <span
+      className="muted memory"
+      data-testid="model-memory"
+      title="The model host's memory growth when it loaded this model and translated with it, and how it ran it: lanes decode batches side by side, each with its own onnxruntime threads (Settings → Threads caps them)"
+    >
       {measured.length ? `in memory: ${measured.join(', ')}` : 'in memory: measured on first use'}
     </span>
   );

@@ -91,9 +91,9 @@ async function runHost(): Promise<void> {
     memoryBudget: () => positive(store.get().memoryBudgetMB) * 1e6,
     memory: {
       known: (dir, quantized) => modelMemoryOf(readModelMemory(dataDir), dir, quantized),
-      record: (dir, quantized, bytes) => {
+      record: (dir, quantized, bytes, layout) => {
         try {
-          recordModelMemory(dataDir, dir, quantized, bytes);
+          recordModelMemory(dataDir, dir, quantized, bytes, layout);
         } catch (error) {
           process.stderr.write(`parla host: cannot record model memory: ${(error as Error).message}\n`);
         }

@@ -3,7 +3,7 @@
 import { availableParallelism } from 'node:os';
 import { LARGE_MODEL_BYTES, laneLayout, type EngineSettings } from '../../shared/engine-settings.js';
 import type { LoadedModelStats } from '../../shared/host-protocol.js';
-import type { DecodeOptions } from '../../shared/translation.js';
+import type { DecodeOptions, LaneLayout } from '../../shared/translation.js';
 import { MarianLanes } from '../marian/lanes.js';
 import { MarianModel, modelWeightBytes, type BatchLimits, type LoadOptions, type TranslatedText } from '../marian/marian-model.js';
 
@@ -14,6 +14,8 @@ export interface LoadedModel {
   readonly broken: boolean;
   /** Batches it can decode at once. */
   readonly lanes: number;
+  /** onnxruntime intra-op threads in each lane. */
+  readonly threadsPerLane: number;
   /** The precision it runs in: int8 when asked and present, or the only one the folder holds. */
   readonly quantized: boolean;
   dispose(): Promise<void>;
@@ -47,7 +49,7 @@ export async function loadModel(
   };
   if (!laneEntry) {
     const model = await MarianModel.load(dir, load);
-    return { translate: (...args) => model.translate(...args), broken: false, lanes: 1, quantized: model.quantized, dispose: () => model.dispose() };
+    return { translate: (...args) => model.translate(...args), broken: false, lanes: 1, threadsPerLane, quantized: model.quantized, dispose: () => model.dispose() };
   }
   // The front (tokenizer, config) and the lanes (sessions) load side by side; the front's error
   // names what is wrong with a folder best, so it wins when both fail.
@@ -65,6 +67,7 @@ export async function loadModel(
       return runner.broken;
     },
     lanes: runner.lanes,
+    threadsPerLane,
     quantized: front.quantized,
     dispose: () => runner.close(),
   };
@@ -74,8 +77,8 @@ export async function loadModel(
 export interface PoolMemory {
   /** A model's memory as measured before (this host or an earlier one). */
   known(dir: string, quantized: boolean): number | undefined;
-  /** A new measurement: the host's RSS growth with this model the only one loaded. */
-  record(dir: string, quantized: boolean, bytes: number): void;
+  /** A new measurement: the host's RSS growth with this model the only one loaded, on these lanes. */
+  record(dir: string, quantized: boolean, bytes: number, layout: LaneLayout): void;
 }
 
 export interface PoolOptions {
@@ -96,7 +99,7 @@ interface Entry {
   quantized: boolean;
   model: Promise<LoadedModel>;
   /** Set once the model has loaded: its lanes and the precision it runs in. */
-  lanes?: number;
+  layout?: LaneLayout;
   runsQuantized?: boolean;
   lastUsedMs: number;
   inUse: number;
@@ -149,7 +152,7 @@ export class ModelPool {
       const loaded = entry;
       model.then(
         (m) => {
-          loaded.lanes = m.lanes;
+          loaded.layout = { lanes: m.lanes, threadsPerLane: m.threadsPerLane };
           loaded.runsQuantized = m.quantized;
           this.measure(loaded);
         },
@@ -174,12 +177,12 @@ export class ModelPool {
 
   /** Updates a lone model's memory from the host's RSS growth since it began loading. */
   private measure(e: Entry): void {
-    if (e.rssBefore === undefined || e.runsQuantized === undefined || this.entries.size !== 1) return;
+    if (e.rssBefore === undefined || e.runsQuantized === undefined || !e.layout || this.entries.size !== 1) return;
     const growth = process.memoryUsage.rss() - e.rssBefore;
     if (growth <= (e.memoryBytes ?? 0)) return;
     const recorded = e.memoryBytes;
     e.memoryBytes = growth;
-    if (recorded === undefined || growth > recorded * (1 + MEMORY_RECORD_STEP)) this.options.memory?.record(e.dir, e.runsQuantized, growth);
+    if (recorded === undefined || growth > recorded * (1 + MEMORY_RECORD_STEP)) this.options.memory?.record(e.dir, e.runsQuantized, growth, e.layout);
   }
 
   /**
@@ -212,9 +215,9 @@ export class ModelPool {
       modelId: e.modelId,
       modelDir: e.dir,
       quantized: e.runsQuantized ?? e.quantized,
-      state: e.lanes ? 'ready' : 'loading',
+      state: e.layout ? 'ready' : 'loading',
       lastUsedMs: e.lastUsedMs,
-      ...(e.lanes ? { lanes: e.lanes } : {}),
+      ...(e.layout ? { lanes: e.layout.lanes, threadsPerLane: e.layout.threadsPerLane } : {}),
       ...(this.memoryOf(e) ? { memoryBytes: this.memoryOf(e) } : {}),
     }));
   }
