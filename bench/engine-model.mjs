@@ -48,12 +48,12 @@ const VARIANTS = {
   // What the host does today for an int8 model of this size: one lane, every thread, prepacking on.
   'int8-1x2': { quantized: true, lanes: 1, threads: 2, today: true },
   'int8-1x2-nomempattern': { quantized: true, lanes: 1, threads: 2, load: { enableMemPattern: false } },
-  // glibc keeps one malloc arena per thread that allocates (up to 8 per core) and holds freed
-  // per-step buffers in each; fewer arenas, less held (env of the host process).
-  'fp32-1x2-noprepack-arenas2': { quantized: false, lanes: 1, threads: 2, env: { MALLOC_ARENA_MAX: '2' }, load: { sessionConfig: { 'session.disable_prepacking': '1' } } },
-  'fp32-1x2-noprepack-arenas1': { quantized: false, lanes: 1, threads: 2, env: { MALLOC_ARENA_MAX: '1' }, load: { sessionConfig: { 'session.disable_prepacking': '1' } } },
-  'int8-1x2-arenas2': { quantized: true, lanes: 1, threads: 2, env: { MALLOC_ARENA_MAX: '2' } },
-  'int8-1x2-arenas1': { quantized: true, lanes: 1, threads: 2, env: { MALLOC_ARENA_MAX: '1' } },
+  // glibc returns the free top of a heap to the system only above its trim threshold, which
+  // grows with the (dynamic) mmap threshold to 64 MiB: onnxruntime's freed per-step buffers stay.
+  // Fixed thresholds (the host process's environment): buffers still come from the heap (mmap
+  // only above 32 MiB), and a free top above 1 MiB goes back.
+  'fp32-1x2-noprepack-trim': { quantized: false, lanes: 1, threads: 2, env: { MALLOC_MMAP_THRESHOLD_: '33554432', MALLOC_TRIM_THRESHOLD_: '1048576' }, load: { sessionConfig: { 'session.disable_prepacking': '1' } } },
+  'int8-1x2-trim': { quantized: true, lanes: 1, threads: 2, env: { MALLOC_MMAP_THRESHOLD_: '33554432', MALLOC_TRIM_THRESHOLD_: '1048576' } },
   'int8-1x2-basic': { quantized: true, lanes: 1, threads: 2, load: { graphOptimizationLevel: 'basic' } },
   'int8-1x2-envalloc': { quantized: true, lanes: 1, threads: 2, load: { sessionConfig: { 'session.use_env_allocators': '1' } } },
   'int8-1x2-noprepack': { quantized: true, lanes: 1, threads: 2, load: { sessionConfig: { 'session.disable_prepacking': '1' } } },
