@@ -34,7 +34,10 @@ describe('parla CLI usage errors', () => {
     const pair = await parla(['translate', 'hello', '--to', 'de']);
     expect(pair.code).toBe(2);
     expect(pair.stderr).toBe('parla: no model for en→de; run: parla models download Xenova/opus-mt-en-de\n');
-    const unknown = await run(process.execPath, [bin, 'nope']).catch((e: { code: number; stderr: string }) => e);
+    const unknown = await run(process.execPath, [bin, 'nope']).then(
+      () => ({ code: 0 }),
+      (e: { code: number; stderr: string }) => e,
+    );
     expect(unknown.code).toBe(2);
     // node's multi-line option errors keep their hint, on the one line.
     const dash = await parla(['history', '--limit', '-5']);

@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ModelStore } from '../../src/core/models/model-store.js';
 import { ensureBuilt } from './host-helpers.js';
-import { fakeModelRepo, startHub } from './hub-server.js';
+import { fakeModelRepo, startHub, type FakeRepo } from './hub-server.js';
 import { HAVE_MODEL } from './model-fixture.js';
 
 let dataDir: string;
 let hub: Awaited<ReturnType<typeof startHub>>;
-const repos = HAVE_MODEL ? { 'Xenova/opus-mt-en-de': fakeModelRepo('v1') } : {};
+const repos: Record<string, FakeRepo> = HAVE_MODEL ? { 'Xenova/opus-mt-en-de': fakeModelRepo('v1') } : {};
 
 // Installs are verified by loading the model in a child process of the built dist/.
 beforeAll(() => ensureBuilt());
@@ -45,7 +45,7 @@ describe.skipIf(!HAVE_MODEL)('model download from a Hub-compatible endpoint (slo
     const info = await store().download('Xenova/opus-mt-en-de', { endpoint: hub.url });
     expect(hub.behaviour.ranges.get('onnx/encoder_model.onnx')?.[0]).toMatch(/^bytes=\d+-$/);
     const got = await readFile(join(info.dir, 'onnx/encoder_model.onnx'));
-    expect(got.equals(repos['Xenova/opus-mt-en-de']['onnx/encoder_model.onnx']!)).toBe(true);
+    expect(got.equals(repos['Xenova/opus-mt-en-de']!['onnx/encoder_model.onnx']!)).toBe(true);
   });
 
   it('rejects a corrupted file (sha256 mismatch) and installs nothing', async () => {
@@ -76,7 +76,7 @@ describe.skipIf(!HAVE_MODEL)('model download from a Hub-compatible endpoint (slo
     const first = await store().download('Xenova/opus-mt-en-de', { endpoint: hub.url });
     const before = await readFile(join(first.dir, 'onnx/encoder_model.onnx'));
     const v2 = fakeModelRepo('version-two');
-    Object.assign(repos['Xenova/opus-mt-en-de'], v2);
+    Object.assign(repos['Xenova/opus-mt-en-de']!, v2);
     hub.behaviour.fail.add('onnx/decoder_model_merged.onnx');
     await expect(store().download('Xenova/opus-mt-en-de', { endpoint: hub.url, attempts: 2 })).rejects.toMatchObject({ code: 'DOWNLOAD_FAILED' });
     const after = await readFile(join(first.dir, 'onnx/encoder_model.onnx'));
@@ -86,7 +86,7 @@ describe.skipIf(!HAVE_MODEL)('model download from a Hub-compatible endpoint (slo
     hub.behaviour.fail.clear();
     const second = await store().download('Xenova/opus-mt-en-de', { endpoint: hub.url });
     expect((await readFile(join(second.dir, 'onnx/encoder_model.onnx'))).equals(v2['onnx/encoder_model.onnx']!)).toBe(true);
-    Object.assign(repos['Xenova/opus-mt-en-de'], fakeModelRepo('v1'));
+    Object.assign(repos['Xenova/opus-mt-en-de']!, fakeModelRepo('v1'));
   });
 
   it('imports a local folder atomically and removes it', async () => {

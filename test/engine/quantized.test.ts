@@ -10,7 +10,7 @@ import { describeModel } from '../../src/core/models/model-info.js';
 import { chooseOnnxFiles, filesToFetch } from '../../src/shared/model-layout.js';
 import { MarianModel } from '../../src/workers/marian/marian-model.js';
 import { ensureBuilt, runParla } from './host-helpers.js';
-import { fakeModelRepo, startHub } from './hub-server.js';
+import { fakeModelRepo, startHub, type FakeRepo } from './hub-server.js';
 import { HAVE_GOLDEN, HAVE_MODEL, MODEL_DIR, loadGolden } from './model-fixture.js';
 
 const limits = { maxBatchTokens: 8192, maxBatchSentences: 32 };
@@ -93,7 +93,7 @@ describe.skipIf(!HAVE_GOLDEN)('the bundled model in int8', () => {
 });
 
 describe.skipIf(!HAVE_MODEL)('downloading the int8 graphs only (slow)', () => {
-  const repos = HAVE_MODEL ? { 'Xenova/opus-mt-en-de': fakeModelRepo('v1', true), 'Xenova/opus-mt-en-it': fakeModelRepo('v1') } : {};
+  const repos: Record<string, FakeRepo> = HAVE_MODEL ? { 'Xenova/opus-mt-en-de': fakeModelRepo('v1', true), 'Xenova/opus-mt-en-it': fakeModelRepo('v1') } : {};
   let dataDir: string;
   let hub: Awaited<ReturnType<typeof startHub>>;
   beforeAll(() => ensureBuilt());

@@ -85,7 +85,7 @@ describe('parla batch with a PO catalog', () => {
     const dir = tmp();
     const file = join(dir, 'messages.po');
     make(file);
-    const run = await runCli(batchCommand, [file, ...(args.includes('--to') ? [] : ['--to', 'es']), ...args], join(dir, 'data'));
+    const run = await runCli(batchCommand, [file, ...((args as readonly string[]).includes('--to') ? [] : ['--to', 'es']), ...args], join(dir, 'data'));
     expect(run.code).toBe(2);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(run.stderr).toMatch(message);

@@ -51,7 +51,7 @@ describe('file jobs over HTTP: review fields', () => {
 
   it('answers 400 for a bad review or min_confidence field', async () => {
     const { upload } = await start();
-    for (const fields of [{ review: 'maybe' }, { min_confidence: '1.5' }, { min_confidence: 'high' }]) {
+    for (const fields of [{ review: 'maybe' }, { min_confidence: '1.5' }, { min_confidence: 'high' }] as Record<string, string>[]) {
       const res = await upload(fields);
       expect(res.status).toBe(400);
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe('BAD_INPUT');

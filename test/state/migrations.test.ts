@@ -17,7 +17,7 @@ const FIXTURE = join(import.meta.dirname, '..', 'fixtures', 'parla-v0.db');
 
 /** The fixture's engine: the same model identity its entries were keyed with. */
 class FixtureEngine extends FakeTranslator {
-  resolveModel = () => ({ id: 'fake/en-es', revision: 'r1', from: 'en' });
+  resolveModel = async () => ({ id: 'fake/en-es', revision: 'r1', from: 'en' });
 }
 
 function schemaOf(file: string): string[] {

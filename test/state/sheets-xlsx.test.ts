@@ -25,7 +25,8 @@ async function makeWorkbook(file: string): Promise<void> {
   ws.addRow(['Red apple', 1.5, when, null, true, { richText: [{ text: 'Crisp ', font: { italic: true } }, { text: 'and sweet' }] }]);
   ws.addRow(['Green pear', 2, when, null, false, 'Juicy']);
   ws.addRow(['Red apple', 3, null, null, null, null]);
-  ws.getCell('D2').value = { formula: 'B2*2', result: 3, shareType: 'shared', ref: 'D2:D4' };
+  // A shared formula's master cell; exceljs writes and reads shareType/ref but leaves them out of its types.
+  ws.getCell('D2').value = { formula: 'B2*2', result: 3, shareType: 'shared', ref: 'D2:D4' } as ExcelJS.CellFormulaValue;
   ws.getCell('D3').value = { sharedFormula: 'D2', result: 4 };
   ws.getCell('D4').value = { sharedFormula: 'D2', result: 6 };
   ws.getCell('B2').numFmt = '"$"#,##0.00';
@@ -121,7 +122,7 @@ describe('XLSX batches', () => {
     ws.addConditionalFormatting({ ref: 'C2:D4', rules: [{ type: 'expression', priority: 1, formulae: ['C2>2'], style: { font: { bold: true } } }] });
     ws.views = [{ state: 'frozen', xSplit: 2, ySplit: 1, topLeftCell: 'C2' }];
     const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
-    ws.addImage(wb.addImage({ buffer: png, extension: 'png' }), 'C5:D6');
+    ws.addImage(wb.addImage({ buffer: png as unknown as ArrayBuffer, extension: 'png' }), 'C5:D6'); // typed as an ArrayBuffer; a Node Buffer is what it reads
     await wb.xlsx.writeFile(file);
 
     const s = localState(dir);

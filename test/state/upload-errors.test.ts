@@ -20,7 +20,7 @@ describe('upload errors over HTTP', () => {
         form.append('to', 'es');
         form.append('from', 'en');
       }
-      form.append('file', new Blob([bytes]), name);
+      form.append('file', new Blob([new Uint8Array(bytes)]), name);
       const res = await fetch(`${url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` }, body: form });
       return { status: res.status, error: ((await res.json()) as { error: { code: string; message: string } }).error };
     };
