@@ -193,7 +193,8 @@ export async function main(argv) {
   for (let round = 1; round <= repeat; round++) {
     // Every other round runs in reverse order, so a machine getting busier or quieter during the
     // run (another job starting or ending) weighs on every variant alike over two rounds.
-    for (const [name, m] of (round % 2 ? names : [...names].reverse()).flatMap((name) => (round % 2 ? models : [...models].reverse()).map((m) => [name, m]))) {
+    const inOrder = (xs) => (round % 2 ? xs : [...xs].reverse());
+    for (const name of inOrder(names)) for (const m of inOrder(models)) {
       const variant = VARIANTS[name];
       const spec = { ...variant, dir: variant.cached ? await optimizedCopy(m.dir, variant.quantized) : m.dir, n, maxLength };
       // As the host process starts (host-runtime.ts), unless the variant is about starting without it.
