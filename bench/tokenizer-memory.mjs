@@ -10,6 +10,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Tokenizer } from '@huggingface/tokenizers';
+import { grownTokenizerJson } from '../test/fixtures/make-tokenizer.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 if (typeof gc !== 'function') throw new Error('run with node --expose-gc (npm run bench:tokenizer does)');
@@ -17,23 +18,6 @@ const { dropUnigramTrie } = await import(join(root, 'dist/workers/marian/unigram
 const bundled = join(root, 'resources/models/parla-tiny-en-es');
 const tokenizerJson = JSON.parse(readFileSync(join(bundled, 'tokenizer.json'), 'utf8'));
 const tokenizerConfig = JSON.parse(readFileSync(join(bundled, 'tokenizer_config.json'), 'utf8'));
-
-function grown(kind) {
-  const json = structuredClone(tokenizerJson);
-  const vocab = json.model.vocab;
-  if (kind === 'bundled') return json;
-  const n = vocab.length - 3;
-  const seen = new Set(vocab.map(([p]) => p));
-  const extra = [];
-  for (let i = 0; extra.length < 65_001 - vocab.length; i++) {
-    const piece = kind === 'fillers' ? `<unused_${i}>` : vocab[2 + (i % n)][0] + vocab[2 + ((Math.floor(i / n) * 7919 + i * 13) % n)][0].replace('▁', '');
-    if (seen.has(piece)) continue;
-    seen.add(piece);
-    extra.push([piece, -12]);
-  }
-  json.model.vocab = [...vocab.slice(0, -1), ...extra, vocab.at(-1)];
-  return json;
-}
 
 const testSplit = join(root, 'tools/data/corpus/test.en');
 const sentences = (existsSync(testSplit) ? readFileSync(testSplit, 'utf8') : readFileSync(join(root, 'test/fixtures/bench-sentences.en'), 'utf8'))
@@ -48,7 +32,7 @@ function heap() {
 }
 
 function measure(kind, drop) {
-  const json = JSON.stringify(grown(kind));
+  const json = JSON.stringify(kind === 'bundled' ? tokenizerJson : grownTokenizerJson(bundled, 65_001, kind));
   const before = heap();
   let tokenizer = new Tokenizer(JSON.parse(json), tokenizerConfig);
   if (drop && !dropUnigramTrie(tokenizer)) throw new Error('no Unigram trie to drop');

@@ -5,23 +5,12 @@ import { join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { describe, expect, it } from 'vitest';
 import { dropUnigramTrie } from '../../src/workers/marian/unigram-pieces.js';
+import { grownTokenizerJson } from '../fixtures/make-tokenizer.mjs';
 import { MODEL_DIR } from './model-fixture.js';
 
-/** The bundled tokenizer grown to 65,001 pieces with pieces glued from its own (an OPUS-MT-size vocabulary). */
+/** The bundled tokenizer grown to 65,001 pieces glued from its own (an OPUS-MT-size vocabulary). */
 function bigTokenizer(): Tokenizer {
-  const json = JSON.parse(readFileSync(join(MODEL_DIR, 'tokenizer.json'), 'utf8')) as { model: { vocab: [string, number][] } };
-  const vocab = json.model.vocab;
-  const seen = new Set(vocab.map(([p]) => p));
-  const glued: [string, number][] = [];
-  const n = vocab.length - 3;
-  for (let i = 0; glued.length < 65_001 - vocab.length; i++) {
-    const piece = vocab[2 + (i % n)]![0] + vocab[2 + ((Math.floor(i / n) * 7919 + i * 13) % n)]![0].replace('▁', '');
-    if (seen.has(piece)) continue;
-    seen.add(piece);
-    glued.push([piece, -12 - (i % 97) / 10]);
-  }
-  json.model.vocab = [...vocab.slice(0, -1), ...glued, vocab.at(-1)!];
-  return new Tokenizer(json, JSON.parse(readFileSync(join(MODEL_DIR, 'tokenizer_config.json'), 'utf8')));
+  return new Tokenizer(grownTokenizerJson(MODEL_DIR, 65_001), JSON.parse(readFileSync(join(MODEL_DIR, 'tokenizer_config.json'), 'utf8')));
 }
 
 const TEXTS = [
