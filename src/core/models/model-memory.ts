@@ -14,7 +14,8 @@ export function modelMemoryPath(dataDir: string): string {
   return join(dataDir, 'model-memory.json');
 }
 
-const precision = (quantized: boolean): 'fp32' | 'int8' => (quantized ? 'int8' : 'fp32');
+const PRECISIONS = ['fp32', 'int8'] as const;
+const precision = (quantized: boolean): (typeof PRECISIONS)[number] => (quantized ? 'int8' : 'fp32');
 
 /** Every record; none when the file is missing or unreadable (a hand-edited or cut file is ignored). */
 export function readModelMemory(dataDir: string): MemoryRecords {
@@ -36,12 +37,16 @@ export function readModelMemory(dataDir: string): MemoryRecords {
   };
   for (const [dir, value] of Object.entries(parsed as Record<string, unknown>)) {
     const v = (value ?? {}) as Record<string, unknown>;
-    const fp32 = bytes(v.fp32);
-    const int8 = bytes(v.int8);
-    if (!fp32 && !int8) continue;
     const layouts = (v.layout ?? {}) as Record<string, unknown>;
-    const layout = { ...(fp32 && layoutOf(layouts.fp32) ? { fp32: layoutOf(layouts.fp32) } : {}), ...(int8 && layoutOf(layouts.int8) ? { int8: layoutOf(layouts.int8) } : {}) };
-    out[dir] = { ...(fp32 ? { fp32 } : {}), ...(int8 ? { int8 } : {}), ...(Object.keys(layout).length ? { layout } : {}) };
+    const entry: ModelMemory = {};
+    for (const p of PRECISIONS) {
+      const measured = bytes(v[p]);
+      if (!measured) continue;
+      entry[p] = measured;
+      const layout = layoutOf(layouts[p]);
+      if (layout) entry.layout = { ...entry.layout, [p]: layout };
+    }
+    if (entry.fp32 || entry.int8) out[dir] = entry;
   }
   return out;
 }
@@ -55,9 +60,13 @@ export function modelMemoryOf(records: MemoryRecords, dir: string, quantized: bo
 export function recordModelMemory(dataDir: string, dir: string, quantized: boolean, bytes: number, layout?: LaneLayout): void {
   const records = readModelMemory(dataDir);
   const p = precision(quantized);
-  const { [p]: _was, ...otherLayouts } = records[dir]?.layout ?? {};
-  const layouts = { ...otherLayouts, ...(layout ? { [p]: layout } : {}) };
-  records[dir] = { ...records[dir], [p]: Math.round(bytes), ...(Object.keys(layouts).length ? { layout: layouts } : {}) };
-  if (!Object.keys(layouts).length) delete records[dir].layout;
+  const entry: ModelMemory = { ...records[dir], [p]: Math.round(bytes) };
+  // The layout of an earlier measurement no longer describes this one.
+  const layouts = { ...entry.layout };
+  if (layout) layouts[p] = layout;
+  else delete layouts[p];
+  if (Object.keys(layouts).length) entry.layout = layouts;
+  else delete entry.layout;
+  records[dir] = entry;
   writeWholeSync(modelMemoryPath(dataDir), JSON.stringify(records, null, 2) + '\n');
 }
