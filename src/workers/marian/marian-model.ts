@@ -152,7 +152,6 @@ function checkDecoderGraph(session: ort.InferenceSession, c: MarianConfig, dir: 
 }
 
 export class MarianModel implements GroupRunner {
-  private readonly langTokens: ReadonlySet<string>;
   /** This model runs one batch at a time, on the calling thread. */
   readonly lanes = 1;
 
@@ -163,10 +162,9 @@ export class MarianModel implements GroupRunner {
     private readonly sessions: Sessions | undefined,
     /** Whether the int8 graphs are the ones loaded (or, without sessions, the ones chosen). */
     readonly quantized: boolean,
-  ) {
-    const vocab = tokenizer?.get_vocab(true) ?? new Map<string, number>();
-    this.langTokens = new Set([...vocab.keys()].filter((t) => LANG_TOKEN.test(t)));
-  }
+    /** Target-language tokens (`>>es<<`) of a multilingual model's vocabulary; none without a tokenizer. */
+    private readonly langTokens: ReadonlySet<string>,
+  ) {}
 
   static async load(dir: string, options: LoadOptions = {}): Promise<MarianModel> {
     let files: string[];
@@ -184,6 +182,7 @@ export class MarianModel implements GroupRunner {
     let parsed = parseMarianConfig(config, generation, dir);
     if (options.sessions === false && options.tokenizer === false) throw new Error('MarianModel.load: neither sessions nor tokenizer asked for');
     let tokenizer: Tokenizer | undefined;
+    const langTokens = new Set<string>();
     if (options.tokenizer !== false) {
       const tokenizerJson = await readJson(dir, 'tokenizer.json');
       const tokenizerConfig = await readJson(dir, 'tokenizer_config.json');
@@ -193,11 +192,15 @@ export class MarianModel implements GroupRunner {
         throw new ParlaError('MODEL_INVALID', `${dir}: tokenizer.json cannot be read (${(e as Error).message})`);
       }
       dropUnigramTrie(tokenizer);
+      // One pass over the vocabulary (get_vocab builds a map of every piece).
       let maxId = 0;
-      for (const id of tokenizer.get_vocab(true).values()) maxId = Math.max(maxId, id);
+      for (const [piece, id] of tokenizer.get_vocab(true)) {
+        maxId = Math.max(maxId, id);
+        if (LANG_TOKEN.test(piece)) langTokens.add(piece);
+      }
       parsed = parseMarianConfig(config, generation, dir, maxId + 1);
     }
-    if (options.sessions === false) return new MarianModel(dir, parsed, tokenizer, undefined, chosen.quantized);
+    if (options.sessions === false) return new MarianModel(dir, parsed, tokenizer, undefined, chosen.quantized, langTokens);
     // ORT rejects undefined thread counts; 0 means "leave it to ORT", so omit the key.
     const sessionOptions: ort.InferenceSession.SessionOptions = { graphOptimizationLevel: options.graphOptimizationLevel ?? 'all' };
     if (options.intraOpNumThreads) sessionOptions.intraOpNumThreads = options.intraOpNumThreads;
@@ -233,7 +236,7 @@ export class MarianModel implements GroupRunner {
         checkDecoderGraph(cached, parsed, dir);
         decoder = new MarianDecoder({ first, cached, merged: false }, parsed);
       }
-      return new MarianModel(dir, parsed, tokenizer, { encoder, decoder, all }, chosen.quantized);
+      return new MarianModel(dir, parsed, tokenizer, { encoder, decoder, all }, chosen.quantized, langTokens);
     } catch (e) {
       await Promise.all(all.map((session) => session.release()));
       throw e;
