@@ -1,10 +1,10 @@
 // Detection benchmark (`npm run bench:detect`): Parla's language detector on labelled strings
 // from Debian's catalogues, test split (test/fixtures/detect-strings.json: catalogues none of
 // which, and none of whose strings, fed the word counts or chose a setting; tools/fixtures/
-// detect_set.py), side by side in the same run with the detector before this one (`previous`:
-// the same code on the counts it had, each language's 4,000 most frequent words and no names)
-// and the first one (`first`: eld's large table alone, nine languages, a ratio-of-scores
-// confidence):
+// detect_set.py), side by side in the same run with the detector before this one (`previous`,
+// bench/detect-previous.mjs: eld weighted 3 + the word, trigram and name counts of the 65
+// installed train catalogues, no word order) and the first one (`first`: eld's large table alone,
+// nine languages, a ratio-of-scores confidence):
 //   - the issue's bar: 2–12 word strings in en, es, fr, de, it, pt, by catalogue too, and the
 //     same on the dev split (which chose the settings);
 //   - 1–2 word en/es strings with the prior of an en→es install (the issue's ≥ 90 %);
@@ -19,7 +19,8 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { LanguageDetector, DETECTABLE_LANGUAGES, DEFAULT_ELD_TABLE } from '../dist/core/detect/detector.js';
-import { WordModel, wordsFile } from '../dist/core/detect/words.js';
+import { wordsFile } from '../dist/core/detect/words.js';
+import { previousDetector as loadPrevious } from './detect-previous.mjs';
 import { wrongLanguage } from '../dist/core/detect/flags.js';
 import { MarianModel } from '../dist/workers/marian/marian-model.js';
 
@@ -95,9 +96,9 @@ const detector = await LanguageDetector.load();
 const loadMs = performance.now() - t0;
 const now = (text, options) => detector.detect(text, options);
 t0 = performance.now();
-const previousDetector = await LanguageDetector.load({ words: WordModel.load(wordsFile(), { top: 4000, names: false }) });
+const prev = await loadPrevious(join(root, 'bench/data/detect-words-previous.json'));
 const previousLoadMs = performance.now() - t0;
-const prev = (text, options) => previousDetector.detect(text, options);
+const previousDetector = { detect: prev };
 /** now, previous and first on the same strings. */
 const three = (rows, options) => ({ now: one(now, rows, options), previous: one(prev, rows, options), first: one(old.detect, rows, options) });
 
@@ -204,9 +205,10 @@ Labelled strings from the test split of Debian's catalogues (\`test/fixtures/det
 ${items.length} strings from ${domains.length} catalogues, 200 per language and bucket; no catalogue
 and no string of it fed the word counts or chose a setting). "Unsure" means the detector declined
 to answer (callers then fall back to the declared or default source language); it counts as not
-right. **Now**: eld's ${DEFAULT_ELD_TABLE} table + Debian word, trigram and name counts
-(\`resources/detect/words.json\`, ${(result.wordsFileBytes / 1e6).toFixed(2)} MB: 10,000 words a language), posterior ≥ 0.5.
-**Previous**: the same on the counts the detector had before (4,000 words a language, no names).
+right. **Now**: eld's ${DEFAULT_ELD_TABLE} table + Debian word, trigram, name and word-order (bigram)
+counts of ~1,200 train catalogues (\`resources/detect/words.bin\`, ${(result.wordsFileBytes / 1e6).toFixed(1)} MB), posterior ≥ 0.5.
+**Previous**: the detector before (bench/detect-previous.mjs): eld + word, trigram and name counts
+of the 65 installed train catalogues, no word order.
 **First**: eld's large table alone, ratio confidence. All three run here in the same process.
 
 ## The issue's bar: 2–12 words, en, es, fr, de, it, pt

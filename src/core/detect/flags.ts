@@ -1,5 +1,6 @@
 // The review flag detection gives an output: `wrong_language`, only when the detector is sure.
-import { DETECTABLE_LANGUAGES, wordCount, type LanguageDetector } from './detector.js';
+import { DETECTABLE_LANGUAGES, type LanguageDetector } from './detector.js';
+import { languageText, wordsOf } from './words.js';
 
 /**
  * How sure the detector must be that an output is in its likeliest language rather than the
@@ -13,10 +14,11 @@ export const WRONG_LANGUAGE_CONFIDENCE = 0.9999;
 /**
  * True when `output` is surely in another language than `to`. Asked without a prior: an output
  * is judged on its own text. Targets detection does not cover are never flagged, nor outputs of
- * one or two words (labels like "Anchura:" or "Trim" read as several languages).
+ * fewer than three words besides names and codes (labels like "Anchura:" or "Trim" read as several
+ * languages; "TipoMatrix EZ-Reach 2030 USB (106:JP)" has one word, "Reach").
  */
 export function wrongLanguage(detector: LanguageDetector, output: string, to: string): boolean {
-  if (!(DETECTABLE_LANGUAGES as readonly string[]).includes(to) || wordCount(output) < 3) return false;
+  if (!(DETECTABLE_LANGUAGES as readonly string[]).includes(to) || wordsOf(languageText(output)).length < 3) return false;
   const { likeliest } = detector.detect(output);
   if (!likeliest || likeliest === to) return false;
   const duel = detector.detect(output, { candidates: [to, likeliest] });
