@@ -54,6 +54,20 @@ const VARIANTS = {
   // only above 32 MiB), and a free top above 1 MiB goes back.
   'fp32-1x2-noprepack-trim': { quantized: false, lanes: 1, threads: 2, env: { MALLOC_MMAP_THRESHOLD_: '33554432', MALLOC_TRIM_THRESHOLD_: '1048576' }, load: { sessionConfig: { 'session.disable_prepacking': '1' } } },
   'int8-1x2-trim': { quantized: true, lanes: 1, threads: 2, env: { MALLOC_MMAP_THRESHOLD_: '33554432', MALLOC_TRIM_THRESHOLD_: '1048576' } },
+  // jemalloc (Debian's libjemalloc2, which redis-server brings) in place of glibc's malloc, preloaded
+  // into the host process: its arenas give freed pages back on their own (dirty pages decay).
+  // Measured, not kept (docs/engine.md): 0.74-0.86× the throughput.
+  'fp32-1x2-noprepack-jemalloc': { quantized: false, lanes: 1, threads: 2, env: { LD_PRELOAD: '/usr/lib/x86_64-linux-gnu/libjemalloc.so.2' }, load: { sessionConfig: { 'session.disable_prepacking': '1' } } },
+  'int8-1x2-jemalloc': { quantized: true, lanes: 1, threads: 2, env: { LD_PRELOAD: '/usr/lib/x86_64-linux-gnu/libjemalloc.so.2' } },
+  'fp32-1x2-noprepack-jemalloc-decay0': { quantized: false, lanes: 1, threads: 2, env: { LD_PRELOAD: '/usr/lib/x86_64-linux-gnu/libjemalloc.so.2', MALLOC_CONF: 'dirty_decay_ms:0,muzzy_decay_ms:0' }, load: { sessionConfig: { 'session.disable_prepacking': '1' } } },
+  'int8-1x2-jemalloc-decay0': { quantized: true, lanes: 1, threads: 2, env: { LD_PRELOAD: '/usr/lib/x86_64-linux-gnu/libjemalloc.so.2', MALLOC_CONF: 'dirty_decay_ms:0,muzzy_decay_ms:0' } },
+  // The host's settings without giving freed memory back once its lanes are idle (release-memory.ts),
+  // as hosts ran before it.
+  'fp32-1x2-noprepack-keep': { quantized: false, lanes: 1, threads: 2, env: { PARLA_KEEP_FREED_MEMORY: '1' }, load: { sessionConfig: { 'session.disable_prepacking': '1' } } },
+  'int8-1x2-keep': { quantized: true, lanes: 1, threads: 2, env: { PARLA_KEEP_FREED_MEMORY: '1' } },
+  // The same for a small model's layout (the bundled one: a lane per core).
+  'fp32-2x1-keep': { quantized: false, lanes: 2, threads: 1, env: { PARLA_KEEP_FREED_MEMORY: '1' } },
+  'int8-2x1-keep': { quantized: true, lanes: 2, threads: 1, env: { PARLA_KEEP_FREED_MEMORY: '1' } },
   'int8-1x2-basic': { quantized: true, lanes: 1, threads: 2, load: { graphOptimizationLevel: 'basic' } },
   'int8-1x2-envalloc': { quantized: true, lanes: 1, threads: 2, load: { sessionConfig: { 'session.use_env_allocators': '1' } } },
   'int8-1x2-noprepack': { quantized: true, lanes: 1, threads: 2, load: { sessionConfig: { 'session.disable_prepacking': '1' } } },

@@ -6,6 +6,7 @@ import type { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINE_DEFAULTS, laneLayout } from '../../src/shared/engine-settings.js';
 import { hostEntry } from '../../src/core/host/spawn-host.js';
+import { memoryReleases } from '../../src/workers/marian/release-memory.js';
 import { MarianLanes } from '../../src/workers/marian/lanes.js';
 import { MarianModel, modelWeightBytes } from '../../src/workers/marian/marian-model.js';
 import { loadModel } from '../../src/workers/host/model-pool.js';
@@ -93,9 +94,14 @@ describe.skipIf(!HAVE_GOLDEN)('model lanes (slow)', () => {
     await front.generateBatched(sources, options, limits, lanes); // the lane's buffers and caches at their size
     await new Promise((r) => setTimeout(r, 500));
     const before = anon();
+    const released = memoryReleases();
     await front.generateBatched(sources, options, limits, lanes);
     await new Promise((r) => setTimeout(r, 500));
-    expect((anon() - before) / 1e6).toBeLessThan(24);
+    // Kept, the ~96 MB of outputs would stay (64 MB or more, measured); run to run, the
+    // process's other allocations move the figure by up to ~25 MB.
+    expect((anon() - before) / 1e6).toBeLessThan(40);
+    // Once the lane had collected and no batch was running, what malloc held free went back (glibc).
+    if (process.platform === 'linux') expect(memoryReleases()).toBeGreaterThan(released);
   });
 
   it("measures a model's weights: Parla's exports keep nearly all of them in external files that lanes share", async () => {

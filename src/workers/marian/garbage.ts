@@ -24,14 +24,18 @@ export function exposeCollectorToNewThreads(): void {
 
 /**
  * Collects now and once more shortly after: the first collection finds the dead tensors and
- * queues their finalizers, the second frees what those released. Called without options on
- * purpose: `gc({type: 'major'})` left the buffers in place (70 MB measured), `gc()` freed them.
+ * queues their finalizers, the second frees what those released; `then` runs after the second.
+ * Called without options on purpose: `gc({type: 'major'})` left the buffers in place (70 MB
+ * measured), `gc()` freed them.
  */
-export function collectGarbage(): boolean {
+export function collectGarbage(then?: () => void): boolean {
   const gc = (globalThis as { gc?: Collector }).gc;
   if (typeof gc !== 'function') return false;
   gc();
-  setTimeout(() => gc(), 50).unref();
+  setTimeout(() => {
+    gc();
+    then?.();
+  }, 50).unref();
   return true;
 }
 

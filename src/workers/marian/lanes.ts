@@ -8,6 +8,7 @@ import { ParlaError, fromErrorInfo, toErrorInfo, type ErrorInfo } from '../../sh
 import type { DecodeOptions } from '../../shared/translation.js';
 import { COLLECT_AFTER_BYTES, batchOutputBytes, collectGarbage, exposeCollectorToNewThreads } from './garbage.js';
 import { MarianModel, type GroupRunner, type LoadOptions } from './marian-model.js';
+import { releaseFreedMemory } from './release-memory.js';
 import type { Hypothesis } from './search.js';
 
 /** `workerData` of a lane: which model to load, and how. */
@@ -19,6 +20,10 @@ export interface LaneData {
 
 type LaneRequest = { id: number; sources: readonly number[][]; options: DecodeOptions };
 type LaneReply = { id: number; ok: true; hyps: Hypothesis[][] } | { id: number; ok: false; error: ErrorInfo };
+/** The host's lanes have been idle a while: collect the dead output buffers now, and say when done. */
+type LaneCollect = { collect: true };
+/** A lane has collected them: the memory malloc now holds free can go back. */
+type LaneCollected = { collected: true };
 type LaneReady = { ready: true } | { ready: false; error: ErrorInfo };
 
 export function isLaneData(data: unknown): data is LaneData {
@@ -36,7 +41,13 @@ export async function serveLane(port: MessagePort, data: LaneData): Promise<void
     return;
   }
   let outputBytes = 0;
-  port.on('message', (request: LaneRequest) => {
+  port.on('message', (request: LaneRequest | LaneCollect) => {
+    if ('collect' in request) {
+      outputBytes = 0;
+      const collected = () => port.postMessage({ collected: true } satisfies LaneCollected);
+      if (!collectGarbage(collected)) collected();
+      return;
+    }
     model.generate(request.sources, request.options).then(
       (hyps) => {
         port.postMessage({ id: request.id, ok: true, hyps } satisfies LaneReply);
@@ -53,6 +64,35 @@ export async function serveLane(port: MessagePort, data: LaneData): Promise<void
     );
   });
   port.postMessage({ ready: true } satisfies LaneReady);
+}
+
+/**
+ * Batches in flight on any lane of this process (every model's), and batches started so far.
+ * Once none has run or started for IDLE_BEFORE_RELEASE_MS, every open lane collects its dead
+ * output buffers, and when all have, the memory malloc then holds free goes back to the system
+ * (release-memory.ts); in a stream of batches, each would fault those pages in again.
+ */
+let batchesInFlight = 0;
+let batchesStarted = 0;
+const IDLE_BEFORE_RELEASE_MS = 100;
+const openLanes = new Set<MarianLanes>();
+/** Lanes yet to answer the idle collection, and the count of batches started when it was asked. */
+let collecting = 0;
+let idleSince = -1;
+
+function collectWhenIdle(): void {
+  const seen = batchesStarted;
+  setTimeout(() => {
+    if (batchesInFlight > 0 || batchesStarted !== seen) return;
+    const workers = [...openLanes].flatMap((lanes) => lanes.workers());
+    idleSince = seen;
+    collecting = workers.length;
+    for (const worker of workers) worker.postMessage({ collect: true } satisfies LaneCollect);
+  }, IDLE_BEFORE_RELEASE_MS).unref();
+}
+
+function laneCollected(): void {
+  if (--collecting === 0 && batchesInFlight === 0 && batchesStarted === idleSince) releaseFreedMemory();
 }
 
 interface Lane {
@@ -109,6 +149,7 @@ export class MarianLanes implements GroupRunner {
     }
     const lanes = new MarianLanes(workers.map((worker) => ({ worker, pending: new Map() })));
     for (const lane of lanes.all) lanes.watch(lane);
+    openLanes.add(lanes);
     return lanes;
   }
 
@@ -123,7 +164,11 @@ export class MarianLanes implements GroupRunner {
 
   private watch(lane: Lane): void {
     const { worker } = lane;
-    worker.on('message', (reply: LaneReply) => {
+    worker.on('message', (reply: LaneReply | LaneCollected) => {
+      if ('collected' in reply) {
+        laneCollected();
+        return;
+      }
       const call = lane.pending.get(reply.id);
       if (!call) return;
       lane.pending.delete(reply.id);
@@ -165,17 +210,29 @@ export class MarianLanes implements GroupRunner {
       // Again after the wait: the lanes may have broken or closed meanwhile.
       this.assertUsable();
       const id = this.nextId++;
-      return await new Promise<Hypothesis[][]>((resolve, reject) => {
-        lane.pending.set(id, { resolve, reject });
-        lane.worker.postMessage({ id, sources, options } satisfies LaneRequest);
-      });
+      batchesInFlight++;
+      batchesStarted++;
+      try {
+        return await new Promise<Hypothesis[][]>((resolve, reject) => {
+          lane.pending.set(id, { resolve, reject });
+          lane.worker.postMessage({ id, sources, options } satisfies LaneRequest);
+        });
+      } finally {
+        if (--batchesInFlight === 0) collectWhenIdle();
+      }
     } finally {
       this.release(lane);
     }
   }
 
+  /** The workers that can take an idle collection: none once broken or closed. */
+  workers(): Worker[] {
+    return this.closed || this.failure ? [] : this.all.map((lane) => lane.worker);
+  }
+
   async close(): Promise<void> {
     this.closed = true;
+    openLanes.delete(this);
     const unloaded = new ParlaError('HOST_CRASHED', 'the model was unloaded');
     for (const lane of this.all) {
       for (const call of lane.pending.values()) call.reject(unloaded);
