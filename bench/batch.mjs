@@ -63,7 +63,7 @@ async function parlaBatch(file, dataDir, extraEnv = {}) {
   const started = performance.now();
   const child =
     engine === 'real'
-      ? spawn(process.execPath, [join(root, 'bin/parla.js'), 'batch', file, '--to', to, '--from', from, '--json', '--data-dir', dataDir], {
+      ? spawn(process.execPath, [join(root, 'bin/parla.js'), 'batch', file, '--to', to, '--from', from, '--json', '--force', '--data-dir', dataDir], {
           stdio: ['ignore', 'pipe', 'pipe'],
         })
       : spawn(process.execPath, [fileURLToPath(import.meta.url), '--child-batch', file, '--data-dir', dataDir], {

@@ -1,4 +1,4 @@
-// The real detector (eld's small table + Debian word, name and word-order counts) on the Debian catalogue fixture's test
+// The real detector (eld's extrasmall table + Debian word, name and word-order counts) on the Debian catalogue fixture's test
 // split (catalogues the word counts never saw) and on hand-picked cases.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { batchNoModelNote } from '../../core/detect/no-model.js';
 import { ParlaError } from '../../shared/errors.js';
+import { AUTO_SOURCE } from '../../shared/translation.js';
 import type { BatchRequest } from '../../core/jobs/batch.js';
 import { language, list, sourceLanguage } from '../guard.js';
 import { defineCommand } from '../registry.js';
@@ -72,9 +73,12 @@ export const batchCommand = defineCommand({
       const record = await runWithProgress(ctx, session.desk, job.id, (signal) => session.desk.runBatch(job, place, signal));
       const report = record.status === 'done' ? await fileJobReport((await locateJob(session.desk, job.id)).shelf.queue, job.id) : undefined;
       const code = finish(ctx, record, values.json, report);
-      if (record.status === 'done' && record.output && record.progress.flagged) {
-        // Rows whose language no installed model serves: name the models to download. A hint
-        // only: the job is done and written whether or not the file reads back.
+      // Rows whose language no installed model serves: name the models to download. Only a job
+      // that detected its sources can have them (a named --from or --model never leaves a row
+      // for lack of a model), and reading the output back costs a pass over the whole file. A
+      // hint only: the job is done and written whether or not the file reads back.
+      const detected = request.from === undefined || request.from === AUTO_SOURCE;
+      if (record.status === 'done' && record.output && record.progress.flagged && detected && !request.model) {
         const output = record.output;
         const note = await batchNoModelNote({ fileName: output, mimeType: '', bytes: await readFile(output) }).catch(() => '');
         if (note) ctx.stderr.write(`${note}\n`);

@@ -3,6 +3,8 @@
 // the job wrote them (same delimiter, quoting, encoding and cells). Serves GET
 // /api/v1/jobs/:id/review and the app's flagged-only download.
 import { extname } from 'node:path';
+import { Readable } from 'node:stream';
+import { parse as parseStream } from 'csv-parse';
 import { parse } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
 import { ParlaError } from '../../shared/errors.js';
@@ -19,17 +21,47 @@ const xlsx = () => import('../sheets/xlsx.js');
  * (the column the review column is named after): `[{ source, to }]`, one per flagged cell.
  */
 export async function flaggedSources(result: FilePayload, flag: string): Promise<{ source: string; to: string }[]> {
-  const tables = extname(result.fileName).toLowerCase() === '.xlsx' ? await (await xlsx()).xlsxTextTables(result.bytes) : [csvTable(result.bytes, result.fileName).map((r) => r.record)];
   const out: { source: string; to: string }[] = [];
-  for (const [header, ...rows] of tables) {
-    header?.forEach((name, i) => {
-      const m = /^(.*) \(([^()]+)\) review$/.exec(name);
-      const sourceAt = m ? header.indexOf(m[1]!) : -1;
-      if (!m || sourceAt < 0) return;
-      for (const row of rows) if ((row[i] ?? '').split(',').includes(flag)) out.push({ source: row[sourceAt] ?? '', to: m[2]! });
-    });
+  const tables: AsyncIterable<string[]>[] =
+    extname(result.fileName).toLowerCase() === '.xlsx' ? (await (await xlsx()).xlsxTextTables(result.bytes)).map(fromArray) : [csvRecords(result.bytes, result.fileName)];
+  for (const table of tables) {
+    // Row by row: a million-row result is read once and only its flagged cells are kept.
+    let columns: { reviewAt: number; sourceAt: number; to: string }[] | undefined;
+    for await (const row of table) {
+      if (!columns) {
+        columns = row.flatMap((name, reviewAt) => {
+          const m = /^(.*) \(([^()]+)\) review$/.exec(name);
+          const sourceAt = m ? row.indexOf(m[1]!) : -1;
+          return m && sourceAt >= 0 ? [{ reviewAt, sourceAt, to: m[2]! }] : [];
+        });
+        continue;
+      }
+      for (const c of columns) if ((row[c.reviewAt] ?? '').split(',').includes(flag)) out.push({ source: row[c.sourceAt] ?? '', to: c.to });
+    }
   }
   return out;
+}
+
+async function* fromArray(rows: string[][]): AsyncIterable<string[]> {
+  yield* rows;
+}
+
+/**
+ * A CSV/TSV result's records, parsed as a stream fed 64 KiB at a time, so that records wait in
+ * the parser only as they are read (csvTable, and a parser given the whole text at once, keep
+ * every record).
+ */
+function csvRecords(bytes: Uint8Array, fileName: string): AsyncIterable<string[]> {
+  const { body } = decodeCsv(bytes);
+  const parser = parseStream({ delimiter: detectDelimiter(body.slice(0, 64 * 1024), fileName), relax_column_count: true, relax_quotes: true, skip_empty_lines: false });
+  const CHUNK = 64 * 1024;
+  const source = Readable.from(
+    (function* () {
+      for (let at = 0; at < body.length; at += CHUNK) yield body.slice(at, at + CHUNK);
+    })(),
+  );
+  source.on('error', (error) => parser.destroy(error));
+  return source.pipe(parser);
 }
 
 /** The result without its unflagged rows; its name gains `.review` before the extension. */
