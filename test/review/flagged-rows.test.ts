@@ -1,5 +1,8 @@
 // The flagged-only download: a batch result cut to its header and the rows with a flag, rows
 // kept byte for byte; XLSX keeps its workbook; a result without review columns is refused.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
@@ -51,5 +54,19 @@ describe('flagged rows', () => {
     const file = csv("id,text,text (es),text (es) review\n1,Hello there my friend,Hola,\n2,Impossible d'ouvrir le fichier car il est verrouillé.,,no_model\n");
     expect(await flaggedSources(file, 'no_model')).toEqual([{ source: "Impossible d'ouvrir le fichier car il est verrouillé.", to: 'es' }]);
     expect(await batchNoModelNote(file)).toBe('1 left untranslated: no model for fr→es; run: parla models download Xenova/opus-mt-fr-es');
+  }, 30_000);
+
+  it('reads a result file on disk row by row, CSV (UTF-16 too) and XLSX alike', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parla-flagged-'));
+    const text = "id;text;text (es);text (es) review\n1;Hello there;Hola;\n2;Guten Morgen, wie geht es dir?;;no_model\n";
+    const csvFile = join(dir, 'out.csv');
+    writeFileSync(csvFile, Buffer.concat([Buffer.from([0xff, 0xfe]), iconv.encode(text, 'utf16le')]));
+    expect(await flaggedSources(csvFile, 'no_model')).toEqual([{ source: 'Guten Morgen, wie geht es dir?', to: 'es' }]);
+    const book = new ExcelJS.Workbook();
+    book.addWorksheet('S').addRows(text.trim().split('\n').map((line) => line.split(';')));
+    const xlsxFile = join(dir, 'out.xlsx');
+    await book.xlsx.writeFile(xlsxFile);
+    expect(await flaggedSources(xlsxFile, 'no_model')).toEqual([{ source: 'Guten Morgen, wie geht es dir?', to: 'es' }]);
+    expect(await batchNoModelNote(csvFile)).toBe('1 left untranslated: no model for de→es; run: parla models download Xenova/opus-mt-de-es');
   }, 30_000);
 });

@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { batchNoModelNote } from '../../core/detect/no-model.js';
 import { ParlaError } from '../../shared/errors.js';
 import { AUTO_SOURCE } from '../../shared/translation.js';
@@ -79,8 +78,7 @@ export const batchCommand = defineCommand({
       // hint only: the job is done and written whether or not the file reads back.
       const detected = request.from === undefined || request.from === AUTO_SOURCE;
       if (record.status === 'done' && record.output && record.progress.flagged && detected && !request.model) {
-        const output = record.output;
-        const note = await batchNoModelNote({ fileName: output, mimeType: '', bytes: await readFile(output) }).catch(() => '');
+        const note = await batchNoModelNote(record.output).catch(() => '');
         if (note) ctx.stderr.write(`${note}\n`);
       }
       return code;

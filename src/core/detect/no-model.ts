@@ -13,10 +13,11 @@ export function noModelHint(pairs: Iterable<readonly [from: string, to: string]>
 }
 
 /**
- * "3 left untranslated: no model for fr→es; run: …" for a batch result with no_model cells, or ''.
- * The job keeps flags, not languages: each such cell's source is detected again (the same answer).
+ * "3 left untranslated: no model for fr→es; run: …" for a batch result (a file's path, or its
+ * bytes) with no_model cells, or ''. The job keeps flags, not languages: each such cell's source
+ * is detected again (the same answer).
  */
-export async function batchNoModelNote(result: FilePayload): Promise<string> {
+export async function batchNoModelNote(result: FilePayload | string): Promise<string> {
   const cells = await flaggedSources(result, 'no_model');
   if (!cells.length) return '';
   const d = await detector();

@@ -2,6 +2,7 @@
 // with a flag in any review column (`<header> (<lang>) review`, docs/review.md), rows otherwise as
 // the job wrote them (same delimiter, quoting, encoding and cells). Serves GET
 // /api/v1/jobs/:id/review and the app's flagged-only download.
+import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { Readable } from 'node:stream';
 import { parse as parseStream } from 'csv-parse';
@@ -9,6 +10,7 @@ import { parse } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
 import { ParlaError } from '../../shared/errors.js';
 import type { FilePayload } from '../../shared/files.js';
+import { csvFileRows } from '../sheets/csv.js';
 import { detectDelimiter } from '../sheets/detect.js';
 
 const REVIEW_HEADER = /^.* \([^()]+\) review$/;
@@ -20,10 +22,9 @@ const xlsx = () => import('../sheets/xlsx.js');
  * The cells of a result's rows that carry `flag` in a review column, each with its source cell
  * (the column the review column is named after): `[{ source, to }]`, one per flagged cell.
  */
-export async function flaggedSources(result: FilePayload, flag: string): Promise<{ source: string; to: string }[]> {
+export async function flaggedSources(result: FilePayload | string, flag: string): Promise<{ source: string; to: string }[]> {
   const out: { source: string; to: string }[] = [];
-  const tables: AsyncIterable<string[]>[] =
-    extname(result.fileName).toLowerCase() === '.xlsx' ? (await (await xlsx()).xlsxTextTables(result.bytes)).map(fromArray) : [csvRecords(result.bytes, result.fileName)];
+  const tables = await resultTables(result);
   for (const table of tables) {
     // Row by row: a million-row result is read once and only its flagged cells are kept.
     let columns: { reviewAt: number; sourceAt: number; to: string }[] | undefined;
@@ -40,6 +41,19 @@ export async function flaggedSources(result: FilePayload, flag: string): Promise
     }
   }
   return out;
+}
+
+/**
+ * Each table of a result, row by row: a CSV/TSV file on disk streamed from it, one in memory fed
+ * to the parser in chunks; a workbook's sheets (exceljs reads it whole, as the job did).
+ */
+async function resultTables(result: FilePayload | string): Promise<AsyncIterable<string[]>[]> {
+  const fileName = typeof result === 'string' ? result : result.fileName;
+  if (extname(fileName).toLowerCase() === '.xlsx') {
+    const bytes = typeof result === 'string' ? await readFile(result) : result.bytes;
+    return (await (await xlsx()).xlsxTextTables(bytes)).map(fromArray);
+  }
+  return [typeof result === 'string' ? csvFileRows(result) : csvRecords(result.bytes, result.fileName)];
 }
 
 async function* fromArray(rows: string[][]): AsyncIterable<string[]> {

@@ -10,7 +10,7 @@ import { ParlaError } from '../../shared/errors.js';
 import type { NewText } from '../queue/backend.js';
 import { textKey } from '../jobs/text-key.js';
 import type { Lookup } from '../jobs/source.js';
-import { detectDelimiter, type SniffedFile } from './detect.js';
+import { detectDelimiter, sniffFile, type SniffedFile } from './detect.js';
 import { IngestBuffer } from './ingest-buffer.js';
 import { addedColumns, defaultColumns, noTextColumns, resolveColumns, reviewHeader, translatedHeader, type SheetPlan, type TextEncoding } from './plan.js';
 import type { ItemTranslation } from '../../shared/jobs.js';
@@ -41,6 +41,13 @@ async function* rows(file: string, encoding: TextEncoding, delimiter: string): A
   } catch (error) {
     throw new ParlaError('BAD_FILE', `${file}: cannot read as CSV (${(error as Error).message})`);
   }
+}
+
+/** A CSV/TSV file's rows, streamed: encoding and delimiter sniffed as a batch job reads it. */
+export async function* csvFileRows(file: string): AsyncGenerator<string[]> {
+  const encoding = sniffFile(file).encoding ?? 'utf8';
+  const sample = iconv.decode(await readHead(file, 64 * 1024), ICONV_NAME[encoding]);
+  yield* rows(file, encoding, detectDelimiter(sample, file));
 }
 
 export async function planCsv(
