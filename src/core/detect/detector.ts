@@ -1,8 +1,8 @@
 // Which language a text is in, for the languages Parla's models cover, with an honest "unsure"
 // for text too short to tell. Two signals, added as log-likelihoods (naive Bayes): eld's n-grams
 // (learned from prose; the best of eld, franc, tinyld, languagedetect and cld3 on Debian's
-// catalogue strings) and word, trigram and name counts from Debian's own catalogues (words.ts), which
-// know UI strings. A prior: the languages the caller expects (the installed models' sources and
+// catalogue strings) and word, trigram, name and word-order counts from ~1,200 of Debian's own
+// catalogues (words.ts), which know UI strings. A prior: the languages the caller expects (the installed models' sources and
 // the target) count more. See docs/detection.md and `npm run bench:detect`.
 import { languageText, WordModel } from './words.js';
 
@@ -11,8 +11,8 @@ export const DETECTABLE_LANGUAGES = ['en', 'es', 'fr', 'de', 'it', 'pt', 'nl', '
 
 /**
  * A detection is sure when the best language's posterior probability is at least this. Chosen on
- * the dev split (docs/detection.md): on 2–12 word strings it withholds ~0.5 % of answers, of
- * which three fifths would have been wrong; higher thresholds cost more right answers than wrong ones.
+ * the dev split (docs/detection.md): on 2–12 word strings it withholds 0.1 % of answers (4 of
+ * 3,032, three of them wrong); higher thresholds cost more right answers than wrong ones.
  */
 export const SURE_CONFIDENCE = 0.5;
 
