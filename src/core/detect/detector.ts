@@ -4,7 +4,7 @@
 // catalogue strings) and word, trigram, name and word-order counts from ~1,200 of Debian's own
 // catalogues (words.ts), which know UI strings. A prior: the languages the caller expects (the installed models' sources and
 // the target) count more. See docs/detection.md and `npm run bench:detect`.
-import { languageText, WordModel } from './words.js';
+import { WordModel } from './words.js';
 
 /** The languages detection tells apart: those Parla's models cover. */
 export const DETECTABLE_LANGUAGES = ['en', 'es', 'fr', 'de', 'it', 'pt', 'nl', 'ca', 'ro'] as const;
@@ -113,7 +113,7 @@ export class LanguageDetector {
     const features = WordModel.features(text);
     const expected = new Set(options.expected ?? []);
     const candidates = (options.candidates ?? DETECTABLE_LANGUAGES).filter((l) => (DETECTABLE_LANGUAGES as readonly string[]).includes(l));
-    const eld = this.eldScores(languageText(text));
+    const eld = this.eldScores(features.read);
     const top = Math.max(0, ...Object.values(eld));
     const counts = this.words.logLikelihoods(features, candidates);
     const scores = candidates.map((l, i) => {

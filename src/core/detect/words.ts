@@ -34,6 +34,8 @@ interface Header {
 
 /** The text's features, read once for every language. */
 export interface TextFeatures {
+  /** The text with its names blanked (languageText), which eld reads too. */
+  read: string;
   words: string[];
   names: string[];
   bigrams: string[];
@@ -71,7 +73,8 @@ export class WordModel {
 
   /** Features of a text as the counts read them. */
   static features(text: string): TextFeatures {
-    return { words: wordsOf(languageText(text)), names: namesOf(text), bigrams: bigramsOf(text) };
+    const read = languageText(text);
+    return { read, words: wordsOf(read), names: namesOf(text), bigrams: bigramsOf(text) };
   }
 
   /**
