@@ -51,7 +51,8 @@ describe('flagged rows', () => {
   });
 
   it('finds the source of each no_model cell, and names the model to download', async () => {
-    const file = csv("id,text,text (es),text (es) review\n1,Hello there my friend,Hola,\n2,Impossible d'ouvrir le fichier car il est verrouillé.,,no_model\n");
+    const file = join(mkdtempSync(join(tmpdir(), 'parla-flagged-')), 'out.csv');
+    writeFileSync(file, "id,text,text (es),text (es) review\n1,Hello there my friend,Hola,\n2,Impossible d'ouvrir le fichier car il est verrouillé.,,no_model\n");
     expect(await flaggedSources(file, 'no_model')).toEqual([{ source: "Impossible d'ouvrir le fichier car il est verrouillé.", to: 'es' }]);
     expect(await batchNoModelNote(file)).toBe('1 left untranslated: no model for fr→es; run: parla models download Xenova/opus-mt-fr-es');
   }, 30_000);

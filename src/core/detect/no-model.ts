@@ -1,5 +1,4 @@
 // What to tell a user whose texts were left untranslated for lack of a model (`no_model`).
-import type { FilePayload } from '../../shared/files.js';
 import type { Translation } from '../../shared/translation.js';
 import { flaggedSources } from '../review/flagged-rows.js';
 import { detector } from './detector.js';
@@ -13,12 +12,12 @@ export function noModelHint(pairs: Iterable<readonly [from: string, to: string]>
 }
 
 /**
- * "3 left untranslated: no model for fr→es; run: …" for a batch result (a file's path, or its
- * bytes) with no_model cells, or ''. The job keeps flags, not languages: each such cell's source
- * is detected again (the same answer).
+ * "3 left untranslated: no model for fr→es; run: …" for a batch result file with no_model cells,
+ * or ''. The job keeps flags, not languages: each such cell's source is detected again (the same
+ * answer).
  */
-export async function batchNoModelNote(result: FilePayload | string): Promise<string> {
-  const cells = await flaggedSources(result, 'no_model');
+export async function batchNoModelNote(file: string): Promise<string> {
+  const cells = await flaggedSources(file, 'no_model');
   if (!cells.length) return '';
   const d = await detector();
   const pairs = cells.flatMap(({ source, to }): [string, string][] => {

@@ -4,8 +4,6 @@
 // /api/v1/jobs/:id/review and the app's flagged-only download.
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { Readable } from 'node:stream';
-import { parse as parseStream } from 'csv-parse';
 import { parse } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
 import { ParlaError } from '../../shared/errors.js';
@@ -22,9 +20,9 @@ const xlsx = () => import('../sheets/xlsx.js');
  * The cells of a result's rows that carry `flag` in a review column, each with its source cell
  * (the column the review column is named after): `[{ source, to }]`, one per flagged cell.
  */
-export async function flaggedSources(result: FilePayload | string, flag: string): Promise<{ source: string; to: string }[]> {
+export async function flaggedSources(file: string, flag: string): Promise<{ source: string; to: string }[]> {
   const out: { source: string; to: string }[] = [];
-  const tables = await resultTables(result);
+  const tables = await resultTables(file);
   for (const table of tables) {
     // Row by row: a million-row result is read once and only its flagged cells are kept.
     let columns: { reviewAt: number; sourceAt: number; to: string }[] | undefined;
@@ -44,38 +42,16 @@ export async function flaggedSources(result: FilePayload | string, flag: string)
 }
 
 /**
- * Each table of a result, row by row: a CSV/TSV file on disk streamed from it, one in memory fed
- * to the parser in chunks; a workbook's sheets (exceljs reads it whole, as the job did).
+ * Each table of a result file, row by row: a CSV/TSV streamed from disk; a workbook's sheets
+ * (exceljs reads it whole, as the job did).
  */
-async function resultTables(result: FilePayload | string): Promise<AsyncIterable<string[]>[]> {
-  const fileName = typeof result === 'string' ? result : result.fileName;
-  if (extname(fileName).toLowerCase() === '.xlsx') {
-    const bytes = typeof result === 'string' ? await readFile(result) : result.bytes;
-    return (await (await xlsx()).xlsxTextTables(bytes)).map(fromArray);
-  }
-  return [typeof result === 'string' ? csvFileRows(result) : csvRecords(result.bytes, result.fileName)];
+async function resultTables(file: string): Promise<AsyncIterable<string[]>[]> {
+  if (extname(file).toLowerCase() === '.xlsx') return (await (await xlsx()).xlsxTextTables(await readFile(file))).map(fromArray);
+  return [csvFileRows(file)];
 }
 
 async function* fromArray(rows: string[][]): AsyncIterable<string[]> {
   yield* rows;
-}
-
-/**
- * A CSV/TSV result's records, parsed as a stream fed 64 KiB at a time, so that records wait in
- * the parser only as they are read (csvTable, and a parser given the whole text at once, keep
- * every record).
- */
-function csvRecords(bytes: Uint8Array, fileName: string): AsyncIterable<string[]> {
-  const { body } = decodeCsv(bytes);
-  const parser = parseStream({ delimiter: detectDelimiter(body.slice(0, 64 * 1024), fileName), relax_column_count: true, relax_quotes: true, skip_empty_lines: false });
-  const CHUNK = 64 * 1024;
-  const source = Readable.from(
-    (function* () {
-      for (let at = 0; at < body.length; at += CHUNK) yield body.slice(at, at + CHUNK);
-    })(),
-  );
-  source.on('error', (error) => parser.destroy(error));
-  return source.pipe(parser);
 }
 
 /** The result without its unflagged rows; its name gains `.review` before the extension. */

@@ -43,11 +43,15 @@ async function* rows(file: string, encoding: TextEncoding, delimiter: string): A
   }
 }
 
+/** The delimiter of a CSV/TSV file in `encoding`, from its first 64 KiB. */
+async function fileDelimiter(file: string, encoding: TextEncoding): Promise<string> {
+  return detectDelimiter(iconv.decode(await readHead(file, 64 * 1024), ICONV_NAME[encoding]), file);
+}
+
 /** A CSV/TSV file's rows, streamed: encoding and delimiter sniffed as a batch job reads it. */
 export async function* csvFileRows(file: string): AsyncGenerator<string[]> {
   const encoding = sniffFile(file).encoding ?? 'utf8';
-  const sample = iconv.decode(await readHead(file, 64 * 1024), ICONV_NAME[encoding]);
-  yield* rows(file, encoding, detectDelimiter(sample, file));
+  yield* rows(file, encoding, await fileDelimiter(file, encoding));
 }
 
 export async function planCsv(
@@ -58,11 +62,7 @@ export async function planCsv(
   output: string,
 ): Promise<SheetPlan> {
   const encoding = sniffed.encoding ?? 'utf8';
-  const sample = iconv.decode(
-    await readHead(file, 64 * 1024),
-    ICONV_NAME[encoding],
-  );
-  const delimiter = detectDelimiter(sample, file);
+  const delimiter = await fileDelimiter(file, encoding);
   let headers: string[] | undefined;
   const samples: string[][] = [];
   let dataRows = 0;
